@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("居民")
+    BUILDING_LEADER = "building_leader", _("楼长")
+    REPRESENTATIVE = "representative", _("居民代表")
+    GRID_WORKER = "grid_worker", _("网格员")
+    CASEWORKER = "caseworker", _("全科社工")
+    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
+    STREET_ADMIN = "street_admin", _("街道管理员")
+    DISTRICT_ADMIN = "district_admin", _("区管理员")
+    CITY_ADMIN = "city_admin", _("市管理员")
+    HANDLER = "handler", _("部门承办人")
+    PROVIDER_STAFF = "provider_staff", _("服务商")
+    VOLUNTEER = "volunteer", _("志愿者")
+
+
+ADMIN_ROLES = (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)
+# Who keeps and reads the people/house registry of their area.
+REGISTRY_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, *ADMIN_ROLES)
+# Who may see a whole ID number or phone number (with a reason, logged).
+REVEAL_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, Role.COMMUNITY_ADMIN)
+# Who may change registry records.
+REGISTRY_WRITE_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, Role.COMMUNITY_ADMIN)
+STAFF_ROLES = (*REGISTRY_ROLES, Role.HANDLER, Role.PROVIDER_STAFF)

@@ -1,0 +1,82 @@
+"""What part of the region tree a user's roles reach."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from .models import RoleAssignment
+from .roles import Role
+
+
+def role_assignments(user: Any) -> list[RoleAssignment]:
+    """Active assignments, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_linli_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user, active=True).select_related("region"))
+        user._linli_roles = cached
+    return cached
+
+
+def has_role(user: Any, roles: Iterable[str]) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    wanted = set(roles)
+    return any(a.role in wanted for a in role_assignments(user))
+
+
+def scope_paths(user: Any, roles: Iterable[str]) -> list[str]:
+    """Region paths the user may see through the given roles; ``[""]`` means the whole tree."""
+    if getattr(user, "is_superuser", False):
+        return [""]
+    wanted = set(roles)
+    paths = sorted({a.region_path for a in role_assignments(user) if a.role in wanted})
+    # drop paths covered by a shorter one
+    out: list[str] = []
+    for p in paths:
+        if not any(p.startswith(o) for o in out):
+            out.append(p)
+    return out
+
+
+def in_scope(user: Any, roles: Iterable[str], region_path: str) -> bool:
+    return any(region_path.startswith(p) for p in scope_paths(user, roles))
+
+
+def scope_q(paths: list[str], field: str = "region_path") -> Q:
+    """A filter that keeps rows under any of ``paths``; matches nothing when ``paths`` is empty."""
+    if "" in paths:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def primary_role(user: Any) -> str | None:
+    order = [r.value for r in Role][::-1]
+    held = {a.role for a in role_assignments(user)}
+    for role in order:
+        if role in held:
+            return role
+    return None
+
+
+def household_of(user: Any) -> tuple[Any, list[Any]]:
+    """A resident user's own registry record and the current members of their household."""
+    resident = getattr(user, "resident", None)
+    if resident is None:
+        return None, []
+    household = resident.household
+    if household is None:
+        return resident, [resident]
+    members = list(
+        household.members.filter(moved_out__isnull=True).select_related("household__room").order_by("relation", "birth_date")
+    )
+    return resident, members

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.crypto import lookup_hash
+from linli.core.errors import DomainError
+from linli.core.services import record_audit
+
+from .models import ApiToken, RoleAssignment, User
+from .roles import Role
+from .validators import looks_like_phone
+
+
+@transaction.atomic
+def create_user(
+    *, actor: Any, username: str, password: str, display_name: str = "", phone: str = "", is_staff: bool = False,
+    resident: Any = None,
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise DomainError("username_taken", _("用户名已被使用"), username=username)
+    if phone:
+        if not looks_like_phone(phone):
+            raise DomainError("invalid_phone", _("手机号格式不正确"))
+        if User.objects.filter(phone_hash=lookup_hash(phone)).exists():
+            raise DomainError("phone_taken", _("该手机号已注册"))
+    user = User(username=username, display_name=display_name, phone=phone, phone_hash=lookup_hash(phone),
+                is_staff=is_staff, resident=resident)
+    user.set_password(password)
+    user.save()
+    record_audit(actor=actor, action="user.create", target=user, changes={"username": username})
+    return user
+
+
+@transaction.atomic
+def assign_role(*, actor: Any, user: User, role: str, region: Any) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("未知角色"), role=role)
+    ra, _created = RoleAssignment.objects.update_or_create(
+        user=user, role=role, region=region, defaults={"active": True, "region_path": region.path}
+    )
+    record_audit(actor=actor, action="role.assign", target=ra, region_path=region.path,
+                 changes={"role": role, "region": region.code})
+    return ra
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is shown once and never stored."""
+    secret = "ll_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], key_hash=_digest(secret))
+    record_audit(actor=actor, action="api_token.issue", target=token, changes={"user": user.username, "name": name})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: Any, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_audit(actor=actor, action="api_token.revoke", target=token)
+
+
+def user_for_token(secret: str) -> User | None:
+    if not secret:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_digest(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,83 @@
+"""The REST API under /api/v1/ (django-ninja): session or bearer-token auth, one error format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from linli.accounts.services import user_for_token
+from linli.core.errors import DomainError
+
+
+class SessionAuth(APIKeyCookie):
+    """The pages' session (CSRF-checked for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Linli 邻里 API",
+    version="1.0.0",
+    description="社区服务与基层治理平台接口。错误格式：`{\"error\": {\"code\", \"message\", \"details\"}}`。",
+    urls_namespace="api",
+    auth=[SessionAuth(), BearerAuth()],
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        fields.append({"field": ".".join(loc), "reason": err.get("type", "invalid"), "message": err.get("msg", "")})
+    return error_response(request, 400, "invalid", _("请求参数不正确"), {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", _("请先登录"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+def _register() -> None:
+    from linli.accounts.api import router as accounts_router
+    from linli.regions.api import router as regions_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/registry", regions_router)
+
+
+_register()

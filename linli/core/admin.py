@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES
+from linli.accounts.selectors import scope_paths, scope_q
+
+from .calendar import invalidate
+from .models import AuditEvent, CalendarDay, SensitiveAccess
+from .services import record_audit
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Non-superusers see only rows under their region nodes."""
+
+    scope_field = "region_path"
+    scope_roles: tuple[str, ...] = REGISTRY_ROLES
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(scope_q(scope_paths(request.user, self.scope_roles), self.scope_field))
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Edits made in admin are audited like any service write."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_audit(actor=request.user, action=f"admin.{'change' if change else 'add'}", target=obj,
+                         region_path=getattr(obj, "region_path", "") or "",
+                         changes={f: "changed" for f in (form.changed_data or [])})
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            record_audit(actor=request.user, action="admin.delete", target=obj, region_path=getattr(obj, "region_path", "") or "")
+            super().delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    list_display = ("occurred_at", "actor", "action", "target_type", "target_label", "region_path", "ip")
+    list_filter = ("action", "target_type")
+    search_fields = ("target_label", "action", "region_path")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    list_display = ("occurred_at", "actor", "kind", "target_label", "reason", "ip")
+    list_filter = ("kind",)
+    search_fields = ("target_label", "reason")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(invalidate)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(invalidate)

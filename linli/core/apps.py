@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "linli.core"
+    label = "core"
+    verbose_name = "平台内核"

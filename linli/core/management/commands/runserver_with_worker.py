@@ -1,0 +1,22 @@
+"""``runserver`` plus the background-task worker, so ``make run`` alone runs the whole platform
+(periodic sweeps and queued tasks included)."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+
+from django.core.management.commands.runserver import Command as RunserverCommand
+
+
+class Command(RunserverCommand):
+    help = "启动开发服务器，并同时启动后台任务 worker"
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if os.environ.get("RUN_MAIN") != "true":  # the outer process, not the autoreloaded child
+            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "default"])  # noqa: S603
+            self.stdout.write(f"后台任务 worker 已启动(pid {worker.pid})")
+            atexit.register(worker.terminate)
+        return super().handle(*args, **options)

@@ -1,0 +1,278 @@
+"""All reads of the registry, already narrowed to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, Role
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.crypto import lookup_hash
+from linli.core.errors import NotFound
+from linli.core.models import AuditEvent, SensitiveAccess
+
+from .models import Building, HomeVisit, Household, Level, MobilisationDuty, RegionNode, Resident, Room
+
+_NOT_FOUND = "记录不存在或不在您的管辖范围内"
+
+
+def registry_paths(actor: Any) -> list[str]:
+    return scope_paths(actor, REGISTRY_ROLES)
+
+
+def regions_for(actor: Any, *, level: str | None = None, under: RegionNode | None = None) -> QuerySet[RegionNode]:
+    """Region nodes the actor may see: their nodes, everything below, and (for navigation) nothing above."""
+    qs = RegionNode.objects.filter(scope_q(registry_paths(actor), "path"))
+    if level:
+        qs = qs.filter(level=level)
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    return qs.select_related("parent")
+
+
+def region_for(actor: Any, code: str) -> RegionNode:
+    node = regions_for(actor).filter(Q(code=code) | Q(path=code)).first()
+    if node is None:
+        raise NotFound("not_found", _NOT_FOUND)
+    return node
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    kind: str
+    value: str
+
+
+ID_RE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_RE = re.compile(r"^1\d{10}$")
+TAIL_RE = re.compile(r"^\d{4}$")
+PINYIN_RE = re.compile(r"^[A-Za-z]+$")
+
+
+def classify_query(q: str) -> SearchKind:
+    q = (q or "").strip().replace(" ", "")
+    if not q:
+        return SearchKind("all", "")
+    if ID_RE.match(q):
+        return SearchKind("id_number", q.upper())
+    if PHONE_RE.match(q):
+        return SearchKind("phone", q)
+    if TAIL_RE.match(q):
+        return SearchKind("phone_tail", q)
+    if PINYIN_RE.match(q):
+        return SearchKind("pinyin", q.lower())
+    return SearchKind("name", q)
+
+
+def residents_for(
+    actor: Any,
+    *,
+    q: str = "",
+    address: str = "",
+    region: RegionNode | None = None,
+    include_moved_out: bool = False,
+    tag: str = "",
+) -> QuerySet[Resident]:
+    """Search residents in the actor's scope: name (prefix), pinyin or initials (``zs`` → 张三),
+    full ID number, full phone or its last four digits, address words."""
+    qs = Resident.objects.filter(scope_q(registry_paths(actor)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    if not include_moved_out:
+        qs = qs.filter(moved_out__isnull=True)
+    kind = classify_query(q)
+    if kind.kind == "id_number":
+        qs = qs.filter(id_hash=lookup_hash(kind.value))
+    elif kind.kind == "phone":
+        qs = qs.filter(phone_hash=lookup_hash(kind.value))
+    elif kind.kind == "phone_tail":
+        qs = qs.filter(phone_tail=kind.value)
+    elif kind.kind == "pinyin":
+        qs = qs.filter(Q(name_initials__startswith=kind.value) | Q(name_pinyin__startswith=kind.value))
+    elif kind.kind == "name":
+        qs = qs.filter(name__startswith=kind.value)
+    for word in (address or "").split():
+        qs = qs.filter(household__room__address__contains=word)
+    if tag:
+        qs = qs.filter(tags__contains=[tag]) if _json_contains_supported() else qs.filter(tags__icontains=f'"{tag}"')
+    return qs.select_related("household__room", "grid__parent").order_by("name_pinyin", "id")
+
+
+def _json_contains_supported() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def resident_for(actor: Any, pk: int) -> Resident:
+    obj = (
+        Resident.objects.filter(scope_q(registry_paths(actor)))
+        .select_related("household__room__building__compound", "grid__parent__parent", "household__representative")
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise NotFound("not_found", _NOT_FOUND)
+    return obj
+
+
+def household_members(household: Household | None) -> list[Resident]:
+    if household is None:
+        return []
+    return list(household.members.filter(moved_out__isnull=True).order_by("relation", "birth_date"))
+
+
+def rooms_for(actor: Any, *, region: RegionNode | None = None, address: str = "") -> QuerySet[Room]:
+    qs = Room.objects.filter(scope_q(registry_paths(actor)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    for word in (address or "").split():
+        qs = qs.filter(address__contains=word)
+    return qs.select_related("unit", "building__compound").order_by("region_path", "building_id", "unit_id", "number")
+
+
+def room_for(actor: Any, pk: int) -> Room:
+    obj = rooms_for(actor).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("not_found", _NOT_FOUND)
+    return obj
+
+
+def room_households(room: Room) -> list[Household]:
+    return list(
+        room.households.select_related("representative").prefetch_related("members").order_by("number")
+    )
+
+
+def households_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[Household]:
+    qs = Household.objects.filter(scope_q(registry_paths(actor)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs.select_related("room", "representative")
+
+
+def household_for(actor: Any, pk: int) -> Household:
+    obj = households_for(actor).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("not_found", _NOT_FOUND)
+    return obj
+
+
+def buildings_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[Building]:
+    qs = Building.objects.filter(scope_q(registry_paths(actor)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs.select_related("compound")
+
+
+def visits_for(actor: Any, *, region: RegionNode | None = None, start: dt.date | None = None,
+               end: dt.date | None = None) -> QuerySet[HomeVisit]:
+    qs = HomeVisit.objects.filter(scope_q(registry_paths(actor)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    if start:
+        qs = qs.filter(visited_on__gte=start)
+    if end:
+        qs = qs.filter(visited_on__lte=end)
+    return qs.select_related("household__room", "visitor")
+
+
+@dataclass
+class Coverage:
+    grid: RegionNode
+    households: int
+    visited: int
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.visited / self.households, 1) if self.households else 0.0
+
+
+def visit_coverage(actor: Any, *, start: dt.date, end: dt.date, region: RegionNode | None = None) -> list[Coverage]:
+    """Per grid: households, and households visited at least once in [start, end]."""
+    grids = list(regions_for(actor, level=Level.GRID, under=region).order_by("path"))
+    if not grids:
+        return []
+    hh_q = households_for(actor, region=region)
+    totals = dict(hh_q.values_list("region_path").annotate(n=Count("id")).values_list("region_path", "n"))
+    visited = dict(
+        visits_for(actor, region=region, start=start, end=end)
+        .values_list("region_path")
+        .annotate(n=Count("household_id", distinct=True))
+        .values_list("region_path", "n")
+    )
+    return [Coverage(grid=g, households=totals.get(g.path, 0), visited=visited.get(g.path, 0)) for g in grids]
+
+
+@dataclass
+class FourNone:
+    """四个不漏: no area, building, household or person without someone responsible."""
+
+    grids_without_worker: list[RegionNode]
+    buildings_without_leader: list[Building]
+    households_without_representative: list[Household]
+    residents_without_household: list[Resident]
+    limit: int
+    counts: dict[str, int]
+
+
+def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int = 200) -> FourNone:
+    from linli.accounts.models import RoleAssignment
+
+    grids = regions_for(actor, level=Level.GRID, under=region).annotate(
+        has_worker=Exists(RoleAssignment.objects.filter(region=OuterRef("pk"), role=Role.GRID_WORKER, active=True))
+    ).filter(has_worker=False)
+    buildings = buildings_for(actor, region=region).annotate(
+        has_leader=Exists(MobilisationDuty.objects.filter(building=OuterRef("pk"), kind=MobilisationDuty.Kind.BUILDING_LEADER, active=True))
+    ).filter(has_leader=False)
+    households = households_for(actor, region=region).filter(
+        Q(representative__isnull=True) | Q(representative__moved_out__isnull=False)
+    ).annotate(has_members=Exists(Resident.objects.filter(household=OuterRef("pk"), moved_out__isnull=True))).filter(has_members=True)
+    residents = residents_for(actor, region=region).filter(household__isnull=True)
+    counts = {
+        "grids": grids.count(),
+        "buildings": buildings.count(),
+        "households": households.count(),
+        "residents": residents.count(),
+    }
+    return FourNone(
+        grids_without_worker=list(grids.order_by("path")[:limit]),
+        buildings_without_leader=list(buildings.order_by("region_path", "compound__name", "name")[:limit]),
+        households_without_representative=list(households.order_by("region_path", "number")[:limit]),
+        residents_without_household=list(residents[:limit]),
+        limit=limit,
+        counts=counts,
+    )
+
+
+def history_for(actor: Any, target: Any) -> QuerySet[AuditEvent]:
+    """Change history of one registry record the actor can already see."""
+    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related("actor")
+
+
+def audit_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(scope_q(scope_paths(actor, ADMIN_ROLES)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs.select_related("actor")
+
+
+def sensitive_access_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[SensitiveAccess]:
+    qs = SensitiveAccess.objects.filter(scope_q(scope_paths(actor, ADMIN_ROLES)))
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    return qs.select_related("actor")
+
+
+def registry_counts(actor: Any) -> dict[str, int]:
+    paths = registry_paths(actor)
+    return {
+        "residents": Resident.objects.filter(scope_q(paths), moved_out__isnull=True).count(),
+        "households": Household.objects.filter(scope_q(paths)).count(),
+        "rooms": Room.objects.filter(scope_q(paths)).count(),
+        "buildings": Building.objects.filter(scope_q(paths)).count(),
+    }

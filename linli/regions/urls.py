@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("residents/", views.resident_search, name="residents"),
+    path("residents/<int:pk>/", views.resident_detail, name="resident"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("rooms/", views.room_search, name="rooms"),
+    path("rooms/<int:pk>/", views.room_detail, name="room"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_report, name="import_report"),
+    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
+    path("export/", views.export, name="export"),
+    path("visits/", views.visits, name="visits"),
+    path("four-none/", views.four_none, name="four_none"),
+    path("audit/", views.audit_log, name="audit"),
+]

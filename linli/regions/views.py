@@ -1,0 +1,250 @@
+"""Staff pages of the registry. Thin: the same selectors and services as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, REGISTRY_WRITE_ROLES
+from linli.accounts.selectors import has_role, role_assignments
+from linli.core.errors import DomainError, NotFound
+from linli.core.errors import PermissionDenied as DomainPermissionDenied
+
+from . import importexport, selectors, services
+from .models import HomeVisit, ImportBatch, Level
+
+
+def staff_page(roles: tuple[str, ...] = REGISTRY_ROLES):  # type: ignore[no-untyped-def]
+    """Login required, and one of ``roles`` somewhere; residents get 403, never data."""
+
+    def deco(view):  # type: ignore[no-untyped-def]
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_role(request.user, roles):
+                return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(str(exc.message)) from exc
+            except DomainPermissionDenied as exc:
+                return render(request, "403.html", {"message": exc.message}, status=403)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return deco
+
+
+def _region(request: HttpRequest):  # type: ignore[no-untyped-def]
+    code = request.GET.get("region") or request.POST.get("region")
+    return selectors.region_for(request.user, code) if code else None
+
+
+def _page(request: HttpRequest, qs: Any, per_page: int = 20) -> Any:
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+@staff_page()
+def workbench(request: HttpRequest) -> HttpResponse:
+    return render(request, "regions/workbench.html", {
+        "assignments": role_assignments(request.user),
+        "counts": selectors.registry_counts(request.user),
+        "can_write": has_role(request.user, REGISTRY_WRITE_ROLES),
+        "is_admin": has_role(request.user, ADMIN_ROLES),
+    })
+
+
+@staff_page()
+def resident_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:50]
+    address = request.GET.get("address", "")[:100]
+    region = _region(request)
+    qs = selectors.residents_for(request.user, q=q, address=address, region=region,
+                                 include_moved_out=request.GET.get("moved_out") == "1")
+    page = _page(request, qs)
+    ctx = {"page": page, "q": q, "address": address, "region": region, "kind": selectors.classify_query(q).kind,
+           "regions": selectors.regions_for(request.user).exclude(level=Level.GRID).order_by("path")[:300]}
+    template = "regions/_resident_results.html" if request.headers.get("HX-Request") else "regions/resident_search.html"
+    return render(request, template, ctx)
+
+
+@staff_page()
+def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = selectors.resident_for(request.user, pk)
+    return render(request, "regions/resident_detail.html", {
+        "r": resident,
+        "members": selectors.household_members(resident.household),
+        "history": selectors.history_for(request.user, resident)[:50],
+        "can_reveal": request.user.has_perm("regions.reveal_personal", resident),
+    })
+
+
+@staff_page()
+@require_POST
+def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = selectors.resident_for(request.user, pk)
+    ctx: dict[str, Any] = {"r": resident, "can_reveal": True}
+    try:
+        ctx["revealed"] = services.reveal_resident(actor=request.user, resident=resident,
+                                                   reason=request.POST.get("reason", ""),
+                                                   fields=("id_number", "phone", "sensitive_tags"))
+        ctx["reason"] = request.POST.get("reason", "")
+    except DomainError as exc:
+        ctx["error"] = exc.message
+    if request.headers.get("HX-Request"):
+        return render(request, "regions/_reveal.html", ctx)
+    ctx.update({"members": selectors.household_members(resident.household),
+                "history": selectors.history_for(request.user, resident)[:50]})
+    return render(request, "regions/resident_detail.html", ctx)
+
+
+@staff_page()
+def room_search(request: HttpRequest) -> HttpResponse:
+    address = request.GET.get("address", "")[:100]
+    region = _region(request)
+    page = _page(request, selectors.rooms_for(request.user, region=region, address=address))
+    return render(request, "regions/room_search.html", {"page": page, "address": address, "region": region})
+
+
+@staff_page()
+def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    room = selectors.room_for(request.user, pk)
+    return render(request, "regions/room_detail.html", {
+        "room": room,
+        "owners": room.ownerships.filter(until__isnull=True),
+        "households": selectors.room_households(room),
+        "history": selectors.history_for(request.user, room)[:50],
+    })
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("请选择要上传的 Excel 文件")
+        else:
+            try:
+                batch = importexport.validate_upload(actor=request.user, kind=request.POST.get("kind", ""),
+                                                     filename=upload.name or "", data=upload.read())
+                return redirect("regions:import_report", pk=batch.pk)
+            except DomainError as exc:
+                error = exc.message
+    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "regions/import_upload.html", {"error": error, "recent": recent}, status=400 if error else 200)
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = ImportBatch.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if batch is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "discard":
+                importexport.discard_import(actor=request.user, batch=batch)
+                messages.info(request, _("已放弃本次导入"))
+                return redirect("regions:import")
+            batch = importexport.confirm_import(actor=request.user, batch=batch, valid_only=request.POST.get("valid_only") == "1")
+            messages.success(request, _("导入完成：写入 %(n)s 行") % {"n": batch.imported_rows})
+            return redirect("regions:import_report", pk=batch.pk)
+        except DomainError as exc:
+            error = exc.message
+            batch.refresh_from_db()
+    return render(request, "regions/import_report.html", {"batch": batch, "error": error})
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ImportBatch.Kind.values:
+        raise Http404
+    resp = HttpResponse(importexport.template_workbook(kind),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return resp
+
+
+@staff_page()
+def export(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    if request.method == "POST":
+        unmasked = request.POST.get("unmasked") == "1"
+        try:
+            data = importexport.export_residents(
+                actor=request.user, residents=selectors.residents_for(request.user, region=region),
+                unmasked=unmasked, reason=request.POST.get("reason", ""), region=region)
+        except DomainError as exc:
+            return render(request, "regions/export.html", {"error": exc.message, "region": region,
+                                                           "regions": selectors.regions_for(request.user).order_by("path")[:300]}, status=400)
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f'attachment; filename="residents-{timezone.localdate():%Y%m%d}.xlsx"'
+        return resp
+    return render(request, "regions/export.html", {"region": region,
+                                                   "regions": selectors.regions_for(request.user).order_by("path")[:300]})
+
+
+@staff_page()
+def visits(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError:
+        start, end = today.replace(day=1), today
+    error = None
+    if request.method == "POST":
+        try:
+            household = selectors.household_for(request.user, int(request.POST.get("household") or 0))
+            services.record_visit(
+                actor=request.user, household=household,
+                visited_on=dt.date.fromisoformat(request.POST.get("visited_on") or today.isoformat()),
+                purpose=request.POST.get("purpose", HomeVisit.Purpose.ROUTINE), met=request.POST.get("met") == "1",
+                notes=request.POST.get("notes", ""), needs_follow_up=request.POST.get("needs_follow_up") == "1")
+            messages.success(request, _("走访已记录"))
+            return redirect(request.get_full_path())
+        except (DomainError, ValueError) as exc:
+            error = getattr(exc, "message", _("输入有误"))
+    households = selectors.households_for(request.user, region=region).order_by("region_path", "number")
+    hh_query = request.GET.get("hh", "")
+    if hh_query:
+        households = households.filter(room__address__contains=hh_query)
+    return render(request, "regions/visits.html", {
+        "region": region, "start": start, "end": end, "error": error, "today": today,
+        "coverage": selectors.visit_coverage(request.user, start=start, end=end, region=region),
+        "recent": selectors.visits_for(request.user, region=region, start=start, end=end)[:30],
+        "households": households[:50], "hh": hh_query,
+        "purposes": HomeVisit.Purpose.choices,
+        "can_record": has_role(request.user, REGISTRY_WRITE_ROLES),
+    }, status=400 if error else 200)
+
+
+@staff_page()
+def four_none(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(request, "regions/four_none.html", {
+        "region": region, "report": selectors.four_none_report(request.user, region=region, limit=100),
+    })
+
+
+@staff_page(ADMIN_ROLES)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    tab = request.GET.get("tab", "audit")
+    if tab == "sensitive":
+        page = _page(request, selectors.sensitive_access_for(request.user, region=region), 50)
+    else:
+        page = _page(request, selectors.audit_for(request.user, region=region), 50)
+    return render(request, "regions/audit.html", {"page": page, "tab": tab, "region": region})

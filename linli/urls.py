@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from linli.api import api
+from linli.core import views as core_views
+
+admin.site.site_header = "邻里 · 管理后台"
+admin.site.site_title = "邻里"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("elder-mode/", core_views.toggle_elder_mode, name="elder_mode"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("linli.accounts.urls")),
+    path("registry/", include("linli.regions.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
