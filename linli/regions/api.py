@@ -1,6 +1,5 @@
 """Registry endpoints. Thin: parse, call a selector or service, return a schema."""
 
-from __future__ import annotations
 
 import datetime as dt
 

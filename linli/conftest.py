@@ -1,0 +1,148 @@
+"""Shared test fixtures: a small region tree with sibling communities and streets, users per
+role, and registry data built through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+
+from linli.core import idcard
+
+
+def pytest_configure(config: Any) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _require_postgres(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """In CI's PostgreSQL run, fail (not skip) if the tests did not really run on PostgreSQL."""
+    from django.db import connection
+
+    if os.environ.get("LINLI_REQUIRE_POSTGRES") == "1" and connection.vendor != "postgresql":
+        pytest.exit("LINLI_REQUIRE_POSTGRES=1 but the test database is not PostgreSQL", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from django.conf import settings
+
+    on_pg = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    for item in items:
+        if "postgres_only" in item.keywords and not on_pg:
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only; runs in CI's PostgreSQL pass"))
+
+
+class Tree:
+    """城市 4401 → 天河区 440106 (猎德街 001: 猎德社区 001 [网格 001, 002], 华标社区 002 [网格 001];
+    石牌街 002: 石牌社区 001 [网格 001]) and 荔湾区 440103 (昌华街 001: 泮塘社区 001 [网格 001])."""
+
+    def __init__(self) -> None:
+        from linli.regions.models import Level, RegionNode
+
+        def node(code: str, path: str, name: str, level: str, parent: Any) -> Any:
+            full = f"{parent.full_name}{name}" if parent else name
+            return RegionNode.objects.create(code=code, path=path, name=name, full_name=full, level=level, parent=parent)
+
+        self.city = node("440100000000", "4401", "广州市", Level.CITY, None)
+        self.tianhe = node("440106000000", "440106", "天河区", Level.DISTRICT, self.city)
+        self.liwan = node("440103000000", "440103", "荔湾区", Level.DISTRICT, self.city)
+        self.liede = node("440106001000", "440106001", "猎德街", Level.STREET, self.tianhe)
+        self.shipai = node("440106002000", "440106002", "石牌街", Level.STREET, self.tianhe)
+        self.changhua = node("440103001000", "440103001", "昌华街", Level.STREET, self.liwan)
+        self.liede_sq = node("440106001001", "440106001001", "猎德社区", Level.COMMUNITY, self.liede)
+        self.huabiao = node("440106001002", "440106001002", "华标社区", Level.COMMUNITY, self.liede)
+        self.shipai_sq = node("440106002001", "440106002001", "石牌社区", Level.COMMUNITY, self.shipai)
+        self.pantang = node("440103001001", "440103001001", "泮塘社区", Level.COMMUNITY, self.changhua)
+        self.g_liede1 = node("440106001001001", "440106001001001", "第1网格", Level.GRID, self.liede_sq)
+        self.g_liede2 = node("440106001001002", "440106001001002", "第2网格", Level.GRID, self.liede_sq)
+        self.g_huabiao = node("440106001002001", "440106001002001", "第1网格", Level.GRID, self.huabiao)
+        self.g_shipai = node("440106002001001", "440106002001001", "第1网格", Level.GRID, self.shipai_sq)
+        self.g_pantang = node("440103001001001", "440103001001001", "第1网格", Level.GRID, self.pantang)
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    return Tree()
+
+
+@pytest.fixture
+def root(db: Any) -> Any:
+    from linli.accounts.models import User
+
+    return User.objects.create_superuser("root", "pw-root-123", display_name="系统")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Any:
+    from linli.accounts.models import RoleAssignment, User
+
+    counter = {"n": 0}
+
+    def make(role: str | None, node: Any = None, *, username: str | None = None, phone: str = "", resident: Any = None) -> Any:
+        counter["n"] += 1
+        from linli.core.crypto import lookup_hash
+
+        user = User(username=username or f"u{counter['n']}_{role}", display_name=f"{role}{counter['n']}", phone=phone,
+                    phone_hash=lookup_hash(phone), resident=resident)
+        user.set_password("pw-secret-123")
+        user.save()
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, region=node, region_path=node.path)
+        return user
+
+    return make
+
+
+class Registry:
+    """Builds houses and people through the services, as a superuser."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self.seq = 100
+
+    def id_number(self, *, birth: dt.date = dt.date(1980, 5, 17), male: bool = True, area: str = "440106") -> str:
+        self.seq += 2
+        seq = self.seq % 1000 or 101
+        if (seq % 2 == 1) != male:
+            seq = (seq + 1) % 1000
+        return idcard.make(area, birth, seq)
+
+    def room(self, grid: Any, *, compound: str = "翠苑", building: str = "1栋", unit: str = "1单元", number: str = "101",
+             area: str = "88.50") -> Any:
+        from linli.regions import services
+
+        c = services.create_compound(actor=self.actor, grid=grid, name=compound)
+        b = services.create_building(actor=self.actor, compound=c, name=building, grid=grid)
+        return services.create_room(actor=self.actor, building=b, unit_name=unit, number=number, exclusive_area=area)
+
+    def household(self, grid: Any, **room_kw: Any) -> Any:
+        from linli.regions import services
+
+        return services.create_household(actor=self.actor, room=self.room(grid, **room_kw))
+
+    def resident(self, *, household: Any = None, grid: Any = None, name: str = "张三", phone: str = "", **kw: Any) -> Any:
+        from linli.regions import services
+
+        kw.setdefault("id_number", self.id_number())
+        return services.create_resident(actor=self.actor, household=household, grid=grid, name=name, phone=phone, **kw)
+
+
+@pytest.fixture
+def registry(root: Any) -> Registry:
+    return Registry(root)
