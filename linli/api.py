@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from linli.accounts.services import user_for_token
@@ -35,7 +36,14 @@ class BearerAuth(HttpBearer):
         return user
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8, not \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Linli 邻里 API",
     version="1.0.0",
     description="社区服务与基层治理平台接口。错误格式：`{\"error\": {\"code\", \"message\", \"details\"}}`。",

@@ -2,6 +2,8 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from linli.core.schemas import ErrorOut
+
 from . import selectors
 
 router = Router(tags=["accounts 账号"])
@@ -19,7 +21,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@router.get("/me", response=MeOut, summary="当前用户及其角色")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="当前用户及其角色")
 def me(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = request.auth
     return MeOut(

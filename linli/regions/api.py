@@ -2,14 +2,17 @@
 
 
 import datetime as dt
+import functools
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from linli.core.errors import DomainError, NotFound
+from linli.accounts.roles import REGISTRY_ROLES
+from linli.accounts.selectors import has_role
+from linli.core.errors import DomainError, NotFound, PermissionDenied
 
 from . import importexport, selectors, services
 from .models import ImportBatch, Level
@@ -39,6 +42,21 @@ from .schemas import (
 )
 
 router = Router(tags=["registry 人口房屋"])
+
+
+def _registry_staff(func):  # type: ignore[no-untyped-def]
+    """Residents and other non-registry roles get 403, never an empty list that looks like data."""
+
+    @functools.wraps(func)
+    def wrapper(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not has_role(request.auth, REGISTRY_ROLES):
+            raise PermissionDenied("forbidden", "此接口仅限人口房屋管理人员使用")
+        return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+router.add_decorator(_registry_staff)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
@@ -78,7 +96,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn):  # type: ignore[
     grid = selectors.region_for(request.auth, grid_code) if grid_code else None
     data = {k: v for k, v in data.items() if v not in (None,)}
     resident = services.create_resident(actor=request.auth, household=household, grid=grid, **data)
-    return 201, _detail(selectors.resident_for(request.auth, resident.pk))
+    return Status(201, _detail(selectors.resident_for(request.auth, resident.pk)))
 
 
 @router.patch("/residents/{resident_id}", response={200: ResidentDetail, **ERRORS}, summary="修改居民信息")
@@ -137,14 +155,14 @@ def create_room(request: HttpRequest, payload: RoomIn):  # type: ignore[no-untyp
         raise NotFound("not_found", "楼栋不存在或不在您的管辖范围内")
     room = services.create_room(actor=request.auth, building=building, unit_name=payload.unit, number=payload.number,
                                 exclusive_area=payload.exclusive_area, floor=payload.floor, use=payload.use)
-    return 201, room
+    return Status(201, room)
 
 
 @router.post("/households", response={201: HouseholdOut, **ERRORS}, summary="立户")
 def create_household(request: HttpRequest, payload: HouseholdIn):  # type: ignore[no-untyped-def]
     room = selectors.room_for(request.auth, payload.room_id)
     hh = services.create_household(actor=request.auth, room=room, number=payload.number)
-    return 201, HouseholdOut(id=hh.pk, number=hh.number, representative_id=None, members=[])
+    return Status(201, HouseholdOut(id=hh.pk, number=hh.number, representative_id=None, members=[]))
 
 
 @router.get("/visits", response={200: list[VisitOut], **READ_ERRORS}, summary="入户走访记录")
@@ -159,7 +177,7 @@ def create_visit(request: HttpRequest, payload: VisitIn):  # type: ignore[no-unt
     visit = services.record_visit(actor=request.auth, household=household, visited_on=payload.visited_on,
                                   purpose=payload.purpose, met=payload.met, notes=payload.notes,
                                   needs_follow_up=payload.needs_follow_up)
-    return 201, visit
+    return Status(201, visit)
 
 
 @router.get("/visits/coverage", response={200: list[CoverageOut], **ERRORS}, summary="各网格走访覆盖率")
@@ -193,7 +211,7 @@ def _import_out(batch: ImportBatch) -> ImportOut:
 @router.post("/imports", response={201: ImportOut, **ERRORS}, summary="上传Excel并校验(不写入)")
 def upload_import(request: HttpRequest, kind: Form[str], file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     batch = importexport.validate_upload(actor=request.auth, kind=kind, filename=file.name or "", data=file.read())
-    return 201, _import_out(batch)
+    return Status(201, _import_out(batch))
 
 
 @router.post("/imports/{batch_id}/confirm", response={200: ImportOut, **ERRORS}, summary="确认导入")

@@ -6,15 +6,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    details: dict = {}
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
+from linli.core.schemas import ErrorOut  # noqa: F401  (re-exported for the routers)
 
 
 class RegionOut(Schema):
