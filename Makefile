@@ -40,7 +40,6 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check linli bench || true
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy linli
 

@@ -1,8 +1,7 @@
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from linli.core.schemas import ErrorOut
+from linli.core.schemas import ApiRequest, ErrorOut
 
 from . import selectors
 
@@ -22,7 +21,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="当前用户及其角色")
-def me(request: HttpRequest):  # type: ignore[no-untyped-def]
+def me(request: ApiRequest):  # type: ignore[no-untyped-def]
     user = request.auth
     return MeOut(
         username=user.username,

@@ -35,7 +35,7 @@ class AuditedAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             record_audit(actor=request.user, action=f"admin.{'change' if change else 'add'}", target=obj,
                          region_path=getattr(obj, "region_path", "") or "",
-                         changes={f: "changed" for f in (form.changed_data or [])})
+                         changes=dict.fromkeys(form.changed_data or [], "changed"))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

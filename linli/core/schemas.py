@@ -1,3 +1,5 @@
+from typing import Any
+
 from ninja import Schema
 
 
@@ -11,3 +13,12 @@ class ErrorOut(Schema):
     """The one error shape of the API: ``{"error": {"code", "message", "details"}}``."""
 
     error: ErrorDetail
+
+
+class ApiRequest:
+    """For type checkers: the request ninja hands to an operation, with ``auth`` set to the user."""
+
+    auth: Any
+    user: Any
+    headers: Any
+    META: dict

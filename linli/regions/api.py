@@ -4,7 +4,7 @@
 import datetime as dt
 import functools
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from linli.accounts.roles import REGISTRY_ROLES
 from linli.accounts.selectors import has_role
 from linli.core.errors import DomainError, NotFound, PermissionDenied
+from linli.core.schemas import ApiRequest
 
 from . import importexport, selectors, services
 from .models import ImportBatch, Level
@@ -48,7 +49,7 @@ def _registry_staff(func):  # type: ignore[no-untyped-def]
     """Residents and other non-registry roles get 403, never an empty list that looks like data."""
 
     @functools.wraps(func)
-    def wrapper(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(request: ApiRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not has_role(request.auth, REGISTRY_ROLES):
             raise PermissionDenied("forbidden", "此接口仅限人口房屋管理人员使用")
         return func(request, *args, **kwargs)
@@ -61,18 +62,18 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _region(request: HttpRequest, code: str | None):  # type: ignore[no-untyped-def]
+def _region(request: ApiRequest, code: str | None):  # type: ignore[no-untyped-def]
     return selectors.region_for(request.auth, code) if code else None
 
 
 @router.get("/regions", response={200: list[RegionOut], **READ_ERRORS}, summary="列出管辖范围内的区划与网格")
-def list_regions(request: HttpRequest, level: Level | None = None, under: str | None = None):  # type: ignore[no-untyped-def]
+def list_regions(request: ApiRequest, level: Level | None = None, under: str | None = None):  # type: ignore[no-untyped-def]
     return list(selectors.regions_for(request.auth, level=level, under=_region(request, under))[:2000])
 
 
 @router.get("/residents", response={200: list[ResidentRow], **READ_ERRORS}, summary="检索居民(姓名/拼音/首字母/身份证号/手机号/尾号/地址)")
 @paginate(PageNumberPagination, page_size=20)
-def list_residents(request: HttpRequest, q: str = "", address: str = "", region: str | None = None,
+def list_residents(request: ApiRequest, q: str = "", address: str = "", region: str | None = None,
                    include_moved_out: bool = False, tag: str = ""):  # type: ignore[no-untyped-def]
     return selectors.residents_for(request.auth, q=q[:50], address=address[:100], region=_region(request, region),
                                    include_moved_out=include_moved_out, tag=tag[:20])
@@ -84,12 +85,12 @@ def _detail(resident):  # type: ignore[no-untyped-def]
 
 
 @router.get("/residents/{resident_id}", response={200: ResidentDetail, **READ_ERRORS}, summary="居民详情(脱敏)")
-def get_resident(request: HttpRequest, resident_id: int):  # type: ignore[no-untyped-def]
+def get_resident(request: ApiRequest, resident_id: int):  # type: ignore[no-untyped-def]
     return _detail(selectors.resident_for(request.auth, resident_id))
 
 
 @router.post("/residents", response={201: ResidentDetail, **ERRORS}, summary="登记居民")
-def create_resident(request: HttpRequest, payload: ResidentIn):  # type: ignore[no-untyped-def]
+def create_resident(request: ApiRequest, payload: ResidentIn):  # type: ignore[no-untyped-def]
     data = payload.dict()
     household = selectors.household_for(request.auth, data.pop("household_id")) if payload.household_id else None
     grid_code = data.pop("grid_code")
@@ -100,7 +101,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn):  # type: ignore[
 
 
 @router.patch("/residents/{resident_id}", response={200: ResidentDetail, **ERRORS}, summary="修改居民信息")
-def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPatch):  # type: ignore[no-untyped-def]
+def update_resident(request: ApiRequest, resident_id: int, payload: ResidentPatch):  # type: ignore[no-untyped-def]
     resident = selectors.resident_for(request.auth, resident_id)
     data = payload.dict(exclude_unset=True)
     household = None
@@ -114,13 +115,13 @@ def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPat
 
 @router.post("/residents/{resident_id}/reveal", response={200: RevealOut, **ERRORS},
              summary="查看完整身份证号/手机号(须填写事由，留痕)")
-def reveal_resident(request: HttpRequest, resident_id: int, payload: RevealIn):  # type: ignore[no-untyped-def]
+def reveal_resident(request: ApiRequest, resident_id: int, payload: RevealIn):  # type: ignore[no-untyped-def]
     resident = selectors.resident_for(request.auth, resident_id)
     return services.reveal_resident(actor=request.auth, resident=resident, reason=payload.reason, fields=tuple(payload.fields))
 
 
 @router.get("/residents/{resident_id}/history", response={200: list[ChangeOut], **READ_ERRORS}, summary="居民信息变更记录")
-def resident_history(request: HttpRequest, resident_id: int):  # type: ignore[no-untyped-def]
+def resident_history(request: ApiRequest, resident_id: int):  # type: ignore[no-untyped-def]
     resident = selectors.resident_for(request.auth, resident_id)
     return [ChangeOut(occurred_at=e.occurred_at, actor=str(e.actor) if e.actor else None, action=e.action, changes=e.changes)
             for e in selectors.history_for(request.auth, resident)[:500]]
@@ -128,7 +129,7 @@ def resident_history(request: HttpRequest, resident_id: int):  # type: ignore[no
 
 @router.get("/rooms", response={200: list[RoomOut], **READ_ERRORS}, summary="检索房屋")
 @paginate(PageNumberPagination, page_size=20)
-def list_rooms(request: HttpRequest, region: str | None = None, address: str = ""):  # type: ignore[no-untyped-def]
+def list_rooms(request: ApiRequest, region: str | None = None, address: str = ""):  # type: ignore[no-untyped-def]
     return selectors.rooms_for(request.auth, region=_region(request, region), address=address[:100])
 
 
@@ -144,12 +145,12 @@ def _room_detail(room):  # type: ignore[no-untyped-def]
 
 
 @router.get("/rooms/{room_id}", response={200: RoomDetail, **READ_ERRORS}, summary="房屋详情(权属、住户)")
-def get_room(request: HttpRequest, room_id: int):  # type: ignore[no-untyped-def]
+def get_room(request: ApiRequest, room_id: int):  # type: ignore[no-untyped-def]
     return _room_detail(selectors.room_for(request.auth, room_id))
 
 
 @router.post("/rooms", response={201: RoomOut, **ERRORS}, summary="登记房屋")
-def create_room(request: HttpRequest, payload: RoomIn):  # type: ignore[no-untyped-def]
+def create_room(request: ApiRequest, payload: RoomIn):  # type: ignore[no-untyped-def]
     building = selectors.buildings_for(request.auth).filter(pk=payload.building_id).first()
     if building is None:
         raise NotFound("not_found", "楼栋不存在或不在您的管辖范围内")
@@ -159,7 +160,7 @@ def create_room(request: HttpRequest, payload: RoomIn):  # type: ignore[no-untyp
 
 
 @router.post("/households", response={201: HouseholdOut, **ERRORS}, summary="立户")
-def create_household(request: HttpRequest, payload: HouseholdIn):  # type: ignore[no-untyped-def]
+def create_household(request: ApiRequest, payload: HouseholdIn):  # type: ignore[no-untyped-def]
     room = selectors.room_for(request.auth, payload.room_id)
     hh = services.create_household(actor=request.auth, room=room, number=payload.number)
     return Status(201, HouseholdOut(id=hh.pk, number=hh.number, representative_id=None, members=[]))
@@ -167,12 +168,12 @@ def create_household(request: HttpRequest, payload: HouseholdIn):  # type: ignor
 
 @router.get("/visits", response={200: list[VisitOut], **READ_ERRORS}, summary="入户走访记录")
 @paginate(PageNumberPagination, page_size=20)
-def list_visits(request: HttpRequest, region: str | None = None, start: dt.date | None = None, end: dt.date | None = None):  # type: ignore[no-untyped-def]
+def list_visits(request: ApiRequest, region: str | None = None, start: dt.date | None = None, end: dt.date | None = None):  # type: ignore[no-untyped-def]
     return selectors.visits_for(request.auth, region=_region(request, region), start=start, end=end)
 
 
 @router.post("/visits", response={201: VisitOut, **ERRORS}, summary="记录入户走访")
-def create_visit(request: HttpRequest, payload: VisitIn):  # type: ignore[no-untyped-def]
+def create_visit(request: ApiRequest, payload: VisitIn):  # type: ignore[no-untyped-def]
     household = selectors.household_for(request.auth, payload.household_id)
     visit = services.record_visit(actor=request.auth, household=household, visited_on=payload.visited_on,
                                   purpose=payload.purpose, met=payload.met, notes=payload.notes,
@@ -181,7 +182,7 @@ def create_visit(request: HttpRequest, payload: VisitIn):  # type: ignore[no-unt
 
 
 @router.get("/visits/coverage", response={200: list[CoverageOut], **ERRORS}, summary="各网格走访覆盖率")
-def visit_coverage(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
+def visit_coverage(request: ApiRequest, start: dt.date | None = None, end: dt.date | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:
@@ -191,7 +192,7 @@ def visit_coverage(request: HttpRequest, start: dt.date | None = None, end: dt.d
 
 
 @router.get("/four-none", response={200: FourNoneOut, **READ_ERRORS}, summary="“四个不漏”检查")
-def four_none(request: HttpRequest, region: str | None = None):  # type: ignore[no-untyped-def]
+def four_none(request: ApiRequest, region: str | None = None):  # type: ignore[no-untyped-def]
     rep = selectors.four_none_report(request.auth, region=_region(request, region))
     return FourNoneOut(
         counts=rep.counts,
@@ -209,13 +210,13 @@ def _import_out(batch: ImportBatch) -> ImportOut:
 
 
 @router.post("/imports", response={201: ImportOut, **ERRORS}, summary="上传Excel并校验(不写入)")
-def upload_import(request: HttpRequest, kind: Form[str], file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+def upload_import(request: ApiRequest, kind: Form[str], file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     batch = importexport.validate_upload(actor=request.auth, kind=kind, filename=file.name or "", data=file.read())
     return Status(201, _import_out(batch))
 
 
 @router.post("/imports/{batch_id}/confirm", response={200: ImportOut, **ERRORS}, summary="确认导入")
-def confirm_import(request: HttpRequest, batch_id: int, payload: ImportConfirmIn):  # type: ignore[no-untyped-def]
+def confirm_import(request: ApiRequest, batch_id: int, payload: ImportConfirmIn):  # type: ignore[no-untyped-def]
     batch = ImportBatch.objects.filter(pk=batch_id, uploaded_by=request.auth).first()
     if batch is None:
         raise NotFound("not_found", "导入记录不存在")
@@ -223,7 +224,7 @@ def confirm_import(request: HttpRequest, batch_id: int, payload: ImportConfirmIn
 
 
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(默认脱敏)")
-def export_residents(request: HttpRequest, region: str | None = None, q: str = "", unmasked: bool = False, reason: str = ""):  # type: ignore[no-untyped-def]
+def export_residents(request: ApiRequest, region: str | None = None, q: str = "", unmasked: bool = False, reason: str = ""):  # type: ignore[no-untyped-def]
     node = _region(request, region)
     data = importexport.export_residents(actor=request.auth, residents=selectors.residents_for(request.auth, q=q, region=node),
                                          unmasked=unmasked, reason=reason, region=node)
@@ -234,7 +235,7 @@ def export_residents(request: HttpRequest, region: str | None = None, q: str = "
 
 @router.get("/audit", response={200: list[AuditOut], **READ_ERRORS}, summary="操作审计(管理员)")
 @paginate(PageNumberPagination, page_size=50)
-def audit(request: HttpRequest, region: str | None = None, q: Query[str] = ""):  # type: ignore[no-untyped-def]
+def audit(request: ApiRequest, region: str | None = None, q: Query[str] = ""):  # type: ignore[no-untyped-def]
     qs = selectors.audit_for(request.auth, region=_region(request, region))
     if q:
         qs = qs.filter(action__startswith=q[:64])

@@ -28,11 +28,22 @@ from linli.core.services import record_audit, record_sensitive_access
 
 from . import services
 from . import validation as v
-from .models import Building, Compound, Household, ImportBatch, Level, RegionNode, Relation, Resident, Room, Unit
+from .models import (
+    Building,
+    Compound,
+    Household,
+    ImportBatch,
+    Level,
+    RegionNode,
+    Relation,
+    Resident,
+    Room,
+    Unit,
+)
 
 RESIDENT_COLUMNS = ["姓名", "身份证号", "手机号", "网格编码", "小区", "楼栋", "单元", "房号", "户号", "与户主关系", "迁入日期", "标签"]
 HOUSE_COLUMNS = ["网格编码", "小区", "楼栋", "单元", "房号", "楼层", "专有面积", "用途", "户号"]
-REQUIRED = {
+REQUIRED: dict[str, list[str]] = {
     ImportBatch.Kind.RESIDENTS: ["姓名", "身份证号", "网格编码", "小区", "楼栋", "单元", "房号"],
     ImportBatch.Kind.HOUSES: ["网格编码", "小区", "楼栋", "单元", "房号", "专有面积"],
 }
@@ -203,7 +214,7 @@ def _validate_houses(actor: Any, rows: list[Row]) -> None:
                     row.error("户号", _("户号已存在"))
 
 
-VALIDATORS = {ImportBatch.Kind.RESIDENTS: _validate_residents, ImportBatch.Kind.HOUSES: _validate_houses}
+VALIDATORS: dict[str, Any] = {ImportBatch.Kind.RESIDENTS: _validate_residents, ImportBatch.Kind.HOUSES: _validate_houses}
 
 
 def _validate(actor: Any, kind: str, data: bytes) -> list[Row]:

@@ -141,13 +141,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 return redirect("regions:import_report", pk=batch.pk)
             except DomainError as exc:
                 error = exc.message
-    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    recent = ImportBatch.objects.filter(uploaded_by_id=request.user.pk)[:10]
     return render(request, "regions/import_upload.html", {"error": error, "recent": recent}, status=400 if error else 200)
 
 
 @staff_page(REGISTRY_WRITE_ROLES)
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = ImportBatch.objects.filter(pk=pk, uploaded_by=request.user).first()
+    batch = ImportBatch.objects.filter(pk=pk, uploaded_by_id=request.user.pk).first()
     if batch is None:
         raise Http404
     error = None

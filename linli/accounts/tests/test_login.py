@@ -40,8 +40,9 @@ def test_wrong_password_message_and_lockout(client, tree, make_user):
 
 
 def test_default_hasher_is_argon2():
-    import linli.settings as project  # the module itself; tests swap the live setting for speed
     from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    import linli.settings as project  # the module itself; tests swap the live setting for speed
 
     assert project.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     hasher = Argon2PasswordHasher()
