@@ -5,7 +5,8 @@ Environment variables:
   LINLI_SECRET_KEY   Django secret key (required in production)
   LINLI_DATA_KEYS    data-encryption keys "kid:base64key,kid:base64key" — the first encrypts,
                      all decrypt (rotation); required in production
-  LINLI_LOOKUP_KEY_ID which key of LINLI_DATA_KEYS derives the search-hash key (default: the last)
+  LINLI_LOOKUP_KEY   base64 secret (>= 32 bytes) for the keyed search hashes; does not rotate
+  LINLI_LOOKUP_KEY_ID without LINLI_LOOKUP_KEY: which data key derives it (default: the last)
   DATABASE_URL       default sqlite:///var/linli.sqlite3
   REDIS_URL          when set, background tasks go to RQ on Redis instead of the database
   LINLI_ALLOWED_HOSTS comma-separated
@@ -51,6 +52,7 @@ else:
     SECRET_KEY = os.environ.get("LINLI_SECRET_KEY") or _keys["secret_key"]
     LINLI_DATA_KEYS = os.environ.get("LINLI_DATA_KEYS") or _keys["data_keys"]
 LINLI_LOOKUP_KEY_ID = os.environ.get("LINLI_LOOKUP_KEY_ID", "")
+LINLI_LOOKUP_KEY = os.environ.get("LINLI_LOOKUP_KEY", "")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -161,6 +163,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the apps in development
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 STATICFILES_DIRS = [BASE_DIR / "linli" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"

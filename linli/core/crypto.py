@@ -3,8 +3,9 @@
 Ciphertext format: ``<key id>$<base64(nonce || AES-256-GCM ciphertext+tag)>``. The first key of
 ``LINLI_DATA_KEYS`` encrypts; every listed key decrypts, so keys rotate by prepending a new one
 and re-encrypting (``manage.py rotate_data_keys``). Exact-match search uses an HMAC-SHA256 of
-the normalised value under a key derived (HKDF) from the lookup key, which never rotates with
-the encryption key.
+the normalised value under a key derived (HKDF) from ``LINLI_LOOKUP_KEY`` (or, when unset, from
+the data key named by ``LINLI_LOOKUP_KEY_ID``, default the last listed), which does not rotate with
+the encryption keys: set ``LINLI_LOOKUP_KEY`` in production so old data keys can be dropped.
 """
 
 from __future__ import annotations
@@ -42,10 +43,16 @@ def _keys() -> tuple[str, dict[str, bytes], bytes]:
         order.append(kid)
     if not order:
         raise KeyConfigError("LINLI_DATA_KEYS holds no key")
-    lookup_id = settings.LINLI_LOOKUP_KEY_ID or order[-1]
-    if lookup_id not in keys:
-        raise KeyConfigError(f"lookup key {lookup_id!r} not in LINLI_DATA_KEYS")
-    lookup = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"linli-lookup-v1").derive(keys[lookup_id])
+    if settings.LINLI_LOOKUP_KEY:
+        material = base64.b64decode(settings.LINLI_LOOKUP_KEY)
+        if len(material) < 32:
+            raise KeyConfigError("LINLI_LOOKUP_KEY must be at least 32 bytes, base64-encoded")
+    else:
+        lookup_id = settings.LINLI_LOOKUP_KEY_ID or order[-1]
+        if lookup_id not in keys:
+            raise KeyConfigError(f"lookup key {lookup_id!r} not in LINLI_DATA_KEYS")
+        material = keys[lookup_id]
+    lookup = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"linli-lookup-v1").derive(material)
     return order[0], keys, lookup
 
 
