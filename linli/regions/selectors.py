@@ -166,7 +166,7 @@ def buildings_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[B
     qs = Building.objects.filter(scope_q(registry_paths(actor)))
     if region is not None:
         qs = qs.filter(region_path__startswith=region.path)
-    return qs.select_related("compound")
+    return qs.select_related("compound", "grid__parent")
 
 
 def visits_for(actor: Any, *, region: RegionNode | None = None, start: dt.date | None = None,
@@ -276,3 +276,18 @@ def registry_counts(actor: Any) -> dict[str, int]:
         "rooms": Room.objects.filter(scope_q(paths)).count(),
         "buildings": Building.objects.filter(scope_q(paths)).count(),
     }
+
+
+def building_for(actor: Any, pk: int) -> Building:
+    obj = buildings_for(actor).select_related("grid__parent").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound("not_found", _NOT_FOUND)
+    return obj
+
+
+def building_residents(building: Building) -> list[Resident]:
+    return list(
+        Resident.objects.filter(household__room__building=building, moved_out__isnull=True)
+        .select_related("household__room")
+        .order_by("household__room__number", "name_pinyin")[:500]
+    )

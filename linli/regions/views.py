@@ -86,6 +86,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": selectors.household_members(resident.household),
         "history": selectors.history_for(request.user, resident)[:50],
         "can_reveal": request.user.has_perm("regions.reveal_personal", resident),
+        "can_edit": request.user.has_perm("regions.change_registry", resident),
     })
 
 
@@ -124,6 +125,7 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "owners": room.ownerships.filter(until__isnull=True),
         "households": selectors.room_households(room),
         "history": selectors.history_for(request.user, room)[:50],
+        "can_write": request.user.has_perm("regions.change_registry", room),
     })
 
 
@@ -248,3 +250,112 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     else:
         page = _page(request, selectors.audit_for(request.user, region=region), 50)
     return render(request, "regions/audit.html", {"page": page, "tab": tab, "region": region})
+
+
+def _resident_form_page(request: HttpRequest, *, resident: Any = None, household: Any = None) -> HttpResponse:
+    from .forms import ResidentForm
+
+    target = resident or household
+    if not request.user.has_perm("regions.change_registry", target):
+        return render(request, "403.html", {"message": _("您无权修改该区域的登记信息")}, status=403)
+    show_sensitive = request.user.has_perm("regions.reveal_personal", target)
+    error = None
+    if request.method == "POST":
+        form = ResidentForm(request.POST)
+        if form.is_valid():
+            data = form.changes(creating=resident is None, show_sensitive=show_sensitive)
+            try:
+                if resident is None:
+                    saved = services.create_resident(actor=request.user, household=household, **data)
+                    messages.success(request, _("已登记居民 %(name)s") % {"name": saved.name})
+                else:
+                    saved = services.update_resident(actor=request.user, resident=resident, **data)
+                    messages.success(request, _("已保存"))
+                return redirect("regions:resident", pk=saved.pk)
+            except DomainError as exc:
+                error = exc.message
+                field = exc.details.get("field")
+                if field in form.fields:
+                    form.add_error(field, str(exc.message))
+    else:
+        initial = {}
+        if resident is not None:
+            initial = {"name": resident.name, "relation": resident.relation, "moved_in": resident.moved_in,
+                       "moved_out": resident.moved_out, "tags": resident.tags,
+                       "sensitive_tags": resident.sensitive_tag_list if show_sensitive else []}
+        form = ResidentForm(initial=initial)
+    if not show_sensitive:
+        form.fields.pop("sensitive_tags")
+    if resident is not None:
+        form.fields["id_number"].widget.attrs["placeholder"] = resident.masked_id
+        form.fields["phone"].widget.attrs["placeholder"] = resident.masked_phone
+    else:
+        form.fields["id_number"].required = True
+        form.fields["id_number"].help_text = ""
+        form.fields["phone"].help_text = ""
+        form.fields.pop("moved_out")
+    return render(request, "regions/resident_form.html", {"form": form, "r": resident, "household": household,
+                                                          "error": error}, status=400 if error or form.errors else 200)
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resident_form_page(request, resident=selectors.resident_for(request.user, pk))
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+def resident_new(request: HttpRequest, household_pk: int) -> HttpResponse:
+    return _resident_form_page(request, household=selectors.household_for(request.user, household_pk))
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+@require_POST
+def household_representative(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_for(request.user, pk)
+    try:
+        member = selectors.resident_for(request.user, int(request.POST.get("resident") or 0))
+        services.set_household_representative(actor=request.user, household=household, resident=member)
+        messages.success(request, _("已设定户代表"))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("输入有误")))
+    return redirect("regions:room", pk=household.room_id)
+
+
+@staff_page(REGISTRY_WRITE_ROLES)
+@require_POST
+def household_new(request: HttpRequest, room_pk: int) -> HttpResponse:
+    room = selectors.room_for(request.user, room_pk)
+    try:
+        hh = services.create_household(actor=request.user, room=room, number=request.POST.get("number", ""))
+        messages.success(request, _("已立户 %(n)s") % {"n": hh.number})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("regions:room", pk=room.pk)
+
+
+@staff_page()
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    building = selectors.building_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("end"):
+                duty = building.duties.get(pk=int(request.POST["end"]))
+                services.end_duty(actor=request.user, duty=duty)
+                messages.success(request, _("已卸任"))
+            else:
+                resident = selectors.resident_for(request.user, int(request.POST.get("resident") or 0))
+                services.assign_duty(actor=request.user, kind=request.POST.get("kind", ""), resident=resident, building=building)
+                messages.success(request, _("已任命"))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("输入有误")))
+        except building.duties.model.DoesNotExist:
+            raise Http404 from None
+        return redirect("regions:building", pk=building.pk)
+    return render(request, "regions/building_detail.html", {
+        "b": building,
+        "duties": building.duties.filter(active=True).select_related("resident"),
+        "candidates": selectors.building_residents(building),
+        "rooms": building.rooms.select_related("unit").order_by("unit__name", "floor", "number"),
+        "can_write": request.user.has_perm("regions.change_registry", building),
+        "kinds": building.duties.model.Kind.choices,
+    })

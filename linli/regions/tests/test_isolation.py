@@ -95,10 +95,21 @@ def test_api_writes(client, target, outsider):
 def test_pages(client, target, outsider):
     client.force_login(outsider)
     r = target["resident"]
-    for url in [f"/registry/residents/{r.pk}/", f"/registry/rooms/{target['room'].pk}/"]:
+    hh, room, b = target["household"], target["room"], target["building"]
+    for url in [f"/registry/residents/{r.pk}/", f"/registry/rooms/{room.pk}/", f"/registry/residents/{r.pk}/edit/",
+                f"/registry/buildings/{b.pk}/", f"/registry/households/{hh.pk}/residents/new/"]:
         resp = client.get(url)
         assert resp.status_code in (403, 404), url
         _no_secret(resp)
+    before = AuditEvent.objects.count()
+    for url, data in [(f"/registry/residents/{r.pk}/edit/", {"name": "改名"}),
+                      (f"/registry/households/{hh.pk}/residents/new/", {"name": "混入", "id_number": "11010519491231002X"}),
+                      (f"/registry/households/{hh.pk}/representative/", {"resident": r.pk}),
+                      (f"/registry/rooms/{room.pk}/households/new/", {"number": "X1"}),
+                      (f"/registry/buildings/{b.pk}/", {"kind": "building_leader", "resident": r.pk})]:
+        resp = client.post(url, data)
+        assert resp.status_code in (403, 404), url
+    assert AuditEvent.objects.count() == before
     resp = client.post(f"/registry/residents/{r.pk}/reveal/", {"reason": "想看看"})
     assert resp.status_code in (403, 404)
     assert not SensitiveAccess.objects.exists()

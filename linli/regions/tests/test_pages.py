@@ -1,0 +1,86 @@
+"""Page flows a grid worker or community admin goes through (server-rendered, no browser)."""
+
+import pytest
+
+from linli.accounts.roles import Role
+from linli.regions.models import Household, MobilisationDuty, Resident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(tree, make_user, client):
+    user = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    client.force_login(user)
+    return user
+
+
+def test_register_edit_and_see_history(client, tree, registry, admin):
+    hh = registry.household(tree.g_liede1)
+    resp = client.post(f"/registry/households/{hh.pk}/residents/new/", {"name": "李四", "id_number": "440106198005170000"})
+    assert resp.status_code == 400 and "身份证号校验位错误" in resp.content.decode()
+    assert not Resident.objects.exists()
+    number = registry.id_number()
+    resp = client.post(f"/registry/households/{hh.pk}/residents/new/",
+                       {"name": "李四", "id_number": number, "phone": "13800001111", "relation": "head", "tags": ["elder"],
+                        "sensitive_tags": ["low_income"]})
+    assert resp.status_code == 302
+    r = Resident.objects.get()
+    assert r.sensitive_tag_list == ["low_income"] and r.tags == ["elder"]
+    page = client.get(f"/registry/residents/{r.pk}/edit/").content.decode()
+    assert r.masked_id in page and number not in page
+    resp = client.post(f"/registry/residents/{r.pk}/edit/", {"name": "李四", "id_number": "", "phone": "13900002222",
+                                                             "relation": "head", "tags": ["elder"], "sensitive_tags": ["low_income"]})
+    assert resp.status_code == 302
+    r.refresh_from_db()
+    assert r.id_number == number and r.phone == "13900002222"
+    detail = client.get(f"/registry/residents/{r.pk}/").content.decode()
+    assert "resident.update" in detail and "138****1111" in detail and "139****2222" in detail
+
+
+def test_room_household_representative_and_building_leader(client, tree, registry, admin):
+    room = registry.room(tree.g_liede1)
+    resp = client.post(f"/registry/rooms/{room.pk}/households/new/", {"number": "HH-9"})
+    assert resp.status_code == 302
+    hh = Household.objects.get(number="HH-9")
+    a = registry.resident(household=hh, name="甲")
+    resp = client.post(f"/registry/households/{hh.pk}/representative/", {"resident": a.pk})
+    hh.refresh_from_db()
+    assert hh.representative == a
+    resp = client.post(f"/registry/buildings/{room.building_id}/", {"kind": "building_leader", "resident": a.pk})
+    assert resp.status_code == 302
+    assert MobilisationDuty.objects.get().resident == a
+    page = client.get(f"/registry/buildings/{room.building_id}/").content.decode()
+    assert "甲" in page and "楼长" in page
+    report = client.get("/registry/four-none/").content.decode()
+    assert "尚无楼长" not in report
+
+
+def test_four_none_and_visits_pages(client, tree, registry, admin, django_assert_max_num_queries):
+    for i in range(5):
+        hh = registry.household(tree.g_liede1, building=f"{i + 1}栋")
+        registry.resident(household=hh, name=f"住户{i}")
+    registry.resident(grid=tree.g_liede2, name="漂泊者")
+    with django_assert_max_num_queries(15):
+        page = client.get("/registry/four-none/").content.decode()
+    assert "漂泊者" in page and "5栋" in page
+    hh = Household.objects.first()
+    resp = client.post("/registry/visits/", {"household": hh.pk, "visited_on": "2026-01-05", "purpose": "care", "met": "1",
+                                             "notes": "血压偏高"})
+    assert resp.status_code == 302
+    page = client.get("/registry/visits/?start=2026-01-01&end=2026-01-31").content.decode()
+    assert "20.0%" in page  # 1 of 5 households in grid 1
+    resp = client.post("/registry/visits/", {"household": hh.pk, "visited_on": "2099-01-01"})
+    assert resp.status_code == 400 and "不能晚于今天" in resp.content.decode()
+
+
+def test_elder_mode_toggle_and_language_switch(client, admin):
+    resp = client.post("/elder-mode/", {"next": "/registry/"})
+    assert resp.status_code == 302 and resp.url == "/registry/"
+    page = client.get("/registry/").content.decode()
+    assert '<body class="elder"' in page
+    resp = client.post("/elder-mode/", {"next": "https://evil.example/"})
+    assert resp.url == "/"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/registry/"})
+    page = client.get("/registry/").content.decode()
+    assert 'lang="en"' in page
