@@ -16,7 +16,7 @@ class Command(RunserverCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if os.environ.get("RUN_MAIN") != "true":  # the outer process, not the autoreloaded child
-            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "default"])  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--no-reload"])  # noqa: S603
             self.stdout.write(f"后台任务 worker 已启动(pid {worker.pid})")
             atexit.register(worker.terminate)
         return super().handle(*args, **options)
