@@ -84,3 +84,31 @@ def test_elder_mode_toggle_and_language_switch(client, admin):
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/"})
     page = client.get("/registry/").content.decode()
     assert 'lang="en"' in page
+
+
+def test_audit_page_shows_own_region_only(client, tree, registry, make_user):
+    registry.resident(household=registry.household(tree.g_liede1), name="本社区人")
+    registry.resident(household=registry.household(tree.g_pantang), name="泮塘人")
+    admin = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    client.force_login(admin)
+    page = client.get("/registry/audit/").content.decode()
+    assert "本社区人" in page and "泮塘人" not in page
+    caseworker = make_user(Role.CASEWORKER, tree.liede_sq)
+    client.force_login(caseworker)
+    assert client.get("/registry/audit/").status_code == 403
+
+
+def test_admin_is_chinese_and_scoped_for_staff(client, tree, registry, make_user):
+    from django.contrib.auth.models import Permission
+
+    registry.resident(household=registry.household(tree.g_liede1), name="本社区人")
+    registry.resident(household=registry.household(tree.g_pantang), name="泮塘人")
+    staff = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_resident"))
+    client.force_login(staff)
+    page = client.get("/admin/regions/resident/").content.decode()
+    assert "本社区人" in page and "泮塘人" not in page
+    assert "居民" in page and "管理后台" in page
+    assert "4401**" in page  # ID numbers masked in admin lists too
