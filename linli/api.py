@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from linli.accounts.services import user_for_token
 from linli.core.errors import DomainError
@@ -49,6 +52,7 @@ api = NinjaAPI(
     description="社区服务与基层治理平台接口。错误格式：`{\"error\": {\"code\", \"message\", \"details\"}}`。",
     urls_namespace="api",
     auth=[SessionAuth(), BearerAuth()],
+    throttle=[AnonRateThrottle(settings.LINLI_API_ANON_RATE), UserRateThrottle(settings.LINLI_API_USER_RATE)],
 )
 
 
@@ -73,6 +77,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(request, 401, "unauthenticated", _("请先登录"))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = max(1, math.ceil(exc.wait or 1))
+    resp = error_response(request, 429, "rate_limited", _("请求过于频繁，请稍后再试"), {"retry_after": wait})
+    resp["Retry-After"] = str(wait)
+    return resp
 
 
 @api.exception_handler(HttpError)

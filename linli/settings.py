@@ -193,6 +193,9 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# API rate limits (per user, or per IP when anonymous); counters live in the cache (Redis when set).
+LINLI_API_USER_RATE = os.environ.get("LINLI_API_USER_RATE", "3000/m")
+LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 

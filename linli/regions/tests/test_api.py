@@ -114,3 +114,20 @@ def test_openapi_every_operation_documented(client):
             assert "400" in codes, (path, method)
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_api_calls_are_rate_limited_per_user(client, tree, make_user, monkeypatch):
+    from ninja.throttling import UserRateThrottle
+
+    from linli.api import api
+
+    throttle = next(t for t in api.throttle if isinstance(t, UserRateThrottle))
+    monkeypatch.setattr(throttle, "num_requests", 5)
+    client.force_login(make_user(Role.GRID_WORKER, tree.g_liede1))
+    codes = [client.get("/api/v1/registry/residents").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    resp = client.get("/api/v1/registry/residents")
+    assert resp.json()["error"] == {"code": "rate_limited", "message": "请求过于频繁，请稍后再试",
+                                    "details": {"retry_after": int(resp["Retry-After"])}}
+    client.force_login(make_user(Role.GRID_WORKER, tree.g_liede1))  # another user is not affected
+    assert client.get("/api/v1/registry/residents").status_code == 200
