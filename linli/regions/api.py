@@ -6,6 +6,7 @@ import functools
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -51,7 +52,7 @@ def _registry_staff(func):  # type: ignore[no-untyped-def]
     @functools.wraps(func)
     def wrapper(request: ApiRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not has_role(request.auth, REGISTRY_ROLES):
-            raise PermissionDenied("forbidden", "此接口仅限人口房屋管理人员使用")
+            raise PermissionDenied("forbidden", _("此接口仅限人口房屋管理人员使用"))
         return func(request, *args, **kwargs)
 
     return wrapper
@@ -153,7 +154,7 @@ def get_room(request: ApiRequest, room_id: int):  # type: ignore[no-untyped-def]
 def create_room(request: ApiRequest, payload: RoomIn):  # type: ignore[no-untyped-def]
     building = selectors.buildings_for(request.auth).filter(pk=payload.building_id).first()
     if building is None:
-        raise NotFound("not_found", "楼栋不存在或不在您的管辖范围内")
+        raise NotFound("not_found", _("楼栋不存在或不在您的管辖范围内"))
     room = services.create_room(actor=request.auth, building=building, unit_name=payload.unit, number=payload.number,
                                 exclusive_area=payload.exclusive_area, floor=payload.floor, use=payload.use)
     return Status(201, room)
@@ -186,7 +187,7 @@ def visit_coverage(request: ApiRequest, start: dt.date | None = None, end: dt.da
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:
-        raise DomainError("invalid", "开始日期不能晚于结束日期", field="start")
+        raise DomainError("invalid", _("开始日期不能晚于结束日期"), field="start")
     rows = selectors.visit_coverage(request.auth, start=start, end=end, region=_region(request, region))
     return [CoverageOut(grid_code=c.grid.code, grid_name=c.grid.name, households=c.households, visited=c.visited, rate=c.rate) for c in rows]
 
@@ -219,7 +220,7 @@ def upload_import(request: ApiRequest, kind: Form[str], file: File[UploadedFile]
 def confirm_import(request: ApiRequest, batch_id: int, payload: ImportConfirmIn):  # type: ignore[no-untyped-def]
     batch = ImportBatch.objects.filter(pk=batch_id, uploaded_by=request.auth).first()
     if batch is None:
-        raise NotFound("not_found", "导入记录不存在")
+        raise NotFound("not_found", _("导入记录不存在"))
     return _import_out(importexport.confirm_import(actor=request.auth, batch=batch, valid_only=payload.valid_only))
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from linli.accounts.validators import looks_like_phone
 from linli.core import idcard
@@ -27,10 +28,10 @@ class FieldError(ValueError):
 
 
 ID_MESSAGES = {
-    "id_length": "身份证号应为18位",
-    "id_chars": "身份证号只能包含数字，最后一位可为X",
-    "id_birth_date": "身份证号中的出生日期无效",
-    "id_check_digit": "身份证号校验位错误",
+    "id_length": gettext_noop("身份证号应为18位"),
+    "id_chars": gettext_noop("身份证号只能包含数字，最后一位可为X"),
+    "id_birth_date": gettext_noop("身份证号中的出生日期无效"),
+    "id_check_digit": gettext_noop("身份证号校验位错误"),
 }
 
 
