@@ -213,7 +213,7 @@ def build_city(*, residents: int, seed: int = 2026, streets_per_district: int = 
         built.rooms += len(rooms)
         occupied = [room for room in rooms if rng.random() < 0.88]
         households = Household.objects.bulk_create(
-            [Household(number=f"H{room.region_path}{room.pk:08d}", room=room, region_path=grid.path) for room in occupied],
+            [Household(number=f"H{room.pk}-1", room=room, region_path=grid.path) for room in occupied],
             batch_size=batch,
         )
         built.households += len(households)

@@ -146,6 +146,15 @@ class Room(TimeStamped):
     def __str__(self) -> str:
         return self.address or self.number
 
+    @property
+    def short_address(self) -> str:
+        """Compound, building, unit and number, without the city/district/street/community prefix."""
+        return self.address.split(" ", 1)[-1] if self.address else self.number
+
+    @property
+    def area_name(self) -> str:
+        return self.address.split(" ", 1)[0] if " " in (self.address or "") else ""
+
 
 class Ownership(models.Model):
     """Who owns a room: a person (a resident or not), the developer (units unsold or
@@ -285,6 +294,16 @@ class Resident(TimeStamped):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def tag_labels(self) -> list[str]:
+        labels = {t.value: str(t.label) for t in Tag}
+        return [labels.get(t, t) for t in self.tags]
+
+    @property
+    def sensitive_tag_labels(self) -> list[str]:
+        labels = {t.value: str(t.label) for t in SensitiveTag}
+        return [labels.get(t, t) for t in self.sensitive_tag_list]
 
     @property
     def sensitive_tag_list(self) -> list[str]:

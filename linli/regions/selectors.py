@@ -219,6 +219,10 @@ class FourNone:
     limit: int
     counts: dict[str, int]
 
+    @property
+    def truncated(self) -> bool:
+        return any(n > self.limit for n in self.counts.values())
+
 
 def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int = 200) -> FourNone:
     from linli.accounts.models import RoleAssignment
@@ -242,7 +246,7 @@ def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int
     return FourNone(
         grids_without_worker=list(grids.order_by("path")[:limit]),
         buildings_without_leader=list(buildings.order_by("region_path", "compound__name", "name")[:limit]),
-        households_without_representative=list(households.order_by("region_path", "number")[:limit]),
+        households_without_representative=list(households.select_related("room").order_by("region_path", "number")[:limit]),
         residents_without_household=list(residents[:limit]),
         limit=limit,
         counts=counts,

@@ -289,7 +289,12 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
 @transaction.atomic
 def create_household(*, actor: Any, room: Room, number: str = "") -> Household:
     require(actor, "regions.change_registry", room)
-    number = number.strip() or f"H{room.region_path}{room.pk:08d}"
+    if not number.strip():
+        n = room.households.count() + 1
+        while Household.objects.filter(number=f"H{room.pk}-{n}").exists():
+            n += 1
+        number = f"H{room.pk}-{n}"
+    number = number.strip()
     if Household.objects.filter(number=number).exists():
         raise DomainError("duplicate_household", _("户号已存在"), field="number", status=409)
     hh = Household.objects.create(room=room, number=number, region_path=room.region_path)

@@ -35,7 +35,7 @@ def test_register_edit_and_see_history(client, tree, registry, admin):
     r.refresh_from_db()
     assert r.id_number == number and r.phone == "13900002222"
     detail = client.get(f"/registry/residents/{r.pk}/").content.decode()
-    assert "resident.update" in detail and "138****1111" in detail and "139****2222" in detail
+    assert "修改居民信息" in detail and "手机号：138****1111 → 139****2222" in detail
 
 
 def test_room_household_representative_and_building_leader(client, tree, registry, admin):
@@ -78,7 +78,7 @@ def test_elder_mode_toggle_and_language_switch(client, admin):
     resp = client.post("/elder-mode/", {"next": "/registry/"})
     assert resp.status_code == 302 and resp.url == "/registry/"
     page = client.get("/registry/").content.decode()
-    assert '<body class="elder"' in page
+    assert '<html lang="zh-hans" data-theme="light" class="elder">' in page
     resp = client.post("/elder-mode/", {"next": "https://evil.example/"})
     assert resp.url == "/"
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/"})

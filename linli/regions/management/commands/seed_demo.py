@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 note_seed(None, "seed_demo", built)
             out(f"已生成 {built.residents} 位居民、{built.households} 户、{built.rooms} 套房屋")
         accounts = self._accounts()
+        self._visits()
         if not opts["quiet"]:
             out(self._banner(accounts))
         out(f"演示数据就绪，用时 {time.monotonic() - t0:.1f} 秒")
@@ -96,6 +97,33 @@ class Command(BaseCommand):
                     defaults={"region_path": grid.path})
             rows.append((phone, str(Role(role).label) if role != Role.RESIDENT else label, user.display_name))
         return rows
+
+    def _visits(self) -> None:
+        """Recent home visits recorded through the service (so they are audited like real ones)."""
+        import datetime as dt
+        import random
+
+        from django.utils import timezone
+
+        from linli.regions import services
+        from linli.regions.models import HomeVisit, Household
+
+        if HomeVisit.objects.exists():
+            return
+        rng = random.Random(7)
+        today = timezone.localdate()
+        notes = ["家中一切正常", "独居老人，身体尚可，已提醒防诈骗", "反映楼道灯不亮", "租户信息已核实", "宣传高龄津贴政策",
+                 "孩子入学咨询", "邻里噪音矛盾，已调解", "家中无人，留联系卡"]
+        for username, code in (("liede_grid1", "440106001001001"), ("liede_grid2", "440106001001002"),
+                               ("pantang_grid1", "440103001001001")):
+            worker = User.objects.get(username=username)
+            grid = RegionNode.objects.get(code=code)
+            households = list(Household.objects.filter(region_path=grid.path).order_by("id"))
+            for hh in rng.sample(households, min(len(households), rng.randrange(25, 45))):
+                note = rng.choice(notes)
+                services.record_visit(actor=worker, household=hh, visited_on=today - dt.timedelta(days=rng.randrange(0, 40)),
+                                      purpose=rng.choice(list(HomeVisit.Purpose.values)), met="无人" not in note, notes=note,
+                                      needs_follow_up="反映" in note or "矛盾" in note)
 
     def _banner(self, rows: list[tuple[str, str, str]]) -> str:
         lines = ["", "=" * 64, f"演示账号(密码均为 {DEMO_PASSWORD})", "-" * 64]
