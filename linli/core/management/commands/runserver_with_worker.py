@@ -1,4 +1,4 @@
-"""``runserver`` plus the background-task worker, so ``make run`` alone runs the whole platform
+"""``runserver`` plus the background-task worker and the periodic scheduler, so ``make run`` alone runs the whole platform
 (periodic sweeps and queued tasks included)."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ class Command(RunserverCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if os.environ.get("RUN_MAIN") != "true":  # the outer process, not the autoreloaded child
             worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--no-reload"])  # noqa: S603
-            self.stdout.write(f"后台任务 worker 已启动(pid {worker.pid})")
+            scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"])  # noqa: S603
+            self.stdout.write(f"后台任务 worker(pid {worker.pid})与周期任务调度(pid {scheduler.pid})已启动")
             atexit.register(worker.terminate)
+            atexit.register(scheduler.terminate)
         return super().handle(*args, **options)

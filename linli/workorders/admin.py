@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from linli.accounts.roles import ADMIN_ROLES
+from linli.core.admin import AuditedAdmin, ReadOnlyAdmin, ScopedAdmin
+
+from .models import (
+    Category,
+    FollowUp,
+    HandlingUnit,
+    Notification,
+    RoutingRule,
+    Supervision,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    list_display = ("code", "name", "parent", "handle_limit", "limit_unit", "urgent_limit_hours", "active")
+    list_filter = ("active", "limit_unit")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(AuditedAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    list_display = ("name", "kind", "region", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    raw_id_fields = ("region",)
+    filter_horizontal = ("members",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.region_path = obj.region.path
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(AuditedAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    list_display = ("category", "region", "unit")
+    raw_id_fields = ("region",)
+    autocomplete_fields = ("unit",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.region_path = obj.region.path
+        super().save_model(request, obj, form, change)
+
+
+class EventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "actor", "action", "from_status", "to_status", "note", "public")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """Orders change only through the workflow (pages and API), where rules and the timeline apply."""
+
+    list_display = ("number", "category", "status", "unit", "due_at", "escalation_level", "channel", "created_at")
+    list_filter = ("status", "channel", "urgency", "escalation_level")
+    search_fields = ("number", "address")
+    exclude = ("contact_phone",)
+    inlines = (EventInline,)
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin, ScopedAdmin):
+    list_display = ("order", "level", "region_path", "created_at")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin, ScopedAdmin):
+    list_display = ("order", "status", "due_date", "done_by")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("user", "text", "created_at", "read_at")

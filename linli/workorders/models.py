@@ -1,0 +1,238 @@
+"""Needs and problems (诉求工单): categories with time limits, handling units, routing rules,
+orders with their timeline, supervision (督办), follow-ups (回访) and in-app notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.fields import EncryptedTextField
+from linli.core.masking import mask_phone
+from linli.core.models import TimeStamped
+
+from .states import OPEN, Status
+
+PATTERN = ["varchar_pattern_ops"]
+
+
+class Category(models.Model):
+    """A node of the configurable category tree; its code is the Open311 service_code."""
+
+    class LimitUnit(models.TextChoices):
+        WORKING_DAYS = "wd", _("工作日")
+        HOURS = "h", _("小时")
+
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    handle_limit = models.PositiveSmallIntegerField(_("办理时限"), default=10)
+    limit_unit = models.CharField(_("时限单位"), max_length=2, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    urgent_limit_hours = models.PositiveSmallIntegerField(_("紧急件时限(小时)"), default=24)
+    register_limit_hours = models.PositiveSmallIntegerField(_("立案时限(小时)"), default=24)
+    active = models.BooleanField(_("启用"), default=True)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+        ordering = ["sort", "code"]
+        constraints = [models.CheckConstraint(condition=Q(handle_limit__gt=0), name="category_limit_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name}/{self.name}" if self.parent_id and self.parent else self.name
+
+
+class HandlingUnit(models.Model):
+    """Who handles orders: a department, street office, community, property company or utility."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("职能部门")
+        STREET = "street", _("街道办事处")
+        COMMUNITY = "community", _("社区居委会")
+        PROPERTY = "property", _("物业公司")
+        UTILITY = "utility", _("公用事业单位")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    region = models.ForeignKey("regions.RegionNode", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), blank=True, related_name="handling_units")
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["region_path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """(category, region subtree) → handling unit. The most specific rule wins: the deepest
+    region first, then a category over its parent, then a category over none."""
+
+    category = models.ForeignKey(Category, verbose_name=_("分类(空=全部)"), null=True, blank=True, on_delete=models.CASCADE)
+    region = models.ForeignKey("regions.RegionNode", verbose_name=_("区划范围"), on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("派单规则")
+        verbose_name_plural = _("派单规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "region"], name="routing_rule_unique"),
+            models.UniqueConstraint(fields=["region"], condition=Q(category__isnull=True), name="routing_rule_fallback_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '全部'} @ {self.region} → {self.unit}"
+
+
+class WorkOrder(TimeStamped):
+    class Channel(models.TextChoices):
+        WEB = "web", _("居民网上")
+        PATROL = "patrol", _("网格巡查")
+        HOTLINE = "hotline", _("热线")
+        API = "api", _("接口")
+        OPEN311 = "open311", _("Open311")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("一般")
+        URGENT = "urgent", _("紧急")
+
+    number = models.CharField(_("工单号"), max_length=24, unique=True)
+    channel = models.CharField(_("来源"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT, related_name="orders")
+    description = models.TextField(_("诉求内容"))
+    address = models.CharField(_("地点"), max_length=200, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    region = models.ForeignKey("regions.RegionNode", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反映人账号"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="reported_orders")
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    anonymous = models.BooleanField(_("对外匿名"), default=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    result = models.TextField(_("办理结果"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
+    rating_comment = models.CharField(_("评价内容"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("诉求工单")
+        verbose_name_plural = _("诉求工单")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["region_path", "status"], name="wo_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["due_at"], name="wo_open_due", condition=Q(status__in=OPEN)),
+            models.Index(fields=["unit", "status"], name="wo_unit_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="wo_status_valid"),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="wo_rating_range"),
+            models.CheckConstraint(condition=~Q(status="merged") | Q(merged_into__isnull=False), name="wo_merged_has_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.category.name if self.category_id else ''}"
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class WorkOrderEvent(models.Model):
+    """One step on an order's timeline."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("动作"), max_length=16)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.CharField(_("说明"), max_length=1000, blank=True)
+    public = models.BooleanField(_("反映人可见"), default=True)
+
+    class Meta:
+        verbose_name = _("工单流转记录")
+        verbose_name_plural = _("工单流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"
+
+
+class Supervision(models.Model):
+    """督办: an overdue order escalated to community (1), street (2) or district (3)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions")
+    level = models.PositiveSmallIntegerField(_("级别"))
+    region_path = models.CharField(_("督办单位区划"), max_length=15)
+    note = models.CharField(_("督办意见"), max_length=300)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        constraints = [models.UniqueConstraint(fields=["order", "level"], name="supervision_once_per_level")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} L{self.level}"
+
+
+class FollowUp(TimeStamped):
+    """回访: after a bad rating the community calls back, rectifies and answers by a deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待回访")
+        DONE = "done", _("已回访")
+
+    order = models.OneToOneField(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="follow_up")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    due_date = models.DateField(_("回访期限"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("回访情况"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_status_display()}"
+
+
+class Notification(models.Model):
+    """In-app message; e-mail/SMS go through the sender backend (console by default)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("内容"), max_length=300)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,27 @@
+import rules
+
+from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, Role
+from linli.accounts.rules import holds_over
+
+DISPATCH_ROLES = (*ADMIN_ROLES, Role.CASEWORKER)
+
+dispatch = holds_over(*DISPATCH_ROLES)
+view_area = holds_over(*REGISTRY_ROLES, Role.HANDLER)
+
+
+@rules.predicate
+def is_reporter(user, order) -> bool:  # type: ignore[no-untyped-def]
+    return order is not None and order.reporter_id is not None and order.reporter_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_unit_member(user, order) -> bool:  # type: ignore[no-untyped-def]
+    if order is None or not order.unit_id or not getattr(user, "is_authenticated", False):
+        return False
+    return order.unit.members.filter(pk=user.pk).exists()
+
+
+rules.add_perm("workorders.dispatch", dispatch)
+rules.add_perm("workorders.handle", is_unit_member)
+rules.add_perm("workorders.report", is_reporter)
+rules.add_perm("workorders.view", is_reporter | is_unit_member | view_area)

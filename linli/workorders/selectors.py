@@ -1,0 +1,144 @@
+"""Reads of work orders, narrowed to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+
+from linli.accounts.roles import REGISTRY_ROLES, Role
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.errors import NotFound
+
+from . import states
+from .models import Category, FollowUp, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
+
+STAFF_VIEW_ROLES = (*REGISTRY_ROLES,)
+NEAR_LIMIT = dt.timedelta(hours=24)
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("parent")
+
+
+def leaf_categories() -> QuerySet[Category]:
+    return categories().filter(children__isnull=True)
+
+
+def orders_for(actor: Any, *, status: str = "", region: Any = None, overdue: bool = False, near_limit: bool = False,
+               unit: HandlingUnit | None = None, mine: bool = False, q: str = "") -> QuerySet[WorkOrder]:
+    """Staff see their area's orders; handlers also every order dispatched to their units;
+    residents only their own."""
+    now = timezone.now()
+    if mine:
+        qs = WorkOrder.objects.filter(Q(reporter=actor) | Q(merged_into__isnull=False, reporter=actor))
+    else:
+        area = scope_q(scope_paths(actor, STAFF_VIEW_ROLES))
+        units = Q(unit__members=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
+        qs = WorkOrder.objects.filter(area | units).distinct() if not getattr(actor, "is_superuser", False) else WorkOrder.objects.all()
+    if status == "open":
+        qs = qs.filter(status__in=states.OPEN)
+    elif status:
+        qs = qs.filter(status=status)
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if overdue:
+        qs = qs.filter(status__in=states.CLOCK_RUNNING, due_at__lt=now)
+    if near_limit:
+        qs = qs.filter(status__in=states.CLOCK_RUNNING, due_at__gte=now, due_at__lt=now + NEAR_LIMIT)
+    if q:
+        qs = qs.filter(Q(number__startswith=q) | Q(description__contains=q) | Q(address__contains=q))
+    return qs.select_related("category__parent", "unit", "region").order_by("-id")
+
+
+def order_for(actor: Any, pk: int) -> WorkOrder:
+    order = WorkOrder.objects.select_related("category__parent", "unit", "region", "reporter", "merged_into").filter(pk=pk).first()
+    if order is None or not actor.has_perm("workorders.view", order):
+        raise NotFound("not_found", "工单不存在或您无权查看")
+    return order
+
+
+def timeline(order: WorkOrder, *, staff: bool) -> QuerySet[WorkOrderEvent]:
+    qs = order.events.select_related("actor")
+    return qs if staff else qs.filter(public=True)
+
+
+def similar_open(*, region: Any, category: Category, limit: int = 5) -> QuerySet[WorkOrder]:
+    """Open orders of the same category in the same community: offered before saving a new one."""
+    return (
+        WorkOrder.objects.filter(region_path__startswith=region.path[:12], category=category, status__in=states.OPEN,
+                                 merged_into__isnull=True)
+        .order_by("-id")[:limit]
+    )
+
+
+def public_orders(*, community: Any) -> QuerySet[WorkOrder]:
+    """For the public transparency page: no personal data is selected at all."""
+    return (
+        WorkOrder.objects.filter(region_path__startswith=community.path, merged_into__isnull=True)
+        .exclude(status__in=[states.Status.WITHDRAWN])
+        .select_related("category")
+        .only("number", "category__name", "address", "status", "created_at", "closed_at", "due_at", "region_path")
+        .order_by("-id")
+    )
+
+
+def follow_ups_for(actor: Any, *, open_only: bool = True) -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.filter(scope_q(scope_paths(actor, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, Role.STREET_ADMIN,
+                                                               Role.DISTRICT_ADMIN, Role.CITY_ADMIN))))
+    if open_only:
+        qs = qs.filter(status=FollowUp.Status.OPEN)
+    return qs.select_related("order__category").order_by("due_date")
+
+
+def notifications_for(actor: Any, *, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=actor)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.select_related("order")
+
+
+def units_for(actor: Any) -> QuerySet[HandlingUnit]:
+    return HandlingUnit.objects.filter(active=True).order_by("region_path", "name")
+
+
+@dataclass
+class Figures:
+    received: int
+    closed: int
+    on_time: int
+    on_time_rate: float
+    avg_hours: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float
+    overdue_open: int
+
+
+def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> Figures:
+    """Received, closed, on-time rate, average handling time and satisfaction for an area and period."""
+    qs = orders_for(actor, region=region).order_by()
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end, dt.time.max, tzinfo=tz)
+    received = qs.filter(created_at__range=(lo, hi)).count()
+    closed_qs = qs.filter(closed_at__range=(lo, hi), registered_at__isnull=False)
+    agg = closed_qs.aggregate(
+        n=Count("id"), on_time=Count("id", filter=Q(closed_at__lte=F("due_at"))),
+        avg=Avg(ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField())),
+        rated=Count("id", filter=Q(rating__isnull=False)), satisfied=Count("id", filter=Q(rating__gte=3)),
+    )
+    avg = agg["avg"]
+    return Figures(
+        received=received, closed=agg["n"], on_time=agg["on_time"],
+        on_time_rate=round(100 * agg["on_time"] / agg["n"], 1) if agg["n"] else 0.0,
+        avg_hours=round(avg.total_seconds() / 3600, 1) if avg else None,
+        rated=agg["rated"], satisfied=agg["satisfied"],
+        satisfaction_rate=round(100 * agg["satisfied"] / agg["rated"], 1) if agg["rated"] else 0.0,
+        overdue_open=qs.filter(status__in=states.CLOCK_RUNNING, due_at__lt=timezone.now()).count(),
+    )

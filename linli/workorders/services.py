@@ -1,0 +1,453 @@
+"""Every change to a work order: one transaction, a locked row, a guarded transition, a timeline
+event, an audit row, notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.validators import looks_like_phone
+from linli.core import calendar
+from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.notify import sender
+from linli.core.services import record_audit
+
+from . import states
+from .models import (
+    Category,
+    FollowUp,
+    HandlingUnit,
+    Notification,
+    RoutingRule,
+    Supervision,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from .states import Action, Status
+
+BAD_RATINGS = (1, 2)  # 不满意, 非常不满意
+RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+FOLLOW_UP_WORKING_DAYS = 5
+LEVEL_NAMES = {1: "社区督办", 2: "街道督办", 3: "区督办"}
+LEVEL_PATH = {1: 12, 2: 9, 3: 6}
+# escalate to level L when overdue by at least ESCALATE_AFTER[L] working days
+ESCALATE_AFTER = {1: 0, 2: 1, 3: 3}
+
+
+def _require(actor: Any, perm: str, order: WorkOrder) -> None:
+    if not actor.has_perm(perm, order):
+        raise PermissionDenied("forbidden", _("您无权对该工单执行此操作"))
+
+
+# ---------------------------------------------------------------- time limits
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def deadline(category: Category, urgency: str, start: dt.datetime) -> dt.datetime:
+    """Urgent orders count clock hours; others the category's limit, in working days on the
+    official calendar (end of the last working day) or in clock hours."""
+    if urgency == WorkOrder.Urgency.URGENT:
+        return start + dt.timedelta(hours=category.urgent_limit_hours)
+    if category.limit_unit == Category.LimitUnit.HOURS:
+        return start + dt.timedelta(hours=category.handle_limit)
+    return end_of_day(calendar.add_working_days(timezone.localdate(start), category.handle_limit))
+
+
+# ---------------------------------------------------------------- routing
+
+def route(category: Category, region_path: str) -> HandlingUnit:
+    """The most specific rule: deepest region first, then the most specific category."""
+    lineage: list[int | None] = []
+    node: Category | None = category
+    while node is not None:
+        lineage.append(node.pk)
+        node = node.parent
+    prefixes = [region_path[:n] for n in range(1, len(region_path) + 1)]
+    rules = list(
+        RoutingRule.objects.filter(region_path__in=prefixes, unit__active=True)
+        .filter(category_id__in=[c for c in lineage if c is not None])
+        .select_related("unit")
+    ) + list(RoutingRule.objects.filter(region_path__in=prefixes, unit__active=True, category__isnull=True).select_related("unit"))
+    if not rules:
+        raise DomainError("no_route", _("没有可用的派单规则，请联系管理员配置兜底规则"))
+    depth = {c: len(lineage) - i for i, c in enumerate(lineage)}
+
+    def score(rule: RoutingRule) -> tuple[int, int]:
+        return len(rule.region_path), depth.get(rule.category_id, 0)
+
+    return max(rules, key=score).unit
+
+
+# ---------------------------------------------------------------- notifications
+
+def notify(users: Any, order: WorkOrder | None, text: str) -> None:
+    users = [u for u in users if u is not None]
+    if not users:
+        return
+    Notification.objects.bulk_create([Notification(user=u, order=order, text=text[:300]) for u in users])
+
+    def _send() -> None:
+        backend = sender()
+        for u in users:
+            backend.send(user=u, text=text)
+
+    transaction.on_commit(_send)
+
+
+def _unit_users(order: WorkOrder) -> list[Any]:
+    return list(order.unit.members.all()) if order.unit is not None else []
+
+
+def _reporters(order: WorkOrder) -> list[Any]:
+    """The reporter and the reporters of every order merged into this one."""
+    users = [order.reporter] if order.reporter is not None else []
+    users += [m.reporter for m in order.merged.select_related("reporter") if m.reporter is not None]
+    unique: dict[int, Any] = {}
+    for u in users:
+        unique.setdefault(u.pk, u)
+    return list(unique.values())
+
+
+# ---------------------------------------------------------------- intake
+
+def _clean_coord(value: Any, field: str, lo: int, hi: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        d = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError("invalid", _("坐标格式不正确"), field=field) from exc
+    if not (lo <= d <= hi):
+        raise DomainError("invalid", _("坐标超出范围"), field=field)
+    return d
+
+
+@transaction.atomic
+def submit_order(
+    *, actor: Any, channel: str, category: Category, description: str, region: Any, address: str = "",
+    lat: Any = None, lng: Any = None, urgency: str = WorkOrder.Urgency.NORMAL, contact_name: str = "",
+    contact_phone: str = "", anonymous: bool = True, idempotency_key: str | None = None, reporter: Any = None,
+) -> WorkOrder:
+    """Accept a report from any channel. A retried request with the same idempotency key returns
+    the order already stored instead of a second one."""
+    if idempotency_key:
+        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if channel not in WorkOrder.Channel.values:
+        raise DomainError("invalid", _("来源无效"), field="channel")
+    if not category.active or category.children.exists():
+        raise DomainError("invalid", _("请选择具体的诉求分类"), field="category")
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise DomainError("invalid", _("请描述诉求内容(至少5个字)"), field="description")
+    if len(description) > 2000:
+        raise DomainError("invalid", _("诉求内容过长(最多2000字)"), field="description")
+    if urgency not in WorkOrder.Urgency.values:
+        raise DomainError("invalid", _("紧急程度无效"), field="urgency")
+    if region is None or region.level not in ("community", "grid"):
+        raise DomainError("invalid", _("请选择所在社区"), field="region")
+    contact_phone = (contact_phone or "").strip()
+    if contact_phone and not looks_like_phone(contact_phone) and not contact_phone.replace("-", "").isdigit():
+        raise DomainError("invalid", _("联系电话格式不正确"), field="contact_phone")
+    order = WorkOrder(
+        number=uuid.uuid4().hex[:24], channel=channel, category=category, description=description,
+        address=(address or "").strip()[:200], lat=_clean_coord(lat, "lat", -90, 90), lng=_clean_coord(lng, "lng", -180, 180),
+        region=region, region_path=region.path, urgency=urgency,
+        reporter=reporter if reporter is not None else (actor if channel in ("web", "api") and getattr(actor, "pk", None) else None),
+        contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone, anonymous=anonymous,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is not None:
+            return existing
+        raise
+    order.number = f"{timezone.localdate():%Y%m%d}{order.pk:08d}"
+    order.save(update_fields=["number"])
+    WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action="submit",
+                                  to_status=Status.SUBMITTED, note=str(WorkOrder.Channel(channel).label))
+    record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
+                 changes={"channel": channel, "category": category.code})
+    if order.reporter_id:
+        notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
+    return order
+
+
+# ---------------------------------------------------------------- transitions
+
+def _lock(order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.select_for_update().select_related("category", "unit", "reporter").get(pk=order.pk)
+
+
+def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: bool = True) -> None:
+    target = states.next_status(order.status, action)
+    if target is None:
+        raise Conflict("illegal_transition", _("当前状态“%(s)s”下不能执行“%(a)s”") % {
+            "s": Status(order.status).label, "a": Action(action).label}, current_status=order.status, action=action)
+    before = order.status
+    order.status = target
+    WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action=action,
+                                  from_status=before, to_status=target, note=note[:1000], public=public)
+    record_audit(actor=actor, action=f"workorder.{action}", target=order, region_path=order.region_path,
+                 changes={"status": [before, target]} | ({"note": note[:200]} if note else {}))
+
+
+def _need(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise DomainError("reason_required", message, field=field)
+    return text
+
+
+@transaction.atomic
+def register(*, actor: Any, order: WorkOrder, auto_dispatch: bool = True) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.dispatch", order)
+    _move(order, Action.REGISTER, actor)
+    now = timezone.now()
+    order.registered_at = now
+    order.due_at = deadline(order.category, order.urgency, now)
+    order.save()
+    if order.reporter_id:
+        notify([order.reporter], order, _("工单 %(n)s 已立案，办理期限 %(d)s") % {
+            "n": order.number, "d": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
+    if auto_dispatch:
+        _dispatch(order, actor, route(order.category, order.region_path), Action.DISPATCH, "")
+    return order
+
+
+@transaction.atomic
+def refuse(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.dispatch", order)
+    _move(order, Action.REFUSE, actor, _need(reason, "reason", _("不予立案须说明理由")))
+    order.closed_at = timezone.now()
+    order.save()
+    notify(_reporters(order), order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason.strip()})
+    return order
+
+
+@transaction.atomic
+def withdraw(*, actor: Any, order: WorkOrder) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.report", order)
+    _move(order, Action.WITHDRAW, actor)
+    order.closed_at = timezone.now()
+    order.save()
+    return order
+
+
+@transaction.atomic
+def merge(*, actor: Any, order: WorkOrder, into: WorkOrder) -> WorkOrder:
+    """A duplicate joins an open order; its reporter follows and gets the outcome."""
+    order = _lock(order)
+    into = _lock(into)
+    _require(actor, "workorders.dispatch", order)
+    _require(actor, "workorders.dispatch", into)
+    if into.pk == order.pk or into.status not in states.OPEN or into.merged_into_id:
+        raise DomainError("invalid", _("只能合并到另一张办理中的工单"), field="into")
+    order.merged_into = into
+    _move(order, Action.MERGE, actor, _("合并至 %(n)s") % {"n": into.number})
+    order.save()
+    WorkOrderEvent.objects.create(order=into, actor=actor, action="merged_in", note=_("合并了 %(n)s") % {"n": order.number})
+    notify(_reporters(order), order, _("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知") % {"n": into.number})
+    return into
+
+
+def _dispatch(order: WorkOrder, actor: Any, unit: HandlingUnit, action: str, note: str) -> None:
+    if not unit.active:
+        raise DomainError("invalid", _("该承办单位已停用"), field="unit")
+    previous = order.unit.name if order.unit is not None else ""
+    order.unit = unit
+    _move(order, action, actor, note or (_("派至 %(u)s") % {"u": unit.name}) + (f"(原 {previous})" if previous else ""))
+    order.save()
+    notify(list(unit.members.all()), order, _("新派工单 %(n)s：%(c)s") % {"n": order.number, "c": order.category.name})
+
+
+@transaction.atomic
+def dispatch(*, actor: Any, order: WorkOrder, unit: HandlingUnit | None = None) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.dispatch", order)
+    _dispatch(order, actor, unit or route(order.category, order.region_path), Action.DISPATCH, "")
+    return order
+
+
+@transaction.atomic
+def reroute(*, actor: Any, order: WorkOrder, unit: HandlingUnit, note: str = "") -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.dispatch", order)
+    if order.unit_id == unit.pk:
+        raise DomainError("invalid", _("已派给该单位"), field="unit")
+    _dispatch(order, actor, unit, Action.REROUTE, note)
+    return order
+
+
+@transaction.atomic
+def accept(*, actor: Any, order: WorkOrder) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.handle", order)
+    _move(order, Action.ACCEPT, actor, _("%(u)s 已接单") % {"u": order.unit.name if order.unit else ""})
+    order.save()
+    notify(_reporters(order), order, _("工单 %(n)s 已由 %(u)s 接单办理") % {"n": order.number, "u": order.unit.name if order.unit else ""})
+    return order
+
+
+@transaction.atomic
+def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
+    """退单: the unit says it is not theirs; the order returns to the dispatchers."""
+    order = _lock(order)
+    _require(actor, "workorders.handle", order)
+    unit = order.unit
+    _move(order, Action.SEND_BACK, actor, _need(reason, "reason", _("退单须说明理由")), public=False)
+    order.unit = None
+    order.save()
+    from linli.accounts.models import RoleAssignment
+    from linli.accounts.roles import ADMIN_ROLES
+
+    admins = [ra.user for ra in RoleAssignment.objects.filter(role__in=ADMIN_ROLES, active=True,
+                                                              region_path__in=[order.region_path[:12], order.region_path[:9]])
+              .select_related("user")]
+    notify(admins, order, _("工单 %(n)s 被 %(u)s 退回：%(r)s") % {"n": order.number, "u": unit.name if unit else "", "r": reason})
+    return order
+
+
+@transaction.atomic
+def report_done(*, actor: Any, order: WorkOrder, result: str) -> WorkOrder:
+    order = _lock(order)
+    _require(actor, "workorders.handle", order)
+    order.result = _need(result, "result", _("请填写办理结果"))[:2000]
+    _move(order, Action.REPORT_DONE, actor, order.result)
+    order.save()
+    return order
+
+
+@transaction.atomic
+def verify(*, actor: Any, order: WorkOrder, passed: bool, note: str = "") -> WorkOrder:
+    """核查: a dispatcher checks the handler's result. Pass closes; fail sends it back to work."""
+    order = _lock(order)
+    _require(actor, "workorders.dispatch", order)
+    if passed:
+        _move(order, Action.VERIFY_PASS, actor, note)
+        order.closed_at = timezone.now()
+        order.save()
+        notify(_reporters(order), order, _("工单 %(n)s 已办结：%(r)s。请您评价。") % {"n": order.number, "r": order.result[:100]})
+    else:
+        _move(order, Action.VERIFY_FAIL, actor, _need(note, "note", _("核查不通过须说明原因")))
+        order.save()
+        notify(_unit_users(order), order, _("工单 %(n)s 核查不通过：%(r)s") % {"n": order.number, "r": note})
+    return order
+
+
+@transaction.atomic
+def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
+    """好差评: one rating per closed order, by the reporter. 不满意/非常不满意 opens a follow-up."""
+    order = _lock(order)
+    _require(actor, "workorders.report", order)
+    if rating not in RATING_LABELS:
+        raise DomainError("invalid", _("请选择五级评价之一"), field="rating")
+    if order.rating is not None:
+        raise Conflict("already_rated", _("该工单已评价"))
+    comment = (comment or "").strip()[:500]
+    order.rating = rating
+    order.rating_comment = comment
+    _move(order, Action.RATE, actor, f"{RATING_LABELS[rating]} {comment}".strip())
+    order.save()
+    if rating in BAD_RATINGS:
+        due = calendar.add_working_days(timezone.localdate(), FOLLOW_UP_WORKING_DAYS)
+        FollowUp.objects.create(order=order, region_path=order.region_path[:12], due_date=due)
+        from linli.accounts.models import RoleAssignment
+        from linli.accounts.roles import Role
+
+        staff = [ra.user for ra in RoleAssignment.objects.filter(
+            role__in=[Role.COMMUNITY_ADMIN, Role.CASEWORKER], active=True, region_path=order.region_path[:12]).select_related("user")]
+        notify(staff, order, _("工单 %(n)s 收到差评，请于 %(d)s 前回访") % {"n": order.number, "d": due.isoformat()})
+    return order
+
+
+@transaction.atomic
+def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: bool = False) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("order").get(pk=follow_up.pk)
+    order = follow_up.order
+    _require(actor, "workorders.dispatch", order)
+    if follow_up.status == FollowUp.Status.DONE:
+        raise Conflict("follow_up_done", _("该回访已完成"))
+    follow_up.answer = _need(answer, "answer", _("请填写回访情况"))[:2000]
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.done_by = actor
+    follow_up.save()
+    WorkOrderEvent.objects.create(order=order, actor=actor, action="follow_up", note=follow_up.answer[:1000])
+    record_audit(actor=actor, action="workorder.follow_up", target=order, region_path=order.region_path,
+                 changes={"reopen": reopen})
+    if reopen:
+        order = _lock(order)
+        _move(order, Action.REOPEN, actor, _("回访后重新办理"))
+        order.closed_at = None
+        order.due_at = deadline(order.category, order.urgency, timezone.now())
+        order.save()
+        notify(_unit_users(order), order, _("工单 %(n)s 回访后重新办理") % {"n": order.number})
+    notify(_reporters(order), order, _("关于工单 %(n)s 的回访：%(a)s") % {"n": order.number, "a": follow_up.answer[:100]})
+    return follow_up
+
+
+# ---------------------------------------------------------------- supervision sweep
+
+def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
+    """督办 sweep: overdue orders go to community (1), street (2, ≥1 working day late) and
+    district (3, ≥3 working days late). Idempotent: a level is reached once (unique
+    (order, level)), and orders already at a level are skipped by the filter. Returns the number
+    of orders raised to each level."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    raised: dict[int, int] = {}
+    for level in (3, 2, 1):
+        cutoff_day = calendar.add_working_days(today, -ESCALATE_AFTER[level]) if ESCALATE_AFTER[level] else None
+        cutoff = now if cutoff_day is None else timezone.make_aware(
+            dt.datetime.combine(cutoff_day, timezone.localtime(now).time()))
+        with transaction.atomic():
+            rows = list(
+                WorkOrder.objects.select_for_update(skip_locked=True)
+                .filter(status__in=states.CLOCK_RUNNING, due_at__lt=cutoff, escalation_level__lt=level)
+                .values_list("id", "region_path", "escalation_level", "unit_id", "number")
+            )
+            if not rows:
+                raised[level] = 0
+                continue
+            ids = [r[0] for r in rows]
+            for start in range(0, len(ids), 5000):
+                WorkOrder.objects.filter(pk__in=ids[start:start + 5000]).update(escalation_level=level, updated_at=now)
+            Supervision.objects.bulk_create(
+                [Supervision(order_id=oid, level=lv, region_path=path[:LEVEL_PATH[lv]],
+                             note=f"{LEVEL_NAMES[lv]}：工单已超过办理期限")
+                 for oid, path, old, _u, _n in rows for lv in range(old + 1, level + 1)],
+                batch_size=5000, ignore_conflicts=True,
+            )
+            WorkOrderEvent.objects.bulk_create(
+                [WorkOrderEvent(order_id=oid, action="supervise", note=LEVEL_NAMES[level], public=False)
+                 for oid, *_rest in rows], batch_size=5000)
+            unit_ids = {r[3] for r in rows if r[3]}
+            members = {}
+            for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members"):
+                members[unit.pk] = list(unit.members.all())
+            Notification.objects.bulk_create(
+                [Notification(user=u, order_id=oid, text=f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
+                 for oid, _p, _o, unit_id, number in rows for u in members.get(unit_id, [])], batch_size=5000)
+            raised[level] = len(rows)
+    return raised
+
+
+def mark_read(*, actor: Any, ids: list[int]) -> int:
+    return Notification.objects.filter(user=actor, pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+
+
