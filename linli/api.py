@@ -98,6 +98,9 @@ def _register() -> None:
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/registry", regions_router)
+    from linli.workorders.api import router as workorders_router
+
+    api.add_router("/workorders", workorders_router)
 
 
 _register()

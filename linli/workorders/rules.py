@@ -6,7 +6,7 @@ from linli.accounts.rules import holds_over
 DISPATCH_ROLES = (*ADMIN_ROLES, Role.CASEWORKER)
 
 dispatch = holds_over(*DISPATCH_ROLES)
-view_area = holds_over(*REGISTRY_ROLES, Role.HANDLER)
+view_area = holds_over(*REGISTRY_ROLES)  # handlers see only what is dispatched to their units
 
 
 @rules.predicate

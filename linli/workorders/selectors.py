@@ -142,3 +142,23 @@ def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> 
         satisfaction_rate=round(100 * agg["satisfied"] / agg["rated"], 1) if agg["rated"] else 0.0,
         overdue_open=qs.filter(status__in=states.CLOCK_RUNNING, due_at__lt=timezone.now()).count(),
     )
+
+
+PERM_FOR_ACTION = {
+    "register": "workorders.dispatch", "refuse": "workorders.dispatch", "dispatch": "workorders.dispatch",
+    "reroute": "workorders.dispatch", "merge": "workorders.dispatch", "verify_pass": "workorders.dispatch",
+    "verify_fail": "workorders.dispatch", "accept": "workorders.handle", "send_back": "workorders.handle",
+    "report_done": "workorders.handle", "withdraw": "workorders.report", "rate": "workorders.report",
+}
+
+
+def available_actions(actor: Any, order: WorkOrder) -> list[str]:
+    """What this actor can do to this order now (state and permission); reopening goes through a follow-up."""
+    out = []
+    for action in states.actions_from(order.status):
+        perm = PERM_FOR_ACTION.get(action)
+        if perm and actor.has_perm(perm, order):
+            if action == "rate" and order.rating is not None:
+                continue
+            out.append(action)
+    return out

@@ -1,0 +1,93 @@
+import pytest
+
+from linli.accounts.roles import Role
+from linli.workorders.models import WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, body, **kw):
+    return client.post(url, body, content_type="application/json", **kw)
+
+
+def test_resident_reports_and_follows_the_order_through_the_api(client, loop):
+    client.force_login(loop.resident)
+    body = {"category_code": "0201", "description": "3栋门口路灯不亮一周了", "region_code": loop.tree.g_liede1.code,
+            "address": "猎德花园3栋", "lat": "23.117", "lng": "113.330", "channel": "web"}
+    resp = post(client, "/api/v1/workorders/orders", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert resp.status_code == 201, resp.content
+    order = resp.json()
+    assert order["status"] == "submitted" and order["allowed_actions"] == ["withdraw"]
+    again = post(client, "/api/v1/workorders/orders", body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert again.json()["id"] == order["id"] and WorkOrder.objects.count() == 1
+    sim = client.get(f"/api/v1/workorders/similar?region_code={loop.tree.g_liede1.code}&category_code=0201").json()
+    assert [o["id"] for o in sim] == [order["id"]]
+
+    client.force_login(loop.dispatcher)
+    resp = post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "register"})
+    assert resp.status_code == 200 and resp.json()["status"] == "dispatched" and resp.json()["unit"] == "猎德街城管科"
+    client.force_login(loop.handler)
+    assert "accept" in client.get(f"/api/v1/workorders/orders/{order['id']}").json()["allowed_actions"]
+    post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "accept"})
+    resp = post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "report_done"})
+    assert resp.status_code == 400 and resp.json()["error"]["message"] == "请填写办理结果"
+    post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "report_done", "result": "已更换灯具"})
+    client.force_login(loop.dispatcher)
+    post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "verify_pass"})
+    client.force_login(loop.resident)
+    resp = post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "rate", "rating": 1, "comment": "太慢"})
+    detail = resp.json()
+    assert detail["status"] == "rated" and detail["rating"] == 1
+    assert [e["action"] for e in detail["timeline"]] == ["submit", "register", "dispatch", "accept", "report_done",
+                                                          "verify_pass", "rate"]
+    mine = client.get("/api/v1/workorders/orders").json()
+    assert mine["count"] == 1
+    client.force_login(loop.dispatcher)
+    fus = client.get("/api/v1/workorders/follow-ups").json()
+    assert len(fus) == 1 and fus[0]["order_id"] == order["id"]
+    resp = post(client, f"/api/v1/workorders/follow-ups/{fus[0]['id']}", {"answer": "已致电道歉并说明", "reopen": False})
+    assert resp.status_code == 200 and resp.json()["status"] == "done"
+    figures = client.get("/api/v1/workorders/figures").json()
+    assert figures["received"] == 1 and figures["closed"] == 1 and figures["satisfaction_rate"] == 0.0
+
+
+def test_illegal_action_is_409_with_chinese_message(client, loop):
+    order = loop.submit()
+    client.force_login(loop.dispatcher)
+    resp = post(client, f"/api/v1/workorders/orders/{order.pk}/actions", {"action": "verify_pass"})
+    assert resp.status_code == 409
+    assert resp.json()["error"]["code"] == "illegal_transition"
+    assert resp.json()["error"]["message"] == "当前状态“待受理”下不能执行“核查通过”"
+    resp = post(client, f"/api/v1/workorders/orders/{order.pk}/actions", {"action": "fly"})
+    assert resp.status_code == 400
+
+
+def test_isolation(client, loop, tree, make_user):
+    order = loop.submit()
+    for outsider in [make_user(Role.COMMUNITY_ADMIN, tree.huabiao), make_user(Role.STREET_ADMIN, tree.shipai),
+                     make_user(Role.DISTRICT_ADMIN, tree.liwan), make_user(Role.RESIDENT, tree.g_liede1, phone="13900009999"),
+                     make_user(Role.HANDLER, tree.liede)]:
+        client.force_login(outsider)
+        assert client.get(f"/api/v1/workorders/orders/{order.pk}").status_code == 404
+        assert order.number not in client.get("/api/v1/workorders/orders").content.decode()
+        resp = post(client, f"/api/v1/workorders/orders/{order.pk}/actions", {"action": "register"})
+        assert resp.status_code == 404
+        assert client.get("/api/v1/workorders/follow-ups").json() == [] or outsider.roles.filter(role="resident").exists()
+    assert WorkOrder.objects.get(pk=order.pk).status == "submitted"
+    # the street admin above 猎德社区 and the street unit's handler (after dispatch) do see it
+    client.force_login(loop.street_admin)
+    assert client.get(f"/api/v1/workorders/orders/{order.pk}").status_code == 200
+    client.force_login(loop.dispatcher)
+    post(client, f"/api/v1/workorders/orders/{order.pk}/actions", {"action": "register"})
+    client.force_login(loop.handler)
+    assert client.get(f"/api/v1/workorders/orders/{order.pk}").status_code == 200
+    client.force_login(loop.resident)
+    tl = client.get(f"/api/v1/workorders/orders/{order.pk}").json()["timeline"]
+    assert all(e["action"] != "supervise" for e in tl)
+
+
+def test_residents_cannot_file_patrol_or_hotline_orders(client, loop):
+    client.force_login(loop.resident)
+    body = {"category_code": "0201", "description": "路灯不亮很久了", "region_code": loop.tree.g_liede1.code, "channel": "hotline"}
+    assert post(client, "/api/v1/workorders/orders", body).status_code == 403
+    assert not WorkOrder.objects.exists()
