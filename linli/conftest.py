@@ -26,8 +26,10 @@ def _require_postgres(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings: Any) -> None:
+def _fast_hashing(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # uploads of a test never reach var/
+    settings.LINLI_PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,28 @@ class RoleInline(admin.TabularInline):
     readonly_fields = ("region_path",)
 
 
+class SuperuserOnly:
+    """Accounts, roles and tokens decide who sees what: only superusers manage them in admin
+    (a scoped admin could otherwise grant themselves a wider role)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnly, BaseUserAdmin):
     list_display = ("username", "display_name", "masked_phone", "is_active", "is_staff", "last_login")
     search_fields = ("username", "display_name")
     ordering = ("username",)
@@ -44,22 +64,33 @@ class UserAdmin(BaseUserAdmin):
         return qs, dup
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        from django.db import transaction
+
+        from linli.core.services import record_audit
+
         obj.phone_hash = lookup_hash(obj.phone)
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_audit(actor=request.user, action=f"admin.{'change' if change else 'add'}", target=obj,
+                         changes={f: "changed" for f in (form.changed_data or []) if f not in ("password", "phone")})
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
+        from linli.core.services import record_audit
+
         for inst in instances:
             if isinstance(inst, RoleAssignment):
                 inst.region_path = inst.region.path
             inst.save()
+            record_audit(actor=request.user, action="role.assign", target=inst, region_path=getattr(inst, "region_path", ""),
+                         changes={"role": getattr(inst, "role", ""), "active": getattr(inst, "active", None)})
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(AuditedAdmin, ScopedAdmin):
+class RoleAssignmentAdmin(SuperuserOnly, AuditedAdmin, ScopedAdmin):
     scope_roles = ADMIN_ROLES
     list_display = ("user", "role", "region", "active", "created_at")
     list_filter = ("role", "active")
@@ -72,9 +103,12 @@ class RoleAssignmentAdmin(AuditedAdmin, ScopedAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None):  # type: ignore[no-untyped-def]
+        return (*self.readonly_fields, "user") if obj is not None else self.readonly_fields
     fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     autocomplete_fields = ("user",)
     actions = ["revoke"]

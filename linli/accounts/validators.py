@@ -1,6 +1,6 @@
 import re
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def looks_like_phone(value: str) -> bool:

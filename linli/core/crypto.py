@@ -82,6 +82,22 @@ def decrypt(token: str | None) -> str | None:
     return AESGCM(keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Files at rest (uploaded registers): ``kid$`` + nonce + AES-GCM ciphertext."""
+    kid, keys, _ = _keys()
+    nonce = os.urandom(12)
+    return kid.encode() + b"$" + nonce + AESGCM(keys[kid]).encrypt(nonce, data, kid.encode())
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    kid_b, sep, rest = blob.partition(b"$")
+    _, keys, _ = _keys()
+    kid = kid_b.decode()
+    if not sep or kid not in keys:
+        raise KeyConfigError("file is not encrypted with a known key")
+    return AESGCM(keys[kid]).decrypt(rest[:12], rest[12:], kid_b)
+
+
 def key_id_of(token: str) -> str:
     return token.partition("$")[0]
 

@@ -36,7 +36,10 @@ class IdNumberError(ValueError):
 
 
 def normalize(number: str) -> str:
-    return (number or "").strip().upper().replace(" ", "")
+    """NFKC (full-width digits become ASCII), upper case, no spaces."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", number or "").strip().upper().replace(" ", "")
 
 
 def parse(number: str, *, today: dt.date | None = None) -> IdInfo:
@@ -44,7 +47,7 @@ def parse(number: str, *, today: dt.date | None = None) -> IdInfo:
     n = normalize(number)
     if len(n) != 18:
         raise IdNumberError("id_length")
-    if not n[:17].isdigit() or not (n[17].isdigit() or n[17] == "X"):
+    if not (n[:17].isascii() and n[:17].isdigit()) or n[17] not in "0123456789X":
         raise IdNumberError("id_chars")
     try:
         birth = dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))

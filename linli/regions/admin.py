@@ -29,6 +29,8 @@ class RegionNodeAdmin(AuditedAdmin, ScopedAdmin):
     readonly_fields = ("path",)
     raw_id_fields = ("parent",)
 
+    # RegionNode.clean() derives ``path`` from code and level and checks it against the parent.
+
 
 @admin.register(Compound)
 class CompoundAdmin(AuditedAdmin, ScopedAdmin):
@@ -115,4 +117,5 @@ class HomeVisitAdmin(ScopedReadOnly):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ScopedReadOnly):
     list_display = ("created_at", "filename", "kind", "status", "total_rows", "error_rows", "imported_rows", "uploaded_by")
+    exclude = ("file",)
     list_filter = ("kind", "status")

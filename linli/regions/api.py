@@ -23,6 +23,7 @@ from .schemas import (
     ChangeOut,
     CoverageOut,
     ErrorOut,
+    ExportIn,
     FourNoneOut,
     HouseholdIn,
     HouseholdOut,
@@ -224,8 +225,17 @@ def confirm_import(request: ApiRequest, batch_id: int, payload: ImportConfirmIn)
     return _import_out(importexport.confirm_import(actor=request.auth, batch=batch, valid_only=payload.valid_only))
 
 
-@router.get("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(默认脱敏)")
-def export_residents(request: ApiRequest, region: str | None = None, q: str = "", unmasked: bool = False, reason: str = ""):  # type: ignore[no-untyped-def]
+@router.get("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(脱敏)")
+def export_residents(request: ApiRequest, region: str | None = None, q: str = ""):  # type: ignore[no-untyped-def]
+    return _export(request, region, q, False, "")
+
+
+@router.post("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(完整信息须有权限并填写事由，留痕)")
+def export_residents_full(request: ApiRequest, payload: ExportIn):  # type: ignore[no-untyped-def]
+    return _export(request, payload.region, payload.q, payload.unmasked, payload.reason)
+
+
+def _export(request: ApiRequest, region: str | None, q: str, unmasked: bool, reason: str):  # type: ignore[no-untyped-def]
     node = _region(request, region)
     data = importexport.export_residents(actor=request.auth, residents=selectors.residents_for(request.auth, q=q, region=node),
                                          unmasked=unmasked, reason=reason, region=node)

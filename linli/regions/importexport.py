@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from linli.accounts.roles import REGISTRY_WRITE_ROLES
-from linli.accounts.selectors import scope_paths
-from linli.core.crypto import lookup_hash
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from linli.core.errors import DomainError, PermissionDenied
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
@@ -65,24 +65,31 @@ def _read_rows(data: bytes, kind: str) -> list[Row]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:
         raise DomainError("bad_file", _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")) from exc
-    ws = wb.worksheets[0]
-    rows_iter = ws.iter_rows(values_only=True)
-    header = next(rows_iter, None)
-    if not header:
-        raise DomainError("empty_file", _("文件为空"))
-    names = [str(h).strip() if h is not None else "" for h in header]
-    missing = [c for c in REQUIRED[kind] if c not in names]
-    if missing:
-        raise DomainError("missing_columns", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}, columns=missing)
-    rows: list[Row] = []
-    for i, raw in enumerate(rows_iter, start=2):
-        if raw is None or all(c is None or str(c).strip() == "" for c in raw):
-            continue
-        values = {names[j]: raw[j] for j in range(min(len(names), len(raw))) if names[j]}
-        rows.append(Row(number=i, values=values))
-        if len(rows) > settings.LINLI_IMPORT_MAX_ROWS:
-            raise DomainError("too_many_rows", _("单个文件最多 %(n)s 行") % {"n": settings.LINLI_IMPORT_MAX_ROWS})
-    wb.close()
+    try:
+        ws = wb.worksheets[0]
+        rows_iter = ws.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        if not header:
+            raise DomainError("empty_file", _("文件为空"))
+        names = [str(h).strip() if h is not None else "" for h in header]
+        missing = [c for c in REQUIRED[kind] if c not in names]
+        if missing:
+            raise DomainError("missing_columns", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)}, columns=missing)
+        rows: list[Row] = []
+        for i, raw in enumerate(rows_iter, start=2):
+            if raw is None or all(c is None or str(c).strip() == "" for c in raw):
+                continue
+            values = {names[j]: (str(raw[j]).replace("\x00", "") if isinstance(raw[j], str) else raw[j])
+                      for j in range(min(len(names), len(raw))) if names[j]}
+            rows.append(Row(number=i, values=values))
+            if len(rows) > settings.LINLI_IMPORT_MAX_ROWS:
+                raise DomainError("too_many_rows", _("单个文件最多 %(n)s 行") % {"n": settings.LINLI_IMPORT_MAX_ROWS})
+    except DomainError:
+        raise
+    except Exception as exc:  # a damaged sheet is parsed lazily: report it, never a 500
+        raise DomainError("bad_file", _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")) from exc
+    finally:
+        wb.close()
     return rows
 
 
@@ -92,6 +99,7 @@ class _Lookup:
     def __init__(self, actor: Any) -> None:
         self.actor = actor
         self.paths = scope_paths(actor, REGISTRY_WRITE_ROLES)
+        self.scope = scope_q(self.paths)
         self.grids: dict[str, RegionNode | None] = {}
         self.buildings: dict[tuple[int, str, str], Building | None] = {}
 
@@ -108,7 +116,7 @@ class _Lookup:
         if key not in self.buildings:
             self.buildings[key] = (
                 Building.objects.select_related("compound", "grid__parent")
-                .filter(compound__grid__parent=grid.parent, compound__name=compound, name=building)
+                .filter(self.scope, compound__grid__parent=grid.parent, compound__name=compound, name=building)
                 .first()
             )
         return self.buildings[key]
@@ -150,7 +158,16 @@ def _validate_residents(actor: Any, rows: list[Row]) -> None:
             v.clean_date(row.values.get("迁入日期"), "moved_in", "迁入日期")
         except v.FieldError as err:
             row.error("迁入日期", err.message)
-        _validate_place(look, row, need_room=True)
+        _grid, building = _validate_place(look, row, need_room=True)
+        hh = str(row.values.get("户号") or "").strip()
+        if len(hh) > 32:
+            row.error("户号", _("户号过长(最多32个字符)"))
+        elif hh and building is not None:
+            existing = Household.objects.filter(number=hh).select_related("room__unit").first()
+            unit, number = (str(row.values.get(c) or "").strip().removesuffix(".0") for c in ("单元", "房号"))
+            if existing is not None and not (existing.room.building_id == building.pk and existing.room.unit.name == unit
+                                             and existing.room.number == number):
+                row.error("户号", _("户号 %(h)s 已属于其他房屋") % {"h": hh})
 
 
 def _validate_place(look: _Lookup, row: Row, *, need_room: bool) -> tuple[RegionNode | None, Building | None]:
@@ -201,11 +218,14 @@ def _validate_houses(actor: Any, rows: list[Row]) -> None:
         floor = row.values.get("楼层")
         if floor not in (None, ""):
             try:
-                int(float(str(floor)))
-            except ValueError:
-                row.error("楼层", _("楼层应为整数"))
+                if not -10 <= int(float(str(floor))) <= 300:
+                    raise ValueError
+            except (ValueError, OverflowError):
+                row.error("楼层", _("楼层应为 -10 到 300 之间的整数"))
         hh = str(row.values.get("户号") or "").strip()
-        if hh:
+        if len(hh) > 32:
+            row.error("户号", _("户号过长(最多32个字符)"))
+        elif hh:
             if hh in seen_hh:
                 row.error("户号", _("与第%(n)s行户号重复") % {"n": seen_hh[hh]})
             else:
@@ -242,7 +262,7 @@ def validate_upload(*, actor: Any, kind: str, filename: str, data: bytes) -> Imp
         batch = ImportBatch(kind=kind, uploaded_by=actor, filename=filename[:200], total_rows=len(rows),
                             valid_rows=len(rows) - bad, error_rows=bad, errors=errors[:2000],
                             region_path=_common_prefix(scope_paths(actor, REGISTRY_WRITE_ROLES)))
-        batch.file.save("upload.xlsx", ContentFile(data), save=False)
+        batch.file.save("upload.bin", ContentFile(encrypt_bytes(data)), save=False)  # private, encrypted at rest
         batch.save()
         record_audit(actor=actor, action="import.validate", target=batch, region_path=batch.region_path,
                      changes={"kind": kind, "rows": len(rows), "error_rows": bad})
@@ -259,24 +279,49 @@ def _common_prefix(paths: list[str]) -> str:
     return first[:i]
 
 
-@transaction.atomic
 def confirm_import(*, actor: Any, batch: ImportBatch, valid_only: bool = False) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.uploaded_by_id != actor.pk:
-        raise PermissionDenied("forbidden", _("只能确认自己上传的文件"))
-    if batch.status != ImportBatch.Status.VALIDATED:
-        raise DomainError("import_closed", _("该导入已处理，不能重复导入"), status=409)
-    with batch.file.open("rb") as fh:
-        data = fh.read()
-    rows = _validate(actor, batch.kind, data)  # the registry may have changed since upload
-    bad = [r for r in rows if r.errors]
-    if bad and not valid_only:
+    """Re-validate (the registry may have changed since upload), keep the fresh report, then write
+    every valid row in one transaction — or nothing, if errors remain and only all rows were asked."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _check_open(actor, batch)
+        rows = _validate(actor, batch.kind, _read_file(batch))
+        bad = [r for r in rows if r.errors]
         batch.errors = [e for r in rows for e in r.errors][:2000]
         batch.error_rows = len(bad)
         batch.valid_rows = len(rows) - len(bad)
         batch.save()
+    if bad and not valid_only:
         raise DomainError("import_has_errors", _("文件中有 %(n)s 行错误，未导入任何数据。请修正后重新上传，或选择只导入有效行。") % {"n": len(bad)},
                           error_rows=len(bad), status=409)
+    return _write_rows(actor, batch, rows, valid_only)
+
+
+def _check_open(actor: Any, batch: ImportBatch) -> None:
+    if batch.uploaded_by_id != actor.pk:
+        raise PermissionDenied("forbidden", _("只能确认自己上传的文件"))
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise DomainError("import_closed", _("该导入已处理，不能重复导入"), status=409)
+
+
+def _read_file(batch: ImportBatch) -> bytes:
+    with batch.file.open("rb") as fh:
+        return decrypt_bytes(fh.read())
+
+
+def _delete_file(batch: ImportBatch) -> None:
+    name = batch.file.name
+    if name:
+        storage = batch.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+        batch.file = None  # type: ignore[assignment]
+
+
+@transaction.atomic
+def _write_rows(actor: Any, batch: ImportBatch, rows: list[Row], valid_only: bool) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _check_open(actor, batch)
+    bad = [r for r in rows if r.errors]
     good = [r for r in rows if not r.errors]
     writer = _write_resident if batch.kind == ImportBatch.Kind.RESIDENTS else _write_house
     look = _Lookup(actor)
@@ -284,6 +329,7 @@ def confirm_import(*, actor: Any, batch: ImportBatch, valid_only: bool = False) 
         writer(actor, look, row)
     batch.status = ImportBatch.Status.IMPORTED
     batch.imported_rows = len(good)
+    _delete_file(batch)  # the register is in the database now; the uploaded copy goes
     batch.save()
     record_audit(actor=actor, action="import.confirm", target=batch, region_path=batch.region_path,
                  changes={"imported": len(good), "skipped": len(bad), "valid_only": valid_only})
@@ -292,12 +338,14 @@ def confirm_import(*, actor: Any, batch: ImportBatch, valid_only: bool = False) 
 
 @transaction.atomic
 def discard_import(*, actor: Any, batch: ImportBatch) -> None:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.uploaded_by_id != actor.pk:
         raise PermissionDenied("forbidden", _("只能放弃自己上传的文件"))
     if batch.status == ImportBatch.Status.VALIDATED:
         batch.status = ImportBatch.Status.DISCARDED
-        batch.save(update_fields=["status", "updated_at"])
-        batch.file.delete(save=False)
+        _delete_file(batch)
+        batch.save()
+        record_audit(actor=actor, action="import.discard", target=batch, region_path=batch.region_path)
 
 
 def _room(look: _Lookup, row: Row) -> Room:
@@ -312,13 +360,12 @@ def _room(look: _Lookup, row: Row) -> Room:
 def _write_resident(actor: Any, look: _Lookup, row: Row) -> None:
     room = _room(look, row)
     hh_number = str(row.values.get("户号") or "").strip()
-    household = None
     if hh_number:
         household = Household.objects.filter(number=hh_number, room=room).first()
-    if household is None:
-        household = room.households.order_by("id").first()
-    if household is None:
-        household = services.create_household(actor=actor, room=room, number=hh_number)
+        if household is None:
+            household = services.create_household(actor=actor, room=room, number=hh_number)
+    else:
+        household = room.households.order_by("id").first() or services.create_household(actor=actor, room=room)
     plain, sensitive = v.clean_tags(row.values.get("标签"))
     resident = services.create_resident(
         actor=actor, household=household, name=row.values.get("姓名"), id_number=row.values.get("身份证号"),
@@ -384,6 +431,11 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
         count += 1
     out = io.BytesIO()
     wb.save(out)
+    with transaction.atomic():
+        target = region or RegionNode.objects.filter(level=Level.CITY).first()
+        if target is not None:
+            record_audit(actor=actor, action="registry.export", target=target, region_path=target.path,
+                         changes={"rows": count, "unmasked": unmasked})
     if unmasked:
         assert region is not None
         with transaction.atomic():

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.fields import EncryptedTextField
+from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import TimeStamped
 
@@ -56,6 +56,17 @@ class RegionNode(models.Model):
     @property
     def region_path(self) -> str:
         return self.path
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        expected = 15 if self.level == Level.GRID else 12
+        if not self.code.isdigit() or len(self.code) != expected:
+            raise ValidationError({"code": _("区划代码应为%(n)s位数字") % {"n": expected}})
+        self.path = self.code[: PATH_LENGTH[Level(self.level)]]
+        if self.level != Level.CITY and (self.parent is None or not self.path.startswith(self.parent.path)
+                                         or LEVEL_ORDER.index(Level(self.parent.level)) != LEVEL_ORDER.index(Level(self.level)) - 1):
+            raise ValidationError({"parent": _("上级区划与代码或层级不符")})
 
 
 class Compound(TimeStamped):
@@ -368,6 +379,12 @@ class HomeVisit(TimeStamped):
         return f"{self.visited_on} {self.household}"
 
 
+def import_file_name(instance: object, filename: str) -> str:
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.bin"
+
+
 class ImportBatch(TimeStamped):
     """An uploaded Excel file: validated first (report per row), written only on confirmation."""
 
@@ -385,7 +402,7 @@ class ImportBatch(TimeStamped):
     uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
     region_path = models.CharField(_("区划路径"), max_length=15, blank=True)
     filename = models.CharField(_("文件名"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("文件(加密保存)"), upload_to=import_file_name, storage=private_storage, blank=True)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     valid_rows = models.PositiveIntegerField(_("有效行数"), default=0)
     error_rows = models.PositiveIntegerField(_("错误行数"), default=0)

@@ -19,10 +19,12 @@ class RegionOut(Schema):
 
 
 class ResidentRow(Schema):
+    """Masked: the birth year only, since the full birth date would unmask the ID number's middle."""
+
     id: int
     name: str
     gender: str
-    birth_date: dt.date
+    birth_year: int = Field(..., alias="birth_date.year")
     id_number_masked: str = Field(..., alias="masked_id")
     phone_masked: str = Field(..., alias="masked_phone")
     grid_code: str = Field(..., alias="grid.code")
@@ -38,7 +40,12 @@ class MemberOut(Schema):
     name: str
     relation: str
     gender: str
-    birth_date: dt.date
+    birth_year: int
+
+    @staticmethod
+    def resolve_birth_year(obj: object) -> int:
+        year = getattr(obj, "birth_year", None)
+        return int(year) if year is not None else obj.birth_date.year  # type: ignore[attr-defined]
 
 
 class ResidentDetail(ResidentRow):
@@ -201,3 +208,10 @@ class AuditOut(Schema):
     region_path: str
     changes: dict
     ip: str | None
+
+
+class ExportIn(Schema):
+    region: str | None = None
+    q: str = Field("", max_length=50)
+    unmasked: bool = False
+    reason: str = Field("", max_length=200)

@@ -86,9 +86,15 @@ def apply_resident_fields(resident: Resident, data: dict[str, Any]) -> None:
         resident.moved_out = v.clean_date(data["moved_out"], "moved_out", _("迁出日期"))
     if resident.moved_in and resident.moved_out and resident.moved_out < resident.moved_in:
         raise v.FieldError("moved_out", _("迁出日期不能早于迁入日期"))
-    if "tags" in data or "sensitive_tags" in data:
-        plain, sensitive = v.clean_tags(list(data.get("tags") or []) + list(data.get("sensitive_tags") or []))
+    if "tags" in data:
+        plain, sensitive = v.clean_tags(list(data.get("tags") or []))
+        if sensitive:
+            raise v.FieldError("tags", _("敏感标签须单独填写"))
         resident.tags = plain
+    if "sensitive_tags" in data:
+        plain, sensitive = v.clean_tags(list(data.get("sensitive_tags") or []))
+        if plain:
+            raise v.FieldError("sensitive_tags", _("普通标签不能填入敏感标签"))
         resident.sensitive_tags = ",".join(sensitive)
 
 
@@ -111,7 +117,7 @@ def create_resident(*, actor: Any, grid: RegionNode | None = None, household: Ho
     _place_in_household(resident, household, grid)
     require(actor, "regions.change_registry", resident)
     try:
-        apply_resident_fields(resident, {"tags": [], **data})
+        apply_resident_fields(resident, {"tags": [], "sensitive_tags": [], **data})
     except v.FieldError as err:
         raise _invalid(err) from err
     if Resident.objects.filter(id_hash=resident.id_hash).exists():
@@ -144,7 +150,11 @@ def update_resident(*, actor: Any, resident: Resident, household: Household | No
     changes = diff(before, _snapshot(resident), MASKED)
     if not changes:
         return resident
-    resident.save()
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:
+        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number", status=409) from exc
     record_audit(actor=actor, action="resident.update", target=resident, region_path=resident.region_path, changes=changes)
     return resident
 
@@ -215,8 +225,10 @@ def create_room(*, actor: Any, building: Building, unit_name: str, number: str, 
     if Room.objects.filter(unit=unit, number=number).exists():
         raise DomainError("duplicate_room", _("该房屋已登记"), field="number", status=409)
     if floor is None:
-        digits = "".join(ch for ch in number if ch.isdigit())
-        floor = int(digits[:-2]) if len(digits) > 2 else 1
+        digits = "".join(ch for ch in number if ch.isascii() and ch.isdigit())
+        floor = int(digits[:-2]) if 2 < len(digits) <= 5 else 1
+    if not -10 <= floor <= 300:
+        raise DomainError("invalid", _("楼层应在 -10 到 300 之间"), field="floor")
     room = Room.objects.create(unit=unit, building=building, number=number, floor=floor, exclusive_area=area, use=use,
                                region_path=building.region_path,
                                address=room_address(building.grid, building, unit, number))
@@ -240,6 +252,8 @@ def update_room(*, actor: Any, room: Room, exclusive_area: Any = None, use: str 
             raise DomainError("invalid", _("房屋用途无效"), field="use")
         room.use = use
     if floor is not None:
+        if not -10 <= floor <= 300:
+            raise DomainError("invalid", _("楼层应在 -10 到 300 之间"), field="floor")
         room.floor = floor
     changes = diff(before, {"exclusive_area": room.exclusive_area, "use": room.use, "floor": room.floor})
     if changes:
@@ -276,6 +290,7 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
         raise DomainError("invalid", _("份额无效"), field="share") from exc
     if not (Decimal(0) < share_d <= Decimal(1)):
         raise DomainError("invalid", _("份额应在0到1之间"), field="share")
+    Room.objects.select_for_update().filter(pk=room.pk).first()  # serialise concurrent owners of one room
     held = sum((o.share for o in room.ownerships.filter(until__isnull=True)), Decimal(0))
     if held + share_d > Decimal(1):
         raise DomainError("share_exceeded", _("该房屋登记的份额合计将超过100%"), field="share", status=409)
@@ -295,9 +310,15 @@ def create_household(*, actor: Any, room: Room, number: str = "") -> Household:
             n += 1
         number = f"H{room.pk}-{n}"
     number = number.strip()
+    if len(number) > 32:
+        raise DomainError("invalid", _("户号过长(最多32个字符)"), field="number")
     if Household.objects.filter(number=number).exists():
         raise DomainError("duplicate_household", _("户号已存在"), field="number", status=409)
-    hh = Household.objects.create(room=room, number=number, region_path=room.region_path)
+    try:
+        with transaction.atomic():
+            hh = Household.objects.create(room=room, number=number, region_path=room.region_path)
+    except IntegrityError as exc:
+        raise DomainError("duplicate_household", _("户号已存在"), field="number", status=409) from exc
     record_audit(actor=actor, action="household.create", target=hh, region_path=hh.region_path)
     return hh
 

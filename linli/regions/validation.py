@@ -60,7 +60,9 @@ def clean_id_number(value: Any, *, gender: str | None = None, birth_date: dt.dat
 
 
 def clean_phone(value: Any) -> str:
-    phone = str(value or "").strip().replace(" ", "").replace("-", "")
+    import unicodedata
+
+    phone = unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "").replace("-", "")
     if phone.endswith(".0"):  # Excel numbers
         phone = phone[:-2]
     if not phone:
@@ -131,11 +133,14 @@ def clean_tags(value: Any) -> tuple[list[str], list[str]]:
 def clean_area(value: Any) -> Decimal:
     try:
         area = Decimal(str(value).strip())
+        if not area.is_finite():
+            raise InvalidOperation
+        area = area.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
         raise FieldError("exclusive_area", _("专有面积应为数字")) from exc
     if area <= 0 or area >= Decimal("100000"):
-        raise FieldError("exclusive_area", _("专有面积应大于0"))
-    return area.quantize(Decimal("0.01"))
+        raise FieldError("exclusive_area", _("专有面积应在0.01到99999.99平方米之间"))
+    return area
 
 
 def clean_text(value: Any, field: str, label: str, *, max_length: int, required: bool = True) -> str:

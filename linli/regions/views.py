@@ -263,7 +263,7 @@ def _resident_form_page(request: HttpRequest, *, resident: Any = None, household
     if request.method == "POST":
         form = ResidentForm(request.POST)
         if form.is_valid():
-            data = form.changes(creating=resident is None, show_sensitive=show_sensitive)
+            data = form.changes(creating=resident is None, show_sensitive=show_sensitive and resident is None)
             try:
                 if resident is None:
                     saved = services.create_resident(actor=request.user, household=household, **data)
@@ -281,10 +281,10 @@ def _resident_form_page(request: HttpRequest, *, resident: Any = None, household
         initial = {}
         if resident is not None:
             initial = {"name": resident.name, "relation": resident.relation, "moved_in": resident.moved_in,
-                       "moved_out": resident.moved_out, "tags": resident.tags,
-                       "sensitive_tags": resident.sensitive_tag_list if show_sensitive else []}
+                       "moved_out": resident.moved_out, "tags": resident.tags}
         form = ResidentForm(initial=initial)
-    if not show_sensitive:
+    if not show_sensitive or resident is not None:
+        # editing never shows the stored sensitive tags (that would be an unlogged reveal)
         form.fields.pop("sensitive_tags")
     if resident is not None:
         form.fields["id_number"].widget.attrs["placeholder"] = resident.masked_id

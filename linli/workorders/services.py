@@ -188,7 +188,7 @@ def submit_order(
 # ---------------------------------------------------------------- transitions
 
 def _lock(order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().select_related("category", "unit", "reporter").get(pk=order.pk)
+    return WorkOrder.objects.select_for_update(of=("self",)).select_related("category", "unit", "reporter").get(pk=order.pk)
 
 
 def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: bool = True) -> None:
@@ -378,7 +378,7 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
 
 @transaction.atomic
 def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: bool = False) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().select_related("order").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("order").get(pk=follow_up.pk)
     order = follow_up.order
     _require(actor, "workorders.dispatch", order)
     if follow_up.status == FollowUp.Status.DONE:

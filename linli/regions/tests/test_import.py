@@ -193,3 +193,43 @@ def test_export_masked_by_default_unmasked_needs_reason_and_is_logged(client, tr
     resp = client.post("/registry/export/", {"region": tree.liede_sq.code})
     header = next(load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
     assert list(header) == PEOPLE
+
+
+def test_uploaded_file_is_private_encrypted_and_removed_after_import(client, tree, worker, settings,
+                                                                     django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    data = xlsx(HOUSES, [["440106001001001", "翠苑", "1栋", "1单元", "101", 1, 88.5, "住宅", "HH-1"]])
+    batch = importexport.validate_upload(actor=worker, kind="houses", filename="h.xlsx", data=data)
+    stored = Path(settings.LINLI_PRIVATE_ROOT) / batch.file.name
+    assert stored.exists() and not str(stored).startswith(str(settings.MEDIA_ROOT))
+    assert b"440106001001001" not in stored.read_bytes() and stored.read_bytes() != data
+    with pytest.raises(ValueError):
+        batch.file.url
+    with django_capture_on_commit_callbacks(execute=True):
+        importexport.confirm_import(actor=worker, batch=batch)
+    assert not stored.exists()
+    batch.refresh_from_db()
+    assert not batch.file
+
+
+def test_confirm_keeps_the_fresh_report_when_refusing(tree, worker, registry):
+    import_houses(worker)
+    data = xlsx(PEOPLE, [["张三", good_id(1), "", "440106001001001", "翠苑", "1栋", "1单元", "101", "", "户主", "", ""]])
+    batch = importexport.validate_upload(actor=worker, kind="residents", filename="p.xlsx", data=data)
+    assert batch.error_rows == 0
+    registry.resident(household=Household.objects.get(number="HH-101"), name="抢先", id_number=good_id(1))
+    with pytest.raises(DomainError):
+        importexport.confirm_import(actor=worker, batch=batch)
+    batch.refresh_from_db()
+    assert batch.error_rows == 1 and batch.errors[0]["message"] == "该身份证号已登记"
+
+
+def test_household_number_in_another_room_is_reported(tree, worker):
+    import_houses(worker)
+    data = xlsx(PEOPLE, [["张三", good_id(1), "", "440106001001001", "翠苑", "1栋", "1单元", "102", "HH-101", "户主", "", ""],
+                         ["李四", good_id(2), "", "440106001001001", "翠苑", "1栋", "1单元", "101", "HH-NEW", "户主", "", ""]])
+    batch = importexport.validate_upload(actor=worker, kind="residents", filename="p.xlsx", data=data)
+    assert [(e["row"], e["message"]) for e in batch.errors] == [(2, "户号 HH-101 已属于其他房屋")]
+    importexport.confirm_import(actor=worker, batch=batch, valid_only=True)
+    assert Resident.objects.get(name="李四").household.number == "HH-NEW"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workorders"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.report, name="report"),
+    path("new/similar/", views.similar, name="similar"),
+    path("mine/", views.mine, name="mine"),
+    path("supervise/", views.supervise, name="supervise"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("public/<str:code>/", views.public, name="public"),
+]

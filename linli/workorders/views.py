@@ -1,0 +1,216 @@
+"""Pages of the needs-and-problems loop: residents report and follow; staff dispatch, handle,
+verify and supervise; anyone sees a community's public list. Thin: the same services as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.roles import REGISTRY_ROLES, Role
+from linli.accounts.selectors import has_role
+from linli.core.errors import DomainError, NotFound
+from linli.regions.models import Level, RegionNode
+from linli.regions.selectors import region_for, regions_for
+
+from . import selectors, services
+from .models import HandlingUnit, WorkOrder
+from .services import RATING_LABELS
+from .states import Status
+
+STAFF = (*REGISTRY_ROLES, Role.HANDLER)
+
+
+def _order(request: HttpRequest, pk: int) -> WorkOrder:
+    try:
+        return selectors.order_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _grids_for_report(user: Any) -> list[RegionNode]:
+    resident = getattr(user, "resident", None)
+    grids = list(regions_for(user, level=Level.GRID).order_by("path")[:500])
+    if resident is not None and resident.grid not in grids:
+        grids.insert(0, resident.grid)
+    return grids
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Report a problem (residents) or record one found on patrol / by the hotline (staff)."""
+    is_staff = has_role(request.user, REGISTRY_ROLES)
+    grids = _grids_for_report(request.user)
+    cats = list(selectors.leaf_categories().order_by("parent__sort", "sort"))
+    ctx: dict[str, Any] = {"grids": grids, "categories": cats, "is_staff": is_staff, "data": request.POST or {},
+                           "channels": [("patrol", _("网格巡查")), ("hotline", _("热线"))] if is_staff else []}
+    if request.method == "POST":
+        try:
+            code = request.POST.get("region", "")
+            region = next((g for g in grids if g.code == code), None)
+            if region is None:
+                raise DomainError("invalid", _("请选择所在网格"), field="region")
+            category = next((c for c in cats if c.code == request.POST.get("category")), None)
+            if category is None:
+                raise DomainError("invalid", _("请选择诉求分类"), field="category")
+            channel = request.POST.get("channel", "web") if is_staff else "web"
+            if channel not in ("web", "patrol", "hotline"):
+                channel = "web"
+            order = services.submit_order(
+                actor=request.user, channel=channel, category=category, description=request.POST.get("description", ""),
+                region=region, address=request.POST.get("address", ""), urgency=request.POST.get("urgency", "normal"),
+                contact_name=request.POST.get("contact_name", ""), contact_phone=request.POST.get("contact_phone", ""),
+                anonymous=request.POST.get("public_name") != "1", idempotency_key=request.POST.get("token") or None,
+                reporter=request.user if channel == "web" else None,
+            )
+            follow = request.POST.get("follow")
+            messages.success(request, _("已提交，工单号 %(n)s") % {"n": order.number})
+            if follow:
+                messages.info(request, _("同类问题已有工单在办理，您也可以关注该工单的进展"))
+            return redirect("workorders:detail", pk=order.pk)
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            ctx["error_field"] = exc.details.get("field")
+    import uuid
+
+    ctx["token"] = uuid.uuid4().hex
+    return render(request, "workorders/report.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx: open orders of the same kind in the same community, shown before submitting."""
+    grid = next((g for g in _grids_for_report(request.user) if g.code == request.GET.get("region")), None)
+    cat = selectors.leaf_categories().filter(code=request.GET.get("category", "")).first()
+    orders = list(selectors.similar_open(region=grid, category=cat)) if grid and cat else []
+    return render(request, "workorders/_similar.html", {"orders": orders})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.orders_for(request.user, mine=True), 20).get_page(request.GET.get("page"))
+    return render(request, "workorders/mine.html", {"page": page})
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, STAFF):
+        return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
+    status = request.GET.get("status", "open")
+    flt = request.GET.get("flt", "")
+    if status not in ("open", "all", *Status.values):
+        status = "open"
+    qs = selectors.orders_for(request.user, status="" if status == "all" else status,
+                              overdue=flt == "overdue", near_limit=flt == "near", q=request.GET.get("q", "")[:50])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "workorders/queue.html", {
+        "page": page, "status": status, "flt": flt, "q": request.GET.get("q", ""), "now": timezone.now(),
+        "statuses": Status.choices,
+    })
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    staff = has_role(request.user, STAFF) and order.reporter_id != request.user.pk
+    return render(request, "workorders/detail.html", {
+        "o": order, "staff": staff, "events": selectors.timeline(order, staff=staff),
+        "actions": selectors.available_actions(request.user, order),
+        "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
+        "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
+        "follow_up": getattr(order, "follow_up", None) if staff else None,
+    })
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    a, p, user = request.POST.get("action", ""), request.POST, request.user
+    try:
+        unit = HandlingUnit.objects.filter(pk=int(p.get("unit") or 0), active=True).first()
+        if a == "register":
+            services.register(actor=user, order=order)
+        elif a == "refuse":
+            services.refuse(actor=user, order=order, reason=p.get("reason", ""))
+        elif a == "withdraw":
+            services.withdraw(actor=user, order=order)
+        elif a == "dispatch":
+            services.dispatch(actor=user, order=order, unit=unit)
+        elif a == "reroute":
+            if unit is None:
+                raise DomainError("invalid", _("请选择承办单位"), field="unit")
+            services.reroute(actor=user, order=order, unit=unit, note=p.get("reason", ""))
+        elif a == "merge":
+            into = selectors.orders_for(user).filter(number=p.get("into", "").strip()).first()
+            if into is None:
+                raise DomainError("invalid", _("未找到要合并到的工单"), field="into")
+            services.merge(actor=user, order=order, into=into)
+        elif a == "accept":
+            services.accept(actor=user, order=order)
+        elif a == "send_back":
+            services.send_back(actor=user, order=order, reason=p.get("reason", ""))
+        elif a == "report_done":
+            services.report_done(actor=user, order=order, result=p.get("result", ""))
+        elif a in ("verify_pass", "verify_fail"):
+            services.verify(actor=user, order=order, passed=a == "verify_pass", note=p.get("reason", ""))
+        elif a == "rate":
+            services.rate(actor=user, order=order, rating=int(p.get("rating") or 0), comment=p.get("comment", ""))
+        elif a == "follow_up" and hasattr(order, "follow_up"):
+            services.complete_follow_up(actor=user, follow_up=order.follow_up, answer=p.get("answer", ""),
+                                        reopen=p.get("reopen") == "1")
+        else:
+            raise DomainError("invalid", _("未知操作"))
+        messages.success(request, _("已完成：%(a)s") % {"a": dict(_action_labels()).get(a, a)})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValueError:
+        messages.error(request, _("输入有误"))
+    return redirect("workorders:detail", pk=order.pk)
+
+
+def _action_labels() -> list[tuple[str, str]]:
+    from .states import Action
+
+    return [(a.value, str(a.label)) for a in Action] + [("follow_up", _("回访"))]
+
+
+@login_required
+def supervise(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, REGISTRY_ROLES):
+        return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError:
+        start, end = today.replace(day=1), today
+    region = None
+    if request.GET.get("region"):
+        try:
+            region = region_for(request.user, request.GET["region"])
+        except NotFound as exc:
+            raise Http404 from exc
+    return render(request, "workorders/supervise.html", {
+        "figures": selectors.figures(request.user, start=start, end=end, region=region), "start": start, "end": end,
+        "overdue": selectors.orders_for(request.user, overdue=True, region=region).order_by("due_at")[:50],
+        "near": selectors.orders_for(request.user, near_limit=True, region=region).order_by("due_at")[:50],
+        "follow_ups": selectors.follow_ups_for(request.user)[:50], "region": region, "now": timezone.now(),
+    })
+
+
+def public(request: HttpRequest, code: str) -> HttpResponse:
+    """Transparency: a community's orders without personal data. No login."""
+    community = RegionNode.objects.filter(code=code, level=Level.COMMUNITY).first()
+    if community is None:
+        raise Http404
+    page = Paginator(selectors.public_orders(community=community), 30).get_page(request.GET.get("page"))
+    return render(request, "workorders/public.html", {"community": community, "page": page})
