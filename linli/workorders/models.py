@@ -178,6 +178,16 @@ class WorkOrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
 
+    EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访")}
+
+    @property
+    def action_label(self) -> str:
+        from .states import Action
+
+        if self.action in Action.values:
+            return str(Action(self.action).label)
+        return str(self.EXTRA_LABELS.get(self.action, self.action))
+
 
 class Supervision(models.Model):
     """督办: an overdue order escalated to community (1), street (2) or district (3)."""

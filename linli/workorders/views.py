@@ -82,6 +82,7 @@ def report(request: HttpRequest) -> HttpResponse:
     import uuid
 
     ctx["token"] = uuid.uuid4().hex
+    ctx["base_template"] = "staff_base.html" if is_staff else "base.html"
     return render(request, "workorders/report.html", ctx, status=400 if ctx.get("error") else 200)
 
 
@@ -127,6 +128,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
         "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
         "follow_up": getattr(order, "follow_up", None) if staff else None,
+        "base_template": "staff_base.html" if staff else "base.html",
     })
 
 

@@ -51,6 +51,11 @@ class Command(BaseCommand):
             out(f"已生成 {built.residents} 位居民、{built.households} 户、{built.rooms} 套房屋")
         accounts = self._accounts()
         self._visits()
+        from django.apps import apps
+        from django.core.management import call_command
+
+        if apps.is_installed("linli.workorders"):
+            call_command("seed_workorders_demo", stdout=self.stdout)
         if not opts["quiet"]:
             out(self._banner(accounts))
         out(f"演示数据就绪，用时 {time.monotonic() - t0:.1f} 秒")

@@ -1,0 +1,76 @@
+import pytest
+
+from linli.workorders.models import FollowUp, WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def act(client, order, action, **data):
+    return client.post(f"/orders/{order.pk}/act/", {"action": action, **data})
+
+
+def test_report_dispatch_handle_verify_rate_through_pages(client, loop):
+    client.force_login(loop.resident)
+    page = client.get("/orders/new/").content.decode()
+    assert "路灯不亮" in page and loop.tree.g_liede1.code in page
+    resp = client.post("/orders/new/", {"category": "0201", "region": loop.tree.g_liede1.code, "description": "灯"})
+    assert resp.status_code == 400 and "至少5个字" in resp.content.decode()
+    resp = client.post("/orders/new/", {"category": "0201", "region": loop.tree.g_liede1.code, "token": "t1",
+                                        "description": "3栋门口路灯不亮一周了", "address": "3栋门口"})
+    order = WorkOrder.objects.get()
+    assert resp.url == f"/orders/{order.pk}/"
+    client.post("/orders/new/", {"category": "0201", "region": loop.tree.g_liede1.code, "token": "t1",
+                                 "description": "3栋门口路灯不亮一周了"})  # double click: same token
+    assert WorkOrder.objects.count() == 1
+    similar = client.get(f"/orders/new/similar/?category=0201&region={loop.tree.g_liede1.code}").content.decode()
+    assert order.number in similar
+    detail = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "待受理" in detail and 'value="withdraw"' in detail and 'value="register"' not in detail
+
+    client.force_login(loop.dispatcher)
+    assert order.number in client.get("/orders/").content.decode()
+    act(client, order, "register")
+    client.force_login(loop.handler)
+    act(client, order, "accept")
+    resp = act(client, order, "report_done", result="")
+    assert "请填写办理结果" in client.get(resp.url).content.decode()
+    act(client, order, "report_done", result="已更换灯具")
+    client.force_login(loop.dispatcher)
+    act(client, order, "verify_pass")
+    client.force_login(loop.resident)
+    act(client, order, "rate", rating="2", comment="修得太慢")
+    order.refresh_from_db()
+    assert order.status == "rated" and order.rating == 2
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "已更换灯具" in page and "猎德街城管科" in page
+    assert "核查通过" in page and "接单" in page
+    client.force_login(loop.dispatcher)
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="follow-up"' in page
+    act(client, order, "follow_up", answer="已回访，向居民说明原因", reopen="1")
+    assert FollowUp.objects.get().status == "done"
+    assert WorkOrder.objects.get().status == "in_progress"
+    sup = client.get("/orders/supervise/").content.decode()
+    assert "按时办结率" in sup
+
+
+def test_public_page_has_no_personal_data(client, loop):
+    loop.submit(contact_name="王小明", contact_phone="13912345678", address="3栋门口")
+    page = client.get(f"/orders/public/{loop.tree.liede_sq.code}/").content.decode()
+    assert "路灯不亮" in page and "3栋门口" in page
+    assert "王小明" not in page and "1391234" not in page and "报事人" not in page
+    assert client.get("/orders/public/000000000000/").status_code == 404
+
+
+def test_pages_isolated(client, loop, tree, make_user):
+    order = loop.submit()
+    for outsider in [make_user("community_admin", tree.huabiao), make_user("resident", tree.g_liede1, phone="13900007777"),
+                     make_user("handler", tree.liede)]:
+        client.force_login(outsider)
+        assert client.get(f"/orders/{order.pk}/").status_code == 404
+        assert act(client, order, "register").status_code == 404
+        assert order.number not in client.get("/orders/mine/").content.decode()
+    assert WorkOrder.objects.get().status == "submitted"
+    client.force_login(make_user("resident", tree.g_liede1, phone="13900006666"))
+    assert client.get("/orders/").status_code == 403
+    assert client.get("/orders/supervise/").status_code == 403
