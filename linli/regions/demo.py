@@ -112,11 +112,16 @@ class People:
         return self.rng.choice(SURNAMES) + given
 
     def id_number(self, district: str, birth: dt.date) -> str:
-        while True:
-            number = idcard.make(district, birth, self.rng.randrange(1, 999))
-            if number not in self.ids:
-                self.ids.add(number)
-                return number
+        """A free number for (district, birth date); only 998 sequence numbers exist per date, so
+        after many misses the birth date moves on a day (the caller takes it from the number)."""
+        for shift in range(60):
+            day = birth + dt.timedelta(days=shift)
+            for _ in range(200):
+                number = idcard.make(district, day, self.rng.randrange(1, 999))
+                if number not in self.ids:
+                    self.ids.add(number)
+                    return number
+        raise RuntimeError(f"no free ID number near {birth} in {district}")
 
     def phone(self) -> str:
         while True:
@@ -154,8 +159,9 @@ def _resident(people: People, rng: random.Random, today: dt.date, *, grid: Regio
     name = people.name()
     if surname:
         name = surname + name[1:]
-    number = people.id_number(grid.code[:6], birth)
+    number = people.id_number(grid.code[:6], min(birth, today - dt.timedelta(days=70)))
     info = idcard.parse(number, today=today)
+    birth = info.birth_date
     phone = people.phone() if (today - birth).days > 16 * 365 else ""
     pinyin, initials = pinyin_keys(name)
     tags, sensitive = _tags(birth, today, rng)
@@ -230,9 +236,10 @@ def build_city(*, residents: int, seed: int = 2026, streets_per_district: int = 
                 res_buf.append(_resident(people, rng, today, grid=grid, household=hh, relation=Relation.SPOUSE,
                                          birth=head.birth_date + dt.timedelta(days=rng.randrange(-2000, 2000))))
             for _ in range(size - 2):
-                if rng.random() < 0.75:
-                    birth = head.birth_date + dt.timedelta(days=rng.randrange(20 * 365, 38 * 365))
-                    birth = min(birth, today - dt.timedelta(days=30))
+                earliest = head.birth_date + dt.timedelta(days=20 * 365)
+                span = min((today - dt.timedelta(days=90) - earliest).days, 18 * 365)
+                if rng.random() < 0.75 and span > 0:
+                    birth = earliest + dt.timedelta(days=rng.randrange(span))
                     res_buf.append(_resident(people, rng, today, grid=grid, household=hh, relation=Relation.CHILD,
                                              birth=birth, surname=surname))
                 else:
