@@ -21,8 +21,10 @@ def target(tree, registry):
     return {"resident": resident, "household": hh, "room": hh.room, "building": hh.room.building}
 
 
-@pytest.fixture(params=["sibling_community", "sibling_street", "other_district", "resident"])
+@pytest.fixture(params=["sibling_grid", "sibling_community", "sibling_street", "other_district", "resident"])
 def outsider(request, tree, make_user, registry):
+    if request.param == "sibling_grid":
+        return make_user(Role.GRID_WORKER, tree.g_liede2)
     if request.param == "sibling_community":
         return make_user(Role.CASEWORKER, tree.huabiao)
     if request.param == "sibling_street":
