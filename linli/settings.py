@@ -200,6 +200,7 @@ LINLI_API_USER_RATE = os.environ.get("LINLI_API_USER_RATE", "3000/m")
 LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 # Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): task path → seconds.
 LINLI_PERIODIC_TASKS = {"linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))}
+LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
 LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200

@@ -10,6 +10,7 @@ from .models import (
     FollowUp,
     HandlingUnit,
     Notification,
+    Open311Client,
     RoutingRule,
     Supervision,
     WorkOrder,
@@ -85,3 +86,26 @@ class FollowUpAdmin(ReadOnlyAdmin, ScopedAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("user", "text", "created_at", "read_at")
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "key_prefix", "default_region", "requests_per_minute", "active", "created_at")
+    fields = ("name", "default_region", "requests_per_minute", "active")
+    raw_id_fields = ("default_region",)
+
+    def has_module_permission(self, request):  # type: ignore[no-untyped-def]
+        return bool(request.user.is_superuser)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from django.contrib import messages
+
+        from .open311 import issue_client
+
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        client, key = issue_client(actor=request.user, name=obj.name, default_region=obj.default_region,
+                                   requests_per_minute=obj.requests_per_minute)
+        obj.pk = client.pk
+        messages.warning(request, f"Open311 api_key(只显示这一次，请立即交给对方)：{key}")

@@ -246,3 +246,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Open311Client(models.Model):
+    """A third-party client of the GeoReport v2 API: its key (only a hash is kept), its default
+    community for requests that do not name one, and its rate limit for new requests."""
+
+    name = models.CharField(_("客户端名称"), max_length=100)
+    key_prefix = models.CharField(_("密钥前缀"), max_length=12, editable=False)
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    default_region = models.ForeignKey("regions.RegionNode", verbose_name=_("默认社区"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    requests_per_minute = models.PositiveIntegerField(_("每分钟提交上限"), default=60)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 客户端")
+        verbose_name_plural = _("Open311 客户端")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

@@ -1,0 +1,295 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) under /open311/v2/.
+
+Service codes are our category codes; statuses map to open/closed. JSON and XML, the spec's field
+names and error format (``[{"code", "description"}]``). Creating a request needs an ``api_key``
+issued in admin; reading does not, and then no description or contact data is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from linli.core.errors import DomainError
+from linli.core.services import record_audit
+from linli.regions.models import Level, RegionNode
+
+from . import selectors, services, states
+from .models import Category, Open311Client, WorkOrder
+
+MAX_RESULTS = 1000
+DEFAULT_DAYS = 90
+
+
+def jurisdiction() -> str:
+    return getattr(settings, "LINLI_OPEN311_JURISDICTION", "linli.local")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_client(*, actor: Any, name: str, default_region: RegionNode | None = None, requests_per_minute: int = 60) -> tuple[Open311Client, str]:
+    key = "o311_" + secrets.token_urlsafe(24)
+    client = Open311Client.objects.create(name=name, key_prefix=key[:10], key_hash=_digest(key),
+                                          default_region=default_region, requests_per_minute=requests_per_minute)
+    record_audit(actor=actor, action="open311.client.issue", target=client, changes={"name": name})
+    return client, key
+
+
+def _client(key: str | None) -> Open311Client | None:
+    if not key:
+        return None
+    return Open311Client.objects.select_related("default_region").filter(key_hash=_digest(key), active=True).first()
+
+
+# ---------------------------------------------------------------- rendering
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
+    top = ET.Element(root)
+    for row in rows:
+        el = ET.SubElement(top, item)
+        _fill(el, row)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _fill(el: ET.Element, row: dict[str, Any]) -> None:
+    for key, value in row.items():
+        child = ET.SubElement(el, key)
+        if isinstance(value, list):
+            singular = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format",
+                        "keywords": "keyword"}.get(key, "item")
+            for v in value:
+                sub = ET.SubElement(child, singular)
+                if isinstance(v, dict):
+                    _fill(sub, v)
+                else:
+                    sub.text = _text(v)
+        elif isinstance(value, dict):
+            _fill(child, value)
+        else:
+            child.text = _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def respond(fmt: str, data: Any, *, root: str = "", item: str = "", status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        if isinstance(data, dict):
+            top = ET.Element(root)
+            _fill(top, data)
+            body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        else:
+            body = _xml(root, item, data)
+        return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
+    return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return respond(fmt, [{"code": status, "description": description}], root="errors", item="error", status=status)
+
+
+def endpoint(view):  # type: ignore[no-untyped-def]
+    def wrapped(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
+        if fmt not in ("json", "xml"):
+            return error("json", 404, "format not supported; use .json or .xml")
+        jid = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+        if jid and jid != jurisdiction():
+            return error(fmt, 404, f"jurisdiction_id {jid} is not served here")
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return error(fmt, exc.status, exc.description)
+        except DomainError as exc:
+            return error(fmt, exc.status if exc.status in (400, 403, 404) else 400, str(exc.message))
+
+    wrapped.__name__ = view.__name__
+    return csrf_exempt(wrapped)
+
+
+# ---------------------------------------------------------------- views
+
+@endpoint
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    data = {
+        "changeset": "2026-11-23T00:00:00+08:00",
+        "contact": "邻里平台管理员 / Linli platform administrators",
+        "key_service": "API keys are issued by the city's platform administrators (admin: Open311 clients).",
+        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "changeset": "2026-11-23T00:00:00+08:00",
+                       "type": "production", "formats": ["application/json", "text/xml"]}],
+    }
+    return respond(fmt, data, root="discovery")
+
+
+def _service(c: Category) -> dict[str, Any]:
+    return {"service_code": c.code, "service_name": c.name, "description": c.description or f"{c.parent.name if c.parent else ''}/{c.name}",
+            "metadata": True, "type": "realtime", "keywords": [c.name], "group": c.parent.name if c.parent else ""}
+
+
+@endpoint
+def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    return respond(fmt, [_service(c) for c in selectors.leaf_categories().order_by("code")], root="services", item="service")
+
+
+ATTRIBUTES = [
+    {"variable": True, "code": "region_code", "datatype": "string", "required": False, "order": 1,
+     "datatype_description": "12-digit community code or 15-digit grid code (统计用区划代码); required unless the client has a default community",
+     "description": "所在社区或网格代码"},
+    {"variable": True, "code": "urgency", "datatype": "singlevaluelist", "required": False, "order": 2,
+     "datatype_description": "", "description": "紧急程度",
+     "values": [{"key": "normal", "name": "一般"}, {"key": "urgent", "name": "紧急"}]},
+]
+
+
+@endpoint
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    category = selectors.leaf_categories().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    return respond(fmt, {"service_code": category.code, "attributes": ATTRIBUTES}, root="service_definition")
+
+
+def _status(order: WorkOrder) -> str:
+    return "open" if order.status in states.OPEN else "closed"
+
+
+def _request_row(order: WorkOrder, *, full: bool) -> dict[str, Any]:
+    last = order.events.order_by("-at").first() if full else None
+    return {
+        "service_request_id": order.number,
+        "status": _status(order),
+        "status_notes": (order.result or (last.note if last and last.public else "")) if full else "",
+        "service_name": order.category.name,
+        "service_code": order.category.code,
+        "description": order.description if full else "",
+        "agency_responsible": order.unit.name if order.unit else "",
+        "service_notice": "",
+        "requested_datetime": timezone.localtime(order.created_at).isoformat(),
+        "updated_datetime": timezone.localtime(order.updated_at).isoformat(),
+        "expected_datetime": timezone.localtime(order.due_at).isoformat() if order.due_at else "",
+        "address": order.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": str(order.lat) if order.lat is not None else "",
+        "long": str(order.lng) if order.lng is not None else "",
+        "media_url": "",
+    }
+
+
+def _rate_limited(client: Open311Client) -> bool:
+    key = f"o311:rate:{client.pk}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 120)
+        count = 1
+    return count > client.requests_per_minute
+
+
+@endpoint
+def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    if request.method != "GET":
+        raise Open311Error(400, "method not allowed")
+    client = _client(request.GET.get("api_key"))
+    qs = WorkOrder.objects.select_related("category", "unit").filter(merged_into__isnull=True).exclude(
+        status=states.Status.WITHDRAWN)
+    ids = request.GET.get("service_request_id")
+    if ids:
+        qs = qs.filter(number__in=[i.strip() for i in ids.split(",") if i.strip()][:MAX_RESULTS])
+    else:
+        codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
+        if codes:
+            qs = qs.filter(category__code__in=codes)
+        start, end = _date(request.GET.get("start_date"), "start_date"), _date(request.GET.get("end_date"), "end_date")
+        if start is None and end is None:
+            start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+        if start:
+            qs = qs.filter(created_at__gte=start)
+        if end:
+            qs = qs.filter(created_at__lte=end)
+        statuses = {s.strip() for s in request.GET.get("status", "").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open or closed")
+        if statuses == {"open"}:
+            qs = qs.filter(status__in=states.OPEN)
+        elif statuses == {"closed"}:
+            qs = qs.exclude(status__in=states.OPEN)
+    rows = [_request_row(o, full=client is not None) for o in qs.order_by("-id")[:MAX_RESULTS]]
+    return respond(fmt, rows, root="service_requests", item="request")
+
+
+def _date(value: str | None, name: str) -> dt.datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value.replace(" ", "+"))
+    if parsed is None:
+        raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-11-23T09:00:00+08:00")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    p = request.POST
+    client = _client(p.get("api_key"))
+    if client is None:
+        raise Open311Error(403, "api_key is missing or not valid")
+    if _rate_limited(client):
+        raise Open311Error(403, "rate limit exceeded for this api_key; try again in a minute")
+    code = p.get("service_code", "")
+    category = selectors.leaf_categories().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code {code or '(missing)'} not found")
+    lat, lng, address = p.get("lat"), p.get("long"), p.get("address_string", "").strip()
+    if not ((lat and lng) or address):
+        raise Open311Error(400, "lat and long, or address_string, is required")
+    region_code = p.get("attribute[region_code]", "").strip()
+    region = RegionNode.objects.filter(code=region_code, level__in=[Level.COMMUNITY, Level.GRID]).first() if region_code else client.default_region
+    if region is None:
+        raise Open311Error(400, "attribute[region_code] (community or grid code) is required")
+    urgency = p.get("attribute[urgency]", "normal") or "normal"
+    name = " ".join(x for x in (p.get("last_name", ""), p.get("first_name", "")) if x).strip()
+    order = services.submit_order(
+        actor=None, channel="open311", category=category, description=p.get("description", ""), region=region,
+        address=address, lat=lat or None, lng=lng or None, urgency=urgency, contact_name=name,
+        contact_phone=p.get("phone", ""), anonymous=True,
+        idempotency_key=f"o311:{client.pk}:{p.get('device_id')}:{p.get('request_token')}" if p.get("request_token") else None,
+    )
+    return respond(fmt, [{"service_request_id": order.number, "service_notice": f"将在{category.handle_limit}个工作日内办理",
+                          "account_id": p.get("account_id", "")}], root="service_requests", item="request")
+
+
+@endpoint
+def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    order = WorkOrder.objects.select_related("category", "unit").filter(number=number, merged_into__isnull=True).first()
+    if order is None:
+        raise Open311Error(404, f"service_request_id {number} not found")
+    client = _client(request.GET.get("api_key"))
+    return respond(fmt, [_request_row(order, full=client is not None)], root="service_requests", item="request")

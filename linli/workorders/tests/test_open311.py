@@ -1,0 +1,131 @@
+"""GeoReport v2 as a third-party client sees it, in JSON and XML."""
+
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from linli.workorders import services
+from linli.workorders.models import WorkOrder
+from linli.workorders.open311 import issue_client
+
+pytestmark = pytest.mark.django_db
+SPEC_REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+                       "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
+                       "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}
+
+
+@pytest.fixture
+def key(loop, root):
+    _client, secret = issue_client(actor=root, name="市民随手拍", default_region=loop.tree.liede_sq)
+    return secret
+
+
+def parse(resp, fmt):
+    if fmt == "json":
+        assert resp["Content-Type"].startswith("application/json")
+        return json.loads(resp.content)
+    assert resp["Content-Type"].startswith("text/xml")
+    return ET.fromstring(resp.content)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_discovery_services_and_definition(client, loop, fmt):
+    d = parse(client.get(f"/open311/v2/discovery.{fmt}"), fmt)
+    if fmt == "json":
+        assert d["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    else:
+        assert d.tag == "discovery" and d.find("endpoints/endpoint/specification").text.endswith("GeoReport_v2")
+    services_ = parse(client.get(f"/open311/v2/services.{fmt}"), fmt)
+    if fmt == "json":
+        lamp = next(s for s in services_ if s["service_code"] == "0201")
+        assert lamp["service_name"] == "路灯不亮" and lamp["metadata"] is True and lamp["type"] == "realtime"
+        assert lamp["group"] == "市政设施"
+        assert all(s["service_code"] not in ("02", "03") for s in services_)  # groups are not services
+    else:
+        codes = [s.find("service_code").text for s in services_.findall("service")]
+        assert "0201" in codes and services_.find("service/metadata").text == "true"
+    definition = parse(client.get(f"/open311/v2/services/0301.{fmt}"), fmt)
+    if fmt == "json":
+        assert definition["service_code"] == "0301"
+        assert {a["code"] for a in definition["attributes"]} == {"region_code", "urgency"}
+    else:
+        assert definition.find("attributes/attribute/code").text == "region_code"
+    missing = client.get(f"/open311/v2/services/9999.{fmt}")
+    assert missing.status_code == 404
+    err = parse(missing, fmt)
+    if fmt == "json":
+        assert err == [{"code": 404, "description": "service_code 9999 not found"}]
+    else:
+        assert err.tag == "errors" and err.find("error/code").text == "404"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_then_get_request(client, loop, key, fmt):
+    resp = client.post(f"/open311/v2/requests.{fmt}", {
+        "api_key": key, "service_code": "0201", "lat": "23.117", "long": "113.330", "description": "路灯不亮，请尽快修",
+        "first_name": "明", "last_name": "王", "phone": "13912345678", "jurisdiction_id": "guangzhou.linli"})
+    assert resp.status_code == 200, resp.content
+    body = parse(resp, fmt)
+    number = body[0]["service_request_id"] if fmt == "json" else body.find("request/service_request_id").text
+    order = WorkOrder.objects.get(number=number)
+    assert order.channel == "open311" and order.region == loop.tree.liede_sq and order.contact_name == "王 明"
+    services.register(actor=loop.dispatcher, order=order)
+    public = parse(client.get(f"/open311/v2/requests/{number}.{fmt}"), fmt)
+    row = public[0] if fmt == "json" else {c.tag: c.text or "" for c in public.find("request")}
+    assert set(row) == SPEC_REQUEST_FIELDS
+    assert row["status"] == "open" and row["service_code"] == "0201" and row["agency_responsible"]
+    assert row["description"] == "" and "13912345678" not in str(row)  # no key: no personal text
+    keyed = parse(client.get(f"/open311/v2/requests/{number}.{fmt}?api_key={key}"), fmt)
+    row = keyed[0] if fmt == "json" else {c.tag: c.text or "" for c in keyed.find("request")}
+    assert row["description"] == "路灯不亮，请尽快修" and row["expected_datetime"]
+
+
+def test_post_errors(client, loop, key):
+    def post(**data):
+        return client.post("/open311/v2/requests.json", data)
+
+    assert post(service_code="0201", lat="1", long="1", description="描述一下问题").status_code == 403
+    assert post(api_key="nope", service_code="0201", lat="1", long="1").status_code == 403
+    resp = post(api_key=key, service_code="0201", description="路灯不亮很久了")
+    assert resp.status_code == 400 and resp.json() == [{"code": 400, "description": "lat and long, or address_string, is required"}]
+    assert post(api_key=key, service_code="77", address_string="猎德花园").status_code == 404
+    resp = post(api_key=key, service_code="0201", address_string="猎德花园", description="短")
+    assert resp.status_code == 400 and resp.json()[0]["code"] == 400
+    resp = post(api_key=key, service_code="0201", address_string="猎德花园", description="路灯坏了好几天", jurisdiction_id="other")
+    assert resp.status_code == 404
+    assert not WorkOrder.objects.exists()
+
+
+def test_get_requests_filters_and_defaults(client, loop, key):
+    a = loop.submit()
+    b = loop.submit(category=loop.lift, description="电梯困人，请马上处理")
+    services.register(actor=loop.dispatcher, order=b)
+    rows = client.get("/open311/v2/requests.json").json()
+    assert {r["service_request_id"] for r in rows} == {a.number, b.number}
+    assert [r["service_request_id"] for r in client.get("/open311/v2/requests.json?service_code=0301").json()] == [b.number]
+    ids = client.get(f"/open311/v2/requests.json?service_request_id={a.number},{b.number}").json()
+    assert len(ids) == 2
+    assert client.get("/open311/v2/requests.json?status=closed").json() == []
+    assert len(client.get("/open311/v2/requests.json?status=open").json()) == 2
+    assert client.get("/open311/v2/requests.json?start_date=2099-01-01T00:00:00Z").json() == []
+    resp = client.get("/open311/v2/requests.json?start_date=yesterday")
+    assert resp.status_code == 400 and "W3C" in resp.json()[0]["description"]
+    old = WorkOrder.objects.filter(pk=a.pk)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old.update(created_at=timezone.now() - dt.timedelta(days=120))
+    assert [r["service_request_id"] for r in client.get("/open311/v2/requests.json").json()] == [b.number]  # 90 days
+    assert client.get("/open311/v2/requests/NOPE.json").status_code == 404
+
+
+def test_rate_limit_per_client(client, loop, root):
+    from linli.workorders.models import Open311Client
+
+    _c, key = issue_client(actor=root, name="小程序", default_region=loop.tree.liede_sq, requests_per_minute=2)
+    codes = [client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "0201", "address_string": "北门",
+                                                       "description": f"路灯不亮第{i}次反映"}).status_code for i in range(3)]
+    assert codes == [200, 200, 403]
+    assert Open311Client.objects.get().key_hash != key and WorkOrder.objects.count() == 2
