@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Status
+from ninja import File, Header, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from linli.accounts.roles import REGISTRY_ROLES, Role
@@ -54,6 +56,7 @@ def detail(request: ApiRequest, order: WorkOrder) -> OrderDetail:
     out = OrderDetail.from_orm(order)
     out.timeline = [EventOut.from_orm(e) for e in selectors.timeline(order, staff=staff)]
     out.allowed_actions = selectors.available_actions(request.auth, order)
+    out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in order.photos.all()]
     return out
 
 
@@ -138,6 +141,13 @@ def act(request: ApiRequest, order_id: int, payload: ActionIn):  # type: ignore[
             raise DomainError("invalid", _("请选择五级评价之一"), field="rating")
         services.rate(actor=actor, order=order, rating=payload.rating, comment=payload.comment)
     return detail(request, selectors.order_for(actor, order_id))
+
+
+@router.post("/orders/{order_id}/photos", response={201: OrderDetail, **ERRORS}, summary="上传现场照片(去除元数据)")
+def upload_photo(request: ApiRequest, order_id: int, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    order = selectors.order_for(request.auth, order_id)
+    services.add_photo(actor=request.auth, order=order, data=file.read())
+    return Status(201, detail(request, selectors.order_for(request.auth, order_id)))
 
 
 @router.get("/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS}, summary="差评回访任务")

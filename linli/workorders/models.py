@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.fields import EncryptedTextField
+from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_phone
 from linli.core.models import TimeStamped
 
@@ -178,7 +178,7 @@ class WorkOrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
 
-    EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访")}
+    EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访"), "photo": _("添加照片")}
 
     @property
     def action_label(self) -> str:
@@ -267,3 +267,29 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
+def photo_file_name(instance: object, filename: str) -> str:
+    import uuid
+
+    return f"workorders/{uuid.uuid4().hex}{filename[filename.rfind('.'):] if '.' in filename else ''}"
+
+
+class WorkOrderPhoto(models.Model):
+    """A photo of the problem (or of the result), metadata stripped, served only to those who may
+    see the order."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=photo_file_name, storage=private_storage)
+    content_type = models.CharField(_("类型"), max_length=20)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工单照片")
+        verbose_name_plural = _("工单照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.pk}"

@@ -65,6 +65,7 @@ class OrderDetail(OrderRow):
     merged_into: str | None = Field(None, alias="merged_into.number")
     timeline: list[EventOut] = []
     allowed_actions: list[str] = []
+    photo_urls: list[str] = Field([], description="URLs of the photos (session or token auth required)")
 
 
 class ActionIn(Schema):

@@ -28,6 +28,7 @@ from .models import (
     Supervision,
     WorkOrder,
     WorkOrderEvent,
+    WorkOrderPhoto,
 )
 from .states import Action, Status
 
@@ -135,6 +136,7 @@ def submit_order(
     *, actor: Any, channel: str, category: Category, description: str, region: Any, address: str = "",
     lat: Any = None, lng: Any = None, urgency: str = WorkOrder.Urgency.NORMAL, contact_name: str = "",
     contact_phone: str = "", anonymous: bool = True, idempotency_key: str | None = None, reporter: Any = None,
+    photos: list[bytes] | None = None,
 ) -> WorkOrder:
     """Accept a report from any channel. A retried request with the same idempotency key returns
     the order already stored instead of a second one."""
@@ -176,6 +178,8 @@ def submit_order(
         raise
     order.number = f"{timezone.localdate():%Y%m%d}{order.pk:08d}"
     order.save(update_fields=["number"])
+    for data in photos or []:
+        _attach_photo(order, data, actor)
     WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action="submit",
                                   to_status=Status.SUBMITTED, note=str(WorkOrder.Channel(channel).label))
     record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
@@ -183,6 +187,37 @@ def submit_order(
     if order.reporter_id:
         notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
     return order
+
+
+MAX_PHOTOS = 6
+
+
+def _attach_photo(order: WorkOrder, data: bytes, actor: Any) -> WorkOrderPhoto:
+    from django.core.files.base import ContentFile
+
+    from linli.core.images import clean_image
+
+    if order.photos.count() >= MAX_PHOTOS:
+        raise DomainError("too_many_photos", _("每张工单最多 %(n)s 张照片") % {"n": MAX_PHOTOS}, field="photos")
+    clean, ext, content_type = clean_image(data)
+    photo = WorkOrderPhoto(order=order, content_type=content_type, uploaded_by=actor if getattr(actor, "pk", None) else None)
+    photo.file.save(f"photo.{ext}", ContentFile(clean), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def add_photo(*, actor: Any, order: WorkOrder, data: bytes) -> WorkOrderPhoto:
+    """The reporter, or staff handling the order, add a photo while it is open."""
+    order = _lock(order)
+    if not (actor.has_perm("workorders.report", order) or actor.has_perm("workorders.handle", order)
+            or actor.has_perm("workorders.dispatch", order)):
+        raise PermissionDenied("forbidden", _("您无权对该工单执行此操作"))
+    if order.status not in states.OPEN:
+        raise Conflict("order_closed", _("工单已办结，不能再添加照片"))
+    photo = _attach_photo(order, data, actor)
+    WorkOrderEvent.objects.create(order=order, actor=actor, action="photo", note=_("添加照片"))
+    return photo
 
 
 # ---------------------------------------------------------------- transitions

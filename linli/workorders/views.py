@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +70,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 contact_name=request.POST.get("contact_name", ""), contact_phone=request.POST.get("contact_phone", ""),
                 anonymous=request.POST.get("public_name") != "1", idempotency_key=request.POST.get("token") or None,
                 reporter=request.user if channel == "web" else None,
+                photos=[f.read() for f in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]],
             )
             follow = request.POST.get("follow")
             messages.success(request, _("已提交，工单号 %(n)s") % {"n": order.number})
@@ -128,6 +129,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
         "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
         "follow_up": getattr(order, "follow_up", None) if staff else None,
+        "photos": list(order.photos.all()),
         "base_template": "staff_base.html" if staff else "base.html",
     })
 
@@ -207,6 +209,21 @@ def supervise(request: HttpRequest) -> HttpResponse:
         "near": selectors.orders_for(request.user, near_limit=True, region=region).order_by("due_at")[:50],
         "follow_ups": selectors.follow_ups_for(request.user)[:50], "region": region, "now": timezone.now(),
     })
+
+
+@login_required
+def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
+    """Photos are private files: served only to those who may see the order."""
+    from django.http import FileResponse
+
+    order = _order(request, pk)
+    item = order.photos.filter(pk=photo_pk).first()
+    if item is None:
+        raise Http404
+    resp = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    resp["Cache-Control"] = "private, max-age=3600"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 def public(request: HttpRequest, code: str) -> HttpResponse:
