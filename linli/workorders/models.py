@@ -157,6 +157,12 @@ class WorkOrder(TimeStamped):
     def is_open(self) -> bool:
         return self.status in OPEN
 
+    RATING_LABELS = {5: _("非常满意"), 4: _("满意"), 3: _("基本满意"), 2: _("不满意"), 1: _("非常不满意")}
+
+    @property
+    def rating_label(self) -> str:
+        return str(self.RATING_LABELS.get(self.rating, "")) if self.rating else ""
+
 
 class WorkOrderEvent(models.Model):
     """One step on an order's timeline."""

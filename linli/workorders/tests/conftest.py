@@ -40,3 +40,6 @@ class Loop:
 @pytest.fixture
 def loop(tree, make_user, registry):
     return Loop(tree, make_user, registry)
+
+
+from linli.regions.tests.conftest import browser, login, page, shot  # noqa: E402,F401  (shared browser fixtures)

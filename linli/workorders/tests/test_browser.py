@@ -1,0 +1,82 @@
+"""The whole loop in Debian Chromium: report with a photo → register and route → handle →
+verify → a 不满意 rating → the follow-up task appears for the community."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from linli.workorders.models import FollowUp, WorkOrder
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def logout(page):
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def test_report_route_handle_verify_rate_badly_follow_up(page, loop, login, shot, tmp_path):
+    loop.resident.username = "res1"
+    loop.resident.save()
+    for user in (loop.dispatcher, loop.handler):
+        user.set_password("pw-secret-123")
+        user.save()
+    photo = tmp_path / "lamp.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (40, 40, 60)).save(buf, "JPEG")
+    photo.write_bytes(buf.getvalue())
+
+    login(page, "13900001111")
+    page.goto("/orders/new/")
+    page.select_option("select[name=category]", "0201")
+    page.fill("input[name=address]", "猎德花园北门")
+    page.fill("textarea[name=description]", "北门路灯一周不亮，晚上很黑")
+    page.set_input_files("input[name=photos]", str(photo))
+    shot(page, "report")
+    page.click("#report-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("路灯不亮")
+    expect(page.locator(".photos img")).to_have_count(1)
+    order = WorkOrder.objects.get()
+    logout(page)
+
+    login(page, loop.dispatcher.username)
+    page.goto("/orders/")
+    page.click(f"text={order.number}")
+    page.click("form.action-register button")
+    expect(page.locator("[data-testid=unit]")).to_have_text("猎德街城管科")
+    logout(page)
+
+    login(page, loop.handler.username)
+    page.goto(f"/orders/{order.pk}/")
+    page.click("form.action-accept button")
+    page.fill("form.action-report_done textarea[name=result]", "已更换灯具，恢复照明")
+    page.click("form.action-report_done button")
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("办结上报")
+    logout(page)
+
+    login(page, loop.dispatcher.username)
+    page.goto(f"/orders/{order.pk}/")
+    page.click("form.action-verify_pass button")
+    expect(page.locator("h1")).to_contain_text("已结案")
+    logout(page)
+
+    login(page, "13900001111")
+    page.goto("/orders/mine/")
+    page.click(f"text={order.category.name}")
+    page.check("form.action-rate input[name=rating][value='2']")  # 不满意
+    page.fill("form.action-rate input[name=comment]", "晚上还是有一盏不亮")
+    page.click("form.action-rate button")
+    expect(page.locator("h1")).to_contain_text("已评价")
+    shot(page, "rated")
+    logout(page)
+
+    assert FollowUp.objects.get(order=order).status == "open"
+    login(page, loop.dispatcher.username)
+    page.goto("/orders/supervise/")
+    expect(page.locator("body")).to_contain_text(order.number)
+    page.goto(f"/orders/{order.pk}/")
+    expect(page.locator("[data-testid=follow-up]")).to_be_visible()
+    shot(page, "follow-up")
