@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -31,12 +30,14 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine, pct, refuse_unless_postgres  # noqa: E402
 
 KINDS = [
     ("name", "姓名前缀"),
@@ -45,43 +46,6 @@ KINDS = [
     ("phone_tail", "手机尾号"),
 ]
 TARGET_P95_MS = 50.0
-
-
-def refuse_unless_postgres() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    scheme = urlsplit(url).scheme.lower()
-    if not url or scheme not in {"postgres", "postgresql", "pgsql", "postgis"}:
-        shown = url or "(unset: the settings default is SQLite)"
-        sys.exit(
-            "registry_search: this benchmark needs PostgreSQL; SQLite figures would say nothing about production.\n"
-            f"  DATABASE_URL = {shown}\n"
-            "  e.g.  createdb -h 127.0.0.1 -U postgres linli_bench\n"
-            "        DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_bench .venv/bin/python bench/registry_search.py"
-        )
-    return url
-
-
-def pct(values: list[float], p: float) -> float:
-    """Percentile by linear interpolation between closest ranks (numpy's default)."""
-    s = sorted(values)
-    if len(s) == 1:
-        return s[0]
-    k = (len(s) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def machine() -> str:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -99,7 +63,7 @@ def main() -> None:
     if args.queries < 1:
         parser.error("--queries must be at least 1")
 
-    refuse_unless_postgres()
+    refuse_unless_postgres("registry_search")
     import django
 
     django.setup()

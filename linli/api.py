@@ -24,6 +24,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie: nothing to check here (a bearer token or 401 decides); with one,
+        # unsafe methods must carry the CSRF token.
+        if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -51,7 +58,7 @@ api = NinjaAPI(
     version="1.0.0",
     description="社区服务与基层治理平台接口。错误格式：`{\"error\": {\"code\", \"message\", \"details\"}}`。",
     urls_namespace="api",
-    auth=[SessionAuth(), BearerAuth()],
+    auth=[BearerAuth(), SessionAuth()],
     throttle=[AnonRateThrottle(settings.LINLI_API_ANON_RATE), UserRateThrottle(settings.LINLI_API_USER_RATE)],
 )
 
@@ -89,6 +96,8 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return error_response(request, 403, "csrf_failed", _("页面已过期或缺少安全令牌(CSRF)，请刷新后重试"))
     return error_response(request, exc.status_code, "error", str(exc))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from linli.browser_fixtures import browser, login, page, shot  # noqa: F401  (Playwright, one browser per session)
 from linli.core import idcard
 
 

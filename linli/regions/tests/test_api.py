@@ -131,3 +131,20 @@ def test_api_calls_are_rate_limited_per_user(client, tree, make_user, monkeypatc
                                     "details": {"retry_after": int(resp["Retry-After"])}}
     client.force_login(make_user(Role.GRID_WORKER, tree.g_liede1))  # another user is not affected
     assert client.get("/api/v1/registry/residents").status_code == 200
+
+
+def test_bearer_token_writes_need_no_csrf_but_session_writes_do(tree, registry, worker):
+    from django.test import Client
+
+    hh = registry.household(tree.g_liede1)
+    _t, secret = issue_api_token(actor=worker, user=worker, name="集成")
+    strict = Client(enforce_csrf_checks=True)
+    body = {"name": "令牌写入", "id_number": registry.id_number(), "household_id": hh.pk}
+    resp = strict.post("/api/v1/registry/residents", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert resp.status_code == 201, resp.content
+    strict.force_login(worker)
+    body["id_number"] = registry.id_number()
+    resp = strict.post("/api/v1/registry/residents", body, content_type="application/json")
+    assert resp.status_code == 403 and resp.json()["error"]["code"] == "csrf_failed"
+    anon = Client(enforce_csrf_checks=True)
+    assert anon.post("/api/v1/registry/residents", body, content_type="application/json").status_code == 401

@@ -7,6 +7,15 @@ from linli.workorders.models import Category, HandlingUnit, RoutingRule, WorkOrd
 
 class Loop:
     def __init__(self, tree, make_user, registry):
+        # migrations seed these; a transactional test before this one may have flushed them
+        from linli.core.calendar import invalidate
+        from linli.core.calendar_seed import seed as seed_calendar
+        from linli.core.models import CalendarDay
+        from linli.workorders.catalogue import seed as seed_categories
+
+        seed_categories(Category)
+        seed_calendar(CalendarDay)
+        invalidate()
         self.tree = tree
         self.city_unit = self.unit("市12345热线兜底", "department", tree.city)
         self.street_unit = self.unit("猎德街城管科", "street", tree.liede)
@@ -40,6 +49,3 @@ class Loop:
 @pytest.fixture
 def loop(tree, make_user, registry):
     return Loop(tree, make_user, registry)
-
-
-from linli.regions.tests.conftest import browser, login, page, shot  # noqa: E402,F401  (shared browser fixtures)

@@ -16,7 +16,7 @@ CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ def shot(request: Any) -> Any:
 def login() -> Any:
     """Sign in through the real login form (so django-axes and the auth backends run)."""
 
-    def do(pg: Any, username: str, password: str = "pw-secret-123") -> None:
+    def do(pg: Any, username: str, password: str = "pw-secret-123") -> None:  # noqa: S107 (test accounts)
         pg.goto("/accounts/login/")
         pg.fill("input[name=username]", username)
         pg.fill("input[name=password]", password)
