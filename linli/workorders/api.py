@@ -70,7 +70,8 @@ def similar(request: ApiRequest, region_code: str, category_code: str):  # type:
     return list(selectors.similar_open(region=_any_region(region_code), category=_category(category_code)))
 
 
-@router.post("/orders", response={201: OrderDetail, **ERRORS}, summary="提交诉求(支持 Idempotency-Key 重试)")
+@router.post("/orders", response={201: OrderRow, **ERRORS}, summary="提交诉求(支持 Idempotency-Key 重试)",
+             description="Answers the stored order (its number, status and deadline); GET /orders/{id} gives the timeline.")
 def create_order(request: ApiRequest, payload: OrderIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     if payload.channel in ("patrol", "hotline") and not has_role(request.auth, (*REGISTRY_ROLES,)):
         raise DomainError("forbidden", _("只有工作人员可登记巡查或热线工单"), status=403)
@@ -82,7 +83,7 @@ def create_order(request: ApiRequest, payload: OrderIn, idempotency_key: str | N
         idempotency_key=f"u{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None,
         reporter=request.auth if payload.channel in ("web", "api") else None,
     )
-    return Status(201, detail(request, selectors.order_for(request.auth, order.pk)))
+    return Status(201, order)  # already has its category and region: no second read
 
 
 @router.get("/orders", response={200: list[OrderRow], **READ_ERRORS}, summary="工单列表(工作人员按管辖范围，居民为本人)")
