@@ -45,6 +45,7 @@ lint: install
 
 bench: install
 	$(PYTHON) bench/registry_search.py
+	$(PYTHON) bench/workorder_intake.py
 
 worker: install
 	$(PYTHON) manage.py db_worker
