@@ -12,4 +12,10 @@ def ui(request: HttpRequest) -> dict:
 
         ctx["nav_can_import"] = has_role(user, REGISTRY_WRITE_ROLES)
         ctx["nav_is_admin"] = has_role(user, ADMIN_ROLES)
+        from django.apps import apps
+
+        if apps.is_installed("linli.workorders"):
+            from linli.workorders.selectors import notifications_for
+
+            ctx["nav_unread"] = notifications_for(user, unread=True).count()
     return ctx

@@ -162,3 +162,17 @@ def available_actions(actor: Any, order: WorkOrder) -> list[str]:
                 continue
             out.append(action)
     return out
+
+
+def caller_lookup(actor: Any, phone: str) -> dict[str, Any]:
+    """Hotline: who is calling (a resident in the operator's area, masked) and their recent orders."""
+    from linli.accounts.models import User
+    from linli.core.crypto import lookup_hash
+    from linli.regions.selectors import residents_for
+
+    if not phone:
+        return {"residents": [], "orders": []}
+    residents = list(residents_for(actor, q=phone)[:5])
+    users = User.objects.filter(phone_hash=lookup_hash(phone))
+    orders = list(WorkOrder.objects.filter(reporter__in=users).select_related("category").order_by("-id")[:10])
+    return {"residents": residents, "orders": orders}

@@ -233,3 +233,50 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     page = Paginator(selectors.public_orders(community=community), 30).get_page(request.GET.get("page"))
     return render(request, "workorders/public.html", {"community": community, "page": page})
+
+
+@login_required
+def hotline(request: HttpRequest) -> HttpResponse:
+    """Hotline console: look the caller up by phone, then record the call in one keyboard pass."""
+    if not has_role(request.user, REGISTRY_ROLES):
+        return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
+    phone = "".join(ch for ch in request.GET.get("phone", request.POST.get("contact_phone", "")) if ch.isdigit())[:11]
+    found = selectors.caller_lookup(request.user, phone)
+    if request.headers.get("HX-Request") and request.method == "GET":
+        return render(request, "workorders/_caller.html", {"found": found, "phone": phone})
+    grids = _grids_for_report(request.user)
+    ctx: dict[str, Any] = {"found": found, "phone": phone, "grids": grids, "data": request.POST or {},
+                           "categories": list(selectors.leaf_categories().order_by("code"))}
+    if request.method == "POST":
+        try:
+            region = next((g for g in grids if g.code == request.POST.get("region")), None)
+            category = next((c for c in ctx["categories"] if c.code == request.POST.get("category", "").strip()), None)
+            if region is None:
+                raise DomainError("invalid", _("请选择所在网格"), field="region")
+            if category is None:
+                raise DomainError("invalid", _("分类编码不存在"), field="category")
+            order = services.submit_order(
+                actor=request.user, channel="hotline", category=category, description=request.POST.get("description", ""),
+                region=region, address=request.POST.get("address", ""), urgency=request.POST.get("urgency", "normal"),
+                contact_name=request.POST.get("contact_name", ""), contact_phone=phone,
+                idempotency_key=request.POST.get("token") or None,
+                reporter=found["residents"][0].user if found["residents"] and hasattr(found["residents"][0], "user") else None,
+            )
+            messages.success(request, _("已登记热线工单 %(n)s") % {"n": order.number})
+            return redirect("workorders:hotline")
+        except DomainError as exc:
+            ctx["error"] = exc.message
+    import uuid
+
+    ctx["token"] = uuid.uuid4().hex
+    return render(request, "workorders/hotline.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.mark_read(actor=request.user, ids=list(selectors.notifications_for(request.user, unread=True).values_list("pk", flat=True)))
+        return redirect("workorders:notifications")
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "workorders/notifications.html", {"page": page,
+                                                              "base_template": "staff_base.html" if has_role(request.user, STAFF) else "base.html"})

@@ -74,3 +74,33 @@ def test_pages_isolated(client, loop, tree, make_user):
     client.force_login(make_user("resident", tree.g_liede1, phone="13900006666"))
     assert client.get("/orders/").status_code == 403
     assert client.get("/orders/supervise/").status_code == 403
+
+
+def test_hotline_console_looks_up_the_caller_and_records_the_call(client, loop, tree, registry, make_user):
+    from linli.accounts.roles import Role
+
+    hh = registry.household(tree.g_liede1, number="909")
+    registry.resident(household=hh, name="来电人", phone="13711112222")
+    operator = make_user(Role.CASEWORKER, tree.liede_sq)
+    client.force_login(operator)
+    found = client.get("/orders/hotline/?phone=13711112222", HTTP_HX_REQUEST="true").content.decode()
+    assert "来电人" in found and "137****2222" in found and "13711112222" not in found
+    resp = client.post("/orders/hotline/", {"contact_phone": "13711112222", "contact_name": "来电人", "category": "0402",
+                                            "region": tree.g_liede1.code, "description": "楼上深夜装修噪音", "token": "h1"})
+    assert resp.status_code == 302
+    order = WorkOrder.objects.get()
+    assert order.channel == "hotline" and order.contact_phone == "13711112222" and order.category.code == "0402"
+    resp = client.post("/orders/hotline/", {"contact_phone": "137", "category": "9999", "region": tree.g_liede1.code,
+                                            "description": "楼上深夜装修噪音"})
+    assert resp.status_code == 400 and "分类编码不存在" in resp.content.decode()
+    client.force_login(loop.resident)
+    assert client.get("/orders/hotline/").status_code == 403
+
+
+def test_notifications_page_and_unread_count(client, loop):
+    order = loop.submit()
+    client.force_login(loop.resident)
+    page = client.get("/orders/notifications/").content.decode()
+    assert order.number in page and "通知 (1)" in page
+    client.post("/orders/notifications/")
+    assert "通知 (1)" not in client.get("/orders/notifications/").content.decode()
