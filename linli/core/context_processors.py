@@ -4,7 +4,7 @@ from django.http import HttpRequest
 def ui(request: HttpRequest) -> dict:
     """Elder-friendly mode (large type, high contrast) is a cookie the toggle sets; the staff
     navigation shows the links the user's roles can use."""
-    ctx = {"elder_mode": request.COOKIES.get("linli_elder") == "1"}
+    ctx: dict[str, object] = {"elder_mode": request.COOKIES.get("linli_elder") == "1"}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from linli.accounts.roles import ADMIN_ROLES, REGISTRY_WRITE_ROLES
