@@ -462,10 +462,11 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             ids = [r[0] for r in rows]
             for start in range(0, len(ids), 5000):
                 WorkOrder.objects.filter(pk__in=ids[start:start + 5000]).update(escalation_level=level, updated_at=now)
+            # one supervision row for the level reached (an order found three days late goes
+            # straight to the district; the levels it skipped were never supervised)
             Supervision.objects.bulk_create(
-                [Supervision(order_id=oid, level=lv, region_path=path[:LEVEL_PATH[lv]],
-                             note=f"{LEVEL_NAMES[lv]}：工单已超过办理期限")
-                 for oid, path, old, _u, _n in rows for lv in range(old + 1, level + 1)],
+                [Supervision(order_id=oid, level=level, region_path=path[:LEVEL_PATH[level]],
+                             note=f"{LEVEL_NAMES[level]}：工单已超过办理期限") for oid, path, _old, _u, _n in rows],
                 batch_size=5000, ignore_conflicts=True,
             )
             WorkOrderEvent.objects.bulk_create(

@@ -175,11 +175,14 @@ def test_escalation_sweep_is_idempotent_and_climbs_levels(loop):
     assert first == {3: 1, 2: 1, 1: 1}
     levels = dict(WorkOrder.objects.values_list("pk", "escalation_level"))
     assert [levels[o.pk] for o in orders] == [1, 2, 3]
-    assert Supervision.objects.count() == 1 + 2 + 3
-    assert set(Supervision.objects.filter(order=orders[2], level=2).values_list("region_path", flat=True)) == {loop.tree.liede.path}
+    assert sorted(Supervision.objects.values_list("level", flat=True)) == [1, 2, 3]
+    assert Supervision.objects.get(order=orders[1]).region_path == loop.tree.liede.path  # the street supervises
+    assert Supervision.objects.get(order=orders[2]).region_path == loop.tree.tianhe.path  # the district
     again = services.escalate_overdue(now=base)
-    assert again == {3: 0, 2: 0, 1: 0} and Supervision.objects.count() == 6
+    assert again == {3: 0, 2: 0, 1: 0} and Supervision.objects.count() == 3
     assert Notification.objects.filter(user=loop.handler, text__endswith="，区督办").count() == 1
+    later = services.escalate_overdue(now=base + dt.timedelta(days=7))  # the level-1 and level-2 orders climb
+    assert later == {3: 2, 2: 0, 1: 0} and Supervision.objects.count() == 5
 
 
 ACTIONS = [a.value for a in Action]
