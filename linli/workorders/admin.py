@@ -20,6 +20,12 @@ from .models import (
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from .selectors import forget_categories
+
+        super().save_model(request, obj, form, change)
+        forget_categories()
+
     list_display = ("code", "name", "parent", "handle_limit", "limit_unit", "urgent_limit_hours", "active")
     list_filter = ("active", "limit_unit")
     search_fields = ("code", "name")

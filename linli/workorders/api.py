@@ -36,7 +36,7 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _category(code: str) -> Category:
-    cat = selectors.leaf_categories().filter(code=code).first()
+    cat = selectors.leaf_category(code)
     if cat is None:
         raise DomainError("invalid", _("诉求分类不存在或不是具体分类"), field="category_code")
     return cat

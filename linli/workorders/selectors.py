@@ -176,3 +176,26 @@ def caller_lookup(actor: Any, phone: str) -> dict[str, Any]:
     users = User.objects.filter(phone_hash=lookup_hash(phone))
     orders = list(WorkOrder.objects.filter(reporter__in=users).select_related("category").order_by("-id")[:10])
     return {"residents": residents, "orders": orders}
+
+
+_LEAF_CACHE: dict[str, Any] = {"at": 0.0, "by_code": {}}
+LEAF_CACHE_SECONDS = 60.0
+
+
+def leaf_category(code: str) -> Category | None:
+    """A leaf category by code, from a per-process copy refreshed every minute (intake reads it
+    on every request; the tree changes a few times a year, in admin)."""
+    import time
+
+    now = time.monotonic()
+    if now - _LEAF_CACHE["at"] > LEAF_CACHE_SECONDS:
+        leaves = list(leaf_categories())
+        for c in leaves:
+            c._known_leaf = True  # type: ignore[attr-defined]  # read from the leaf query: no second check
+        _LEAF_CACHE["by_code"] = {c.code: c for c in leaves}
+        _LEAF_CACHE["at"] = now
+    return _LEAF_CACHE["by_code"].get(code)
+
+
+def forget_categories() -> None:
+    _LEAF_CACHE["at"] = 0.0

@@ -146,7 +146,7 @@ def submit_order(
             return existing
     if channel not in WorkOrder.Channel.values:
         raise DomainError("invalid", _("来源无效"), field="channel")
-    if not category.active or category.children.exists():
+    if not category.active or (not getattr(category, "_known_leaf", False) and category.children.exists()):
         raise DomainError("invalid", _("请选择具体的诉求分类"), field="category")
     description = (description or "").strip()
     if len(description) < 5:
