@@ -150,10 +150,10 @@ def fill_orders(total: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--callers", type=int, default=40, help="distinct accounts (each has its own rate limit)")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--orders", type=int, default=1_000_000, help="orders in the table for the sweep")
     parser.add_argument("--port", type=int, default=8098)
     args = parser.parse_args()
