@@ -2,7 +2,7 @@
 
 Ciphertext format: ``<key id>$<base64(nonce || AES-256-GCM ciphertext+tag)>``. The first key of
 ``LINLI_DATA_KEYS`` encrypts; every listed key decrypts, so keys rotate by prepending a new one
-and re-encrypting (``manage.py rotate_data_keys``). Exact-match search uses an HMAC-SHA256 of
+and re-encrypting (``manage.py reencrypt_personal_data``). Exact-match search uses an HMAC-SHA256 of
 the normalised value under a key derived (HKDF) from ``LINLI_LOOKUP_KEY`` (or, when unset, from
 the data key named by ``LINLI_LOOKUP_KEY_ID``, default the last listed), which does not rotate with
 the encryption keys: set ``LINLI_LOOKUP_KEY`` in production so old data keys can be dropped.

@@ -44,7 +44,7 @@ def test_rotation_reencrypts_and_keeps_search(keys, tree, registry):
     hash_before = Resident.objects.get(pk=r.pk).id_hash
     keys.LINLI_DATA_KEYS = f"k2:{_key()},{keys.LINLI_DATA_KEYS}"
     crypto.reset_key_cache()
-    call_command("rotate_data_keys", stdout=io.StringIO())
+    call_command("reencrypt_personal_data", stdout=io.StringIO())
     with connection.cursor() as cur:
         cur.execute("select id_number, phone from regions_resident where id = %s", [r.pk])
         raw = cur.fetchone()
