@@ -67,7 +67,11 @@ def list_categories(request: ApiRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/similar", response={200: list[OrderRow], **ERRORS}, summary="同社区同类未办结工单(提交前提示)")
 def similar(request: ApiRequest, region_code: str, category_code: str):  # type: ignore[no-untyped-def]
-    return list(selectors.similar_open(region=_any_region(region_code), category=_category(category_code)))
+    rows = [OrderRow.from_orm(o) for o in selectors.similar_open(region=_any_region(region_code), category=_category(category_code))]
+    if not has_role(request.auth, REGISTRY_ROLES):
+        for row in rows:  # residents see where and what kind, never another reporter's words
+            row.description = ""
+    return rows
 
 
 @router.post("/orders", response={201: OrderRow, **ERRORS}, summary="提交诉求(支持 Idempotency-Key 重试)",

@@ -93,7 +93,8 @@ def similar(request: HttpRequest) -> HttpResponse:
     grid = next((g for g in _grids_for_report(request.user) if g.code == request.GET.get("region")), None)
     cat = selectors.leaf_categories().filter(code=request.GET.get("category", "")).first()
     orders = list(selectors.similar_open(region=grid, category=cat)) if grid and cat else []
-    return render(request, "workorders/_similar.html", {"orders": orders})
+    # residents see where and what kind, never another reporter's words
+    return render(request, "workorders/_similar.html", {"orders": orders, "staff": has_role(request.user, REGISTRY_ROLES)})
 
 
 @login_required
