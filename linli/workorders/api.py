@@ -67,9 +67,9 @@ def list_categories(request: ApiRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/similar", response={200: list[OrderRow], **ERRORS}, summary="同社区同类未办结工单(提交前提示)")
 def similar(request: ApiRequest, region_code: str, category_code: str):  # type: ignore[no-untyped-def]
-    rows = [OrderRow.from_orm(o) for o in selectors.similar_open(region=_any_region(region_code), category=_category(category_code))]
+    rows = list(selectors.similar_open(region=_any_region(region_code), category=_category(category_code)))
     if not has_role(request.auth, REGISTRY_ROLES):
-        for row in rows:  # residents see where and what kind, never another reporter's words
+        for row in rows:  # residents see where and what kind, never another reporter's words (not saved)
             row.description = ""
     return rows
 
