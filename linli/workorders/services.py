@@ -476,9 +476,19 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             members = {}
             for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members"):
                 members[unit.pk] = list(unit.members.all())
+            # the supervising office is told too: community admins (1), street admins (2), district admins (3)
+            from linli.accounts.models import RoleAssignment
+            from linli.accounts.roles import Role
+
+            office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
+            office_paths = {r[1][:LEVEL_PATH[level]] for r in rows}
+            office: dict[str, list[Any]] = {}
+            for ra in RoleAssignment.objects.filter(role=office_role, active=True, region_path__in=office_paths).select_related("user"):
+                office.setdefault(ra.region_path, []).append(ra.user)
             Notification.objects.bulk_create(
                 [Notification(user=u, order_id=oid, text=f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
-                 for oid, _p, _o, unit_id, number in rows for u in members.get(unit_id, [])], batch_size=5000)
+                 for oid, path, _o, unit_id, number in rows
+                 for u in members.get(unit_id, []) + office.get(path[:LEVEL_PATH[level]], [])], batch_size=5000)
             raised[level] = len(rows)
     return raised
 

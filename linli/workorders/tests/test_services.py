@@ -181,6 +181,8 @@ def test_escalation_sweep_is_idempotent_and_climbs_levels(loop):
     again = services.escalate_overdue(now=base)
     assert again == {3: 0, 2: 0, 1: 0} and Supervision.objects.count() == 3
     assert Notification.objects.filter(user=loop.handler, text__endswith="，区督办").count() == 1
+    assert Notification.objects.filter(user=loop.street_admin, text__endswith="，街道督办").count() == 1  # the office is told
+    assert Notification.objects.filter(user=loop.dispatcher, text__endswith="，社区督办").count() == 1
     later = services.escalate_overdue(now=base + dt.timedelta(days=7))  # the level-1 and level-2 orders climb
     assert later == {3: 2, 2: 0, 1: 0} and Supervision.objects.count() == 5
 
