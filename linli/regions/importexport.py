@@ -408,6 +408,10 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
             raise PermissionDenied("forbidden", _("您无权导出完整的身份证号和手机号"))
         if len((reason or "").strip()) < 2:
             raise DomainError("reason_required", _("导出完整信息须填写事由"), field="reason")
+    total = residents.count()
+    if total > settings.LINLI_EXPORT_MAX_ROWS:
+        raise DomainError("export_too_large", _("一次最多导出 %(max)s 人，当前范围有 %(n)s 人，请选择更小的范围(如某个社区)") % {
+            "max": settings.LINLI_EXPORT_MAX_ROWS, "n": total}, field="region", rows=total)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民")
     ws.append(RESIDENT_COLUMNS)

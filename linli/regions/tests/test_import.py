@@ -233,3 +233,15 @@ def test_household_number_in_another_room_is_reported(tree, worker):
     assert [(e["row"], e["message"]) for e in batch.errors] == [(2, "户号 HH-101 已属于其他房屋")]
     importexport.confirm_import(actor=worker, batch=batch, valid_only=True)
     assert Resident.objects.get(name="李四").household.number == "HH-NEW"
+
+
+def test_export_is_capped_with_a_clear_message(client, tree, worker, registry, settings):
+    settings.LINLI_EXPORT_MAX_ROWS = 2
+    hh = registry.household(tree.g_liede1)
+    for name in ("甲一", "乙二", "丙三"):
+        registry.resident(household=hh, name=name)
+    client.force_login(worker)
+    resp = client.post("/registry/export/", {"region": tree.liede_sq.code})
+    assert resp.status_code == 400 and "一次最多导出 2 人" in resp.content.decode()
+    resp = client.get(f"/api/v1/registry/export.xlsx?region={tree.liede_sq.code}")
+    assert resp.status_code == 400 and resp.json()["error"]["code"] == "export_too_large"
