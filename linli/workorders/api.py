@@ -16,7 +16,7 @@ from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.selectors import region_for
 
 from . import selectors, services, states
-from .models import Category, HandlingUnit, WorkOrder
+from .models import Category, WorkOrder
 from .schemas import (
     ActionIn,
     CategoryOut,
@@ -111,41 +111,13 @@ def get_order(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-de
              summary="工单流转：立案、派单、接单、退单、办结、核查、评价、撤回、合并")
 def act(request: ApiRequest, order_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
     order = selectors.order_for(request.auth, order_id)
-    actor, a = request.auth, payload.action
-
-    def unit() -> HandlingUnit:
-        u = HandlingUnit.objects.filter(pk=payload.unit_id, active=True).first() if payload.unit_id else None
-        if u is None:
-            raise DomainError("invalid", _("请选择承办单位"), field="unit_id")
-        return u
-
-    if a == "register":
-        services.register(actor=actor, order=order)
-    elif a == "refuse":
-        services.refuse(actor=actor, order=order, reason=payload.reason)
-    elif a == "withdraw":
-        services.withdraw(actor=actor, order=order)
-    elif a == "merge":
-        if not payload.into_id:
-            raise DomainError("invalid", _("请指定合并到的工单"), field="into_id")
-        services.merge(actor=actor, order=order, into=selectors.order_for(actor, payload.into_id))
-    elif a == "dispatch":
-        services.dispatch(actor=actor, order=order, unit=unit() if payload.unit_id else None)
-    elif a == "reroute":
-        services.reroute(actor=actor, order=order, unit=unit(), note=payload.reason)
-    elif a == "accept":
-        services.accept(actor=actor, order=order)
-    elif a == "send_back":
-        services.send_back(actor=actor, order=order, reason=payload.reason)
-    elif a == "report_done":
-        services.report_done(actor=actor, order=order, result=payload.result)
-    elif a in ("verify_pass", "verify_fail"):
-        services.verify(actor=actor, order=order, passed=a == "verify_pass", note=payload.reason)
-    elif a == "rate":
-        if payload.rating is None:
-            raise DomainError("invalid", _("请选择五级评价之一"), field="rating")
-        services.rate(actor=actor, order=order, rating=payload.rating, comment=payload.comment)
-    return detail(request, selectors.order_for(actor, order_id))
+    unit = selectors.active_unit(payload.unit_id)
+    if payload.unit_id and unit is None:
+        raise DomainError("invalid", _("请选择承办单位"), field="unit_id")
+    services.perform(actor=request.auth, order=order, action=payload.action, reason=payload.reason, result=payload.result,
+                     unit=unit, into=selectors.order_for(request.auth, payload.into_id) if payload.into_id else None,
+                     rating=payload.rating, comment=payload.comment)
+    return detail(request, selectors.order_for(request.auth, order_id))
 
 
 @router.post("/orders/{order_id}/photos", response={201: OrderDetail, **ERRORS}, summary="上传现场照片(去除元数据)")

@@ -107,6 +107,13 @@ def units_for(actor: Any) -> QuerySet[HandlingUnit]:
     return HandlingUnit.objects.filter(active=True).order_by("region_path", "name")
 
 
+def active_unit(pk: Any) -> HandlingUnit | None:
+    try:
+        return HandlingUnit.objects.filter(pk=int(pk), active=True).first() if pk else None
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class Figures:
     received: int

@@ -436,6 +436,43 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: 
     return follow_up
 
 
+# ---------------------------------------------------------------- one entry point for the interfaces
+
+def perform(*, actor: Any, order: WorkOrder, action: str, reason: str = "", result: str = "",
+            unit: HandlingUnit | None = None, into: WorkOrder | None = None, rating: int | None = None,
+            comment: str = "") -> WorkOrder:
+    """The lifecycle action named by ``action``, as the pages and the API submit it."""
+    if action == Action.REGISTER:
+        return register(actor=actor, order=order)
+    if action == Action.REFUSE:
+        return refuse(actor=actor, order=order, reason=reason)
+    if action == Action.WITHDRAW:
+        return withdraw(actor=actor, order=order)
+    if action == Action.MERGE:
+        if into is None:
+            raise DomainError("invalid", _("请指定合并到的工单"), field="into")
+        return merge(actor=actor, order=order, into=into)
+    if action == Action.DISPATCH:
+        return dispatch(actor=actor, order=order, unit=unit)
+    if action == Action.REROUTE:
+        if unit is None:
+            raise DomainError("invalid", _("请选择承办单位"), field="unit")
+        return reroute(actor=actor, order=order, unit=unit, note=reason)
+    if action == Action.ACCEPT:
+        return accept(actor=actor, order=order)
+    if action == Action.SEND_BACK:
+        return send_back(actor=actor, order=order, reason=reason)
+    if action == Action.REPORT_DONE:
+        return report_done(actor=actor, order=order, result=result)
+    if action in (Action.VERIFY_PASS, Action.VERIFY_FAIL):
+        return verify(actor=actor, order=order, passed=action == Action.VERIFY_PASS, note=reason)
+    if action == Action.RATE:
+        if rating is None:
+            raise DomainError("invalid", _("请选择五级评价之一"), field="rating")
+        return rate(actor=actor, order=order, rating=rating, comment=comment)
+    raise DomainError("invalid", _("未知操作"), field="action")
+
+
 # ---------------------------------------------------------------- supervision sweep
 
 def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:

@@ -141,39 +141,16 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     a, p, user = request.POST.get("action", ""), request.POST, request.user
     try:
-        unit = HandlingUnit.objects.filter(pk=int(p.get("unit") or 0), active=True).first()
-        if a == "register":
-            services.register(actor=user, order=order)
-        elif a == "refuse":
-            services.refuse(actor=user, order=order, reason=p.get("reason", ""))
-        elif a == "withdraw":
-            services.withdraw(actor=user, order=order)
-        elif a == "dispatch":
-            services.dispatch(actor=user, order=order, unit=unit)
-        elif a == "reroute":
-            if unit is None:
-                raise DomainError("invalid", _("请选择承办单位"), field="unit")
-            services.reroute(actor=user, order=order, unit=unit, note=p.get("reason", ""))
-        elif a == "merge":
-            into = selectors.orders_for(user).filter(number=p.get("into", "").strip()).first()
-            if into is None:
-                raise DomainError("invalid", _("未找到要合并到的工单"), field="into")
-            services.merge(actor=user, order=order, into=into)
-        elif a == "accept":
-            services.accept(actor=user, order=order)
-        elif a == "send_back":
-            services.send_back(actor=user, order=order, reason=p.get("reason", ""))
-        elif a == "report_done":
-            services.report_done(actor=user, order=order, result=p.get("result", ""))
-        elif a in ("verify_pass", "verify_fail"):
-            services.verify(actor=user, order=order, passed=a == "verify_pass", note=p.get("reason", ""))
-        elif a == "rate":
-            services.rate(actor=user, order=order, rating=int(p.get("rating") or 0), comment=p.get("comment", ""))
-        elif a == "follow_up" and hasattr(order, "follow_up"):
+        if a == "follow_up" and hasattr(order, "follow_up"):
             services.complete_follow_up(actor=user, follow_up=order.follow_up, answer=p.get("answer", ""),
                                         reopen=p.get("reopen") == "1")
         else:
-            raise DomainError("invalid", _("未知操作"))
+            into = selectors.orders_for(user).filter(number=p.get("into", "").strip()).first() if p.get("into") else None
+            if p.get("into") and into is None:
+                raise DomainError("invalid", _("未找到要合并到的工单"), field="into")
+            services.perform(actor=user, order=order, action=a, reason=p.get("reason", ""), result=p.get("result", ""),
+                             unit=selectors.active_unit(p.get("unit")), into=into,
+                             rating=int(p["rating"]) if p.get("rating") else None, comment=p.get("comment", ""))
         messages.success(request, _("已完成：%(a)s") % {"a": dict(_action_labels()).get(a, a)})
     except DomainError as exc:
         messages.error(request, exc.message)
