@@ -203,6 +203,12 @@ LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 LINLI_PERIODIC_TASKS = {"linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))}
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
 LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
+LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # SmsGatewaySender: the intranet SMS gateway
+LINLI_SMS_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
+LINLI_SMS_SIGN = os.environ.get("LINLI_SMS_SIGN", "邻里")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # EmailSender: Django's mail settings
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@linli.local")
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 

@@ -49,7 +49,7 @@ class UserAdmin(SuperuserOnly, BaseUserAdmin):
     list_filter = ("is_active", "is_staff", "roles__role")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("资料", {"fields": ("display_name", "phone", "resident")}),
+        ("资料", {"fields": ("display_name", "phone", "email", "resident")}),
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
@@ -72,7 +72,7 @@ class UserAdmin(SuperuserOnly, BaseUserAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             record_audit(actor=request.user, action=f"admin.{'change' if change else 'add'}", target=obj,
-                         changes={f: "changed" for f in (form.changed_data or []) if f not in ("password", "phone")})
+                         changes={f: "changed" for f in (form.changed_data or []) if f not in ("password", "phone", "email")})
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)

@@ -31,6 +31,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = EncryptedTextField(_("手机号"), blank=True, default="")
     phone_hash = models.CharField(_("手机号检索码"), max_length=64, blank=True, default="", editable=False)
+    email = EncryptedTextField(_("电子邮箱(接收通知)"), blank=True, default="")
     resident = models.OneToOneField(
         "regions.Resident", verbose_name=_("居民档案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )

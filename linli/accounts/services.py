@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,16 +68,38 @@ def issue_api_token(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str
 def revoke_api_token(*, actor: Any, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    cache.delete(_token_cache_key(token.key_hash))
     record_audit(actor=actor, action="api_token.revoke", target=token)
 
 
+def _token_cache_key(digest: str) -> str:
+    return f"apitoken:{digest}"
+
+
 def user_for_token(secret: str) -> User | None:
+    """The active user a bearer secret belongs to. A hit is kept in the cache for
+    LINLI_TOKEN_CACHE_SECONDS (default 30) so that busy clients do not cost a query each;
+    revoking a token deletes its entry (at once everywhere when the cache is Redis; with the
+    per-process default cache other processes follow within that time)."""
     if not secret:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_digest(secret), revoked_at__isnull=True).first()
+    digest = _digest(secret)
+    ttl = getattr(settings, "LINLI_TOKEN_CACHE_SECONDS", 30)
+    if ttl:
+        cached = cache.get(_token_cache_key(digest))
+        if cached is not None:
+            return cast(User, cached)
+    token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if ttl:
+        cache.set(_token_cache_key(digest), token.user, ttl)
     return token.user
+
+
+def forget_tokens_of(user: User) -> None:
+    """Drop cached look-ups of every token of the user (deactivation, role or token changes)."""
+    cache.delete_many([_token_cache_key(h) for h in ApiToken.objects.filter(user=user).values_list("key_hash", flat=True)])

@@ -86,3 +86,18 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class NumberSequence(models.Model):
+    """Counters behind human-readable numbers (work orders, applications, receipts, certificates).
+    Allocated by linli.core.numbers, in blocks when outside a transaction."""
+
+    name = models.CharField(_("名称"), max_length=40, primary_key=True)
+    next_value = models.BigIntegerField(_("下一个值"))
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.next_value}"

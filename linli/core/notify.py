@@ -1,10 +1,23 @@
 """Outbound notifications (SMS / e-mail) behind one interface; in-app messages are rows of the
-app that sends them. The default backend writes to the log (console)."""
+app that sends them.
+
+Backends (``LINLI_NOTIFY_BACKEND``):
+- ``linli.core.notify.ConsoleSender`` (default): writes to the log; keeps the last 200 in memory.
+- ``linli.core.notify.EmailSender``: Django's mail (EMAIL_BACKEND / EMAIL_HOST …) to the user's
+  address; users without one are skipped.
+- ``linli.core.notify.SmsGatewaySender``: POSTs ``{"phone", "text", "sign"}`` as JSON to
+  ``LINLI_SMS_URL`` (the operator's SMS gateway on the intranet), bearer ``LINLI_SMS_TOKEN``.
+Backends that talk to another system set ``in_background = True``: they are called from the
+``deliver_notifications`` task after the change commits, never inside a user's request.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any, Protocol
+import urllib.request
+from collections import deque
+from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -13,15 +26,49 @@ log = logging.getLogger("linli.notify")
 
 
 class Sender(Protocol):
+    in_background: ClassVar[bool]
+
     def send(self, *, user: Any, text: str) -> None: ...
 
 
 class ConsoleSender:
-    sent: list[tuple[str, str]] = []  # kept for inspection in development
+    in_background: ClassVar[bool] = False
+    sent: ClassVar[deque[tuple[str, str]]] = deque(maxlen=200)  # the latest, for inspection in development
 
     def send(self, *, user: Any, text: str) -> None:
         ConsoleSender.sent.append((getattr(user, "username", str(user)), text))
         log.info("notify %s: %s", getattr(user, "username", user), text)
+
+
+class EmailSender:
+    in_background: ClassVar[bool] = True
+
+    def send(self, *, user: Any, text: str) -> None:
+        from django.core.mail import send_mail
+
+        address = getattr(user, "email", "")
+        if not address:
+            return
+        send_mail(subject=text[:60], message=text, from_email=None, recipient_list=[address], fail_silently=False)
+
+
+class SmsGatewaySender:
+    in_background: ClassVar[bool] = True
+    timeout = 10
+
+    def send(self, *, user: Any, text: str) -> None:
+        phone = getattr(user, "phone", "")
+        if not phone:
+            return
+        url = getattr(settings, "LINLI_SMS_URL", "")
+        if not url.startswith(("http://", "https://")):
+            raise RuntimeError("LINLI_SMS_URL must be an http(s) address")
+        body = json.dumps({"phone": phone, "text": text, "sign": getattr(settings, "LINLI_SMS_SIGN", "")}).encode()
+        req = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 (http(s) checked above)
+            "Content-Type": "application/json", "Authorization": f"Bearer {getattr(settings, 'LINLI_SMS_TOKEN', '')}"})
+        with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (URL from settings)
+            if resp.status >= 300:
+                raise RuntimeError(f"SMS gateway answered {resp.status}")
 
 
 def sender() -> Sender:

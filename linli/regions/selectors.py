@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, Role
@@ -32,6 +33,20 @@ def regions_for(actor: Any, *, level: str | None = None, under: RegionNode | Non
     if under is not None:
         qs = qs.filter(path__startswith=under.path)
     return qs.select_related("parent")
+
+
+def node_by_code(code: str) -> RegionNode | None:
+    """Any region node by its code, for intake that names a place (not a scope check). Nodes are
+    kept in the cache for a minute: the tree changes rarely and every report names one."""
+    if not code or len(code) > 20:
+        return None
+    key = f"region:code:{code}"
+    node = cache.get(key)
+    if node is None:
+        node = RegionNode.objects.filter(code=code).first()
+        if node is not None:
+            cache.set(key, node, 60)
+    return cast(RegionNode | None, node)
 
 
 def region_for(actor: Any, code: str) -> RegionNode:

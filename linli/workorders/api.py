@@ -43,9 +43,9 @@ def _category(code: str) -> Category:
 
 
 def _any_region(code: str):  # type: ignore[no-untyped-def]
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import node_by_code
 
-    node = RegionNode.objects.filter(code=code).first()
+    node = node_by_code(code)
     if node is None:
         raise DomainError("invalid", _("区划代码不存在"), field="region_code")
     return node

@@ -28,6 +28,21 @@ def leaf_categories() -> QuerySet[Category]:
     return categories().filter(children__isnull=True)
 
 
+def patrol_category_codes(actor: Any, *, days: int = 90, limit: int = 8) -> list[str]:
+    """The categories a grid worker reported most on patrol lately, most frequent first."""
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (WorkOrderEvent.objects.filter(actor=actor, action="submit", at__gte=since, order__channel=WorkOrder.Channel.PATROL)
+            .values("order__category__code").annotate(n=Count("id")).order_by("-n")[:limit])
+    return [r["order__category__code"] for r in rows]
+
+
+def patrol_today(actor: Any) -> list[WorkOrder]:
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    ids = WorkOrderEvent.objects.filter(actor=actor, action="submit", at__gte=start).values("order_id")
+    return list(WorkOrder.objects.filter(pk__in=ids, channel=WorkOrder.Channel.PATROL)
+                .select_related("category", "region").order_by("-id")[:50])
+
+
 def orders_for(actor: Any, *, status: str = "", region: Any = None, overdue: bool = False, near_limit: bool = False,
                unit: HandlingUnit | None = None, mine: bool = False, q: str = "") -> QuerySet[WorkOrder]:
     """Staff see their area's orders; handlers also every order dispatched to their units;

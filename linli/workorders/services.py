@@ -4,7 +4,6 @@ event, an audit row, notifications after commit."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +15,7 @@ from linli.accounts.validators import looks_like_phone
 from linli.core import calendar
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.notify import sender
+from linli.core.numbers import next_value
 from linli.core.services import record_audit
 
 from . import states
@@ -95,8 +95,15 @@ def notify(users: Any, order: WorkOrder | None, text: str) -> None:
         return
     Notification.objects.bulk_create([Notification(user=u, order=order, text=text[:300]) for u in users])
 
+    backend = sender()
+    if backend.in_background:  # another system (mail, SMS gateway): from a task, after commit
+        from .tasks import deliver_notifications
+
+        ids = [u.pk for u in users]
+        transaction.on_commit(lambda: deliver_notifications.enqueue(user_ids=ids, text=text))
+        return
+
     def _send() -> None:
-        backend = sender()
         for u in users:
             backend.send(user=u, text=text)
 
@@ -131,7 +138,11 @@ def _clean_coord(value: Any, field: str, lo: int, hi: int) -> Decimal | None:
     return d
 
 
-@transaction.atomic
+def _first_number() -> int:
+    last = WorkOrder.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
 def submit_order(
     *, actor: Any, channel: str, category: Category, description: str, region: Any, address: str = "",
     lat: Any = None, lng: Any = None, urgency: str = WorkOrder.Urgency.NORMAL, contact_name: str = "",
@@ -139,11 +150,8 @@ def submit_order(
     photos: list[bytes] | None = None,
 ) -> WorkOrder:
     """Accept a report from any channel. A retried request with the same idempotency key returns
-    the order already stored instead of a second one."""
-    if idempotency_key:
-        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    the order already stored instead of a second one (the unique key in the database decides, so
+    two concurrent retries cannot both insert)."""
     if channel not in WorkOrder.Channel.values:
         raise DomainError("invalid", _("来源无效"), field="channel")
     if not category.active or (not getattr(category, "_known_leaf", False) and category.children.exists()):
@@ -161,31 +169,35 @@ def submit_order(
     if contact_phone and not looks_like_phone(contact_phone) and not contact_phone.replace("-", "").isdigit():
         raise DomainError("invalid", _("联系电话格式不正确"), field="contact_phone")
     order = WorkOrder(
-        number=uuid.uuid4().hex[:24], channel=channel, category=category, description=description,
+        number=f"{timezone.localdate():%Y%m%d}{next_value('workorder', start=_first_number):08d}", channel=channel, category=category, description=description,
         address=(address or "").strip()[:200], lat=_clean_coord(lat, "lat", -90, 90), lng=_clean_coord(lng, "lng", -180, 180),
         region=region, region_path=region.path, urgency=urgency,
         reporter=reporter if reporter is not None else (actor if channel in ("web", "api") and getattr(actor, "pk", None) else None),
         contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone, anonymous=anonymous,
         idempotency_key=idempotency_key or None,
+        due_at=timezone.now() + dt.timedelta(hours=category.register_limit_hours),  # 立案时限
     )
+    # One transaction for the order, its photos, timeline, audit and notification: a failure
+    # half-way stores nothing, and the whole intake costs one commit (one WAL flush) instead of five.
     try:
         with transaction.atomic():
             order.save()
+            for data in photos or []:
+                _attach_photo(order, data, actor)
+            WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action="submit",
+                                          to_status=Status.SUBMITTED, note=str(WorkOrder.Channel(channel).label))
+            if order.reporter_id is None or order.reporter_id != getattr(actor, "pk", None):
+                # entered on someone's behalf (hotline, patrol, Open311 client): on the audit log too;
+                # a resident's own report is on its timeline with actor and time
+                record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
+                             changes={"channel": channel, "category": category.code})
+            if order.reporter_id:
+                notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
     except IntegrityError:
         existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is not None:
             return existing
         raise
-    order.number = f"{timezone.localdate():%Y%m%d}{order.pk:08d}"
-    order.save(update_fields=["number"])
-    for data in photos or []:
-        _attach_photo(order, data, actor)
-    WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action="submit",
-                                  to_status=Status.SUBMITTED, note=str(WorkOrder.Channel(channel).label))
-    record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
-                 changes={"channel": channel, "category": category.code})
-    if order.reporter_id:
-        notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
     return order
 
 

@@ -58,8 +58,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 OPEN = (S.SUBMITTED, S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.DONE_REPORTED)
-# states whose time limit is running (the handling clock starts at registration)
-CLOCK_RUNNING = (S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.DONE_REPORTED)
+# states whose time limit is running: the registration clock (立案时限, clock hours from
+# submission) while submitted, then the handling clock from registration
+CLOCK_RUNNING = (S.SUBMITTED, S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.DONE_REPORTED)
 FINAL = (S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
 
 

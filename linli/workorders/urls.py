@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.report, name="report"),
     path("new/similar/", views.similar, name="similar"),
+    path("patrol/", views.patrol, name="patrol"),
     path("mine/", views.mine, name="mine"),
     path("hotline/", views.hotline, name="hotline"),
     path("notifications/", views.notifications, name="notifications"),

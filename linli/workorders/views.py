@@ -87,6 +87,49 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "workorders/report.html", ctx, status=400 if ctx.get("error") else 200)
 
 
+PATROL_DEFAULT = ["0101", "0102", "0103", "0201", "0202", "0203", "0204", "0302"]
+
+
+@login_required
+def patrol(request: HttpRequest) -> HttpResponse:
+    """Grid patrol (巡查上报): on a phone, one tap for the kind of problem, a photo, a word on the
+    place; the grid is the worker's own. The categories the worker reported most lately come first."""
+    if not has_role(request.user, (Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.CASEWORKER)):
+        return render(request, "403.html", {"message": _("此页面仅限网格员使用")}, status=403)
+    grids = _grids_for_report(request.user)[:50]
+    by_code = {c.code: c for c in selectors.leaf_categories()}
+    recent = selectors.patrol_category_codes(request.user)
+    tiles = [by_code[c] for c in dict.fromkeys([*recent, *PATROL_DEFAULT]) if c in by_code][:8]
+    ctx: dict[str, Any] = {"grids": grids, "tiles": tiles, "categories": sorted(by_code.values(), key=lambda c: c.code),
+                           "tiles_codes": [c.code for c in tiles], "data": request.POST or {},
+                           "today": selectors.patrol_today(request.user)}
+    if request.method == "POST":
+        try:
+            region = next((g for g in grids if g.code == request.POST.get("region", "")), None)
+            if region is None:
+                raise DomainError("invalid", _("请选择所在网格"), field="region")
+            category = by_code.get(request.POST.get("category", ""))
+            if category is None or category.parent_id is None:
+                raise DomainError("invalid", _("请选择问题分类"), field="category")
+            note = request.POST.get("description", "").strip()
+            description = _("巡查发现：%(c)s") % {"c": category.name} + (f"。{note}" if note else "")
+            order = services.submit_order(
+                actor=request.user, channel="patrol", category=category, description=description, region=region,
+                address=request.POST.get("address", ""), urgency="urgent" if request.POST.get("urgent") == "1" else "normal",
+                idempotency_key=f"patrol:{request.user.pk}:{request.POST.get('token', '')[:40]}" if request.POST.get("token") else None,
+                photos=[f.read() for f in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]],
+            )
+            messages.success(request, _("已上报，工单号 %(n)s") % {"n": order.number})
+            return redirect("workorders:patrol")
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            ctx["error_field"] = exc.details.get("field")
+    import uuid
+
+    ctx["token"] = uuid.uuid4().hex
+    return render(request, "workorders/patrol.html", ctx, status=400 if ctx.get("error") else 200)
+
+
 @login_required
 def similar(request: HttpRequest) -> HttpResponse:
     """htmx: open orders of the same kind in the same community, shown before submitting."""

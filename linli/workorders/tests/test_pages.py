@@ -104,3 +104,36 @@ def test_notifications_page_and_unread_count(client, loop):
     assert order.number in page and "通知 (1)" in page
     client.post("/orders/notifications/")
     assert "通知 (1)" not in client.get("/orders/notifications/").content.decode()
+
+
+def test_patrol_quick_form(client, loop, tree, make_user):
+    """A grid worker reports with one tap, a photo and a word; the grid is their own; the kinds
+    they report most come first; a double tap of the button stores one order."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.accounts.roles import Role
+    from linli.workorders.tests.test_photos import jpeg_with_gps
+
+    worker = make_user(Role.GRID_WORKER, tree.g_liede1)
+    client.force_login(worker)
+    page = client.get("/orders/patrol/").content.decode()
+    assert tree.g_liede1.code in page and tree.g_liede2.code not in page  # only the worker's grid
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    data = {"category": "0203", "region": tree.g_liede1.code, "address": "8栋北侧", "description": "",
+            "token": "tap-1", "urgent": "1", "photos": photo}
+    resp = client.post("/orders/patrol/", data)
+    assert resp.status_code == 302 and resp["Location"] == "/orders/patrol/"
+    order = WorkOrder.objects.get()
+    assert order.channel == "patrol" and order.description == "巡查发现：井盖缺失" and order.urgency == "urgent"
+    assert order.reporter is None and order.photos.count() == 1 and order.region == tree.g_liede1
+    photo.seek(0)
+    assert client.post("/orders/patrol/", data).status_code == 302 and WorkOrder.objects.count() == 1  # same token
+    page = client.get("/orders/patrol/").content.decode()
+    assert order.number in page and page.index('value="0203"') < page.index('value="0101"')  # most used first
+    # another street's grid is refused, not silently stored
+    resp = client.post("/orders/patrol/", {"category": "0101", "region": tree.g_pantang.code, "token": "tap-2"})
+    assert resp.status_code == 400 and WorkOrder.objects.count() == 1
+    resp = client.post("/orders/patrol/", {"region": tree.g_liede1.code, "token": "tap-3"})
+    assert resp.status_code == 400 and "请选择问题分类" in resp.content.decode()
+    client.force_login(loop.resident)
+    assert client.get("/orders/patrol/").status_code == 403

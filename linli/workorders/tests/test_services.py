@@ -244,3 +244,27 @@ def test_services_follow_the_state_machine(loop, seq):
     assert steps[-1][1] == final.status  # the timeline ends where the order is
     for a, b in zip(steps, steps[1:], strict=False):
         assert a[1] == b[0]  # no step skipped
+
+
+def test_unregistered_orders_run_on_the_registration_clock(loop):
+    """立案时限: a submitted order is due for registration within its category's hours; left
+    unregistered past it, it is on the overdue list and the sweep supervises it."""
+    from django.utils import timezone
+
+    from linli.workorders import selectors
+
+    before = timezone.now()
+    order = loop.submit()
+    hours = loop.lamp.register_limit_hours
+    assert before + dt.timedelta(hours=hours) <= order.due_at <= timezone.now() + dt.timedelta(hours=hours)
+    assert order not in selectors.orders_for(loop.dispatcher, overdue=True)
+    late = order.due_at + dt.timedelta(minutes=5)
+    assert services.escalate_overdue(now=late)[1] == 1
+    order.refresh_from_db()
+    assert order.escalation_level == 1 and order.status == Status.SUBMITTED
+    assert Supervision.objects.get(order=order).region_path == loop.tree.liede_sq.path
+    WorkOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    assert order in selectors.orders_for(loop.dispatcher, overdue=True)
+    services.register(actor=loop.dispatcher, order=order)  # the handling clock replaces it
+    order.refresh_from_db()
+    assert order.due_at > timezone.now() + dt.timedelta(days=1)
