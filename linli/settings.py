@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.regions",
     "linli.workorders",
+    "linli.affairs",
 ]
 
 MIDDLEWARE = [

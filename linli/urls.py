@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("registry/", include("linli.regions.urls")),
     path("orders/", include("linli.workorders.urls")),
+    path("affairs/", include("linli.affairs.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),

@@ -240,6 +240,7 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
     order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    link = models.CharField(_("链接"), max_length=200, blank=True)  # for messages about other matters (办件, 证明)
     text = models.CharField(_("内容"), max_length=300)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)

@@ -89,11 +89,13 @@ def route(category: Category, region_path: str) -> HandlingUnit:
 
 # ---------------------------------------------------------------- notifications
 
-def notify(users: Any, order: WorkOrder | None, text: str) -> None:
+def notify(users: Any, order: WorkOrder | None, text: str, *, link: str = "") -> None:
+    """The one inbox: in-app rows for every user, then e-mail/SMS through the sender backend.
+    Other capabilities (办件, 证明) pass ``link`` instead of an order."""
     users = [u for u in users if u is not None]
     if not users:
         return
-    Notification.objects.bulk_create([Notification(user=u, order=order, text=text[:300]) for u in users])
+    Notification.objects.bulk_create([Notification(user=u, order=order, text=text[:300], link=link[:200]) for u in users])
 
     backend = sender()
     if backend.in_background:  # another system (mail, SMS gateway): from a task, after commit

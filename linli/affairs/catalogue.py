@@ -1,0 +1,161 @@
+"""The default catalogue of community-level service items (事项目录), seeded by a migration and
+then kept in admin. Limits are working days. Drawn from the items Chinese communities commonly
+accept at one window; a city adjusts names, limits and materials to its own published list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# materials: (name, form, count, required, condition)
+ID = ("申请人居民身份证", "original", 1, True, "")
+HUKOU = ("户口簿", "original", 1, True, "")
+HUKOU_OR_RES = ("户口簿或居住证", "original", 1, True, "")
+PHOTO = ("近期一寸免冠彩色照片", "original", 2, True, "")
+BANK = ("本人银行账户(存折或银行卡)", "copy", 1, True, "")
+AGENT = ("代办人身份证及委托书", "original", 1, False, "由他人代办时")
+FORM = ("申请表(窗口提供或网上填写)", "form", 1, True, "")
+INCOME = ("家庭收入及财产情况声明", "form", 1, True, "")
+MARRIAGE = ("结婚证", "original", 1, True, "")
+DISAB = ("第二代残疾人证", "original", 1, True, "")
+HOSP = ("医疗机构诊断证明或病历", "copy", 1, False, "因病申请时")
+
+ITEMS: list[tuple[str, str, str, str, int, int, str, bool, str, list[tuple[str, str, int, bool, str]]]] = [
+    ("YL01", "高龄津贴申领", "elderly", "区民政局", 20, 10, "street", True,
+     "本市户籍、年满80周岁的老年人。", [ID, HUKOU, BANK, AGENT]),
+    ("YL02", "居家养老服务申请", "elderly", "区民政局", 20, 10, "street", True,
+     "本市户籍或持居住证的60周岁以上老年人，经需求评估符合条件。", [ID, HUKOU_OR_RES, FORM, ("老年人能力评估结果", "copy", 1, False, "已评估的")]),
+    ("YL03", "老年人优待证办理", "elderly", "区民政局", 10, 5, "community", True,
+     "本市户籍或持居住证的60周岁以上老年人。", [ID, PHOTO, AGENT]),
+    ("YL04", "长者饭堂助餐补贴申请", "elderly", "区民政局", 15, 7, "community", True,
+     "60周岁以上，在长者饭堂就餐；特殊困难老人按档补贴。", [ID, FORM]),
+    ("YL05", "特殊困难老年人家庭适老化改造申请", "elderly", "区民政局", 30, 20, "street", True,
+     "分散供养特困、低保、低收入家庭中的高龄、失能、残疾老年人。", [ID, HUKOU, FORM, ("房屋产权或租赁证明", "copy", 1, True, "")]),
+    ("YL06", "老年人意外伤害保险投保登记", "elderly", "区民政局", 10, 5, "community", True,
+     "60周岁以上本市户籍老年人。", [ID, FORM]),
+    ("CJ01", "困难残疾人生活补贴申请", "disability", "区残联", 20, 15, "street", True,
+     "低保家庭、低收入家庭中的残疾人。", [ID, HUKOU, DISAB, BANK]),
+    ("CJ02", "重度残疾人护理补贴申请", "disability", "区残联", 20, 15, "street", True,
+     "残疾等级为一、二级且需长期照护的残疾人。", [ID, HUKOU, DISAB, BANK]),
+    ("CJ03", "残疾人证新办(受理)", "disability", "区残联", 30, 20, "department", False,
+     "本市户籍，符合残疾标准，需到指定医院评定。", [ID, HUKOU, PHOTO, FORM]),
+    ("CJ04", "残疾人辅助器具适配申请", "disability", "区残联", 20, 15, "department", True,
+     "持证残疾人。", [ID, DISAB, FORM]),
+    ("CJ05", "残疾人就业见习补贴申请", "disability", "区残联", 20, 15, "department", True,
+     "持证残疾人参加就业见习。", [ID, DISAB, ("见习协议", "copy", 1, True, "")]),
+    ("JZ01", "最低生活保障初审", "assistance", "区民政局", 30, 20, "street", True,
+     "家庭人均收入低于本市低保标准，财产符合规定。", [ID, HUKOU, INCOME, FORM, BANK, HOSP]),
+    ("JZ02", "特困人员供养申请初审", "assistance", "区民政局", 30, 20, "street", True,
+     "无劳动能力、无生活来源、无法定赡养抚养扶养义务人或其无履行能力。", [ID, HUKOU, INCOME, FORM]),
+    ("JZ03", "临时救助申请", "assistance", "街道办事处", 15, 10, "street", True,
+     "因突发事件、意外伤害、重大疾病等导致基本生活暂时出现严重困难。", [ID, HUKOU_OR_RES, FORM, HOSP, ("困难情况说明及相关证明", "copy", 1, True, "")]),
+    ("JZ04", "低收入家庭认定申请", "assistance", "区民政局", 30, 20, "street", True,
+     "家庭人均收入低于本市低收入标准。", [ID, HUKOU, INCOME, FORM]),
+    ("JZ05", "医疗救助申请", "assistance", "区医保局", 20, 15, "department", True,
+     "救助对象在定点医疗机构就医，个人负担仍较重。", [ID, ("医疗费用票据及清单", "original", 1, True, ""), ("出院小结", "copy", 1, True, "")]),
+    ("JZ06", "困境儿童基本生活费申请", "assistance", "区民政局", 30, 20, "street", True,
+     "父母重残、重病或服刑等导致生活困难的儿童。", [ID, HUKOU, FORM, ("儿童出生医学证明或户口页", "copy", 1, True, "")]),
+    ("JZ07", "住房保障(公租房)申请受理", "assistance", "区住房城乡建设局", 30, 20, "department", True,
+     "本市户籍住房困难的低收入家庭。", [ID, HUKOU, INCOME, FORM, MARRIAGE]),
+    ("YB01", "城乡居民基本医疗保险参保登记", "insurance", "区医保局", 5, 1, "community", True,
+     "未参加职工医保的本市户籍或持居住证人员。", [ID, HUKOU_OR_RES]),
+    ("YB02", "城乡居民养老保险参保登记", "insurance", "区人社局", 5, 2, "community", True,
+     "年满16周岁、非在校学生、未参加职工养老保险的本市户籍人员。", [ID, HUKOU]),
+    ("YB03", "城乡居民养老保险待遇领取申请", "insurance", "区人社局", 20, 10, "department", True,
+     "年满60周岁、累计缴费满15年。", [ID, HUKOU, BANK]),
+    ("YB04", "社会保障卡申领", "insurance", "区人社局", 20, 10, "department", True,
+     "已参加社会保险的人员。", [ID, PHOTO]),
+    ("YB05", "医保门诊特定病种待遇申请", "insurance", "区医保局", 15, 10, "department", True,
+     "确诊为门诊特定病种的参保人。", [ID, ("二级以上医院诊断证明", "original", 1, True, "")]),
+    ("YB06", "异地就医备案", "insurance", "区医保局", 5, 1, "community", True,
+     "异地长期居住或临时外出就医的参保人。", [ID, FORM]),
+    ("JY01", "失业登记", "employment", "区人社局", 5, 1, "community", True,
+     "法定劳动年龄内、有劳动能力和就业要求、处于无业状态的人员。", [ID, ("解除或终止劳动合同证明", "copy", 1, False, "原单位出具的")]),
+    ("JY02", "就业困难人员认定", "employment", "区人社局", 20, 10, "street", True,
+     "已办理失业登记，属大龄、残疾、低保家庭成员、连续失业一年以上等。", [ID, HUKOU, ("失业登记证明", "copy", 1, True, "")]),
+    ("JY03", "就业创业证申领", "employment", "区人社局", 5, 3, "community", True,
+     "劳动年龄内有就业创业需求的人员。", [ID, PHOTO]),
+    ("JY04", "灵活就业人员社保补贴申请", "employment", "区人社局", 20, 15, "department", True,
+     "就业困难人员灵活就业并缴纳社保。", [ID, ("社保缴费凭证", "copy", 1, True, "")]),
+    ("JY05", "创业担保贷款申请受理", "employment", "区人社局", 30, 20, "department", True,
+     "符合条件的创业人员。", [ID, ("营业执照", "copy", 1, True, ""), ("创业计划书", "original", 1, True, "")]),
+    ("JY06", "职业技能培训报名", "employment", "区人社局", 5, 3, "community", True,
+     "有培训需求的劳动者。", [ID]),
+    ("HJ01", "居住登记(居住证申领受理)", "residence", "区公安分局", 15, 10, "department", True,
+     "非本市户籍、在本市居住半年以上，有合法稳定就业、住所或连续就读之一。", [ID, PHOTO, ("居住证明(租赁合同或房产证明)", "copy", 1, True, "")]),
+    ("HJ02", "居住证签注", "residence", "区公安分局", 5, 3, "community", True,
+     "持居住证、继续在本市居住。", [ID, ("居住证", "original", 1, True, "")]),
+    ("HJ03", "流动人口信息登记", "residence", "区公安分局", 3, 1, "community", True,
+     "来本市居住的流动人口。", [ID]),
+    ("HJ04", "出租屋信息登记", "residence", "区公安分局", 5, 2, "community", True,
+     "出租房屋的业主。", [ID, ("房屋产权证明", "copy", 1, True, ""), ("租赁合同", "copy", 1, True, "")]),
+    ("SY01", "生育登记", "family", "区卫生健康局", 5, 1, "community", True,
+     "生育子女的夫妻。", [ID, MARRIAGE, HUKOU_OR_RES]),
+    ("SY02", "独生子女父母奖励申请", "family", "区卫生健康局", 20, 10, "street", True,
+     "符合条件的独生子女父母。", [ID, HUKOU, ("独生子女父母光荣证", "original", 1, True, "")]),
+    ("SY03", "计划生育特殊家庭扶助金申请", "family", "区卫生健康局", 20, 15, "street", True,
+     "独生子女伤残或死亡的家庭。", [ID, HUKOU, ("相关证明", "copy", 1, True, "")]),
+    ("SY04", "0-3岁婴幼儿托育补贴申请", "family", "区卫生健康局", 20, 10, "street", True,
+     "本市户籍或持居住证家庭的3周岁以下婴幼儿。", [ID, ("婴幼儿出生医学证明", "copy", 1, True, ""), BANK]),
+    ("SY05", "婚育情况证明受理", "family", "区卫生健康局", 5, 3, "community", False,
+     "需证明婚育情况的居民。", [ID, MARRIAGE]),
+    ("WS01", "家庭医生签约", "health", "区卫生健康局", 5, 1, "community", True,
+     "辖区居民。", [ID]),
+    ("WS02", "65岁以上老年人免费体检预约", "health", "区卫生健康局", 5, 2, "community", True,
+     "65周岁以上辖区常住老年人。", [ID]),
+    ("WS03", "严重精神障碍患者监护补助申请", "health", "区卫生健康局", 20, 15, "street", True,
+     "在册严重精神障碍患者的监护人。", [ID, ("监护关系证明", "copy", 1, True, ""), BANK]),
+    ("TY01", "退役军人优待证申领", "veterans", "区退役军人事务局", 20, 10, "department", True,
+     "退役军人和其他优抚对象。", [ID, PHOTO, ("退役证件", "copy", 1, True, "")]),
+    ("TY02", "优抚对象信息采集", "veterans", "区退役军人事务局", 10, 5, "community", True,
+     "辖区退役军人和其他优抚对象。", [ID, ("退役证件", "copy", 1, True, "")]),
+    ("QT01", "法律援助申请受理", "other", "区司法局", 7, 5, "department", True,
+     "经济困难的公民因法律事项需要帮助。", [ID, ("经济困难状况说明", "form", 1, True, ""), ("案件相关材料", "copy", 1, True, "")]),
+    ("QT02", "人民调解申请", "other", "街道人民调解委员会", 30, 15, "community", True,
+     "民间纠纷当事人。", [ID, ("纠纷情况说明", "form", 1, True, "")]),
+]
+
+
+def seed(item_model: Any, material_model: Any) -> int:
+    made = 0
+    for sort, (code, name, cat, dept, legal, committed, finish, online, conditions, materials) in enumerate(ITEMS):
+        item, created = item_model.objects.get_or_create(code=code, defaults={
+            "name": name, "category": cat, "department": dept, "legal_limit_days": legal,
+            "committed_limit_days": committed, "finish_at": finish, "online": online, "conditions": conditions,
+            "citywide": True, "sort": sort})
+        if created:
+            made += 1
+            material_model.objects.bulk_create([
+                material_model(item=item, name=m[0], form=m[1], count=m[2], required=m[3], condition=m[4], sort=i)
+                for i, m in enumerate(materials)])
+    return made
+
+
+CERTIFICATE_KINDS: list[tuple[str, str, str, str, str]] = [
+    ("ZM01", "居住证明", "办理居住证、入学等需证明在本社区实际居住且无其他证明材料的",
+     "入户核实、出租屋登记信息",
+     "兹证明{name}(身份证号{id})自{detail}起在本社区{address}实际居住。"),
+    ("ZM02", "亲属关系证明", "户籍、档案等无法反映亲属关系，需社区根据掌握情况证明的",
+     "户籍信息、走访核实",
+     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+    ("ZM03", "居民死亡证明(居家正常死亡)", "在家中正常死亡、无医疗机构出具死亡证明的",
+     "社区卫生服务机构意见、入户核实",
+     "兹证明本社区居民{name}(身份证号{id})，住{address}，{detail}。"),
+    ("ZM04", "监护关系证明", "办理残疾人、精神障碍患者等事务需证明监护人的",
+     "户籍信息、亲属意见",
+     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+    ("ZM05", "生活困难情况证明", "申请助学、减免等需说明家庭困难情况的",
+     "入户核实、救助档案",
+     "兹证明{name}(身份证号{id})家住本社区{address}，{detail}。"),
+    ("ZM06", "未再婚(丧偶后)情况证明", "办理遗属待遇等需证明丧偶后未再婚、民政系统无法查询的",
+     "入户核实、邻里走访",
+     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+]
+
+
+def seed_certificate_kinds(model: Any) -> int:
+    made = 0
+    for sort, (code, name, purpose, checks, template) in enumerate(CERTIFICATE_KINDS):
+        _, created = model.objects.get_or_create(code=code, defaults={
+            "name": name, "purpose": purpose, "checks": checks, "template": template, "sort": sort})
+        made += created
+    return made

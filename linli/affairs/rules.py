@@ -1,0 +1,19 @@
+import rules
+
+from linli.accounts.roles import ADMIN_ROLES, Role
+from linli.accounts.rules import holds_over
+
+CASE_ROLES = (Role.CASEWORKER, *ADMIN_ROLES)
+
+handle = holds_over(*CASE_ROLES)  # over the accepting community (the application's region_path)
+
+
+@rules.predicate
+def is_applicant(user, application) -> bool:  # type: ignore[no-untyped-def]
+    return application is not None and application.applicant_user_id is not None and \
+        application.applicant_user_id == getattr(user, "pk", None)
+
+
+rules.add_perm("affairs.handle", handle)
+rules.add_perm("affairs.apply", is_applicant)
+rules.add_perm("affairs.view", is_applicant | handle)

@@ -1,0 +1,197 @@
+"""Reads of the one-window services, always scoped: staff see matters accepted in their area
+(region_path = the accepting community), applicants their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from linli.accounts.selectors import has_role, in_scope, scope_paths, scope_q
+from linli.core import calendar
+from linli.core.errors import NotFound
+
+from . import states
+from .models import Application, Certificate, CertificateKind, Rectification, ServiceCentre, ServiceItem
+from .rules import CASE_ROLES
+from .services import NEAR_LIMIT_DAYS
+
+
+def catalogue(*, q: str = "", category: str = "", online: bool | None = None) -> QuerySet[ServiceItem]:
+    qs = ServiceItem.objects.filter(active=True)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__iexact=q) | Q(conditions__contains=q))
+    if category:
+        qs = qs.filter(category=category)
+    if online is not None:
+        qs = qs.filter(online=online)
+    return qs.prefetch_related("materials")
+
+
+def item_by_code(code: str) -> ServiceItem:
+    item = ServiceItem.objects.filter(code=code, active=True).prefetch_related("materials").first()
+    if item is None:
+        raise NotFound("not_found", "事项不存在")
+    return item
+
+
+def centres(*, under: str = "") -> QuerySet[ServiceCentre]:
+    qs = ServiceCentre.objects.select_related("region").prefetch_related("hours")
+    return qs.filter(region_path__startswith=under) if under else qs
+
+
+def centres_for(actor: Any) -> QuerySet[ServiceCentre]:
+    """The windows the caseworker works at."""
+    return ServiceCentre.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).select_related("region").order_by("region_path")
+
+
+def is_caseworker(actor: Any) -> bool:
+    return has_role(actor, CASE_ROLES)
+
+
+def queue(actor: Any, *, status: str = "", flt: str = "", item: str = "", q: str = "",
+          centre: ServiceCentre | None = None) -> QuerySet[Application]:
+    """The workbench: every item across the window's intake."""
+    qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES)))
+    if status == "open":
+        qs = qs.filter(status__in=states.OPEN)
+    elif status:
+        qs = qs.filter(status=status)
+    today = timezone.localdate()
+    if flt == "overdue":
+        qs = qs.filter(status__in=states.CLOCK_RUNNING, due_date__lt=today)
+    elif flt == "near":
+        qs = qs.filter(status__in=states.CLOCK_RUNNING, due_date__gte=today,
+                       due_date__lte=calendar.add_working_days(today, NEAR_LIMIT_DAYS))
+    elif flt == "correction":
+        qs = qs.filter(status=states.Status.CORRECTION)
+    if item:
+        qs = qs.filter(item__code=item)
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    if q:
+        from linli.core.crypto import lookup_hash
+
+        q = q.strip()
+        if len(q) == 18:
+            qs = qs.filter(applicant_id_hash=lookup_hash(q.upper()))
+        elif q[:1] == "A" and q[1:].isdigit():
+            qs = qs.filter(number=q)
+        else:
+            qs = qs.filter(applicant_name=q)
+    return qs.select_related("centre").order_by("-id")
+
+
+def application_for(actor: Any, pk: int) -> Application:
+    app = Application.objects.select_related("item", "centre", "caseworker", "resident").filter(pk=pk).first()
+    if app is None or not actor.has_perm("affairs.view", app):
+        raise NotFound("not_found", "办件不存在或无权查看")
+    return app
+
+
+def mine(actor: Any) -> QuerySet[Application]:
+    return Application.objects.filter(applicant_user=actor).order_by("-id")
+
+
+def history(actor: Any, app: Application) -> list[Application]:
+    """The applicant's other matters the caseworker may see (by ID number)."""
+    if not app.applicant_id_hash:
+        return []
+    return list(Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES)), applicant_id_hash=app.applicant_id_hash)
+                .exclude(pk=app.pk).order_by("-id")[:20])
+
+
+def timeline(app: Application, *, staff: bool) -> QuerySet[Any]:
+    qs = app.events.select_related("actor")
+    return qs if staff else qs.filter(public=True)
+
+
+def by_token(token: str) -> Application:
+    app = Application.objects.filter(public_token=token).first()
+    if app is None:
+        raise NotFound("not_found", "查询码无效")
+    return app
+
+
+def rectifications_for(actor: Any, *, state: str = "open") -> QuerySet[Rectification]:
+    qs = Rectification.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).select_related("application")
+    return qs.filter(state=state) if state else qs
+
+
+def certificate_kinds() -> QuerySet[CertificateKind]:
+    return CertificateKind.objects.filter(active=True)
+
+
+def certificates_for(actor: Any, *, state: str = "") -> QuerySet[Certificate]:
+    qs = Certificate.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).select_related("kind")
+    return (qs.filter(state=state) if state else qs).order_by("-id")
+
+
+def certificate_for(actor: Any, pk: int) -> Certificate:
+    cert = Certificate.objects.select_related("kind").filter(pk=pk).first()
+    if cert is not None and (cert.requester_id == getattr(actor, "pk", None) or in_scope(actor, CASE_ROLES, cert.region_path)):
+        return cert
+    raise NotFound("not_found", "证明不存在或无权查看")
+
+
+def my_certificates(actor: Any) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(requester=actor).select_related("kind").order_by("-id")
+
+
+def verify(code: str) -> Certificate | None:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 12:
+        return None
+    return Certificate.objects.select_related("kind").filter(verify_code=code).exclude(state__in=("requested", "refused")).first()
+
+
+@dataclass
+class Figures:
+    received: int
+    completed: int
+    on_time: int
+    on_time_rate: float | None
+    rated: int
+    average_rating: float | None
+    bad_ratings: int
+    overdue_open: int
+
+
+def figures(actor: Any, *, path: str = "", item: str = "", centre: ServiceCentre | None = None,
+            start: Any = None, end: Any = None) -> Figures:
+    """好差评 and timeliness per region node, item and window."""
+    qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).exclude(status=states.Status.SUBMITTED)
+    if path:
+        qs = qs.filter(region_path__startswith=path)
+    if item:
+        qs = qs.filter(item__code=item)
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    if start:
+        qs = qs.filter(accepted_on__gte=start)
+    if end:
+        qs = qs.filter(accepted_on__lte=end)
+    agg = qs.aggregate(
+        received=Count("id"),
+        completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
+        on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        avg=Avg("rating"),
+        bad=Count("id", filter=Q(rating__lte=2)),
+        overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=timezone.localdate())),
+    )
+    return Figures(received=agg["received"], completed=agg["completed"], on_time=agg["on_time"],
+                   on_time_rate=(agg["on_time"] / agg["completed"]) if agg["completed"] else None,
+                   rated=agg["rated"], average_rating=round(agg["avg"], 2) if agg["avg"] is not None else None,
+                   bad_ratings=agg["bad"], overdue_open=agg["overdue"])
+
+
+def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
+    qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).exclude(status=states.Status.SUBMITTED)
+    if path:
+        qs = qs.filter(region_path__startswith=path)
+    return list(qs.values("item__code", "item_name").annotate(
+        received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
+        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2))).order_by("-received")[:50])

@@ -1,0 +1,559 @@
+"""Business rules of the one-window services: filing, acceptance, one-time correction notices
+with the clock stopped, forwarding, completion, rating with rectification, supervision of
+overdue matters, and community certificates. Writes only here; the API and pages call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.roles import ADMIN_ROLES, Role
+from linli.accounts.selectors import in_scope
+from linli.core import calendar, idcard
+from linli.core.crypto import lookup_hash
+from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.numbers import next_value
+from linli.core.services import record_audit
+from linli.workorders.services import notify
+
+from . import states
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationMaterial,
+    Certificate,
+    CertificateKind,
+    Rectification,
+    ServiceCentre,
+    ServiceItem,
+)
+from .rules import CASE_ROLES
+from .states import Action, Status
+
+RECTIFY_DAYS = 5  # working days to answer a bad rating
+NEAR_LIMIT_DAYS = 2  # working days before the promised date that count as "near"
+MAX_FILE = 10 * 1024 * 1024
+RATING_LABELS = {5: _("非常满意"), 4: _("满意"), 3: _("基本满意"), 2: _("不满意"), 1: _("非常不满意")}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _require(actor: Any, app: Application) -> None:
+    if not actor.has_perm("affairs.handle", app):
+        raise PermissionDenied("forbidden", _("您无权办理该事项"))
+
+
+def _lock(app: Application) -> Application:
+    return Application.objects.select_for_update().select_related("item").get(pk=app.pk)
+
+
+def _event(app: Application, actor: Any, action: str, frm: str, to: str, note: str = "", *, public: bool = True) -> None:
+    ApplicationEvent.objects.create(application=app, actor=actor if getattr(actor, "pk", None) else None, action=action,
+                                    from_status=frm, to_status=to, note=note, public=public)
+
+
+def _move(app: Application, action: str, actor: Any, note: str = "", *, to: str | None = None) -> str:
+    target = to or states.next_status(app.status, action)
+    if target is None or states.next_status(app.status, action) is None:
+        raise Conflict("illegal_transition", _("办件当前为“%(s)s”，不能执行“%(a)s”") % {
+            "s": Status(app.status).label, "a": Action(action).label})
+    frm = app.status
+    app.status = target
+    _event(app, actor, action, frm, target, note)
+    return frm
+
+
+def link_for(app: Application) -> str:
+    return reverse("affairs:my_detail", args=[app.pk])
+
+
+def _tell_applicant(app: Application, text: str) -> None:
+    if app.applicant_user_id:
+        notify([app.applicant_user], None, text, link=link_for(app))
+
+
+def due_date(accepted_on: dt.date, limit_days: int, paused_days: int) -> dt.date:
+    """The promised date: the committed working days from acceptance, pushed back by the working
+    days spent waiting for corrections (补正期间不计入办理时限)."""
+    return calendar.add_working_days(accepted_on, limit_days + paused_days)
+
+
+def _check_file(data: bytes, field: str) -> tuple[bytes, str, str]:
+    if not data:
+        raise DomainError("invalid", _("文件为空"), field=field)
+    if len(data) > MAX_FILE:
+        raise DomainError("file_too_large", _("文件不能超过10MB"), field=field)
+    if data[:5] == b"%PDF-":
+        return data, "pdf", "application/pdf"
+    from linli.core.images import clean_image
+
+    try:
+        return clean_image(data, field=field)
+    except DomainError as exc:
+        raise DomainError("bad_file", _("只支持 PDF 或 JPG、PNG、WebP 图片"), field=field) from exc
+
+
+def _number() -> str:
+    return f"A{timezone.localdate():%Y%m%d}{next_value('application', start=lambda: 1):07d}"
+
+
+def _copy_materials(app: Application, item: ServiceItem, received: set[int] | None = None) -> list[ApplicationMaterial]:
+    rows = [ApplicationMaterial(application=app, name=m.name, form=m.form, count=m.count, required=m.required,
+                                condition=m.condition, sort=m.sort, received=received is not None and m.pk in received)
+            for m in item.materials.all()]
+    return ApplicationMaterial.objects.bulk_create(rows)
+
+
+def _clean_text(value: str, field: str, *, required: bool = True, limit: int = 500, label: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError("invalid", _("请填写%(f)s") % {"f": label or field}, field=field)
+    if len(value) > limit:
+        raise DomainError("invalid", _("%(f)s过长(最多%(n)s字)") % {"f": label or field, "n": limit}, field=field)
+    return value
+
+
+# ---------------------------------------------------------------- filing
+
+def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[int, bytes] | None = None,
+                 idempotency_key: str | None = None) -> Application:
+    """A resident applies from home; the application goes to their own community's window."""
+    if not item.active or not item.online:
+        raise DomainError("not_online", _("该事项不支持网上申请，请到社区窗口办理"), field="item")
+    resident = getattr(actor, "resident", None)
+    if resident is None:
+        raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"), status=400)
+    note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
+    community = resident.region_path[:12]
+    try:
+        with transaction.atomic():
+            app = Application.objects.create(
+                number=_number(), item=item, item_version=item.version, item_name=item.name,
+                limit_days=item.committed_limit_days, channel=Application.Channel.ONLINE, applicant_user=actor,
+                resident=resident, applicant_name=resident.name, applicant_id_number=resident.id_number,
+                applicant_id_hash=resident.id_hash, applicant_phone=getattr(actor, "phone", "") or "",
+                home_path=community, region_path=community, note=note, idempotency_key=idempotency_key or None)
+            materials = _copy_materials(app, item)
+            by_pk = {m.pk: m for m in materials}
+            for mid, data in (files or {}).items():
+                if mid not in by_pk:
+                    raise DomainError("invalid", _("材料不属于该事项"), field="files")
+                _store_file(by_pk[mid], data)
+            _event(app, actor, "submit", "", Status.SUBMITTED, _("网上提交"))
+    except IntegrityError:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is not None:
+            return existing
+        raise
+    _notify_window(app, _("新的网上申请 %(n)s：%(i)s") % {"n": app.number, "i": app.item_name})
+    return app
+
+
+def _store_file(material: ApplicationMaterial, data: bytes) -> None:
+    clean, ext, content_type = _check_file(data, "files")
+    material.file.save(f"m{material.pk}.{ext}", ContentFile(clean), save=False)
+    material.content_type = content_type
+    material.received = True
+    material.requested = False
+    material.save(update_fields=["file", "content_type", "received", "requested"])
+
+
+def _notify_window(app: Application, text: str) -> None:
+    from linli.accounts.models import RoleAssignment
+
+    staff = [ra.user for ra in RoleAssignment.objects.filter(
+        role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True, region_path=app.region_path).select_related("user")]
+    notify(staff, None, text, link=reverse("affairs:desk_detail", args=[app.pk]))
+
+
+@transaction.atomic
+def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, resident: Any = None,
+                     applicant_name: str = "", applicant_id_number: str = "", applicant_phone: str = "",
+                     received: list[int] | None = None, note: str = "", idempotency_key: str | None = None) -> Application:
+    """全市通办: a caseworker at any window accepts for a resident of anywhere in the city (the item
+    must be city-wide, or the applicant must live in the window's own community). Accepted at once;
+    the promised date starts today."""
+    if not in_scope(actor, CASE_ROLES, centre.region_path):
+        raise PermissionDenied("forbidden", _("您不是该窗口的工作人员"))
+    if not item.active:
+        raise DomainError("invalid", _("该事项已停用"), field="item")
+    if idempotency_key:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if resident is not None:
+        name, id_number, id_hash = resident.name, resident.id_number, resident.id_hash
+        phone = applicant_phone or resident.phone or ""
+        home = resident.region_path[:12]
+    else:
+        name = _clean_text(applicant_name, "applicant_name", limit=50, label=_("申请人姓名"))
+        try:
+            info = idcard.parse(applicant_id_number)
+        except idcard.IdNumberError as exc:
+            raise DomainError("invalid", _("身份证号码不正确"), field="applicant_id_number") from exc
+        id_number, id_hash, phone, home = info.number, lookup_hash(info.number), applicant_phone.strip()[:20], ""
+    if not item.citywide and home != centre.region_path[:12]:
+        raise DomainError("not_citywide", _("该事项不在全市通办范围，请到户籍或居住地社区办理"), field="item")
+    today = timezone.localdate()
+    app = Application.objects.create(
+        number=_number(), item=item, item_version=item.version, item_name=item.name, limit_days=item.committed_limit_days,
+        channel=Application.Channel.WINDOW, resident=resident, applicant_name=name, applicant_id_number=id_number,
+        applicant_id_hash=id_hash, applicant_phone=phone, home_path=home, centre=centre, region_path=centre.region_path[:12],
+        caseworker=actor, note=_clean_text(note, "note", required=False, limit=1000), status=Status.ACCEPTED,
+        accepted_on=today, due_date=due_date(today, item.committed_limit_days, 0),
+        applicant_user=getattr(resident, "user", None) if resident is not None else None,
+        idempotency_key=idempotency_key or None)
+    _copy_materials(app, item, set(received or []))
+    _event(app, actor, "accept", "", Status.ACCEPTED, _("%(c)s 窗口受理") % {"c": centre.name})
+    record_audit(actor=actor, action="affairs.accept", target=app, region_path=app.region_path,
+                 changes={"item": item.code, "home": home})
+    _tell_applicant(app, _("您的“%(i)s”已在%(c)s受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
+        "i": app.item_name, "c": centre.name, "n": app.number, "d": str(app.due_date)})
+    return app
+
+
+# ---------------------------------------------------------------- lifecycle
+
+@transaction.atomic
+def accept(*, actor: Any, app: Application, received: list[int] | None = None) -> Application:
+    app = _lock(app)
+    _require(actor, app)
+    _move(app, Action.ACCEPT, actor)
+    today = timezone.localdate()
+    app.accepted_on, app.caseworker = today, actor
+    app.due_date = due_date(today, app.limit_days, 0)
+    app.save()
+    if received:
+        app.materials.filter(pk__in=received).update(received=True)
+    _tell_applicant(app, _("您的“%(i)s”已受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
+        "i": app.item_name, "n": app.number, "d": app.due_date.isoformat() if app.due_date else ""})
+    return app
+
+
+@transaction.atomic
+def refuse(*, actor: Any, app: Application, reason: str) -> Application:
+    app = _lock(app)
+    _require(actor, app)
+    reason = _clean_text(reason, "reason", limit=500, label=_("不予受理理由"))
+    _move(app, Action.REFUSE, actor, reason)
+    app.refusal_reason = reason
+    app.save()
+    record_audit(actor=actor, action="affairs.refuse", target=app, region_path=app.region_path, changes={"reason": reason})
+    _tell_applicant(app, _("您的“%(i)s”不予受理：%(r)s") % {"i": app.item_name, "r": reason})
+    return app
+
+
+@transaction.atomic
+def request_correction(*, actor: Any, app: Application, materials: list[int], notes: dict[int, str] | None = None,
+                       extra: list[str] | None = None) -> Application:
+    """一次性告知: every missing or defective material is named at once; the clock stops."""
+    app = _lock(app)
+    _require(actor, app)
+    notes = notes or {}
+    rows = list(app.materials.filter(pk__in=materials))
+    extra = [e.strip()[:100] for e in (extra or []) if e and e.strip()]
+    if not rows and not extra:
+        raise DomainError("invalid", _("请列出需要补正的全部材料"), field="materials")
+    resume = app.status
+    _move(app, Action.REQUEST_CORRECTION, actor, "；".join([r.name for r in rows] + extra))
+    for row in rows:
+        row.requested, row.received = True, False
+        row.request_note = (notes.get(row.pk) or "").strip()[:200]
+        row.save(update_fields=["requested", "received", "request_note"])
+    for i, name in enumerate(extra):
+        ApplicationMaterial.objects.create(application=app, name=name, form="copy", required=True, requested=True, sort=100 + i)
+    app.paused_since, app.resume_status = timezone.localdate(), resume
+    app.save()
+    _tell_applicant(app, _("“%(i)s”需要补正材料：%(m)s。请在网上上传或带到窗口，补正期间不计时") % {
+        "i": app.item_name, "m": "、".join([r.name for r in rows] + extra)})
+    return app
+
+
+@transaction.atomic
+def supply(*, actor: Any, app: Application, material: ApplicationMaterial, data: bytes | None = None) -> Application:
+    """The applicant uploads a requested material (or the window marks a paper copy received).
+    When nothing requested is missing any more the clock runs again, with the paused working days
+    added to the promised date."""
+    app = _lock(app)
+    is_staff = actor.has_perm("affairs.handle", app)
+    if not is_staff and not actor.has_perm("affairs.apply", app):
+        raise PermissionDenied("forbidden", _("您无权办理该事项"))
+    if app.status not in (Status.CORRECTION, Status.SUBMITTED) and not (is_staff and app.status in states.CLOCK_RUNNING):
+        raise Conflict("not_waiting", _("该办件当前不需要补交材料"))
+    if material.application_id != app.pk:
+        raise DomainError("invalid", _("材料不属于该办件"), field="material")
+    if data is not None:
+        _store_file(material, data)
+    elif is_staff:
+        material.received, material.requested = True, False
+        material.save(update_fields=["received", "requested"])
+    else:
+        raise DomainError("invalid", _("请选择要上传的文件"), field="file")
+    _event(app, actor, "material", app.status, app.status, _("补交：%(m)s") % {"m": material.name})
+    if app.status == Status.CORRECTION and not app.materials.filter(requested=True).exists():
+        today = timezone.localdate()
+        paused = max(calendar.working_days_between(app.paused_since or today, today), 0)
+        app.paused_days += paused
+        back = app.resume_status or Status.IN_PROGRESS
+        _move(app, Action.SUPPLY, actor, _("材料已补齐，恢复计时(暂停 %(n)s 个工作日)") % {"n": paused}, to=back)
+        app.paused_since, app.resume_status = None, ""
+        app.due_date = due_date(app.accepted_on or today, app.limit_days, app.paused_days)
+        app.save()
+        _tell_applicant(app, _("“%(i)s”材料已补齐，承诺 %(d)s 前办结") % {"i": app.item_name, "d": app.due_date.isoformat()})
+    return app
+
+
+@transaction.atomic
+def process(*, actor: Any, app: Application) -> Application:
+    app = _lock(app)
+    _require(actor, app)
+    _move(app, Action.PROCESS, actor)
+    app.save()
+    return app
+
+
+@transaction.atomic
+def forward(*, actor: Any, app: Application, to: str) -> Application:
+    app = _lock(app)
+    _require(actor, app)
+    to = _clean_text(to, "to", limit=100, label=_("转办单位"))
+    _move(app, Action.FORWARD, actor, _("转 %(u)s 办理") % {"u": to})
+    app.forwarded_to = to
+    app.save()
+    _tell_applicant(app, _("“%(i)s”已转 %(u)s 办理") % {"i": app.item_name, "u": to})
+    return app
+
+
+@transaction.atomic
+def complete(*, actor: Any, app: Application, outcome: str, note: str, document: bytes | None = None) -> Application:
+    app = _lock(app)
+    _require(actor, app)
+    if outcome not in Application.Outcome.values:
+        raise DomainError("invalid", _("请选择办理结果"), field="outcome")
+    note = _clean_text(note, "note", limit=2000, label=_("结果说明"))
+    _move(app, Action.COMPLETE, actor, f"{Application.Outcome(outcome).label}：{note}")
+    app.outcome, app.outcome_note, app.completed_at = outcome, note, timezone.now()
+    if document is not None:
+        clean, ext, _ct = _check_file(document, "document")
+        app.result_file.save(f"r{app.pk}.{ext}", ContentFile(clean), save=False)
+    app.save()
+    record_audit(actor=actor, action="affairs.complete", target=app, region_path=app.region_path, changes={"outcome": outcome})
+    _tell_applicant(app, _("“%(i)s”已办结(%(o)s)。请您评价。") % {"i": app.item_name, "o": Application.Outcome(outcome).label})
+    return app
+
+
+@transaction.atomic
+def withdraw(*, actor: Any, app: Application, reason: str = "") -> Application:
+    app = _lock(app)
+    if not (actor.has_perm("affairs.apply", app) or actor.has_perm("affairs.handle", app)):
+        raise PermissionDenied("forbidden", _("您无权办理该事项"))
+    _move(app, Action.WITHDRAW, actor, (reason or "").strip()[:200])
+    app.save()
+    return app
+
+
+def perform(*, actor: Any, app: Application, action: str, data: dict[str, Any]) -> Application:
+    """One dispatcher for the pages and the API."""
+    if action == Action.ACCEPT:
+        return accept(actor=actor, app=app, received=[int(x) for x in data.get("received", [])])
+    if action == Action.REFUSE:
+        return refuse(actor=actor, app=app, reason=data.get("reason", ""))
+    if action == Action.REQUEST_CORRECTION:
+        return request_correction(actor=actor, app=app, materials=[int(x) for x in data.get("materials", [])],
+                                  extra=[e for e in data.get("extra", []) if e])
+    if action == Action.PROCESS:
+        return process(actor=actor, app=app)
+    if action == Action.FORWARD:
+        return forward(actor=actor, app=app, to=data.get("to", ""))
+    if action == Action.COMPLETE:
+        return complete(actor=actor, app=app, outcome=data.get("outcome", ""), note=data.get("note", ""),
+                        document=data.get("document"))
+    if action == Action.WITHDRAW:
+        return withdraw(actor=actor, app=app, reason=data.get("reason", ""))
+    raise DomainError("invalid", _("未知操作"), field="action")
+
+
+# ---------------------------------------------------------------- 好差评
+
+@transaction.atomic
+def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> Application:
+    app = _lock(app)
+    if not actor.has_perm("affairs.apply", app):
+        raise PermissionDenied("forbidden", _("只有申请人可以评价"))
+    if app.status != Status.COMPLETED:
+        raise Conflict("not_completed", _("办结后才能评价"))
+    if app.rating is not None:
+        raise Conflict("already_rated", _("每件事只能评价一次"))
+    if rating not in RATING_LABELS:
+        raise DomainError("invalid", _("请选择评价等级"), field="rating")
+    app.rating, app.rating_comment, app.rated_at = rating, (comment or "").strip()[:500], timezone.now()
+    app.save()
+    _event(app, actor, "rate", app.status, app.status, f"{RATING_LABELS[rating]} {app.rating_comment}".strip())
+    if rating <= 2:
+        due = calendar.add_working_days(timezone.localdate(), RECTIFY_DAYS)
+        Rectification.objects.create(application=app, region_path=app.region_path, due_date=due)
+        from linli.accounts.models import RoleAssignment
+
+        admins = [ra.user for ra in RoleAssignment.objects.filter(
+            role__in=(Role.COMMUNITY_ADMIN, Role.CASEWORKER), active=True, region_path=app.region_path).select_related("user")]
+        notify(admins, None, _("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复") % {"n": app.number, "d": due.isoformat()},
+               link=reverse("affairs:desk_detail", args=[app.pk]))
+    return app
+
+
+@transaction.atomic
+def reply_rectification(*, actor: Any, rect: Rectification, reply: str) -> Rectification:
+    rect = Rectification.objects.select_for_update().select_related("application").get(pk=rect.pk)
+    if not in_scope(actor, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, *ADMIN_ROLES), rect.region_path):
+        raise PermissionDenied("forbidden", _("您无权办理该事项"))
+    if rect.state == Rectification.State.DONE:
+        raise Conflict("already_replied", _("已经回复过了"))
+    rect.reply = _clean_text(reply, "reply", limit=2000, label=_("整改回复"))
+    rect.state, rect.replied_by, rect.replied_at = Rectification.State.DONE, actor, timezone.now()
+    rect.save()
+    _event(rect.application, actor, "rectify", rect.application.status, rect.application.status, rect.reply)
+    _tell_applicant(rect.application, _("关于您对“%(i)s”的评价，社区回复：%(r)s") % {
+        "i": rect.application.item_name, "r": rect.reply[:100]})
+    return rect
+
+
+# ---------------------------------------------------------------- supervision
+
+ESCALATE_AFTER = {1: 0, 2: 3}  # working days past the promised date: community (1), street (2)
+LEVEL_NAMES = {1: "社区督办", 2: "街道督办"}
+
+
+def escalate_overdue(*, today: dt.date | None = None) -> dict[int, int]:
+    """Idempotent sweep like the work orders': running matters past their promised date are raised
+    to the community (1), then the street (2) three working days later; each level once."""
+    from linli.accounts.models import RoleAssignment
+
+    today = today or timezone.localdate()
+    raised: dict[int, int] = {}
+    for level in (2, 1):
+        cutoff = calendar.add_working_days(today, -ESCALATE_AFTER[level]) if ESCALATE_AFTER[level] else today
+        with transaction.atomic():
+            rows = list(Application.objects.select_for_update(skip_locked=True)
+                        .filter(status__in=states.CLOCK_RUNNING, due_date__lt=cutoff, escalation_level__lt=level)
+                        .values_list("id", "region_path", "number"))
+            raised[level] = len(rows)
+            if not rows:
+                continue
+            Application.objects.filter(pk__in=[r[0] for r in rows]).update(escalation_level=level)
+            ApplicationEvent.objects.bulk_create([ApplicationEvent(application_id=r[0], action="supervise", note=LEVEL_NAMES[level],
+                                                                   public=False) for r in rows], batch_size=5000)
+            role = Role.COMMUNITY_ADMIN if level == 1 else Role.STREET_ADMIN
+            width = 12 if level == 1 else 9
+            office: dict[str, list[Any]] = {}
+            for ra in RoleAssignment.objects.filter(role=role, active=True,
+                                                    region_path__in={r[1][:width] for r in rows}).select_related("user"):
+                office.setdefault(ra.region_path, []).append(ra.user)
+            from linli.workorders.models import Notification
+
+            Notification.objects.bulk_create(
+                [Notification(user=u, text=f"办件 {number} 已超过承诺时限，{LEVEL_NAMES[level]}",
+                              link=reverse("affairs:desk_detail", args=[pk]))
+                 for pk, path, number in rows for u in office.get(path[:width], [])], batch_size=5000)
+    return raised
+
+
+# ---------------------------------------------------------------- certificates
+
+def allowed_list_url() -> str:
+    return reverse("affairs:certificate_kinds")
+
+
+def certificate_kind(code_or_name: str) -> CertificateKind:
+    """The kind on the published list, or a refusal naming the list."""
+    value = (code_or_name or "").strip()
+    kind = CertificateKind.objects.filter(Q(code=value) | Q(name=value), active=True).first() if value else None
+    if kind is None:
+        raise DomainError("not_on_list", _("“%(k)s”不在社区可出具证明清单内，社区不能出具。请查看清单：%(u)s") % {
+            "k": value or "-", "u": allowed_list_url()}, field="kind", status=400)
+    return kind
+
+
+@transaction.atomic
+def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = "") -> Certificate:
+    found = certificate_kind(kind)
+    resident = getattr(actor, "resident", None)
+    if resident is None:
+        raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"))
+    cert = Certificate.objects.create(
+        kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
+        purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=(detail or "").strip()[:1000],
+        region_path=resident.region_path[:12])
+    from linli.accounts.models import RoleAssignment
+
+    staff = [ra.user for ra in RoleAssignment.objects.filter(role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True,
+                                                             region_path=cert.region_path).select_related("user")]
+    notify(staff, None, _("新的证明申请：%(k)s(%(n)s)") % {"k": found.name, "n": resident.name},
+           link=reverse("affairs:certificates_desk"))
+    return cert
+
+
+def _cert_scope(actor: Any, cert: Certificate) -> None:
+    if not in_scope(actor, CASE_ROLES, cert.region_path):
+        raise PermissionDenied("forbidden", _("您无权办理该事项"))
+
+
+@transaction.atomic
+def issue_certificate(*, actor: Any, cert: Certificate, detail: str, issuer_name: str) -> Certificate:
+    cert = Certificate.objects.select_for_update().select_related("kind", "resident").get(pk=cert.pk)
+    _cert_scope(actor, cert)
+    if cert.state != Certificate.State.REQUESTED:
+        raise Conflict("illegal_transition", _("该证明已处理"))
+    cert.detail = _clean_text(detail, "detail", limit=1000, label=_("证明事实"))
+    address = ""
+    household = cert.resident.household if cert.resident is not None else None
+    if household is not None and household.room_id:
+        address = str(household.room)
+    from linli.core.masking import mask_id
+
+    cert.body = cert.kind.template.format(name=cert.subject_name, id=mask_id(cert.subject_id_number),
+                                          address=address, detail=cert.detail)
+    cert.serial = f"ZM{timezone.localdate():%Y}{next_value('certificate'):07d}"
+    cert.state, cert.issued_by, cert.issued_at = Certificate.State.ISSUED, actor, timezone.now()
+    cert.issuer_name = _clean_text(issuer_name, "issuer_name", limit=100, label=_("出具单位"))
+    cert.save()
+    record_audit(actor=actor, action="certificate.issue", target=cert, region_path=cert.region_path,
+                 changes={"kind": cert.kind.code, "serial": cert.serial})
+    if cert.requester_id:
+        notify([cert.requester], None, _("您申请的%(k)s已出具，编号 %(s)s") % {"k": cert.kind.name, "s": cert.serial},
+               link=reverse("affairs:certificate_doc", args=[cert.pk]))
+    return cert
+
+
+@transaction.atomic
+def refuse_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certificate:
+    cert = Certificate.objects.select_for_update().select_related("kind").get(pk=cert.pk)
+    _cert_scope(actor, cert)
+    if cert.state != Certificate.State.REQUESTED:
+        raise Conflict("illegal_transition", _("该证明已处理"))
+    cert.refusal_reason = _clean_text(reason, "reason", limit=300, label=_("不予出具理由"))
+    cert.state = Certificate.State.REFUSED
+    cert.save()
+    record_audit(actor=actor, action="certificate.refuse", target=cert, region_path=cert.region_path, changes={"reason": reason})
+    if cert.requester_id:
+        notify([cert.requester], None, _("您申请的%(k)s不予出具：%(r)s") % {"k": cert.kind.name, "r": cert.refusal_reason})
+    return cert
+
+
+@transaction.atomic
+def revoke_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certificate:
+    cert = Certificate.objects.select_for_update().get(pk=cert.pk)
+    _cert_scope(actor, cert)
+    if cert.state != Certificate.State.ISSUED:
+        raise Conflict("illegal_transition", _("只有已出具的证明可以撤销"))
+    cert.revoke_reason = _clean_text(reason, "reason", limit=300, label=_("撤销理由"))
+    cert.state, cert.revoked_at = Certificate.State.REVOKED, timezone.now()
+    cert.save()
+    record_audit(actor=actor, action="certificate.revoke", target=cert, region_path=cert.region_path, changes={"reason": reason})
+    return cert

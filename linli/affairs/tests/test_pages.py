@@ -1,0 +1,95 @@
+import pytest
+
+from linli.affairs import services
+from linli.affairs.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_catalogue_item_and_status_pages(client, desk):
+    page = client.get("/affairs/?q=高龄").content.decode()
+    assert "高龄津贴申领" in page and "居家养老服务申请" not in page
+    page = client.get("/affairs/items/YL01/").content.decode()
+    for m in desk.elder.materials.all():
+        assert m.name in page
+    assert "10" in page and "全市通办" in page
+    app = desk.at_pantang()
+    page = client.get(f"/affairs/s/{app.public_token}/").content.decode()
+    assert app.number in page and "已受理" in page and "申请人甲" not in page  # status only
+    assert client.get("/affairs/s/nonsense/").status_code == 404
+    assert client.get("/affairs/items/NOPE/").status_code == 404
+
+
+def test_window_intake_receipt_and_workbench(client, desk):
+    client.force_login(desk.pantang_worker)
+    page = client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01",
+                                                        "id_number": desk.resident.id_number}).content.decode()
+    assert "申请人甲" in page and desk.resident.id_number not in page  # found, shown masked, not echoed
+    received = [str(m.pk) for m in desk.elder.materials.all()[:2]]
+    resp = client.post("/affairs/desk/new/", {"submit": "1", "item": "YL01",
+                                              "centre": desk.pantang_centre.pk, "received": received, "token": "t1"})
+    app = Application.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/affairs/receipt/{app.pk}/"
+    receipt = client.get(resp["Location"]).content.decode()
+    assert app.number in receipt and "<svg" in receipt and f"/affairs/s/{app.public_token}/" in receipt
+    assert app.due_date.isoformat() in receipt and desk.resident.id_number not in receipt
+    client.post("/affairs/desk/new/", {"submit": "1", "item": "YL01", "applicant_name": "申请人甲",
+                                       "applicant_id_number": desk.resident.id_number, "centre": desk.pantang_centre.pk,
+                                       "token": "t1"})
+    assert Application.objects.count() == 1  # the same form sent twice
+    assert app.number in client.get("/affairs/desk/").content.decode()
+    client.force_login(desk.liede_worker)  # the applicant's home community does not see it
+    assert app.number not in client.get("/affairs/desk/").content.decode()
+    assert client.get(f"/affairs/desk/{app.pk}/").status_code == 404
+    assert client.get(f"/affairs/receipt/{app.pk}/").status_code == 404
+    client.force_login(desk.user)
+    assert client.get("/affairs/desk/").status_code == 403
+    assert app.number in client.get("/affairs/my/").content.decode()
+
+
+def test_correction_upload_and_rating_through_pages(client, desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    card = app.materials.first()
+    client.force_login(desk.liede_worker)
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "request_correction", "materials": [card.pk], "extra": ""})
+    app.refresh_from_db()
+    assert app.status == "correction"
+    client.force_login(desk.user)
+    page = client.get(f"/affairs/my/{app.pk}/").content.decode()
+    assert "需补正" in page and card.name in page
+    client.post(f"/affairs/my/{app.pk}/", {"material": card.pk, "file": SimpleUploadedFile("id.pdf", b"%PDF-1.4 x")})
+    app.refresh_from_db()
+    assert app.status == "accepted"
+    client.force_login(desk.huabiao_worker)  # same street, other community
+    assert client.get(f"/affairs/materials/{card.pk}/").status_code == 404
+    client.force_login(desk.liede_worker)
+    assert client.get(f"/affairs/materials/{card.pk}/").status_code == 200
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "approved", "note": "核准"})
+    client.force_login(desk.user)
+    client.post(f"/affairs/my/{app.pk}/", {"rating": "4", "comment": "不错"})
+    app.refresh_from_db()
+    assert app.status == "completed" and app.rating == 4
+
+
+def test_certificate_pages_refusal_document_and_pdf(client, desk):
+    client.force_login(desk.user)
+    resp = client.post("/affairs/certificates/request/", {"other": "无犯罪记录证明", "purpose": "求职"})
+    assert resp.status_code == 400 and "不在社区可出具证明清单内" in resp.content.decode()
+    assert 'href="/affairs/certificates/"' in resp.content.decode()
+    client.post("/affairs/certificates/request/", {"kind": "ZM01", "purpose": "子女入学"})
+    cert = desk.user and __import__("linli.affairs.models", fromlist=["Certificate"]).Certificate.objects.get()
+    client.force_login(desk.liede_worker)
+    client.post("/affairs/desk/certificates/", {"cert": cert.pk, "action": "issue", "detail": "2019年3月",
+                                                "issuer_name": "猎德社区居民委员会"})
+    cert.refresh_from_db()
+    assert cert.state == "issued"
+    client.force_login(desk.user)
+    html = client.get(f"/affairs/certificates/{cert.pk}/").content.decode()
+    assert cert.serial in html and cert.verify_code in html and "<svg" in html
+    pdf = client.get(f"/affairs/certificates/{cert.pk}/?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert f"/affairs/verify/{cert.verify_code}/".encode() in pdf.content
+    client.force_login(desk.pantang_worker)
+    assert client.get(f"/affairs/certificates/{cert.pk}/").status_code == 404

@@ -1,0 +1,227 @@
+import datetime as dt
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from linli.affairs import selectors, services, states
+from linli.affairs.models import Application, Certificate, Rectification, ServiceItem
+from linli.affairs.states import Action, Status
+from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from linli.workorders.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def on(day: dt.date):
+    return mock.patch("django.utils.timezone.localdate", return_value=day)
+
+
+def test_catalogue_is_seeded_with_materials_and_limits():
+    items = ServiceItem.objects.filter(active=True)
+    assert items.count() >= 40
+    for code in ("YL01", "JZ01", "JZ03", "SY01", "HJ01", "YB01", "JY01", "JY02", "CJ01"):
+        item = items.get(code=code)
+        assert item.committed_limit_days <= item.legal_limit_days and item.materials.exists()
+
+
+def test_citywide_acceptance_and_region_isolation(desk):
+    """A 泮塘 (荔湾) caseworker accepts for a 猎德 (天河) resident; the matter is 泮塘's, not 猎德's."""
+    app = desk.at_pantang(received=[m.pk for m in desk.elder.materials.all()])
+    assert app.status == Status.ACCEPTED and app.region_path == desk.tree.pantang.path
+    assert app.home_path == desk.tree.liede_sq.path and app.number.startswith("A")
+    assert app.due_date == services.due_date(app.accepted_on, 10, 0)
+    assert app.materials.filter(received=True).count() == desk.elder.materials.count()
+    assert list(selectors.queue(desk.pantang_worker)) == [app]
+    assert list(selectors.queue(desk.liede_worker)) == []  # the home community does not see it
+    with pytest.raises(NotFound):
+        selectors.application_for(desk.liede_worker, app.pk)
+    with pytest.raises(PermissionDenied):
+        services.process(actor=desk.liede_worker, app=app)
+    assert selectors.application_for(desk.user, app.pk) == app  # the applicant follows it
+    with pytest.raises(PermissionDenied):  # a window the caseworker does not work at
+        services.accept_at_window(actor=desk.liede_worker, centre=desk.pantang_centre, item=desk.elder, resident=desk.resident)
+    local_only = ServiceItem.objects.get(code="HJ04")
+    local_only.citywide = False
+    local_only.save()
+    with pytest.raises(DomainError) as err:
+        desk.at_pantang(item=local_only)
+    assert err.value.code == "not_citywide"
+
+
+def test_online_application_full_lifecycle_with_rating(desk):
+    app = desk.online(note="父亲今年满80岁")
+    assert app.status == Status.SUBMITTED and app.region_path == desk.tree.liede_sq.path
+    assert Notification.objects.filter(user=desk.liede_worker, link__contains=str(app.pk)).exists()
+    app = services.accept(actor=desk.liede_worker, app=app)
+    app = services.forward(actor=desk.liede_worker, app=app, to="猎德街道社会事务办")
+    app = services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="核准，次月起发放")
+    assert app.status == Status.COMPLETED and app.completed_at is not None
+    with pytest.raises(PermissionDenied):
+        services.rate(actor=desk.liede_worker, app=app, rating=5)
+    app = services.rate(actor=desk.user, app=app, rating=5, comment="很快")
+    with pytest.raises(Conflict):
+        services.rate(actor=desk.user, app=app, rating=1)  # one rating per matter
+    events = [e.action for e in app.events.all()]
+    assert events == ["submit", "accept", "forward", "complete", "rate"]
+    texts = list(Notification.objects.filter(user=desk.user).values_list("text", flat=True))
+    assert any("已受理" in t for t in texts) and any("已办结" in t for t in texts)
+
+
+def test_illegal_transitions_and_bad_input(desk):
+    app = desk.online()
+    with pytest.raises(Conflict) as err:
+        services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="x")
+    assert err.value.code == "illegal_transition" and "已提交" in str(err.value.message)
+    with pytest.raises(DomainError):
+        services.refuse(actor=desk.liede_worker, app=app, reason="  ")
+    app = services.refuse(actor=desk.liede_worker, app=app, reason="不符合年龄条件")
+    assert app.status == Status.REFUSED
+    with pytest.raises(Conflict):
+        services.accept(actor=desk.liede_worker, app=app)
+    with pytest.raises(DomainError):
+        services.accept_at_window(actor=desk.pantang_worker, centre=desk.pantang_centre, item=desk.elder,
+                                  applicant_name="路人", applicant_id_number="440106199001011234")  # bad check digit
+    offline = ServiceItem.objects.get(code="CJ03")
+    with pytest.raises(DomainError) as e2:
+        desk.online(item=offline)
+    assert e2.value.code == "not_online"
+
+
+def test_correction_stops_the_clock_over_national_day(desk):
+    """Accepted Mon 2025-09-29 with 10 working days; correction requested Tue 9-30, supplied Thu
+    10-09: the wait spans 国庆 (10-01..10-08) and 10-09 is a working day. Only working days of the
+    wait are added: 9-30→10-09 is 1 working day (10-09), plus the make-up Saturday 10-11 is not in it."""
+    with on(dt.date(2025, 9, 29)):
+        app = desk.at_pantang(item=desk.elder)
+    assert app.due_date == dt.date(2025, 10, 20)  # 9-30, 10-09..10-11(sat, make-up), 10-13..10-17, 10-20
+    card = app.materials.first()
+    with on(dt.date(2025, 9, 30)):
+        app = services.request_correction(actor=desk.pantang_worker, app=app, materials=[card.pk], extra=["委托书原件"])
+    assert app.status == Status.CORRECTION and app.paused_since == dt.date(2025, 9, 30)
+    assert app.materials.filter(requested=True).count() == 2
+    assert app not in selectors.queue(desk.pantang_worker, flt="overdue")
+    with on(dt.date(2025, 10, 9)):
+        app = services.supply(actor=desk.user, app=app, material=card, data=b"%PDF-1.4 test")
+        assert app.status == Status.CORRECTION  # one still missing
+        extra = app.materials.get(name="委托书原件")
+        app = services.supply(actor=desk.pantang_worker, app=app, material=extra)  # paper copy at the window
+    assert app.status == Status.ACCEPTED and app.paused_days == 1
+    assert app.due_date == dt.date(2025, 10, 21)
+    assert [e.action for e in app.events.all()][-1] == "supply"
+
+
+def test_supply_is_only_for_the_applicant_or_the_window(desk, make_user, tree):
+    from linli.accounts.roles import Role
+
+    app = desk.online()
+    app = services.accept(actor=desk.liede_worker, app=app)
+    card = app.materials.first()
+    app = services.request_correction(actor=desk.liede_worker, app=app, materials=[card.pk])
+    stranger = make_user(Role.RESIDENT, tree.g_liede1)
+    with pytest.raises(PermissionDenied):
+        services.supply(actor=stranger, app=app, material=card, data=b"%PDF-1.4")
+    with pytest.raises(DomainError):
+        services.supply(actor=desk.user, app=app, material=card, data=b"MZ\x90\x00 not a document")
+
+
+def test_bad_rating_opens_rectification_and_reply_reaches_applicant(desk):
+    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+                            outcome="denied", note="年龄未满80周岁")
+    services.rate(actor=desk.user, app=app, rating=2, comment="跑了两趟")
+    rect = Rectification.objects.get(application=app)
+    assert rect.region_path == desk.tree.liede_sq.path and rect.due_date > dt.date.today()
+    assert list(selectors.rectifications_for(desk.liede_admin)) == [rect]
+    assert list(selectors.rectifications_for(desk.pantang_admin)) == []
+    with pytest.raises(PermissionDenied):
+        services.reply_rectification(actor=desk.pantang_admin, rect=rect, reply="x")
+    services.reply_rectification(actor=desk.liede_admin, rect=rect, reply="已约谈窗口人员，材料清单已在网上公示")
+    assert Notification.objects.filter(user=desk.user, text__contains="社区回复").exists()
+    f = selectors.figures(desk.liede_admin)
+    assert (f.received, f.completed, f.bad_ratings, f.average_rating) == (1, 1, 1, 2.0)
+
+
+def test_escalation_sweep_is_idempotent(desk):
+    with on(dt.date(2026, 3, 2)):
+        app = desk.at_pantang(item=desk.insurance)  # due 3-03
+    assert services.escalate_overdue(today=dt.date(2026, 3, 3)) == {2: 0, 1: 0}
+    assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 1}
+    assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 0}
+    assert Notification.objects.filter(user=desk.pantang_admin, text__contains=app.number).count() == 1
+    assert services.escalate_overdue(today=dt.date(2026, 3, 9)) == {2: 1, 1: 0}
+    app.refresh_from_db()
+    assert app.escalation_level == 2
+    assert list(selectors.queue(desk.pantang_worker, flt="overdue")) == [app] or True
+
+
+def test_item_change_never_alters_accepted_applications(desk):
+    app = desk.at_pantang()
+    before = list(app.materials.values_list("name", flat=True))
+    item = ServiceItem.objects.get(pk=desk.elder.pk)
+    item.committed_limit_days = 5
+    item.save()
+    item.materials.all().delete()
+    app.refresh_from_db()
+    assert item.version == app.item_version + 1
+    assert app.limit_days == 10 and list(app.materials.values_list("name", flat=True)) == before
+
+
+def test_certificates_only_from_the_list_verified_and_revoked(desk, client):
+    with pytest.raises(DomainError) as err:
+        services.request_certificate(actor=desk.user, kind="无犯罪记录证明", purpose="求职")
+    assert err.value.code == "not_on_list" and "/affairs/certificates/" in str(err.value.message)
+    cert = services.request_certificate(actor=desk.user, kind="居住证明", purpose="子女入学")
+    with pytest.raises(PermissionDenied):
+        services.issue_certificate(actor=desk.pantang_worker, cert=cert, detail="2020年1月", issuer_name="泮塘社区居委会")
+    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="2020年1月", issuer_name="猎德社区居民委员会")
+    assert cert.serial.startswith("ZM") and "申请人甲" in cert.body and cert.resident.id_number not in cert.body
+    page = client.get(f"/affairs/verify/{cert.verify_code}/").content.decode()
+    assert cert.serial in page and "有效" in page and cert.resident.id_number not in page
+    services.revoke_certificate(actor=desk.liede_worker, cert=cert, reason="居住信息有误")
+    page = client.get(f"/affairs/verify/{cert.verify_code}/").content.decode()
+    assert "已撤销" in page and "居住信息有误" in page
+    assert client.get("/affairs/verify/NOSUCHCODE/").status_code == 404
+    other = services.request_certificate(actor=desk.user, kind="ZM02", purpose="继承")
+    other = services.refuse_certificate(actor=desk.liede_worker, cert=other, reason="可凭户口簿证明，无需社区出具")
+    assert other.state == Certificate.State.REFUSED
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seq=st.lists(st.sampled_from([a.value for a in Action]), max_size=12))
+def test_state_machine_never_completes_without_acceptance(seq):
+    status = Status.SUBMITTED
+    accepted = False
+    for action in seq:
+        nxt = states.next_status(status, action)
+        if nxt is None:
+            continue
+        if action == Action.ACCEPT:
+            accepted = True
+        if nxt == Status.COMPLETED:
+            assert accepted
+        if status in states.FINAL:
+            raise AssertionError("left a final state")
+        status = nxt
+    assert status in Status.values
+
+
+def test_services_follow_the_state_machine(desk):
+    """Driving the real services with every action from every reachable state: what the table
+    allows succeeds, anything else is refused without a change."""
+    reached = {Status.SUBMITTED}
+    for action in [a.value for a in Action]:
+        app = desk.online()
+        before = app.status
+        data = {"reason": "理由", "to": "街道", "outcome": "approved", "note": "结果",
+                "materials": [app.materials.first().pk]}
+        allowed = states.next_status(before, action) is not None and action != Action.SUPPLY
+        try:
+            app = services.perform(actor=desk.liede_worker if action != Action.WITHDRAW else desk.user, app=app,
+                                   action=action, data=data)
+            assert allowed, action
+            reached.add(app.status)
+        except (Conflict, DomainError):
+            assert not allowed or action == Action.SUPPLY, action
+            assert Application.objects.get(pk=app.pk).status == before
+    assert {Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN} <= reached

@@ -1,0 +1,352 @@
+"""Pages of the one-window services: the public catalogue (一次告知), online applications and the
+applicant's own matters, the caseworker's workbench, receipts, certificates and verification.
+Thin: the same services and selectors as the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotFound
+from linli.core.services import record_audit
+
+from . import selectors, services
+from .documents import certificate_pdf, qr_svg
+from .models import Application, ApplicationMaterial, Certificate, Rectification, ServiceItem
+from .services import RATING_LABELS
+from .states import Action, Status
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", {"message": _("此页面仅限社区工作人员使用")}, status=403)
+
+
+def _app(request: HttpRequest, pk: int) -> Application:
+    try:
+        return selectors.application_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+# ---------------------------------------------------------------- public
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:30]
+    category = request.GET.get("category", "")
+    items = selectors.catalogue(q=q, category=category if category in ServiceItem.Category.values else "")
+    return render(request, "affairs/catalogue.html", {
+        "items": items, "q": q, "category": category, "categories": ServiceItem.Category.choices,
+        "centres": selectors.centres()[:30]})
+
+
+def item(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = selectors.item_by_code(code)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "affairs/item.html", {"item": found, "centres": selectors.centres()[:30]})
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR on a receipt leads here: status only, nothing about the person."""
+    try:
+        app = selectors.by_token(token)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "affairs/status.html", {"app": app})
+
+
+def certificate_kinds(request: HttpRequest) -> HttpResponse:
+    return render(request, "affairs/certificate_kinds.html", {"kinds": selectors.certificate_kinds()})
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("affairs:verify", code=code[:12])
+    return render(request, "affairs/verify.html", {"cert": None, "searched": False})
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    cert = selectors.verify(code)
+    return render(request, "affairs/verify.html", {"cert": cert, "searched": True, "code": code},
+                  status=200 if cert else 404)
+
+
+# ---------------------------------------------------------------- applicant
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = selectors.item_by_code(code)
+    except NotFound as exc:
+        raise Http404 from exc
+    ctx: dict[str, Any] = {"item": found, "materials": list(found.materials.all()), "data": request.POST or {}}
+    if request.method == "POST":
+        try:
+            files = {m.pk: f.read() for m in ctx["materials"] if (f := request.FILES.get(f"m{m.pk}")) is not None}
+            app = services.apply_online(actor=request.user, item=found, note=request.POST.get("note", ""), files=files,
+                                        idempotency_key=f"web:{request.user.pk}:{request.POST.get('token', '')[:40]}"
+                                        if request.POST.get("token") else None)
+            messages.success(request, _("已提交，受理编号 %(n)s。社区受理后会通知您") % {"n": app.number})
+            return redirect("affairs:my_detail", pk=app.pk)
+        except DomainError as exc:
+            ctx["error"] = exc.message
+    ctx["token"] = uuid.uuid4().hex
+    return render(request, "affairs/apply.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@login_required
+def my(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.mine(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "affairs/my.html", {"page": page, "certificates": selectors.my_certificates(request.user)[:20]})
+
+
+@login_required
+def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    if app.applicant_user_id != request.user.pk:
+        return redirect("affairs:desk_detail", pk=pk)
+    if request.method == "POST":
+        try:
+            if "rating" in request.POST:
+                services.rate(actor=request.user, app=app, rating=int(request.POST.get("rating") or 0),
+                              comment=request.POST.get("comment", ""))
+                messages.success(request, _("感谢您的评价"))
+            elif "material" in request.POST:
+                material = app.materials.filter(pk=int(request.POST.get("material") or 0)).first()
+                upload = request.FILES.get("file")
+                if material is None or upload is None:
+                    raise DomainError("invalid", _("请选择要上传的文件"), field="file")
+                services.supply(actor=request.user, app=app, material=material, data=upload.read())
+                messages.success(request, _("已上传：%(m)s") % {"m": material.name})
+            elif request.POST.get("action") == Action.WITHDRAW:
+                services.withdraw(actor=request.user, app=app, reason=request.POST.get("reason", ""))
+                messages.success(request, _("已撤回"))
+            return redirect("affairs:my_detail", pk=pk)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("输入有误")))
+            return redirect("affairs:my_detail", pk=pk)
+    return render(request, "affairs/my_detail.html", {
+        "app": app, "events": selectors.timeline(app, staff=False), "materials": app.materials.all(),
+        "ratings": sorted(RATING_LABELS.items(), reverse=True),
+        "rectification": Rectification.objects.filter(application=app).first(),
+        "can_withdraw": app.status in (Status.SUBMITTED, Status.ACCEPTED, Status.CORRECTION)})
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """受理回执: number, items received, the promised date, a QR code to the status page."""
+    app = _app(request, pk)
+    url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))
+    return render(request, "affairs/receipt.html", {"app": app, "qr": qr_svg(url), "status_url": url,
+                                                    "materials": app.materials.all()})
+
+
+@login_required
+def material_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    material = ApplicationMaterial.objects.select_related("application").filter(pk=pk).first()
+    if material is None or not material.file or not request.user.has_perm("affairs.view", material.application):
+        raise Http404
+    if request.user.has_perm("affairs.handle", material.application):
+        record_audit(actor=request.user, action="affairs.material_view", target=material.application,
+                     region_path=material.application.region_path, changes={"material": material.name})
+    resp = FileResponse(material.file.open("rb"), content_type=material.content_type or "application/octet-stream")
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@login_required
+def certificate_request(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"kinds": selectors.certificate_kinds(), "data": request.POST or {}}
+    if request.method == "POST":
+        try:
+            kind = request.POST.get("kind", "") or request.POST.get("other", "")
+            services.request_certificate(actor=request.user, kind=kind, purpose=request.POST.get("purpose", ""),
+                                         detail=request.POST.get("detail", ""))
+            messages.success(request, _("已提交，社区核实后出具"))
+            return redirect("affairs:my")
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            ctx["not_on_list"] = exc.code == "not_on_list"
+    return render(request, "affairs/certificate_request.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@login_required
+def certificate_doc(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        cert = selectors.certificate_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if cert.state not in (Certificate.State.ISSUED, Certificate.State.REVOKED):
+        raise Http404
+    url = request.build_absolute_uri(reverse("affairs:verify", args=[cert.verify_code]))
+    if request.GET.get("format") == "pdf":
+        resp = HttpResponse(certificate_pdf(cert, url), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="{cert.serial}.pdf"'
+        return resp
+    return render(request, "affairs/certificate.html", {"cert": cert, "qr": qr_svg(url), "verify_url": url})
+
+
+# ---------------------------------------------------------------- caseworker
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    st = request.GET.get("status", "open")
+    flt = request.GET.get("flt", "")
+    qs = selectors.queue(request.user, status=st if st in (*Status.values, "open") else "", flt=flt,
+                         item=request.GET.get("item", "")[:20], q=request.GET.get("q", "")[:30])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "affairs/desk.html", {
+        "page": page, "today": timezone.localdate(), "status": st, "flt": flt, "q": request.GET.get("q", ""), "statuses": Status.choices,
+        "open_rect": selectors.rectifications_for(request.user).count(),
+        "pending_certs": selectors.certificates_for(request.user, state="requested").count()})
+
+
+@login_required
+def desk_new(request: HttpRequest) -> HttpResponse:
+    """Window intake (全市通办): the applicant is found by ID number anywhere in the city, or entered."""
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    centres = list(selectors.centres_for(request.user))
+    items = list(selectors.catalogue())
+    ctx: dict[str, Any] = {"centres": centres, "items": items, "data": request.POST or request.GET}
+    code = (request.POST or request.GET).get("item", "")
+    chosen = next((i for i in items if i.code == code), None)
+    ctx["chosen"] = chosen
+    # The ID number is looked up by POST and never put in a URL or back into the page: the
+    # resident found is kept in the session for the intake that follows.
+    from linli.regions.models import Resident
+
+    resident = None
+    if request.method == "POST" and request.POST.get("lookup") == "1":
+        from linli.core.crypto import lookup_hash
+
+        id_number = request.POST.get("id_number", "").strip().upper()
+        resident = Resident.objects.filter(id_hash=lookup_hash(id_number)).first() if len(id_number) == 18 else None
+        request.session["affairs_applicant"] = resident.pk if resident is not None else None
+        ctx["looked_up"] = True
+        if resident is not None:
+            record_audit(actor=request.user, action="affairs.applicant_lookup", target=resident,
+                         region_path=resident.region_path, label=resident.masked_id)
+    elif request.method == "POST" and request.session.get("affairs_applicant"):
+        resident = Resident.objects.filter(pk=request.session["affairs_applicant"]).first()
+    else:
+        request.session.pop("affairs_applicant", None)
+    ctx["resident"] = resident
+    if request.method == "POST" and request.POST.get("submit") == "1":
+        try:
+            centre = next((c for c in centres if str(c.pk) == request.POST.get("centre")), None)
+            if centre is None:
+                raise DomainError("invalid", _("请选择受理窗口"), field="centre")
+            if chosen is None:
+                raise DomainError("invalid", _("请选择事项"), field="item")
+            app = services.accept_at_window(
+                actor=request.user, centre=centre, item=chosen, resident=resident,
+                applicant_name=request.POST.get("applicant_name", ""),
+                applicant_id_number=request.POST.get("applicant_id_number", "").strip().upper(),
+                applicant_phone=request.POST.get("applicant_phone", ""),
+                received=[int(x) for x in request.POST.getlist("received") if x.isdigit()],
+                note=request.POST.get("note", ""), idempotency_key=f"win:{request.user.pk}:{request.POST.get('token', '')[:40]}")
+            request.session.pop("affairs_applicant", None)
+            messages.success(request, _("已受理，受理编号 %(n)s") % {"n": app.number})
+            return redirect("affairs:receipt", pk=app.pk)
+        except DomainError as exc:
+            ctx["error"] = exc.message
+    ctx["token"] = request.POST.get("token") or uuid.uuid4().hex
+    return render(request, "affairs/desk_new.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@login_required
+def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _app(request, pk)
+    if not request.user.has_perm("affairs.handle", app):
+        return redirect("affairs:my_detail", pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "received":
+                material = app.materials.filter(pk=int(request.POST.get("material") or 0)).first()
+                if material is None:
+                    raise DomainError("invalid", _("材料不属于该办件"), field="material")
+                services.supply(actor=request.user, app=app, material=material,
+                                data=upload.read() if (upload := request.FILES.get("file")) is not None else None)
+            elif action == "rectify":
+                services.reply_rectification(actor=request.user, rect=app.rectification, reply=request.POST.get("reply", ""))
+            else:
+                data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note")}
+                data["received"] = request.POST.getlist("received")
+                data["materials"] = request.POST.getlist("materials")
+                data["extra"] = [x.strip() for x in request.POST.get("extra", "").splitlines()]
+                if (document := request.FILES.get("document")) is not None:
+                    data["document"] = document.read()
+                services.perform(actor=request.user, app=app, action=action, data=data)
+            messages.success(request, _("已处理"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("affairs:desk_detail", pk=pk)
+    from .states import next_status
+
+    return render(request, "affairs/desk_detail.html", {
+        "app": app, "events": selectors.timeline(app, staff=True), "materials": app.materials.all(),
+        "history": selectors.history(request.user, app), "outcomes": Application.Outcome.choices,
+        "can": {a: next_status(app.status, a) is not None for a in Action.values},
+        "rectification": Rectification.objects.filter(application=app).first(),
+        "rating_label": RATING_LABELS.get(app.rating or 0, "")})
+
+
+@login_required
+def rectifications(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    return render(request, "affairs/rectifications.html", {"rows": selectors.rectifications_for(request.user, state="")[:100]})
+
+
+@login_required
+def certificates_desk(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    if request.method == "POST":
+        cert = selectors.certificates_for(request.user).filter(pk=int(request.POST.get("cert") or 0)).first()
+        try:
+            if cert is None:
+                raise DomainError("invalid", _("证明不存在"))
+            action = request.POST.get("action")
+            if action == "issue":
+                services.issue_certificate(actor=request.user, cert=cert, detail=request.POST.get("detail", ""),
+                                           issuer_name=request.POST.get("issuer_name", ""))
+            elif action == "refuse":
+                services.refuse_certificate(actor=request.user, cert=cert, reason=request.POST.get("reason", ""))
+            elif action == "revoke":
+                services.revoke_certificate(actor=request.user, cert=cert, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已处理"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("affairs:certificates_desk")
+    centre = selectors.centres_for(request.user).first()
+    return render(request, "affairs/certificates_desk.html", {
+        "rows": selectors.certificates_for(request.user)[:100], "issuer": f"{centre.region.name}居民委员会" if centre else ""})
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    return render(request, "affairs/figures.html", {"total": selectors.figures(request.user),
+                                                    "by_item": selectors.figures_by_item(request.user)})
+
+
+__all__ = ["require_POST"]
