@@ -110,6 +110,9 @@ def _register() -> None:
     from linli.workorders.api import router as workorders_router
 
     api.add_router("/workorders", workorders_router)
+    from linli.affairs.api import router as affairs_router
+
+    api.add_router("/affairs", affairs_router)
 
 
 _register()

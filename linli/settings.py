@@ -201,7 +201,10 @@ else:
 LINLI_API_USER_RATE = os.environ.get("LINLI_API_USER_RATE", "3000/m")
 LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 # Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): task path → seconds.
-LINLI_PERIODIC_TASKS = {"linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))}
+LINLI_PERIODIC_TASKS = {
+    "linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300")),
+    "linli.affairs.tasks.supervision_sweep": int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900")),
+}
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
 LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
 LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # SmsGatewaySender: the intranet SMS gateway

@@ -1,0 +1,159 @@
+"""One-window service endpoints. Thin: parse, call a selector or service, return a schema."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Header, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from linli.core.errors import DomainError, NotFound
+from linli.core.schemas import ApiRequest, ErrorOut
+
+from . import selectors, services
+from .models import Application
+from .schemas import (
+    ActionIn,
+    ApplicationDetail,
+    ApplicationRow,
+    CertificateIn,
+    CertificateKindOut,
+    CertificateOut,
+    FiguresOut,
+    ItemOut,
+    OnlineIn,
+    RatingIn,
+    VerifyOut,
+    WindowIn,
+)
+
+router = Router(tags=["affairs 一窗通办"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _item(code: str):  # type: ignore[no-untyped-def]
+    try:
+        return selectors.item_by_code(code)
+    except NotFound as exc:
+        raise DomainError("invalid", _("事项不存在"), field="item_code") from exc
+
+
+def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
+    staff = request.auth.has_perm("affairs.handle", app)
+    return ApplicationDetail(
+        id=app.pk, number=app.number, **{"item.code": app.item.code}, item_name=app.item_name, item_version=app.item_version,
+        channel=app.channel, status=app.status, applicant_name=app.applicant_name, region_path=app.region_path,
+        accepted_on=app.accepted_on, due_date=app.due_date, paused_days=app.paused_days,
+        escalation_level=app.escalation_level, outcome=app.outcome, rating=app.rating,
+        masked_id_number=app.masked_id_number, forwarded_to=app.forwarded_to, refusal_reason=app.refusal_reason,
+        outcome_note=app.outcome_note, rating_comment=app.rating_comment,
+        status_url=request.build_absolute_uri(reverse("affairs:status", args=[app.public_token])),
+        materials=[{"id": m.pk, "name": m.name, "form": m.form, "count": m.count, "required": m.required,
+                    "received": m.received, "requested": m.requested, "request_note": m.request_note,
+                    "has_file": bool(m.file)} for m in app.materials.all()],
+        events=list(selectors.timeline(app, staff=staff)))
+
+
+@router.get("/items", response={200: list[ItemOut], **READ_ERRORS}, summary="事项目录(一次告知：条件、材料、时限)")
+def list_items(request: ApiRequest, q: str = "", category: str = "", online: bool | None = None):  # type: ignore[no-untyped-def]
+    return list(selectors.catalogue(q=q[:30], category=category[:16], online=online))
+
+
+@router.get("/items/{code}", response={200: ItemOut, **READ_ERRORS}, summary="事项详情")
+def get_item(request: ApiRequest, code: str):  # type: ignore[no-untyped-def]
+    return selectors.item_by_code(code)
+
+
+@router.post("/applications", response={201: ApplicationDetail, **ERRORS}, summary="网上申请(居民；支持 Idempotency-Key)")
+def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
+    app = services.apply_online(actor=request.auth, item=_item(payload.item_code), note=payload.note,
+                                idempotency_key=f"api:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None)
+    return Status(201, detail(request, app))
+
+
+@router.post("/window-applications", response={201: ApplicationDetail, **ERRORS},
+             summary="窗口受理(全市通办：任一社区窗口为全市居民受理)")
+def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
+    centre = selectors.centres_for(request.auth).filter(pk=payload.centre_id).first()
+    if centre is None:
+        raise DomainError("forbidden", _("您不是该窗口的工作人员"), status=403)
+    from linli.core.crypto import lookup_hash
+    from linli.regions.models import Resident
+
+    number = payload.applicant_id_number.strip().upper()
+    resident = Resident.objects.filter(id_hash=lookup_hash(number)).first() if len(number) == 18 else None
+    app = services.accept_at_window(
+        actor=request.auth, centre=centre, item=_item(payload.item_code), resident=resident,
+        applicant_name=payload.applicant_name, applicant_id_number=number, applicant_phone=payload.applicant_phone,
+        received=payload.received, note=payload.note,
+        idempotency_key=f"apiwin:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None)
+    return Status(201, detail(request, app))
+
+
+@router.get("/applications", response={200: list[ApplicationRow], **READ_ERRORS},
+            summary="办件列表(工作人员为本窗口受理的全部事项；居民为本人)")
+@paginate(PageNumberPagination, page_size=20)
+def list_applications(request: ApiRequest, status: str = "", flt: str = "", item: str = "", q: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.is_caseworker(request.auth):
+        qs = selectors.mine(request.auth)
+        return qs.filter(status=status) if status else qs
+    return selectors.queue(request.auth, status=status[:16], flt=flt[:12], item=item[:20], q=q[:30]).select_related("item")
+
+
+@router.get("/applications/{app_id}", response={200: ApplicationDetail, **READ_ERRORS}, summary="办件详情、材料与办理记录")
+def get_application(request: ApiRequest, app_id: int):  # type: ignore[no-untyped-def]
+    return detail(request, selectors.application_for(request.auth, app_id))
+
+
+@router.post("/applications/{app_id}/actions", response={200: ApplicationDetail, **ERRORS},
+             summary="受理、不予受理、一次性告知补正、开始办理、转办、办结、撤回")
+def act(request: ApiRequest, app_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
+    app = selectors.application_for(request.auth, app_id)
+    services.perform(actor=request.auth, app=app, action=payload.action, data=payload.dict())
+    return detail(request, selectors.application_for(request.auth, app_id))
+
+
+@router.post("/applications/{app_id}/materials/{material_id}", response={200: ApplicationDetail, **ERRORS},
+             summary="补交材料(PDF或图片；申请人上传或窗口收取)")
+def supply(request: ApiRequest, app_id: int, material_id: int, file: UploadedFile | None = File(None)):  # type: ignore[no-untyped-def]
+    app = selectors.application_for(request.auth, app_id)
+    material = app.materials.filter(pk=material_id).first()
+    if material is None:
+        raise NotFound("not_found", _("材料不属于该办件"))
+    services.supply(actor=request.auth, app=app, material=material, data=file.read() if file is not None else None)
+    return detail(request, selectors.application_for(request.auth, app_id))
+
+
+@router.post("/applications/{app_id}/rating", response={200: ApplicationDetail, **ERRORS}, summary="好差评(每件事一次)")
+def rate(request: ApiRequest, app_id: int, payload: RatingIn):  # type: ignore[no-untyped-def]
+    app = selectors.application_for(request.auth, app_id)
+    services.rate(actor=request.auth, app=app, rating=payload.rating, comment=payload.comment)
+    return detail(request, selectors.application_for(request.auth, app_id))
+
+
+@router.get("/figures", response={200: FiguresOut, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
+def figures(request: ApiRequest, item: str = "", region: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.is_caseworker(request.auth):
+        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+    return selectors.figures(request.auth, item=item[:20], path=region[:15])
+
+
+@router.get("/certificate-kinds", response={200: list[CertificateKindOut], **READ_ERRORS}, summary="社区可出具证明清单")
+def certificate_kinds(request: ApiRequest):  # type: ignore[no-untyped-def]
+    return list(selectors.certificate_kinds())
+
+
+@router.post("/certificates", response={201: CertificateOut, **ERRORS}, summary="申请开具证明(清单外的不予出具)")
+def request_certificate(request: ApiRequest, payload: CertificateIn):  # type: ignore[no-untyped-def]
+    return Status(201, services.request_certificate(actor=request.auth, kind=payload.kind, purpose=payload.purpose,
+                                                    detail=payload.detail))
+
+
+@router.get("/certificates/verify/{code}", response={200: VerifyOut, 404: ErrorOut}, auth=None, summary="证明核验(公开)")
+def verify(request: ApiRequest, code: str):  # type: ignore[no-untyped-def]
+    cert = selectors.verify(code)
+    if cert is None:
+        raise NotFound("not_found", _("未找到该核验码对应的证明"))
+    return VerifyOut(valid=cert.state == "issued", state=cert.state, kind=cert.kind.name, serial=cert.serial or "",
+                     issuer_name=cert.issuer_name, issued_at=cert.issued_at, revoked_at=cert.revoked_at,
+                     revoke_reason=cert.revoke_reason)

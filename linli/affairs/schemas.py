@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    form: str
+    count: int
+    required: bool
+    condition: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    category: str
+    department: str
+    legal_limit_days: int
+    committed_limit_days: int
+    conditions: str
+    finish_at: str
+    citywide: bool
+    online: bool
+    fee: str
+    version: int
+    materials: list[MaterialOut]
+
+
+class ApplicationRow(Schema):
+    id: int
+    number: str
+    item_code: str = Field(..., alias="item.code")
+    item_name: str
+    item_version: int
+    channel: str
+    status: str
+    applicant_name: str
+    region_path: str
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    paused_days: int
+    escalation_level: int
+    outcome: str
+    rating: int | None
+
+
+class AppMaterialOut(Schema):
+    id: int
+    name: str
+    form: str
+    count: int
+    required: bool
+    received: bool
+    requested: bool
+    request_note: str
+    has_file: bool
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class ApplicationDetail(ApplicationRow):
+    masked_id_number: str
+    forwarded_to: str
+    refusal_reason: str
+    outcome_note: str
+    rating_comment: str
+    status_url: str
+    materials: list[AppMaterialOut]
+    events: list[EventOut]
+
+
+class OnlineIn(Schema):
+    item_code: str = Field(..., max_length=20)
+    note: str = Field("", max_length=1000)
+
+
+class WindowIn(Schema):
+    centre_id: int
+    item_code: str = Field(..., max_length=20)
+    applicant_id_number: str = Field(..., max_length=18)
+    applicant_name: str = Field("", max_length=50)
+    applicant_phone: str = Field("", max_length=20)
+    received: list[int] = []
+    note: str = Field("", max_length=1000)
+
+
+class ActionIn(Schema):
+    action: str = Field(..., max_length=24)
+    reason: str = Field("", max_length=500)
+    to: str = Field("", max_length=100)
+    outcome: str = Field("", max_length=10)
+    note: str = Field("", max_length=2000)
+    received: list[int] = []
+    materials: list[int] = []
+    extra: list[str] = []
+
+
+class RatingIn(Schema):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=500)
+
+
+class FiguresOut(Schema):
+    received: int
+    completed: int
+    on_time: int
+    on_time_rate: float | None
+    rated: int
+    average_rating: float | None
+    bad_ratings: int
+    overdue_open: int
+
+
+class CertificateKindOut(Schema):
+    code: str
+    name: str
+    purpose: str
+    checks: str
+
+
+class CertificateIn(Schema):
+    kind: str = Field(..., max_length=60, description="清单内证明的编码或名称；清单外的一律不予出具")
+    purpose: str = Field(..., max_length=200)
+    detail: str = Field("", max_length=1000)
+
+
+class CertificateOut(Schema):
+    id: int
+    kind: str = Field(..., alias="kind.name")
+    state: str
+    serial: str | None
+    purpose: str
+    issued_at: dt.datetime | None
+    refusal_reason: str
+
+
+class VerifyOut(Schema):
+    valid: bool
+    state: str
+    kind: str
+    serial: str
+    issuer_name: str
+    issued_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    revoke_reason: str

@@ -1,0 +1,65 @@
+import pytest
+
+from linli.affairs.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_window_online_correction_rating_and_isolation(client, desk):
+    client.force_login(desk.pantang_worker)
+    r = client.post("/api/v1/affairs/window-applications", {"centre_id": desk.pantang_centre.pk, "item_code": "YL01",
+                    "applicant_id_number": desk.resident.id_number, "received": []}, content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY="k1")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["status"] == "accepted" and body["applicant_name"] == "申请人甲" and desk.resident.id_number not in r.content.decode()
+    assert body["status_url"].endswith(f"/affairs/s/{Application.objects.get().public_token}/")
+    again = client.post("/api/v1/affairs/window-applications", {"centre_id": desk.pantang_centre.pk, "item_code": "YL01",
+                        "applicant_id_number": desk.resident.id_number}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert again.json()["id"] == body["id"] and Application.objects.count() == 1
+    bad = client.post("/api/v1/affairs/window-applications", {"centre_id": desk.liede_centre.pk, "item_code": "YL01",
+                      "applicant_id_number": desk.resident.id_number}, content_type="application/json")
+    assert bad.status_code == 403 and bad.json()["error"]["code"] == "forbidden"
+    app_id = body["id"]
+    mid = body["materials"][0]["id"]
+    r = client.post(f"/api/v1/affairs/applications/{app_id}/actions", {"action": "request_correction", "materials": [mid]},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "correction"
+    r = client.post(f"/api/v1/affairs/applications/{app_id}/actions", {"action": "complete", "outcome": "approved", "note": "x"},
+                    content_type="application/json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "illegal_transition"
+    # other communities see nothing of it, through every endpoint
+    for other in (desk.liede_worker, desk.huabiao_worker):
+        client.force_login(other)
+        assert client.get(f"/api/v1/affairs/applications/{app_id}").status_code == 404
+        assert client.get("/api/v1/affairs/applications").json()["items"] == []
+        assert client.post(f"/api/v1/affairs/applications/{app_id}/actions", {"action": "process"},
+                           content_type="application/json").status_code == 404
+        assert client.post(f"/api/v1/affairs/applications/{app_id}/materials/{mid}").status_code == 404
+    client.force_login(desk.user)  # the applicant uploads the missing material
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(f"/api/v1/affairs/applications/{app_id}/materials/{mid}", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")})
+    assert r.status_code == 200, r.content
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    assert [a["id"] for a in client.get("/api/v1/affairs/applications").json()["items"]] == [app_id]
+    assert client.get("/api/v1/affairs/figures").status_code == 403
+    r = client.post(f"/api/v1/affairs/applications/{app_id}/rating", {"rating": 7}, content_type="application/json")
+    assert r.status_code == 400
+
+
+def test_api_online_catalogue_and_certificates(client, desk):
+    client.force_login(desk.user)
+    items = client.get("/api/v1/affairs/items?q=失业登记").json()
+    assert [i["code"] for i in items][0] == "JY01" and items[0]["materials"]
+    r = client.post("/api/v1/affairs/applications", {"item_code": "CJ03"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "not_online"
+    r = client.post("/api/v1/affairs/applications", {"item_code": "YB01", "note": "新参保"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "submitted"
+    r = client.post("/api/v1/affairs/certificates", {"kind": "无犯罪记录证明", "purpose": "求职"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "not_on_list"
+    r = client.post("/api/v1/affairs/certificates", {"kind": "居住证明", "purpose": "入学"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["state"] == "requested"
+    client.logout()
+    assert client.get("/api/v1/affairs/certificates/verify/ZZZZ").status_code == 404
+    assert client.get("/api/v1/affairs/items").status_code == 401
