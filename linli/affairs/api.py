@@ -15,6 +15,7 @@ from .schemas import (
     ActionIn,
     ApplicationDetail,
     ApplicationRow,
+    AppMaterialOut,
     CertificateIn,
     CertificateKindOut,
     CertificateOut,
@@ -27,6 +28,7 @@ from .schemas import (
 )
 
 router = Router(tags=["affairs 一窗通办"])
+NO_FILE = File(None)  # an optional upload: the window may record a paper copy without a file
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
@@ -40,6 +42,7 @@ def _item(code: str):  # type: ignore[no-untyped-def]
 
 def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
     staff = request.auth.has_perm("affairs.handle", app)
+    status_url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))  # type: ignore[attr-defined]
     return ApplicationDetail(
         id=app.pk, number=app.number, **{"item.code": app.item.code}, item_name=app.item_name, item_version=app.item_version,
         channel=app.channel, status=app.status, applicant_name=app.applicant_name, region_path=app.region_path,
@@ -47,10 +50,10 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
         escalation_level=app.escalation_level, outcome=app.outcome, rating=app.rating,
         masked_id_number=app.masked_id_number, forwarded_to=app.forwarded_to, refusal_reason=app.refusal_reason,
         outcome_note=app.outcome_note, rating_comment=app.rating_comment,
-        status_url=request.build_absolute_uri(reverse("affairs:status", args=[app.public_token])),
-        materials=[{"id": m.pk, "name": m.name, "form": m.form, "count": m.count, "required": m.required,
-                    "received": m.received, "requested": m.requested, "request_note": m.request_note,
-                    "has_file": bool(m.file)} for m in app.materials.all()],
+        status_url=status_url,
+        materials=[AppMaterialOut(id=m.pk, name=m.name, form=m.form, count=m.count, required=m.required,
+                                  received=m.received, requested=m.requested, request_note=m.request_note,
+                                  has_file=bool(m.file)) for m in app.materials.all()],
         events=list(selectors.timeline(app, staff=staff)))
 
 
@@ -115,7 +118,7 @@ def act(request: ApiRequest, app_id: int, payload: ActionIn):  # type: ignore[no
 
 @router.post("/applications/{app_id}/materials/{material_id}", response={200: ApplicationDetail, **ERRORS},
              summary="补交材料(PDF或图片；申请人上传或窗口收取)")
-def supply(request: ApiRequest, app_id: int, material_id: int, file: UploadedFile | None = File(None)):  # type: ignore[no-untyped-def]
+def supply(request: ApiRequest, app_id: int, material_id: int, file: UploadedFile | None = NO_FILE):  # type: ignore[no-untyped-def]
     app = selectors.application_for(request.auth, app_id)
     material = app.materials.filter(pk=material_id).first()
     if material is None:
