@@ -506,7 +506,7 @@ def _cert_scope(actor: Any, cert: Certificate) -> None:
 
 @transaction.atomic
 def issue_certificate(*, actor: Any, cert: Certificate, detail: str, issuer_name: str) -> Certificate:
-    cert = Certificate.objects.select_for_update().select_related("kind", "resident").get(pk=cert.pk)
+    cert = Certificate.objects.select_for_update(of=("self",)).select_related("kind", "resident").get(pk=cert.pk)
     _cert_scope(actor, cert)
     if cert.state != Certificate.State.REQUESTED:
         raise Conflict("illegal_transition", _("该证明已处理"))
