@@ -165,12 +165,16 @@ def _store_file(material: ApplicationMaterial, data: bytes) -> None:
     material.save(update_fields=["file", "content_type", "received", "requested"])
 
 
-def _notify_window(app: Application, text: str) -> None:
+def _window_staff(path: str) -> list[Any]:
+    """Caseworkers and admins of one community's window."""
     from linli.accounts.models import RoleAssignment
 
-    staff = [ra.user for ra in RoleAssignment.objects.filter(
-        role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True, region_path=app.region_path).select_related("user")]
-    notify(staff, None, text, link=reverse("affairs:desk_detail", args=[app.pk]))
+    return [ra.user for ra in RoleAssignment.objects.filter(
+        role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True, region_path=path).select_related("user")]
+
+
+def _notify_window(app: Application, text: str) -> None:
+    notify(_window_staff(app.region_path), None, text, link=reverse("affairs:desk_detail", args=[app.pk]))
 
 
 @transaction.atomic
@@ -399,11 +403,7 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
     if rating <= 2:
         due = calendar.add_working_days(timezone.localdate(), RECTIFY_DAYS)
         Rectification.objects.create(application=app, region_path=app.region_path, due_date=due)
-        from linli.accounts.models import RoleAssignment
-
-        admins = [ra.user for ra in RoleAssignment.objects.filter(
-            role__in=(Role.COMMUNITY_ADMIN, Role.CASEWORKER), active=True, region_path=app.region_path).select_related("user")]
-        notify(admins, None, _("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复") % {"n": app.number, "d": due.isoformat()},
+        notify(_window_staff(app.region_path), None, _("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复") % {"n": app.number, "d": due.isoformat()},
                link=reverse("affairs:desk_detail", args=[app.pk]))
     return app
 
@@ -490,11 +490,7 @@ def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = ""
         kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
         purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=(detail or "").strip()[:1000],
         region_path=resident.region_path[:12])
-    from linli.accounts.models import RoleAssignment
-
-    staff = [ra.user for ra in RoleAssignment.objects.filter(role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True,
-                                                             region_path=cert.region_path).select_related("user")]
-    notify(staff, None, _("新的证明申请：%(k)s(%(n)s)") % {"k": found.name, "n": resident.name},
+    notify(_window_staff(cert.region_path), None, _("新的证明申请：%(k)s(%(n)s)") % {"k": found.name, "n": resident.name},
            link=reverse("affairs:certificates_desk"))
     return cert
 

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotFound
 from linli.core.services import record_audit
@@ -297,6 +296,8 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已处理"))
         except DomainError as exc:
             messages.error(request, exc.message)
+        except (ValueError, KeyError):
+            messages.error(request, _("输入有误"))
         return redirect("affairs:desk_detail", pk=pk)
     from .states import next_status
 
@@ -320,7 +321,8 @@ def certificates_desk(request: HttpRequest) -> HttpResponse:
     if not selectors.is_caseworker(request.user):
         return _forbidden(request)
     if request.method == "POST":
-        cert = selectors.certificates_for(request.user).filter(pk=int(request.POST.get("cert") or 0)).first()
+        raw = request.POST.get("cert", "")
+        cert = selectors.certificates_for(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
         try:
             if cert is None:
                 raise DomainError("invalid", _("证明不存在"))
@@ -348,5 +350,3 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(request, "affairs/figures.html", {"total": selectors.figures(request.user),
                                                     "by_item": selectors.figures_by_item(request.user)})
 
-
-__all__ = ["require_POST"]

@@ -79,7 +79,9 @@ def test_certificate_pages_refusal_document_and_pdf(client, desk):
     assert resp.status_code == 400 and "不在社区可出具证明清单内" in resp.content.decode()
     assert 'href="/affairs/certificates/"' in resp.content.decode()
     client.post("/affairs/certificates/request/", {"kind": "ZM01", "purpose": "子女入学"})
-    cert = desk.user and __import__("linli.affairs.models", fromlist=["Certificate"]).Certificate.objects.get()
+    from linli.affairs.models import Certificate
+
+    cert = Certificate.objects.get()
     client.force_login(desk.liede_worker)
     client.post("/affairs/desk/certificates/", {"cert": cert.pk, "action": "issue", "detail": "2019年3月",
                                                 "issuer_name": "猎德社区居民委员会"})
@@ -93,3 +95,7 @@ def test_certificate_pages_refusal_document_and_pdf(client, desk):
     assert f"/affairs/verify/{cert.verify_code}/".encode() in pdf.content
     client.force_login(desk.pantang_worker)
     assert client.get(f"/affairs/certificates/{cert.pk}/").status_code == 404
+    assert client.post("/affairs/desk/certificates/", {"cert": "x'", "action": "issue"}).status_code == 302  # no 500
+    client.force_login(desk.liede_worker)
+    app = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
+    assert client.post(f"/affairs/desk/{app.pk}/", {"action": "received", "material": "abc"}).status_code == 302
