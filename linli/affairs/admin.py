@@ -34,6 +34,12 @@ class ServiceItemAdmin(AuditedAdmin):
     readonly_fields = ("version",)
     inlines = (ItemMaterialInline,)
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from .services import next_item_version
+
+        obj.version = next_item_version(obj)
+        super().save_model(request, obj, form, change)
+
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours

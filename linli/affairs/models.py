@@ -22,7 +22,8 @@ def _token() -> str:
 
 
 class ServiceItem(TimeStamped):
-    """事项目录: one service item the windows accept. Every change raises `version`; an accepted
+    """事项目录: one service item the windows accept. Every change raises `version`
+    (services.next_item_version, called by the admin); an accepted
     application keeps the name, limit and materials it was accepted under (copied onto it)."""
 
     class Category(models.TextChoices):
@@ -70,10 +71,6 @@ class ServiceItem(TimeStamped):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("update_fields"):
-            self.version = (type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first() or 0) + 1
-        super().save(*args, **kwargs)
 
 
 class ItemMaterial(models.Model):

@@ -20,6 +20,7 @@ from linli.core import calendar, idcard
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.numbers import next_value
+from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
 from linli.workorders.services import notify
 
@@ -40,7 +41,6 @@ from .states import Action, Status
 RECTIFY_DAYS = 5  # working days to answer a bad rating
 NEAR_LIMIT_DAYS = 2  # working days before the promised date that count as "near"
 MAX_FILE = 10 * 1024 * 1024
-RATING_LABELS = {5: _("非常满意"), 4: _("满意"), 3: _("基本满意"), 2: _("不满意"), 1: _("非常不满意")}
 
 
 # ---------------------------------------------------------------- helpers
@@ -118,6 +118,17 @@ def _clean_text(value: str, field: str, *, required: bool = True, limit: int = 5
     if len(value) > limit:
         raise DomainError("invalid", _("%(f)s过长(最多%(n)s字)") % {"f": label or field, "n": limit}, field=field)
     return value
+
+
+# ---------------------------------------------------------------- catalogue
+
+def next_item_version(item: ServiceItem) -> int:
+    """The version a change of the catalogue entry gets (1 when new). Applications already filed
+    keep their own copy of name, limit and materials, so they are never altered by it."""
+    if item.pk is None:
+        return 1
+    current = ServiceItem.objects.filter(pk=item.pk).values_list("version", flat=True).first()
+    return (current or 0) + 1
 
 
 # ---------------------------------------------------------------- filing
@@ -400,7 +411,7 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
     app.rating, app.rating_comment, app.rated_at = rating, (comment or "").strip()[:500], timezone.now()
     app.save()
     _event(app, actor, "rate", app.status, app.status, f"{RATING_LABELS[rating]} {app.rating_comment}".strip())
-    if rating <= 2:
+    if is_bad(rating):
         due = calendar.add_working_days(timezone.localdate(), RECTIFY_DAYS)
         Rectification.objects.create(application=app, region_path=app.region_path, due_date=due)
         notify(_window_staff(app.region_path), None, _("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复") % {"n": app.number, "d": due.isoformat()},

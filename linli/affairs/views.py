@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 
 from . import selectors, services
 from .documents import certificate_pdf, qr_svg
 from .models import Application, ApplicationMaterial, Certificate, Rectification, ServiceItem
-from .services import RATING_LABELS
 from .states import Action, Status
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_phone
 from linli.core.models import TimeStamped
+from linli.core.ratings import RATING_LABELS
 
 from .states import OPEN, Status
 
@@ -157,11 +158,10 @@ class WorkOrder(TimeStamped):
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    RATING_LABELS = {5: _("非常满意"), 4: _("满意"), 3: _("基本满意"), 2: _("不满意"), 1: _("非常不满意")}
 
     @property
     def rating_label(self) -> str:
-        return str(self.RATING_LABELS.get(self.rating, "")) if self.rating else ""
+        return str(RATING_LABELS.get(self.rating, "")) if self.rating else ""
 
 
 class WorkOrderEvent(models.Model):

@@ -16,6 +16,7 @@ from linli.core import calendar
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.notify import sender
 from linli.core.numbers import next_value
+from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
 
 from . import states
@@ -32,8 +33,6 @@ from .models import (
 )
 from .states import Action, Status
 
-BAD_RATINGS = (1, 2)  # 不满意, 非常不满意
-RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 FOLLOW_UP_WORKING_DAYS = 5
 LEVEL_NAMES = {1: "社区督办", 2: "街道督办", 3: "区督办"}
 LEVEL_PATH = {1: 12, 2: 9, 3: 6}
@@ -413,7 +412,7 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
     order.rating_comment = comment
     _move(order, Action.RATE, actor, f"{RATING_LABELS[rating]} {comment}".strip())
     order.save()
-    if rating in BAD_RATINGS:
+    if is_bad(rating):
         due = calendar.add_working_days(timezone.localdate(), FOLLOW_UP_WORKING_DAYS)
         FollowUp.objects.create(order=order, region_path=order.region_path[:12], due_date=due)
         from linli.accounts.models import RoleAssignment

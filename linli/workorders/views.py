@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
 from linli.core.errors import DomainError, NotFound
+from linli.core.ratings import RATING_LABELS
 from linli.regions.models import Level, RegionNode
 from linli.regions.selectors import region_for, regions_for
 
 from . import selectors, services
 from .models import HandlingUnit, WorkOrder
-from .services import RATING_LABELS
 from .states import Status
 
 STAFF = (*REGISTRY_ROLES, Role.HANDLER)

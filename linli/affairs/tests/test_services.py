@@ -160,6 +160,7 @@ def test_item_change_never_alters_accepted_applications(desk):
     before = list(app.materials.values_list("name", flat=True))
     item = ServiceItem.objects.get(pk=desk.elder.pk)
     item.committed_limit_days = 5
+    item.version = services.next_item_version(item)
     item.save()
     item.materials.all().delete()
     app.refresh_from_db()

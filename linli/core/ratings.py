@@ -1,0 +1,13 @@
+"""好差评: the five levels every rated service uses (government-service 好差评 practice), and
+which of them count as bad (they open a follow-up / rectification)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+RATING_LABELS = {5: _("非常满意"), 4: _("满意"), 3: _("基本满意"), 2: _("不满意"), 1: _("非常不满意")}
+BAD_AT_MOST = 2  # 不满意 and 非常不满意
+
+
+def is_bad(rating: int) -> bool:
+    return rating <= BAD_AT_MOST
