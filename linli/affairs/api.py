@@ -16,9 +16,11 @@ from .schemas import (
     ApplicationDetail,
     ApplicationRow,
     AppMaterialOut,
+    CertificateActionIn,
     CertificateIn,
     CertificateKindOut,
     CertificateOut,
+    CertificateStaffOut,
     FiguresOut,
     ItemOut,
     OnlineIn,
@@ -150,6 +152,30 @@ def certificate_kinds(request: ApiRequest):  # type: ignore[no-untyped-def]
 def request_certificate(request: ApiRequest, payload: CertificateIn):  # type: ignore[no-untyped-def]
     return Status(201, services.request_certificate(actor=request.auth, kind=payload.kind, purpose=payload.purpose,
                                                     detail=payload.detail))
+
+
+@router.get("/certificates", response={200: list[CertificateStaffOut], **READ_ERRORS},
+            summary="证明申请与已出具证明(工作人员，本社区)")
+@paginate(PageNumberPagination, page_size=20)
+def list_certificates(request: ApiRequest, state: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.is_caseworker(request.auth):
+        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+    return selectors.certificates_for(request.auth, state=state[:10])
+
+
+@router.post("/certificates/{cert_id}/actions", response={200: CertificateStaffOut, **ERRORS},
+             summary="出具、不予出具、撤销证明")
+def certificate_action(request: ApiRequest, cert_id: int, payload: CertificateActionIn):  # type: ignore[no-untyped-def]
+    cert = selectors.certificates_for(request.auth).filter(pk=cert_id).first()
+    if cert is None:
+        raise NotFound("not_found", _("证明不存在或无权查看"))
+    if payload.action == "issue":
+        return services.issue_certificate(actor=request.auth, cert=cert, detail=payload.detail, issuer_name=payload.issuer_name)
+    if payload.action == "refuse":
+        return services.refuse_certificate(actor=request.auth, cert=cert, reason=payload.reason)
+    if payload.action == "revoke":
+        return services.revoke_certificate(actor=request.auth, cert=cert, reason=payload.reason)
+    raise DomainError("invalid", _("未知操作"), field="action")
 
 
 @router.get("/certificates/verify/{code}", response={200: VerifyOut, 404: ErrorOut}, auth=None, summary="证明核验(公开)")

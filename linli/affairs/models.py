@@ -159,7 +159,7 @@ class Application(TimeStamped):
     applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="applications")
     resident = models.ForeignKey("regions.Resident", verbose_name=_("居民档案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    applicant_name = models.CharField(_("申请人"), max_length=50)
+    applicant_name = models.CharField(_("申请人"), max_length=50, db_index=True)
     applicant_id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
     applicant_id_hash = models.CharField(_("身份证检索码"), max_length=64, blank=True, default="", db_index=True, editable=False)
     applicant_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
@@ -196,6 +196,9 @@ class Application(TimeStamped):
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops", ""]),
             models.Index(fields=["region_path", "-id"], name="app_region_id", opclasses=["varchar_pattern_ops", ""]),
             models.Index(fields=["due_date"], name="app_running_due", condition=Q(status__in=CLOCK_RUNNING)),
+            # overdue / near-limit lists of an area: counted from the index alone
+            models.Index(fields=["region_path", "due_date"], name="app_region_running_due",
+                         opclasses=["varchar_pattern_ops", ""], condition=Q(status__in=CLOCK_RUNNING)),
             models.Index(fields=["applicant_user", "-id"], name="app_user"),
         ]
         constraints = [

@@ -144,6 +144,20 @@ class CertificateOut(Schema):
     refusal_reason: str
 
 
+class CertificateActionIn(Schema):
+    action: str = Field(..., max_length=10, description="issue | refuse | revoke")
+    detail: str = Field("", max_length=1000, description="issue: the facts the community checked")
+    issuer_name: str = Field("", max_length=100, description="issue: the issuing body, e.g. 某某社区居民委员会")
+    reason: str = Field("", max_length=300, description="refuse / revoke: the reason")
+
+
+class CertificateStaffOut(CertificateOut):
+    subject_name: str
+    detail: str
+    verify_code: str
+    revoke_reason: str
+
+
 class VerifyOut(Schema):
     valid: bool
     state: str

@@ -63,3 +63,32 @@ def test_api_online_catalogue_and_certificates(client, desk):
     client.logout()
     assert client.get("/api/v1/affairs/certificates/verify/ZZZZ").status_code == 404
     assert client.get("/api/v1/affairs/items").status_code == 401
+
+
+def test_api_certificates_issue_refuse_revoke_scoped(client, desk):
+    from linli.affairs import services
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="入学")
+    client.force_login(desk.pantang_worker)  # another district's window
+    assert client.get("/api/v1/affairs/certificates").json()["items"] == []
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "x", "issuer_name": "y"},
+                    content_type="application/json")
+    assert r.status_code == 404
+    client.force_login(desk.user)
+    assert client.get("/api/v1/affairs/certificates").status_code == 403
+    client.force_login(desk.liede_worker)
+    assert [c["id"] for c in client.get("/api/v1/affairs/certificates?state=requested").json()["items"]] == [cert.pk]
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "2018年起",
+                    "issuer_name": "猎德社区居民委员会"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["state"] == "issued" and r.json()["serial"].startswith("ZM")
+    code = r.json()["verify_code"]
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "x", "issuer_name": "y"},
+                    content_type="application/json")
+    assert r.status_code == 409
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "revoke"}, content_type="application/json")
+    assert r.status_code == 400  # a reason is required
+    client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "revoke", "reason": "地址有误"},
+                content_type="application/json")
+    client.logout()
+    v = client.get(f"/api/v1/affairs/certificates/verify/{code}").json()
+    assert v["valid"] is False and v["state"] == "revoked" and v["revoke_reason"] == "地址有误"

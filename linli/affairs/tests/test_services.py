@@ -226,3 +226,23 @@ def test_services_follow_the_state_machine(desk):
             assert not allowed or action == Action.SUPPLY, action
             assert Application.objects.get(pk=app.pk).status == before
     assert {Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN} <= reached
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(accepted=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 11, 30)),
+       limit=st.integers(min_value=1, max_value=30), pause_at=st.integers(min_value=0, max_value=20),
+       pause_for=st.integers(min_value=0, max_value=25))
+def test_paused_clock_counts_exactly_the_committed_working_days(desk, accepted, limit, pause_at, pause_for):
+    """Whatever the holidays and make-up days, the promised date leaves exactly `limit` working
+    days of running clock: the working days spent waiting for a correction are added, no more."""
+    from linli.core import calendar
+
+    paused_since = accepted + dt.timedelta(days=pause_at)
+    resumed = paused_since + dt.timedelta(days=pause_for)
+    paused = calendar.working_days_between(paused_since, resumed)
+    due = services.due_date(accepted, limit, paused)
+    assert calendar.is_working_day(due)
+    assert calendar.working_days_between(accepted, due) - paused == limit
+    assert due >= services.due_date(accepted, limit, 0)
+    if paused == 0:  # a wait entirely over a weekend or a holiday moves nothing
+        assert due == services.due_date(accepted, limit, 0)
