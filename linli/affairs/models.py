@@ -260,8 +260,19 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = _("办件记录")
         ordering = ["at", "id"]
 
+    EXTRA_LABELS = {"submit": _("提交申请"), "material": _("补交材料"), "rate": _("评价"), "rectify": _("整改回复"),
+                    "supervise": _("督办")}
+
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        from .states import Action
+
+        if self.action in Action.values:
+            return str(Action(self.action).label)
+        return str(self.EXTRA_LABELS.get(self.action, self.action))
 
 
 class Rectification(TimeStamped):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import has_role, in_scope, scope_paths, scope_q
 from linli.core import calendar
@@ -33,7 +34,7 @@ def catalogue(*, q: str = "", category: str = "", online: bool | None = None) ->
 def item_by_code(code: str) -> ServiceItem:
     item = ServiceItem.objects.filter(code=code, active=True).prefetch_related("materials").first()
     if item is None:
-        raise NotFound("not_found", "事项不存在")
+        raise NotFound("not_found", _("事项不存在"))
     return item
 
 
@@ -87,7 +88,7 @@ def queue(actor: Any, *, status: str = "", flt: str = "", item: str = "", q: str
 def application_for(actor: Any, pk: int) -> Application:
     app = Application.objects.select_related("item", "centre", "caseworker", "resident").filter(pk=pk).first()
     if app is None or not actor.has_perm("affairs.view", app):
-        raise NotFound("not_found", "办件不存在或无权查看")
+        raise NotFound("not_found", _("办件不存在或无权查看"))
     return app
 
 
@@ -111,7 +112,7 @@ def timeline(app: Application, *, staff: bool) -> QuerySet[Any]:
 def by_token(token: str) -> Application:
     app = Application.objects.filter(public_token=token).first()
     if app is None:
-        raise NotFound("not_found", "查询码无效")
+        raise NotFound("not_found", _("查询码无效"))
     return app
 
 
@@ -133,7 +134,7 @@ def certificate_for(actor: Any, pk: int) -> Certificate:
     cert = Certificate.objects.select_related("kind").filter(pk=pk).first()
     if cert is not None and (cert.requester_id == getattr(actor, "pk", None) or in_scope(actor, CASE_ROLES, cert.region_path)):
         return cert
-    raise NotFound("not_found", "证明不存在或无权查看")
+    raise NotFound("not_found", _("证明不存在或无权查看"))
 
 
 def my_certificates(actor: Any) -> QuerySet[Certificate]:

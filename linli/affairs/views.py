@@ -30,6 +30,10 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "403.html", {"message": _("此页面仅限社区工作人员使用")}, status=403)
 
 
+def _base(request: HttpRequest) -> str:
+    return "staff_base.html" if selectors.is_caseworker(request.user) else "base.html"
+
+
 def _app(request: HttpRequest, pk: int) -> Application:
     try:
         return selectors.application_for(request.user, pk)
@@ -149,7 +153,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     app = _app(request, pk)
     url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))
     return render(request, "affairs/receipt.html", {"app": app, "qr": qr_svg(url), "status_url": url,
-                                                    "materials": app.materials.all()})
+                                                    "materials": app.materials.all(), "base_template": _base(request)})
 
 
 @login_required
@@ -195,7 +199,8 @@ def certificate_doc(request: HttpRequest, pk: int) -> HttpResponse:
         resp = HttpResponse(certificate_pdf(cert, url), content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="{cert.serial}.pdf"'
         return resp
-    return render(request, "affairs/certificate.html", {"cert": cert, "qr": qr_svg(url), "verify_url": url})
+    return render(request, "affairs/certificate.html", {"cert": cert, "qr": qr_svg(url), "verify_url": url,
+                                                        "base_template": _base(request)})
 
 
 # ---------------------------------------------------------------- caseworker

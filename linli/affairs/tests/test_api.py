@@ -92,3 +92,13 @@ def test_api_certificates_issue_refuse_revoke_scoped(client, desk):
     client.logout()
     v = client.get(f"/api/v1/affairs/certificates/verify/{code}").json()
     assert v["valid"] is False and v["state"] == "revoked" and v["revoke_reason"] == "地址有误"
+
+
+def test_errors_in_english_when_asked(client, desk):
+    client.force_login(desk.user)
+    r = client.post("/api/v1/affairs/certificates", {"kind": "无犯罪记录证明", "purpose": "job"},
+                    content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and "is not on the list of certificates" in r.json()["error"]["message"]
+    r = client.post("/api/v1/affairs/applications", {"item_code": "CJ03"}, content_type="application/json",
+                    HTTP_ACCEPT_LANGUAGE="en")
+    assert r.json()["error"]["message"].startswith("This item cannot be applied for online")

@@ -110,6 +110,7 @@ def test_correction_stops_the_clock_over_national_day(desk):
     assert app.status == Status.ACCEPTED and app.paused_days == 1
     assert app.due_date == dt.date(2025, 10, 21)
     assert [e.action for e in app.events.all()][-1] == "supply"
+    assert app.events.last().action_label == "补正完成"
 
 
 def test_supply_is_only_for_the_applicant_or_the_window(desk, make_user, tree):
