@@ -80,3 +80,26 @@ def household_of(user: Any) -> tuple[Any, list[Any]]:
         household.members.filter(moved_out__isnull=True).select_related("household__room").order_by("relation", "birth_date")
     )
     return resident, members
+
+
+def holders_by_path(roles: Iterable[str], paths: Iterable[str]) -> dict[str, list[Any]]:
+    """Who holds one of ``roles`` exactly at each of ``paths`` (the office of a community, street
+    or district), for notifications. One query."""
+    from .models import RoleAssignment
+
+    out: dict[str, list[Any]] = {}
+    wanted = set(paths)
+    if not wanted:
+        return out
+    for ra in RoleAssignment.objects.filter(role__in=list(roles), active=True, region_path__in=wanted).select_related("user"):
+        out.setdefault(ra.region_path, []).append(ra.user)
+    return out
+
+
+def holders_at(roles: Iterable[str], *paths: str) -> list[Any]:
+    """Who holds one of ``roles`` at any of ``paths``, each user once."""
+    users: dict[int, Any] = {}
+    for group in holders_by_path(roles, paths).values():
+        for u in group:
+            users.setdefault(u.pk, u)
+    return list(users.values())

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES, Role
-from linli.accounts.selectors import in_scope
+from linli.accounts.selectors import holders_at, holders_by_path, in_scope
 from linli.core import calendar, idcard
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, PermissionDenied
@@ -178,10 +178,7 @@ def _store_file(material: ApplicationMaterial, data: bytes) -> None:
 
 def _window_staff(path: str) -> list[Any]:
     """Caseworkers and admins of one community's window."""
-    from linli.accounts.models import RoleAssignment
-
-    return [ra.user for ra in RoleAssignment.objects.filter(
-        role__in=(Role.CASEWORKER, Role.COMMUNITY_ADMIN), active=True, region_path=path).select_related("user")]
+    return holders_at((Role.CASEWORKER, Role.COMMUNITY_ADMIN), path)
 
 
 def _notify_window(app: Application, text: str) -> None:
@@ -444,8 +441,6 @@ LEVEL_NAMES = {1: "社区督办", 2: "街道督办"}
 def escalate_overdue(*, today: dt.date | None = None) -> dict[int, int]:
     """Idempotent sweep like the work orders': running matters past their promised date are raised
     to the community (1), then the street (2) three working days later; each level once."""
-    from linli.accounts.models import RoleAssignment
-
     today = today or timezone.localdate()
     raised: dict[int, int] = {}
     for level in (2, 1):
@@ -462,10 +457,7 @@ def escalate_overdue(*, today: dt.date | None = None) -> dict[int, int]:
                                                                    public=False) for r in rows], batch_size=5000)
             role = Role.COMMUNITY_ADMIN if level == 1 else Role.STREET_ADMIN
             width = 12 if level == 1 else 9
-            office: dict[str, list[Any]] = {}
-            for ra in RoleAssignment.objects.filter(role=role, active=True,
-                                                    region_path__in={r[1][:width] for r in rows}).select_related("user"):
-                office.setdefault(ra.region_path, []).append(ra.user)
+            office = holders_by_path((role,), {r[1][:width] for r in rows})
             from linli.workorders.models import Notification
 
             Notification.objects.bulk_create(

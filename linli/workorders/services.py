@@ -361,12 +361,10 @@ def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     _move(order, Action.SEND_BACK, actor, _need(reason, "reason", _("退单须说明理由")), public=False)
     order.unit = None
     order.save()
-    from linli.accounts.models import RoleAssignment
     from linli.accounts.roles import ADMIN_ROLES
+    from linli.accounts.selectors import holders_at
 
-    admins = [ra.user for ra in RoleAssignment.objects.filter(role__in=ADMIN_ROLES, active=True,
-                                                              region_path__in=[order.region_path[:12], order.region_path[:9]])
-              .select_related("user")]
+    admins = holders_at(ADMIN_ROLES, order.region_path[:12], order.region_path[:9])
     notify(admins, order, _("工单 %(n)s 被 %(u)s 退回：%(r)s") % {"n": order.number, "u": unit.name if unit else "", "r": reason})
     return order
 
@@ -415,11 +413,10 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
     if is_bad(rating):
         due = calendar.add_working_days(timezone.localdate(), FOLLOW_UP_WORKING_DAYS)
         FollowUp.objects.create(order=order, region_path=order.region_path[:12], due_date=due)
-        from linli.accounts.models import RoleAssignment
         from linli.accounts.roles import Role
+        from linli.accounts.selectors import holders_at
 
-        staff = [ra.user for ra in RoleAssignment.objects.filter(
-            role__in=[Role.COMMUNITY_ADMIN, Role.CASEWORKER], active=True, region_path=order.region_path[:12]).select_related("user")]
+        staff = holders_at((Role.COMMUNITY_ADMIN, Role.CASEWORKER), order.region_path[:12])
         notify(staff, order, _("工单 %(n)s 收到差评，请于 %(d)s 前回访") % {"n": order.number, "d": due.isoformat()})
     return order
 
@@ -527,14 +524,11 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members"):
                 members[unit.pk] = list(unit.members.all())
             # the supervising office is told too: community admins (1), street admins (2), district admins (3)
-            from linli.accounts.models import RoleAssignment
             from linli.accounts.roles import Role
+            from linli.accounts.selectors import holders_by_path
 
             office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
-            office_paths = {r[1][:LEVEL_PATH[level]] for r in rows}
-            office: dict[str, list[Any]] = {}
-            for ra in RoleAssignment.objects.filter(role=office_role, active=True, region_path__in=office_paths).select_related("user"):
-                office.setdefault(ra.region_path, []).append(ra.user)
+            office = holders_by_path((office_role,), {r[1][:LEVEL_PATH[level]] for r in rows})
             Notification.objects.bulk_create(
                 [Notification(user=u, order_id=oid, text=f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
                  for oid, path, _o, unit_id, number in rows
