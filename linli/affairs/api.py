@@ -137,10 +137,13 @@ def rate(request: ApiRequest, app_id: int, payload: RatingIn):  # type: ignore[n
 
 
 @router.get("/figures", response={200: FiguresOut, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
-def figures(request: ApiRequest, item: str = "", region: str = ""):  # type: ignore[no-untyped-def]
+def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: int | None = None):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
         raise DomainError("forbidden", _("仅限工作人员"), status=403)
-    return selectors.figures(request.auth, item=item[:20], path=region[:15])
+    centre = selectors.centres_for(request.auth).filter(pk=centre_id).first() if centre_id else None
+    if centre_id and centre is None:
+        raise NotFound("not_found", _("服务中心不存在或不在您的辖区"))
+    return selectors.figures(request.auth, item=item[:20], path=region[:15], centre=centre)
 
 
 @router.get("/certificate-kinds", response={200: list[CertificateKindOut], **READ_ERRORS}, summary="社区可出具证明清单")

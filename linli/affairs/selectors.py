@@ -189,10 +189,20 @@ def figures(actor: Any, *, path: str = "", item: str = "", centre: ServiceCentre
                    bad_ratings=agg["bad"], overdue_open=agg["overdue"])
 
 
-def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
+def _breakdown(actor: Any, keys: tuple[str, ...], path: str = "") -> list[dict[str, Any]]:
     qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).exclude(status=states.Status.SUBMITTED)
     if path:
         qs = qs.filter(region_path__startswith=path)
-    return list(qs.values("item__code", "item_name").annotate(
+    return list(qs.values(*keys).annotate(
         received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
-        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2))).order_by("-received")[:50])
+        on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
+        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2))).order_by("-received")[:100])
+
+
+def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
+    return _breakdown(actor, ("item__code", "item_name"), path)
+
+
+def figures_by_centre(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
+    """Per window (受理窗口); online applications not yet at a window are left out."""
+    return [r for r in _breakdown(actor, ("centre_id", "centre__name"), path) if r["centre_id"]]

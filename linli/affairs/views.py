@@ -353,5 +353,6 @@ def figures(request: HttpRequest) -> HttpResponse:
     if not selectors.is_caseworker(request.user):
         return _forbidden(request)
     return render(request, "affairs/figures.html", {"total": selectors.figures(request.user),
-                                                    "by_item": selectors.figures_by_item(request.user)})
+                                                    "by_item": selectors.figures_by_item(request.user),
+                                                    "by_centre": selectors.figures_by_centre(request.user)})
 

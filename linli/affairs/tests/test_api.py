@@ -102,3 +102,20 @@ def test_errors_in_english_when_asked(client, desk):
     r = client.post("/api/v1/affairs/applications", {"item_code": "CJ03"}, content_type="application/json",
                     HTTP_ACCEPT_LANGUAGE="en")
     assert r.json()["error"]["message"].startswith("This item cannot be applied for online")
+
+
+def test_figures_per_window_and_region_are_scoped(client, desk):
+    from linli.affairs import selectors, services
+
+    done = services.complete(actor=desk.pantang_worker, app=desk.at_pantang(), outcome="approved", note="ok")
+    services.rate(actor=desk.user, app=done, rating=1)
+    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.insurance, resident=desk.resident)
+    rows = {r["centre__name"]: r for r in selectors.figures_by_centre(desk.street_admin)}
+    assert list(rows) == ["猎德社区党群服务中心"] and rows["猎德社区党群服务中心"]["received"] == 1  # not 泮塘's
+    client.force_login(desk.pantang_admin)
+    f = client.get(f"/api/v1/affairs/figures?centre_id={desk.pantang_centre.pk}").json()
+    assert (f["received"], f["completed"], f["bad_ratings"], f["on_time"]) == (1, 1, 1, 1)
+    assert client.get(f"/api/v1/affairs/figures?centre_id={desk.liede_centre.pk}").status_code == 404
+    assert client.get("/api/v1/affairs/figures").json()["received"] == 1
+    page = client.get("/affairs/desk/figures/").content.decode()
+    assert "泮塘社区党群服务中心" in page and "猎德社区党群服务中心" not in page
