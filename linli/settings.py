@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "linli.regions",
     "linli.workorders",
     "linli.affairs",
+    "linli.booking",
 ]
 
 MIDDLEWARE = [

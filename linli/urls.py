@@ -18,6 +18,7 @@ urlpatterns = [
     path("registry/", include("linli.regions.urls")),
     path("orders/", include("linli.workorders.urls")),
     path("affairs/", include("linli.affairs.urls")),
+    path("booking/", include("linli.booking.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,114 @@
+"""Reads of the reservation engine: offered slots with their free seats, a person's bookings, a
+resource's day for its staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core import calendar
+from linli.core.errors import NotFound
+
+from . import availability
+from .models import Reservation, Resource, Slot
+from .rules import MANAGE_ROLES
+
+
+def slot_periods(resource: Resource, day: dt.date) -> list[availability.Period]:
+    tz = timezone.get_current_timezone()
+    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    hi = lo + dt.timedelta(days=1)
+    return availability.slots_on(
+        day,
+        rules=[availability.Rule(r.weekday, r.opens, r.closes, r.season) for r in resource.rules.all()],
+        terms=[(t.start, t.end) for t in resource.terms.all()],
+        working_day=calendar.is_working_day(day),
+        closures=[availability.Period(c.starts_at, c.ends_at)
+                  for c in resource.closures.filter(starts_at__lt=hi, ends_at__gt=lo)],
+        slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=tz)
+
+
+@dataclass
+class SlotView:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    booked: int
+    waiting: int
+    mine: str  # the viewer's reservation status in it, or ""
+    bookable: bool
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+def day_view(resource: Resource, day: dt.date, *, viewer: Any = None, now: dt.datetime | None = None) -> list[SlotView]:
+    now = now or timezone.now()
+    periods = slot_periods(resource, day)
+    if not periods:
+        return []
+    rows = {s.starts_at: s for s in Slot.objects.filter(resource=resource, starts_at__in=[p.start for p in periods])
+            .annotate(waiting=Count("reservations", filter=Q(reservations__status=Reservation.Status.WAITING)))}
+    mine: dict[int, str] = {}
+    if viewer is not None and getattr(viewer, "is_authenticated", False) and rows:
+        mine = dict(Reservation.objects.filter(user=viewer, slot__in=list(rows.values()),
+                                               status__in=("requested", "confirmed", "waiting", "attended"))
+                    .values_list("slot_id", "status"))
+    horizon = now + dt.timedelta(days=resource.book_ahead_days)
+    out = []
+    for p in periods:
+        row = rows.get(p.start)
+        out.append(SlotView(p.start, p.end, row.capacity if row else resource.capacity, row.booked if row else 0,
+                            getattr(row, "waiting", 0) if row else 0, mine.get(row.pk, "") if row else "",
+                            now < p.start <= horizon and resource.active))
+    return out
+
+
+def resources(*, kind: str = "", under: str = "") -> QuerySet[Resource]:
+    qs = Resource.objects.filter(active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if under:
+        qs = qs.filter(region_path__startswith=under)
+    return qs.select_related("region").order_by("name")
+
+
+def resource(pk: int) -> Resource:
+    found = Resource.objects.filter(pk=pk, active=True).prefetch_related("rules", "terms", "served").first()
+    if found is None:
+        raise NotFound("not_found", _("预约项目不存在"))
+    return found
+
+
+def managed_resources(actor: Any) -> QuerySet[Resource]:
+    return Resource.objects.filter(scope_q(scope_paths(actor, MANAGE_ROLES))).order_by("name")
+
+
+def mine(actor: Any, *, upcoming: bool = True) -> QuerySet[Reservation]:
+    qs = Reservation.objects.filter(user=actor).select_related("resource", "slot")
+    if upcoming:
+        qs = qs.filter(slot__ends_at__gte=timezone.now())
+    return qs.order_by("starts_at")
+
+
+def reservation_for(actor: Any, pk: int) -> Reservation:
+    res = Reservation.objects.select_related("resource", "slot", "user").filter(pk=pk).first()
+    if res is None or not (res.user_id == getattr(actor, "pk", None) or actor.has_perm("booking.manage", res.resource)):
+        raise NotFound("not_found", _("预约不存在或无权查看"))
+    return res
+
+
+def resource_day(actor: Any, res: Resource, day: dt.date) -> QuerySet[Reservation]:
+    """A resource's bookings of one day, for its staff."""
+    if not actor.has_perm("booking.manage", res):
+        raise NotFound("not_found", _("预约项目不存在"))
+    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return (Reservation.objects.filter(resource=res, starts_at__gte=lo, starts_at__lt=lo + dt.timedelta(days=1))
+            .select_related("user", "slot").order_by("starts_at", "created_at"))

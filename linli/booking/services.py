@@ -1,0 +1,252 @@
+"""Business rules of the reservation engine. The capacity of a slot is enforced by the database
+(a conditional UPDATE of the slot row plus a CHECK constraint), so concurrent requests can never
+overbook; the waiting list is served in order when a seat frees up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.services import record_audit
+from linli.workorders.services import notify
+
+from .models import Reservation, Resource, Slot, Suspension
+
+S = Reservation.Status
+LIVE = (S.REQUESTED, S.CONFIRMED, S.WAITING)
+HOLDS_SEAT = (S.REQUESTED, S.CONFIRMED)
+CHECK_IN_EARLY = dt.timedelta(minutes=30)
+NO_SHOW_WINDOW = dt.timedelta(days=30)
+
+
+def _link() -> str:
+    return reverse("booking:mine")
+
+
+def _when(starts_at: dt.datetime) -> str:
+    return timezone.localtime(starts_at).strftime("%m-%d %H:%M")
+
+
+def offered(resource: Resource, starts_at: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
+    """The (start, end) of the offered slot beginning at ``starts_at``, or None."""
+    from .selectors import slot_periods
+
+    day = timezone.localtime(starts_at).date()
+    for period in slot_periods(resource, day):
+        if period.start == starts_at:
+            return period.start, period.end
+    return None
+
+
+def eligible(user: Any, resource: Resource) -> bool:
+    """Who may book: everyone; residents of the communities served (the owner's area when none
+    are listed); or residents carrying one of the resource's tags."""
+    if resource.audience == Resource.Audience.EVERYONE:
+        return True
+    resident = getattr(user, "resident", None)
+    if resident is None:
+        return False
+    if resource.audience == Resource.Audience.TAGGED:
+        return bool(set(resident.tags or []) & set(resource.tags or []))
+    served = [n.path for n in resource.served.all()] or [resource.region_path]
+    return any(resident.region_path.startswith(p) for p in served)
+
+
+def suspended_until(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
+    now = now or timezone.now()
+    row = Suspension.objects.filter(user=user, until__gt=now).order_by("-until").first()
+    return row.until if row else None
+
+
+def _slot_row(resource: Resource, start: dt.datetime, end: dt.datetime) -> Slot:
+    Slot.objects.bulk_create([Slot(resource=resource, starts_at=start, ends_at=end, capacity=resource.capacity)],
+                             ignore_conflicts=True)
+    return Slot.objects.get(resource=resource, starts_at=start)
+
+
+def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool = False, note: str = "",
+         idempotency_key: str | None = None, now: dt.datetime | None = None) -> Reservation:
+    """Book one seat, or join the waiting list when full and ``wait``. A retried request with the
+    same idempotency key returns the first answer and never books twice."""
+    if idempotency_key:
+        existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    now = now or timezone.now()
+    if not resource.active:
+        raise DomainError("closed", _("该项目暂停预约"), field="resource")
+    period = offered(resource, starts_at)
+    if period is None:
+        raise DomainError("no_such_slot", _("该时段不开放预约"), field="starts_at")
+    if period[0] <= now:
+        raise DomainError("past", _("该时段已开始或已过去"), field="starts_at")
+    if period[0] > now + dt.timedelta(days=resource.book_ahead_days):
+        raise DomainError("too_early", _("最多可提前 %(n)s 天预约") % {"n": resource.book_ahead_days}, field="starts_at")
+    if not eligible(actor, resource):
+        raise PermissionDenied("not_eligible", _("该项目只向指定人群开放"))
+    until = suspended_until(actor, now)
+    if until is not None:
+        raise PermissionDenied("suspended", _("因多次爽约，您的预约已暂停至 %(d)s") % {
+            "d": timezone.localtime(until).strftime("%Y-%m-%d")})
+    note = (note or "").strip()[:200]
+    try:
+        with transaction.atomic():
+            if resource.weekly_limit:
+                _check_weekly_limit(actor, resource, period[0])
+            slot = _slot_row(resource, *period)
+            took = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+            if took:
+                status = S.REQUESTED if resource.approval_required else S.CONFIRMED
+            elif wait:
+                status = S.WAITING
+            else:
+                raise Conflict("full", _("该时段已约满，可以加入候补"))
+            res = Reservation.objects.create(slot=slot, resource=resource, user=actor, status=status, starts_at=slot.starts_at,
+                                             region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise Conflict("already_booked", _("您已预约或候补了这个时段")) from None
+    text = {S.CONFIRMED: _("已预约 %(r)s %(t)s，签到码 %(c)s"), S.REQUESTED: _("已提交 %(r)s %(t)s 的预约，等待审核"),
+            S.WAITING: _("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您")}[status]
+    notify([actor], None, text % {"r": resource.name, "t": _when(res.starts_at), "c": res.code}, link=_link())
+    return res
+
+
+def _check_weekly_limit(actor: Any, resource: Resource, start: dt.datetime) -> None:
+    from linli.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=actor.pk).exists()  # one booking at a time per person
+    local = timezone.localtime(start).date()
+    monday = local - dt.timedelta(days=local.weekday())
+    lo = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+    hi = lo + dt.timedelta(days=7)
+    used = Reservation.objects.filter(user=actor, resource=resource, starts_at__gte=lo, starts_at__lt=hi,
+                                      status__in=(*LIVE, S.ATTENDED)).count()
+    if used >= resource.weekly_limit:
+        raise Conflict("weekly_limit", _("每人每周最多预约 %(n)s 次") % {"n": resource.weekly_limit})
+
+
+def _lock(res: Reservation) -> Reservation:
+    return Reservation.objects.select_for_update().select_related("resource").get(pk=res.pk)
+
+
+def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
+    """A seat of the slot frees up: the first on the waiting list gets it (under the slot's lock,
+    so no newcomer can take it first)."""
+    Slot.objects.select_for_update().filter(pk=slot_id).exists()
+    Slot.objects.filter(pk=slot_id).update(booked=F("booked") - 1)
+    waiting = (Reservation.objects.select_for_update().select_related("resource", "user")
+               .filter(slot_id=slot_id, status=S.WAITING).order_by("created_at", "id").first())
+    if waiting is None:
+        return None
+    Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    waiting.status = S.REQUESTED if waiting.resource.approval_required else S.CONFIRMED
+    waiting.save(update_fields=["status", "updated_at"])
+    notify([waiting.user], None, _("候补成功：%(r)s %(t)s 已为您预约，签到码 %(c)s") % {
+        "r": waiting.resource.name, "t": _when(waiting.starts_at), "c": waiting.code}, link=_link())
+    return waiting
+
+
+def can_manage(actor: Any, resource: Resource) -> bool:
+    return bool(actor.has_perm("booking.manage", resource))
+
+
+@transaction.atomic
+def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.datetime | None = None) -> Reservation:
+    res = _lock(reservation)
+    now = now or timezone.now()
+    staff = can_manage(actor, res.resource)
+    if res.user_id != actor.pk and not staff:
+        raise PermissionDenied("forbidden", _("您无权操作该预约"))
+    if res.status not in LIVE:
+        raise Conflict("not_live", _("该预约已是“%(s)s”，不能取消") % {"s": res.get_status_display()})
+    if not staff and res.status in HOLDS_SEAT and now > res.starts_at - dt.timedelta(hours=res.resource.cancel_before_hours):
+        raise Conflict("too_late", _("开始前 %(h)s 小时内不能在线取消，请联系服务方") % {"h": res.resource.cancel_before_hours})
+    reason = (reason or "").strip()[:200]
+    if staff and res.user_id != actor.pk and not reason:
+        raise DomainError("invalid", _("请填写取消原因"), field="reason")
+    held = res.status in HOLDS_SEAT
+    res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
+    res.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
+    if held:
+        _free_seat_and_promote(res.slot_id, actor)
+    if res.user_id != actor.pk:
+        notify([res.user], None, _("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s") % {
+            "t": _when(res.starts_at), "r": res.resource.name, "why": reason}, link=_link())
+        record_audit(actor=actor, action="booking.cancel", target=res, region_path=res.region_path, changes={"reason": reason})
+    return res
+
+
+@transaction.atomic
+def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str = "") -> Reservation:
+    res = _lock(reservation)
+    if not can_manage(actor, res.resource):
+        raise PermissionDenied("forbidden", _("您无权操作该预约"))
+    if res.status != S.REQUESTED:
+        raise Conflict("not_requested", _("该预约不在待审核状态"))
+    if approve:
+        res.status = S.CONFIRMED
+        res.save(update_fields=["status", "updated_at"])
+        notify([res.user], None, _("%(r)s %(t)s 的预约已通过，签到码 %(c)s") % {
+            "r": res.resource.name, "t": _when(res.starts_at), "c": res.code}, link=_link())
+        return res
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise DomainError("invalid", _("请填写不通过的原因"), field="reason")
+    res.status, res.cancel_reason, res.cancelled_by = S.REJECTED, reason, actor
+    res.save(update_fields=["status", "cancel_reason", "cancelled_by", "updated_at"])
+    _free_seat_and_promote(res.slot_id, actor)
+    notify([res.user], None, _("%(r)s %(t)s 的预约未通过：%(why)s") % {
+        "r": res.resource.name, "t": _when(res.starts_at), "why": reason}, link=_link())
+    return res
+
+
+@transaction.atomic
+def check_in(*, actor: Any, code: str, resource: Resource | None = None, now: dt.datetime | None = None) -> Reservation:
+    """The venue or provider scans (or types) the code on the resident's booking."""
+    now = now or timezone.now()
+    code = (code or "").strip().upper()
+    res = Reservation.objects.select_for_update().select_related("resource", "slot", "user").filter(code=code).first()
+    if res is None or not can_manage(actor, res.resource) or (resource is not None and res.resource_id != resource.pk):
+        raise DomainError("unknown_code", _("签到码无效"), field="code")
+    if res.status == S.ATTENDED:
+        raise Conflict("already_checked_in", _("已经签到过了"))
+    if res.status != S.CONFIRMED:
+        raise Conflict("not_confirmed", _("该预约为“%(s)s”，不能签到") % {"s": res.get_status_display()})
+    if not (res.slot.starts_at - CHECK_IN_EARLY <= now <= res.slot.ends_at):
+        raise Conflict("not_now", _("只能在开始前30分钟至结束前签到"))
+    res.status, res.attended_at = S.ATTENDED, now
+    res.save(update_fields=["status", "attended_at", "updated_at"])
+    return res
+
+
+@transaction.atomic
+def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | None = None) -> Reservation:
+    """After the slot has started. Repeated no-shows suspend booking for the resource's set time."""
+    res = _lock(reservation)
+    now = now or timezone.now()
+    if not can_manage(actor, res.resource):
+        raise PermissionDenied("forbidden", _("您无权操作该预约"))
+    if res.status != S.CONFIRMED:
+        raise Conflict("not_confirmed", _("该预约为“%(s)s”，不能记爽约") % {"s": res.get_status_display()})
+    if now < res.starts_at:
+        raise Conflict("not_started", _("时段开始后才能记爽约"))
+    res.status = S.NO_SHOW
+    res.save(update_fields=["status", "updated_at"])
+    count = Reservation.objects.filter(user=res.user, status=S.NO_SHOW, starts_at__gte=now - NO_SHOW_WINDOW).count()
+    if res.resource.no_show_limit and count >= res.resource.no_show_limit:
+        until = now + dt.timedelta(days=res.resource.suspend_days)
+        Suspension.objects.create(user=res.user, until=until, reason=_("30天内爽约 %(n)s 次") % {"n": count})
+        notify([res.user], None, _("您30天内爽约 %(n)s 次，预约暂停至 %(d)s") % {
+            "n": count, "d": timezone.localtime(until).strftime("%Y-%m-%d")}, link=_link())
+    return res

@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pytest
+
+from linli.booking import selectors, services
+from linli.booking.models import Closure, Reservation, Resource, Slot, Suspension
+from linli.booking.tests.conftest import DAY, NOW, at
+from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.workorders.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def book(venue, who, hour=11, **kw):
+    return services.book(actor=who, resource=venue.meal, starts_at=at(hour), now=NOW, **kw)
+
+
+def test_last_seat_waiting_list_and_promotion_in_order(venue):
+    a, b, c, d = venue.people
+    assert book(venue, a).status == "confirmed"
+    assert book(venue, b).status == "confirmed"  # the last seat
+    with pytest.raises(Conflict) as full:
+        book(venue, c)
+    assert full.value.code == "full"
+    w1 = book(venue, c, wait=True)
+    w2 = book(venue, d, wait=True)
+    assert (w1.status, w2.status) == ("waiting", "waiting")
+    slot = Slot.objects.get()
+    assert (slot.booked, slot.capacity) == (2, 2)
+    view = selectors.day_view(venue.meal, DAY, viewer=c, now=NOW)[0]
+    assert (view.free, view.waiting, view.mine) == (0, 2, "waiting")
+    first = Reservation.objects.get(user=a)
+    services.cancel(actor=a, reservation=first, now=NOW)
+    w1.refresh_from_db()
+    w2.refresh_from_db()
+    assert (w1.status, w2.status) == ("confirmed", "waiting")  # first come, first served
+    assert Slot.objects.get().booked == 2
+    assert Notification.objects.filter(user=c, text__startswith="候补成功").exists()
+    with pytest.raises(Conflict):
+        book(venue, c, wait=True)  # already holds a seat in this slot
+
+
+def test_idempotent_retry_books_once(venue):
+    a = venue.people[0]
+    r1 = book(venue, a, idempotency_key="k-1")
+    r2 = book(venue, a, idempotency_key="k-1")
+    assert r1.pk == r2.pk and Slot.objects.get().booked == 1 and Reservation.objects.count() == 1
+
+
+def test_slot_rules_past_horizon_and_closures(venue):
+    a = venue.people[0]
+    with pytest.raises(DomainError) as e:
+        services.book(actor=a, resource=venue.meal, starts_at=at(11, 30), now=NOW)
+    assert e.value.code == "no_such_slot"
+    with pytest.raises(DomainError) as e:
+        services.book(actor=a, resource=venue.meal, starts_at=at(11, day=DAY + dt.timedelta(days=10)), now=NOW)
+    assert e.value.code == "too_early"
+    with pytest.raises(DomainError) as e:
+        services.book(actor=a, resource=venue.meal, starts_at=at(11, day=DAY - dt.timedelta(days=2)), now=NOW)
+    assert e.value.code == "past"
+    Closure.objects.create(resource=venue.meal, starts_at=at(0), ends_at=at(23), reason="消防检查")
+    with pytest.raises(DomainError):
+        book(venue, a)
+    assert selectors.day_view(venue.meal, DAY, now=NOW) == []
+
+
+def test_who_may_book_weekly_limit_and_cancellation_deadline(venue, tree):
+    a = venue.people[0]
+    venue.meal.audience = Resource.Audience.RESIDENTS
+    venue.meal.save()
+    with pytest.raises(PermissionDenied):
+        book(venue, venue.outsider)
+    venue.meal.served.add(tree.pantang)
+    assert book(venue, venue.outsider).status == "confirmed"
+    venue.meal.audience, venue.meal.tags = Resource.Audience.TAGGED, ["elder"]
+    venue.meal.save()
+    with pytest.raises(PermissionDenied):
+        book(venue, a, hour=12)
+    a.resident.tags = ["elder"]
+    a.resident.save()
+    venue.meal.weekly_limit = 1
+    venue.meal.save()
+    r = book(venue, a, hour=12)
+    with pytest.raises(Conflict) as e:
+        services.book(actor=a, resource=venue.meal, starts_at=at(11, day=DAY + dt.timedelta(days=1)), now=NOW)
+    assert e.value.code == "weekly_limit"
+    with pytest.raises(Conflict) as e:
+        services.cancel(actor=a, reservation=r, now=at(11))  # an hour before: too late online
+    assert e.value.code == "too_late"
+    with pytest.raises(DomainError):
+        services.cancel(actor=venue.staff, reservation=r, now=at(11))  # staff must say why
+    services.cancel(actor=venue.staff, reservation=r, reason="厨房停气", now=at(11))
+    assert Notification.objects.filter(user=a, text__contains="厨房停气").exists()
+
+
+def test_approval_check_in_no_show_and_suspension(venue):
+    a, b = venue.people[:2]
+    venue.meal.approval_required = True
+    venue.meal.no_show_limit = 2
+    venue.meal.save()
+    r = book(venue, a)
+    assert r.status == "requested" and Slot.objects.get().booked == 1  # the seat is held while pending
+    with pytest.raises(PermissionDenied):
+        services.decide(actor=venue.other_staff, reservation=r, approve=True)
+    services.decide(actor=venue.staff, reservation=r, approve=True)
+    with pytest.raises(Conflict):
+        services.check_in(actor=venue.staff, code=r.code, now=at(9))  # too early
+    with pytest.raises(DomainError):
+        services.check_in(actor=venue.other_staff, code=r.code, now=at(11))  # not their venue
+    assert services.check_in(actor=venue.staff, code=r.code.lower(), now=at(10, 45)).status == "attended"
+    r2 = book(venue, b)
+    services.decide(actor=venue.staff, reservation=r2, approve=False, reason="名额留给独居老人")
+    assert Slot.objects.get().booked == 1
+    # two no-shows in 30 days suspend booking
+    for hour in (11, 12):
+        x = book(venue, b, hour=hour)
+        services.decide(actor=venue.staff, reservation=x, approve=True)
+        services.mark_no_show(actor=venue.staff, reservation=x, now=at(hour, 30))
+    assert Suspension.objects.filter(user=b).exists()
+    with pytest.raises(PermissionDenied) as e:
+        services.book(actor=b, resource=venue.meal, starts_at=at(11, day=DAY + dt.timedelta(days=1)), now=at(14))
+    assert e.value.code == "suspended"
