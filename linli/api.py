@@ -113,6 +113,9 @@ def _register() -> None:
     from linli.affairs.api import router as affairs_router
 
     api.add_router("/affairs", affairs_router)
+    from linli.booking.api import router as booking_router
+
+    api.add_router("/booking", booking_router)
 
 
 _register()

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ResourceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region_path: str
+    slot_minutes: int
+    capacity: int
+    book_ahead_days: int
+    cancel_before_hours: int
+    weekly_limit: int
+    audience: str
+    approval_required: bool
+
+
+class SlotOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    booked: int
+    free: int
+    waiting: int
+    mine: str
+    bookable: bool
+
+
+class BookIn(Schema):
+    resource_id: int
+    starts_at: dt.datetime
+    wait: bool = Field(False, description="约满时加入候补")
+    note: str = Field("", max_length=200)
+
+
+class ReservationOut(Schema):
+    id: int
+    resource_id: int
+    resource_name: str = Field(..., alias="resource.name")
+    starts_at: dt.datetime
+    status: str
+    code: str
+    cancel_reason: str
+
+
+class StaffReservationOut(ReservationOut):
+    user_name: str = Field(..., alias="user.display_name")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class DecideIn(Schema):
+    approve: bool
+    reason: str = Field("", max_length=200)
+
+
+class CheckInIn(Schema):
+    code: str = Field(..., max_length=12)
+    resource_id: int | None = None

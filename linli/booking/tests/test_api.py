@@ -1,0 +1,72 @@
+import pytest
+from icalendar import Calendar
+
+from linli.booking.models import Feed, Reservation
+from linli.booking.tests.conftest import DAY, at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_book_wait_cancel_and_isolation(client, venue, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC))
+    a, b, c = venue.people[:3]
+    url = "/api/v1/booking/reservations"
+    body = {"resource_id": venue.meal.pk, "starts_at": at(11).isoformat()}
+    for who in (a, b):
+        client.force_login(who)
+        r = client.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"k-{who.pk}")
+        assert r.status_code == 201 and r.json()["status"] == "confirmed"
+    again = client.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"k-{b.pk}")
+    assert again.status_code == 201 and Reservation.objects.count() == 2  # the retry answered, not booked twice
+    client.force_login(c)
+    r = client.post(url, body, content_type="application/json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "full"
+    r = client.post(url, {**body, "wait": True}, content_type="application/json")
+    assert r.json()["status"] == "waiting"
+    slots = client.get(f"/api/v1/booking/resources/{venue.meal.pk}/slots?date={DAY}").json()
+    assert (slots[0]["free"], slots[0]["waiting"], slots[0]["mine"]) == (0, 1, "waiting")
+    bad = client.post(url, {**body, "starts_at": "yesterday"}, content_type="application/json")
+    assert bad.status_code in (400, 422) and "error" in bad.json()
+    client.force_login(a)
+    mine = client.get(url).json()["items"]
+    client.post(f"{url}/{mine[0]['id']}/cancel", {"reason": ""}, content_type="application/json")
+    assert Reservation.objects.get(user=c).status == "confirmed"
+    # staff of another community see and do nothing here
+    client.force_login(venue.other_staff)
+    assert client.get(f"/api/v1/booking/resources/{venue.meal.pk}/reservations?date={DAY}").status_code == 404
+    theirs = Reservation.objects.get(user=c)
+    assert client.post(f"{url}/{theirs.pk}/cancel", {"reason": "x"}, content_type="application/json").status_code == 404
+    assert client.post("/api/v1/booking/check-in", {"code": theirs.code}, content_type="application/json").status_code == 400
+    client.force_login(b)  # another resident cannot cancel someone else's booking
+    assert client.post(f"{url}/{theirs.pk}/cancel", {"reason": "x"}, content_type="application/json").status_code == 404
+    client.force_login(venue.staff)
+    names = [r["user_name"] for r in client.get(f"/api/v1/booking/resources/{venue.meal.pk}/reservations?date={DAY}").json()]
+    assert len(names) == 3
+
+
+def test_calendar_feeds_are_valid_icalendar(client, venue):
+    from linli.booking import services
+    from linli.booking.tests.conftest import NOW
+
+    a = venue.people[0]
+    r = services.book(actor=a, resource=venue.meal, starts_at=at(11), now=NOW)
+    client.force_login(a)
+    page = client.get("/booking/").content.decode()
+    feed = Feed.objects.get(user=a)
+    assert f"/booking/feed/{feed.token}.ics" in page
+    client.logout()  # calendar apps fetch without a login
+    resp = client.get(f"/booking/feed/{feed.token}.ics")
+    assert resp["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(resp.content)
+    assert cal["VERSION"] == "2.0" and cal["PRODID"]
+    events = cal.walk("VEVENT")
+    assert len(events) == 1 and str(events[0]["UID"]).startswith(f"reservation-{r.pk}@")
+    assert events[0].decoded("DTSTART") == at(11) and r.code in str(events[0]["DESCRIPTION"])
+    assert b"\r\n" in resp.content and b"DTSTART:20261125T030000Z" in resp.content
+    public = Calendar.from_ical(client.get(f"/booking/resource-feed/{venue.meal.feed_token}.ics").content)
+    assert "DESCRIPTION" not in public.walk("VEVENT")[0] and a.display_name not in str(public.to_ical(), "utf-8")
+    assert client.get("/booking/feed/wrong.ics").status_code == 404
