@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,19 +20,48 @@ from . import availability
 from .models import Reservation, Resource, Slot
 from .rules import MANAGE_ROLES
 
+SCHEDULE_TTL = 60  # seconds; edits bump the version at once (everywhere when the cache is Redis)
+
+
+def _version_key(resource_id: int) -> str:
+    return f"booking:v:{resource_id}"
+
+
+def forget_schedule(resource_id: int) -> None:
+    """Called when a resource, its rules, terms or closures change."""
+    try:
+        cache.incr(_version_key(resource_id))
+    except ValueError:
+        cache.set(_version_key(resource_id), 1, None)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    rules: tuple[availability.Rule, ...]
+    terms: tuple[tuple[dt.date, dt.date], ...]
+    closures: tuple[availability.Period, ...]
+
+
+def schedule(resource: Resource) -> Schedule:
+    """The resource's rules, terms and (future) closures, from the cache when unchanged: every
+    booking checks its slot against them."""
+    key = f"booking:sched:{resource.pk}:{cache.get(_version_key(resource.pk), 0)}"
+    found = cache.get(key)
+    if found is None:
+        since = timezone.now() - dt.timedelta(days=1)
+        found = Schedule(
+            rules=tuple(availability.Rule(r.weekday, r.opens, r.closes, r.season) for r in resource.rules.all()),
+            terms=tuple((t.start, t.end) for t in resource.terms.all()),
+            closures=tuple(availability.Period(c.starts_at, c.ends_at) for c in resource.closures.filter(ends_at__gt=since)))
+        cache.set(key, found, SCHEDULE_TTL)
+    return cast(Schedule, found)
+
 
 def slot_periods(resource: Resource, day: dt.date) -> list[availability.Period]:
-    tz = timezone.get_current_timezone()
-    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    hi = lo + dt.timedelta(days=1)
+    sched = schedule(resource)
     return availability.slots_on(
-        day,
-        rules=[availability.Rule(r.weekday, r.opens, r.closes, r.season) for r in resource.rules.all()],
-        terms=[(t.start, t.end) for t in resource.terms.all()],
-        working_day=calendar.is_working_day(day),
-        closures=[availability.Period(c.starts_at, c.ends_at)
-                  for c in resource.closures.filter(starts_at__lt=hi, ends_at__gt=lo)],
-        slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=tz)
+        day, rules=sched.rules, terms=sched.terms, working_day=calendar.is_working_day(day), closures=sched.closures,
+        slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=timezone.get_current_timezone())
 
 
 @dataclass
@@ -81,10 +111,17 @@ def resources(*, kind: str = "", under: str = "") -> QuerySet[Resource]:
 
 
 def resource(pk: int) -> Resource:
-    found = Resource.objects.filter(pk=pk, active=True).prefetch_related("rules", "terms", "served").first()
+    """An open resource (with the communities it serves), cached like its schedule."""
+    key = f"booking:res:{pk}:{cache.get(_version_key(pk), 0)}"
+    found = cache.get(key)
+    if found is None:
+        found = Resource.objects.filter(pk=pk, active=True).prefetch_related("served").first()
+        if found is not None:
+            found.served_paths = [n.path for n in found.served.all()]  # type: ignore[attr-defined]
+            cache.set(key, found, SCHEDULE_TTL)
     if found is None:
         raise NotFound("not_found", _("预约项目不存在"))
-    return found
+    return cast(Resource, found)
 
 
 def managed_resources(actor: Any) -> QuerySet[Resource]:

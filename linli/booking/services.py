@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -55,20 +56,44 @@ def eligible(user: Any, resource: Resource) -> bool:
         return False
     if resource.audience == Resource.Audience.TAGGED:
         return bool(set(resident.tags or []) & set(resource.tags or []))
-    served = [n.path for n in resource.served.all()] or [resource.region_path]
+    served = getattr(resource, "served_paths", None)
+    if served is None:
+        served = [n.path for n in resource.served.all()]
+    served = served or [resource.region_path]
     return any(resident.region_path.startswith(p) for p in served)
+
+
+def _suspension_key(user_id: int) -> str:
+    return f"booking:susp:{user_id}"
 
 
 def suspended_until(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
     now = now or timezone.now()
-    row = Suspension.objects.filter(user=user, until__gt=now).order_by("-until").first()
-    return row.until if row else None
+    key = _suspension_key(user.pk)
+    latest = cache.get(key)
+    if latest is None:
+        row = Suspension.objects.filter(user=user).order_by("-until").first()
+        latest = row.until if row else False
+        cache.set(key, latest, 300)
+    return latest if latest and latest > now else None
 
 
-def _slot_row(resource: Resource, start: dt.datetime, end: dt.datetime) -> Slot:
-    Slot.objects.bulk_create([Slot(resource=resource, starts_at=start, ends_at=end, capacity=resource.capacity)],
-                             ignore_conflicts=True)
-    return Slot.objects.get(resource=resource, starts_at=start)
+TAKE_SEAT = """
+INSERT INTO booking_slot (resource_id, starts_at, ends_at, capacity, booked) VALUES (%s, %s, %s, %s, 1)
+ON CONFLICT (resource_id, starts_at) DO UPDATE SET booked = booking_slot.booked + 1
+WHERE booking_slot.booked < booking_slot.capacity
+RETURNING id"""
+
+
+def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int | None:
+    """One statement: create the slot with this seat taken, or take a seat of the existing slot
+    if one is free (the row is locked for the increment; the CHECK constraint backs it up).
+    Returns the slot id, or None when the slot is full."""
+    adapt = connection.ops.adapt_datetimefield_value  # the same stored form as the ORM's (SQLite: UTC text)
+    with connection.cursor() as cur:
+        cur.execute(TAKE_SEAT, [resource.pk, adapt(start), adapt(end), resource.capacity])
+        row = cur.fetchone()
+    return int(row[0]) if row else None
 
 
 def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool = False, note: str = "",
@@ -100,15 +125,15 @@ def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool =
         with transaction.atomic():
             if resource.weekly_limit:
                 _check_weekly_limit(actor, resource, period[0])
-            slot = _slot_row(resource, *period)
-            took = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
-            if took:
+            slot_id = _take_seat(resource, *period)
+            if slot_id is not None:
                 status = S.REQUESTED if resource.approval_required else S.CONFIRMED
             elif wait:
                 status = S.WAITING
+                slot_id = Slot.objects.filter(resource=resource, starts_at=period[0]).values_list("pk", flat=True).get()
             else:
                 raise Conflict("full", _("该时段已约满，可以加入候补"))
-            res = Reservation.objects.create(slot=slot, resource=resource, user=actor, status=status, starts_at=slot.starts_at,
+            res = Reservation.objects.create(slot_id=slot_id, resource=resource, user=actor, status=status, starts_at=period[0],
                                              region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None)
     except IntegrityError:
         if idempotency_key:
@@ -116,9 +141,9 @@ def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool =
             if existing is not None:
                 return existing
         raise Conflict("already_booked", _("您已预约或候补了这个时段")) from None
-    text = {S.CONFIRMED: _("已预约 %(r)s %(t)s，签到码 %(c)s"), S.REQUESTED: _("已提交 %(r)s %(t)s 的预约，等待审核"),
-            S.WAITING: _("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您")}[status]
-    notify([actor], None, text % {"r": resource.name, "t": _when(res.starts_at), "c": res.code}, link=_link())
+    if status == S.WAITING:  # a confirmation is the answer itself; a place in the queue is worth a message
+        notify([actor], None, _("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您") % {
+            "r": resource.name, "t": _when(res.starts_at)}, link=_link())
     return res
 
 
@@ -247,6 +272,7 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
     if res.resource.no_show_limit and count >= res.resource.no_show_limit:
         until = now + dt.timedelta(days=res.resource.suspend_days)
         Suspension.objects.create(user=res.user, until=until, reason=_("30天内爽约 %(n)s 次") % {"n": count})
+        cache.delete(_suspension_key(res.user_id))
         notify([res.user], None, _("您30天内爽约 %(n)s 次，预约暂停至 %(d)s") % {
             "n": count, "d": timezone.localtime(until).strftime("%Y-%m-%d")}, link=_link())
     return res
