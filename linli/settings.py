@@ -186,7 +186,8 @@ LINLI_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 LINLI_IMPORT_MAX_ROWS = 20000
 LINLI_EXPORT_MAX_ROWS = int(os.environ.get("LINLI_EXPORT_MAX_ROWS", "50000"))  # one request; a community is ~5-10k
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# per-process; big enough for the token, resource and schedule look-ups of a busy node (Redis when REDIS_URL is set)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -99,12 +99,22 @@ def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int 
 def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool = False, note: str = "",
          idempotency_key: str | None = None, now: dt.datetime | None = None) -> Reservation:
     """Book one seat, or join the waiting list when full and ``wait``. A retried request with the
-    same idempotency key returns the first answer and never books twice."""
-    if idempotency_key:
-        existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-    now = now or timezone.now()
+    same idempotency key returns the first answer and never books twice: the unique key decides
+    on the insert, and any refusal first checks whether the request had already succeeded (the
+    slot may be full, or started, by the time the retry arrives)."""
+    try:
+        return _book(actor=actor, resource=resource, starts_at=starts_at, wait=wait, note=note,
+                     idempotency_key=idempotency_key, now=now or timezone.now())
+    except DomainError:
+        if idempotency_key:
+            existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool, note: str,
+          idempotency_key: str | None, now: dt.datetime) -> Reservation:
     if not resource.active:
         raise DomainError("closed", _("该项目暂停预约"), field="resource")
     period = offered(resource, starts_at)

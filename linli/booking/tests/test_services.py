@@ -45,6 +45,10 @@ def test_idempotent_retry_books_once(venue):
     r1 = book(venue, a, idempotency_key="k-1")
     r2 = book(venue, a, idempotency_key="k-1")
     assert r1.pk == r2.pk and Slot.objects.get().booked == 1 and Reservation.objects.count() == 1
+    book(venue, venue.people[1])  # now the slot is full: a late retry still gets its booking back
+    assert book(venue, a, idempotency_key="k-1").pk == r1.pk and Slot.objects.get().booked == 2
+    after_start = services.book(actor=a, resource=venue.meal, starts_at=at(11), now=at(11, 30), idempotency_key="k-1")
+    assert after_start.pk == r1.pk
 
 
 def test_slot_rules_past_horizon_and_closures(venue):

@@ -1,0 +1,289 @@
+"""Booking under contention and under sustained load (PostgreSQL, gunicorn).
+
+1. Race: --racers (200) clients, each its own resident with a bearer token, POST a booking for
+   the same slot, which has --capacity (50) seats left, all released at the same moment. Counts
+   201 and 409 answers and, in the database, confirmed reservations and the slot's counter:
+   booked must equal capacity, never more.
+2. Sustained mixed load for --seconds: --concurrency keep-alive clients book random open slots of
+   --resources resources (each with --seats seats per slot) with an Idempotency-Key each; one
+   request in five reads a day's slots instead. Reports booking requests/s, p50/p99, and checks
+   that no slot is above capacity and that reservations == 201 answers.
+3. Browse/search: --offerings offerings in the station catalogue, search and filter p95 (when the
+   station app is installed).
+
+Ends with one JSON line: booked, capacity, rps, p50_ms, p99_ms, …
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/linli_booking .venv/bin/python bench/booking_contention.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+os.environ.setdefault("LINLI_DEBUG", "0")
+
+from common import machine, pct, refuse_unless_postgres  # noqa: E402
+
+TARGET_RPS, TARGET_P99 = 500, 200.0
+
+
+def setup() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def prepare(n_users: int, n_resources: int, seats: int, capacity: int) -> tuple[list[str], int, list[int]]:
+    """Residents with tokens (bulk), one contested resource and the load resources, all open
+    every day 08:00-20:00 in one-hour slots."""
+    from linli.accounts.models import ApiToken, RoleAssignment, User
+    from linli.accounts.services import _digest
+    from linli.booking.models import OpeningRule, Reservation, Resource, Slot
+    from linli.regions.demo import region_tree
+    from linli.regions.models import Level, RegionNode
+
+    if not RegionNode.objects.filter(level=Level.GRID).exists():
+        region_tree()
+    grid = RegionNode.objects.filter(level=Level.GRID).order_by("path").first()
+    community = grid.parent  # type: ignore[union-attr]
+    Reservation.objects.all().delete()
+    Slot.objects.all().delete()
+    Resource.objects.all().delete()
+    have = User.objects.filter(username__startswith="bench_booker_").count()
+    if have < n_users:
+        users = User.objects.bulk_create([User(username=f"bench_booker_{i}", display_name=f"居民{i}", password="!")
+                                          for i in range(have, n_users)], batch_size=2000)
+        RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role="resident", region=grid, region_path=grid.path)  # type: ignore[union-attr]
+                                            for u in users], batch_size=2000)
+    users = list(User.objects.filter(username__startswith="bench_booker_").order_by("id")[:n_users])
+    ApiToken.objects.filter(user__in=users).delete()
+    secrets = [f"ll_bench_{u.pk}_{uuid.uuid4().hex}" for u in users]
+    ApiToken.objects.bulk_create([ApiToken(user=u, name="booking bench", prefix=s[:10], key_hash=_digest(s))
+                                  for u, s in zip(users, secrets, strict=True)], batch_size=2000)
+
+    def resource(name: str, cap: int) -> Resource:
+        r = Resource.objects.create(name=name, region=community, region_path=community.path, capacity=cap,  # type: ignore[union-attr, misc]
+                                    slot_minutes=60, book_ahead_days=14, cancel_before_hours=0)
+        OpeningRule.objects.bulk_create([OpeningRule(resource=r, weekday=d, opens=dt.time(8), closes=dt.time(20)) for d in range(7)])
+        return r
+
+    contested = resource("长者饭堂午餐(抢位)", capacity)
+    load = [resource(f"压测服务{i}", seats).pk for i in range(n_resources)]
+    return secrets, contested.pk, load
+
+
+def tomorrow_at(hour: int, days: int = 1) -> dt.datetime:
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection on plain asyncio streams (a client library would cost
+    the server's CPU on this shared machine). If the server closed it while idle, the request is
+    sent again on a new connection (it had not been read; bookings carry an Idempotency-Key)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(self, method: str, path: str, secret: str, body: bytes = b"", extra: str = "") -> tuple[int, bytes]:
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {secret}\r\n{extra}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        for attempt in range(2):
+            if self.writer is None:
+                await self.open()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(head + body)
+            line = await self.reader.readline()
+            if line:
+                break
+            self.writer.close()
+            self.writer = None
+            if attempt:
+                raise ConnectionError("server closed the connection twice")
+        status = int(line.split()[1])
+        length = 0
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        data = await self.reader.readexactly(length) if length else b""
+        return status, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def race(port: int, secrets: list[str], resource_id: int, start: dt.datetime) -> dict[int, int]:
+    conns = [Conn(port) for _ in secrets]
+    for c in conns:
+        await c.open()
+    gate = asyncio.Event()
+    codes: dict[int, int] = {}
+    body = json.dumps({"resource_id": resource_id, "starts_at": start.isoformat()}).encode()
+
+    async def one(i: int) -> None:
+        await gate.wait()
+        status, _ = await conns[i].request("POST", "/api/v1/booking/reservations", secrets[i], body,
+                                           f"Idempotency-Key: race-{i}\r\n")
+        codes[status] = codes.get(status, 0) + 1
+        conns[i].close()
+
+    tasks = [asyncio.create_task(one(i)) for i in range(len(secrets))]
+    await asyncio.sleep(0.2)
+    gate.set()
+    await asyncio.gather(*tasks)
+    return codes
+
+
+async def sustained(port: int, secrets: list[str], resources: list[int], seconds: float, concurrency: int) -> dict:
+    book_lat: list[float] = []
+    read_lat: list[float] = []
+    codes: dict[int, int] = {}
+    stop = time.monotonic() + seconds
+    rng = random.Random(7)
+    starts = [tomorrow_at(h, d) for d in range(1, 8) for h in range(8, 20)]
+
+    async def worker(n: int) -> None:
+        conn = Conn(port)
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            secret = secrets[(n * 7919 + i) % len(secrets)]
+            rid = rng.choice(resources)
+            if i % 5 == 0:
+                t0 = time.perf_counter()
+                status, _ = await conn.request("GET", f"/api/v1/booking/resources/{rid}/slots?date="
+                                               f"{starts[rng.randrange(len(starts))].date()}", secret)
+                read_lat.append((time.perf_counter() - t0) * 1000)
+                continue
+            body = json.dumps({"resource_id": rid, "starts_at": rng.choice(starts).isoformat(), "wait": rng.random() < 0.3}).encode()
+            t0 = time.perf_counter()
+            status, _ = await conn.request("POST", "/api/v1/booking/reservations", secret, body,
+                                           f"Idempotency-Key: {uuid.uuid4().hex}\r\n")
+            book_lat.append((time.perf_counter() - t0) * 1000)
+            codes[status] = codes.get(status, 0) + 1
+        conn.close()
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    return {"elapsed": time.monotonic() - t0, "book": book_lat, "read": read_lat, "codes": codes}
+
+
+def browse(n_offerings: int) -> dict | None:
+    from django.apps import apps
+
+    if not apps.is_installed("linli.station"):
+        return None
+    from linli.station.bench_support import measure_browse  # type: ignore[import-not-found]
+
+    return measure_browse(n_offerings)  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--racers", type=int, default=200)
+    parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument("--resources", type=int, default=200)
+    parser.add_argument("--seats", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--users", type=int, default=3000)
+    parser.add_argument("--offerings", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8096)
+    args = parser.parse_args()
+    refuse_unless_postgres("booking_contention")
+    setup()
+    import httpx
+    from django.db import connection
+
+    from linli.booking.models import Reservation, Slot
+
+    secrets, contested, load = prepare(max(args.users, args.racers), args.resources, args.seats, args.capacity)
+    start = tomorrow_at(12)
+    connection.close()
+    env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "linli.wsgi", "-k", "gthread", "-w", str(args.workers),
+                             "--threads", str(args.threads), "-b", f"127.0.0.1:{args.port}", "--log-level", "warning",
+                             "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{args.port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                sys.exit("booking_contention: gunicorn did not start")
+            time.sleep(0.3)
+        # warm every worker (token, resource and schedule caches) on another resource
+        asyncio.run(sustained(args.port, secrets[args.racers:], load[:5], 3, args.concurrency))
+        codes = asyncio.run(race(args.port, secrets[: args.racers], contested, start))
+        booked = Reservation.objects.filter(resource_id=contested, status="confirmed").count()
+        slot_counter = Slot.objects.get(resource_id=contested, starts_at=start).booked
+        print(f"race: {args.racers} clients for {args.capacity} seats → answers {codes}; confirmed in the database {booked}, "
+              f"slot counter {slot_counter}")
+        Reservation.objects.filter(resource_id__in=load).delete()
+        Slot.objects.filter(resource_id__in=load).delete()
+        connection.close()
+        run = asyncio.run(sustained(args.port, secrets, load, args.seconds, args.concurrency))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    created = run["codes"].get(201, 0)
+    stored = Reservation.objects.filter(resource_id__in=load).count()
+    over = Slot.objects.filter(resource_id__in=load, booked__gt=models_F("capacity")).count()
+    rps = len(run["book"]) / run["elapsed"]
+    print(f"sustained: {len(run['book']):,} booking requests in {run['elapsed']:.1f} s = {rps:.0f}/s; answers {run['codes']}; "
+          f"reservations stored {stored:,} (201 answers {created:,}); slots above capacity: {over}")
+    print(f"booking latency ms: p50 {pct(run['book'], 50):.1f}  p99 {pct(run['book'], 99):.1f}; "
+          f"slot reads p95 {pct(run['read'], 95):.1f} ({len(run['read']):,} reads)")
+    browse_figures = browse(args.offerings)
+    out = {"bench": "booking_contention", "machine": machine(), "racers": args.racers, "capacity": args.capacity,
+           "booked": booked, "slot_counter": slot_counter, "race_answers": codes,
+           "rps": round(rps, 1), "p50_ms": round(pct(run["book"], 50), 1), "p99_ms": round(pct(run["book"], 99), 1),
+           "reads_p95_ms": round(pct(run["read"], 95), 1), "answers": run["codes"], "stored": stored, "created_201": created,
+           "slots_over_capacity": over, "gunicorn": f"gthread -w {args.workers} --threads {args.threads}",
+           "concurrency": args.concurrency, "browse": browse_figures,
+           "targets": {"booked": args.capacity, "rps": TARGET_RPS, "p99_ms": TARGET_P99}}
+    print(json.dumps(out, ensure_ascii=False, default=str))
+
+
+def models_F(name: str):  # type: ignore[no-untyped-def]
+    from django.db.models import F
+
+    return F(name)
+
+
+if __name__ == "__main__":
+    main()
