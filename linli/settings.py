@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "linli.workorders",
     "linli.affairs",
     "linli.booking",
+    "linli.station",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders/", include("linli.workorders.urls")),
     path("affairs/", include("linli.affairs.urls")),
     path("booking/", include("linli.booking.urls")),
+    path("station/", include("linli.station.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),

@@ -40,7 +40,6 @@ from .states import Action, Status
 
 RECTIFY_DAYS = 5  # working days to answer a bad rating
 NEAR_LIMIT_DAYS = 2  # working days before the promised date that count as "near"
-MAX_FILE = 10 * 1024 * 1024
 
 
 # ---------------------------------------------------------------- helpers
@@ -86,18 +85,9 @@ def due_date(accepted_on: dt.date, limit_days: int, paused_days: int) -> dt.date
 
 
 def _check_file(data: bytes, field: str) -> tuple[bytes, str, str]:
-    if not data:
-        raise DomainError("invalid", _("文件为空"), field=field)
-    if len(data) > MAX_FILE:
-        raise DomainError("file_too_large", _("文件不能超过10MB"), field=field)
-    if data[:5] == b"%PDF-":
-        return data, "pdf", "application/pdf"
-    from linli.core.images import clean_image
+    from linli.core.images import clean_document
 
-    try:
-        return clean_image(data, field=field)
-    except DomainError as exc:
-        raise DomainError("bad_file", _("只支持 PDF 或 JPG、PNG、WebP 图片"), field=field) from exc
+    return clean_document(data, field=field)
 
 
 def _number() -> str:

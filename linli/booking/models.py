@@ -40,6 +40,8 @@ class Resource(TimeStamped):
     region = models.ForeignKey("regions.RegionNode", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
     served = models.ManyToManyField("regions.RegionNode", verbose_name=_("服务社区"), blank=True, related_name="+")
+    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("管理人员"), blank=True, related_name="managed_resources",
+                                      help_text=_("服务方或场地的工作人员(辖区管理员之外)"))
     slot_minutes = models.PositiveSmallIntegerField(_("每段时长(分钟)"), default=60)
     buffer_minutes = models.PositiveSmallIntegerField(_("间隔(分钟)"), default=0)
     capacity = models.PositiveSmallIntegerField(_("每段名额"), default=1)

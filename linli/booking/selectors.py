@@ -125,7 +125,8 @@ def resource(pk: int) -> Resource:
 
 
 def managed_resources(actor: Any) -> QuerySet[Resource]:
-    return Resource.objects.filter(scope_q(scope_paths(actor, MANAGE_ROLES))).order_by("name")
+    named = Q(managers=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
+    return Resource.objects.filter(scope_q(scope_paths(actor, MANAGE_ROLES)) | named).distinct().order_by("name")
 
 
 def mine(actor: Any, *, upcoming: bool = True) -> QuerySet[Reservation]:

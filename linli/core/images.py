@@ -42,3 +42,21 @@ def clean_image(data: bytes, *, field: str = "photos") -> tuple[bytes, str, str]
         raise DomainError("bad_image", _("无法识别的图片文件"), field=field) from exc
     ext, content_type = FORMATS[fmt]
     return out.getvalue(), ext, content_type
+
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def clean_document(data: bytes, *, field: str = "file") -> tuple[bytes, str, str]:
+    """An uploaded document: a PDF as is, or an image cleaned like a photo (metadata stripped).
+    Returns (bytes, extension, content type) or raises DomainError."""
+    if not data:
+        raise DomainError("invalid", _("文件为空"), field=field)
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise DomainError("file_too_large", _("文件不能超过10MB"), field=field)
+    if data[:5] == b"%PDF-":
+        return data, "pdf", "application/pdf"
+    try:
+        return clean_image(data, field=field)
+    except DomainError as exc:
+        raise DomainError("bad_file", _("只支持 PDF 或 JPG、PNG、WebP 图片"), field=field) from exc

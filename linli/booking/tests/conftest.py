@@ -29,7 +29,8 @@ class Venue:
         for wd in range(7):
             OpeningRule.objects.create(resource=self.meal, weekday=wd, opens=dt.time(11), closes=dt.time(13))
         self.staff = make_user(Role.PROVIDER_STAFF, tree.liede_sq)
-        self.other_staff = make_user(Role.PROVIDER_STAFF, tree.pantang)
+        self.meal.managers.add(self.staff)  # the provider's own staff
+        self.other_staff = make_user(Role.CASEWORKER, tree.pantang)  # staff of another community
         self.people = []
         for i in range(4):
             person = registry.resident(household=registry.household(tree.g_liede1, number=f"10{i}"), name=f"居民{i}")
