@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "linli.affairs",
     "linli.booking",
     "linli.station",
+    "linli.spaces",
 ]
 
 MIDDLEWARE = [

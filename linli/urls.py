@@ -20,6 +20,7 @@ urlpatterns = [
     path("affairs/", include("linli.affairs.urls")),
     path("booking/", include("linli.booking.urls")),
     path("station/", include("linli.station.urls")),
+    path("spaces/", include("linli.spaces.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),

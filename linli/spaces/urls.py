@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "spaces"
+urlpatterns = [
+    path("", views.venues, name="venues"),
+    path("<int:pk>/", views.venue, name="venue"),
+]
