@@ -116,6 +116,9 @@ def _register() -> None:
     from linli.booking.api import router as booking_router
 
     api.add_router("/booking", booking_router)
+    from linli.station.api import router as station_router
+
+    api.add_router("/station", station_router)
 
 
 _register()
