@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import holders_at, in_scope
@@ -24,11 +25,11 @@ from .models import Consent, Offering, Provider, Review
 
 VET_ROLES = ADMIN_ROLES  # street or community admins over the provider's area
 USCC_MESSAGES = {
-    "uscc_length": "统一社会信用代码应为18位",
-    "uscc_chars": "统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)",
-    "uscc_authority": "统一社会信用代码的登记管理部门代码不正确",
-    "uscc_region": "统一社会信用代码的行政区划码不正确",
-    "uscc_check": "统一社会信用代码校验位不正确，请核对",
+    "uscc_length": gettext_lazy("统一社会信用代码应为18位"),
+    "uscc_chars": gettext_lazy("统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)"),
+    "uscc_authority": gettext_lazy("统一社会信用代码的登记管理部门代码不正确"),
+    "uscc_region": gettext_lazy("统一社会信用代码的行政区划码不正确"),
+    "uscc_check": gettext_lazy("统一社会信用代码校验位不正确，请核对"),
 }
 
 
@@ -45,7 +46,7 @@ def check_uscc(value: str) -> str:
     try:
         return uscc.validate(value)
     except uscc.UsccError as exc:
-        raise DomainError("invalid_uscc", _(USCC_MESSAGES[exc.code]), field="uscc") from exc
+        raise DomainError("invalid_uscc", str(USCC_MESSAGES[exc.code]), field="uscc") from exc
 
 
 def apply_provider(*, actor: Any, name: str, code: str, kind: str, contact_name: str, contact_phone: str, address: str,
