@@ -5,7 +5,7 @@ from django.contrib import admin
 from linli.accounts.roles import ADMIN_ROLES
 from linli.core.admin import AuditedAdmin, ReadOnlyAdmin, ScopedAdmin
 
-from .models import Closure, OpeningRule, Reservation, Resource, Suspension, TermPeriod
+from .models import Closure, ExtraOpening, OpeningRule, Reservation, Resource, Suspension, TermPeriod
 
 
 class RuleInline(admin.TabularInline):
@@ -23,6 +23,11 @@ class ClosureInline(admin.TabularInline):
     extra = 0
 
 
+class ExtraOpeningInline(admin.TabularInline):
+    model = ExtraOpening
+    extra = 0
+
+
 @admin.register(Resource)
 class ResourceAdmin(AuditedAdmin, ScopedAdmin):
     scope_roles = ADMIN_ROLES
@@ -31,7 +36,7 @@ class ResourceAdmin(AuditedAdmin, ScopedAdmin):
     search_fields = ("name",)
     raw_id_fields = ("region",)
     filter_horizontal = ("served", "managers")
-    inlines = (RuleInline, TermInline, ClosureInline)
+    inlines = (RuleInline, TermInline, ClosureInline, ExtraOpeningInline)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         obj.region_path = obj.region.path

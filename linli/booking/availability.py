@@ -6,6 +6,7 @@ rules, terms, closures and whether the day is a working day on the official cale
   every day, ``term`` only on term days, ``holiday`` only on holiday days.
 - Within each rule's opening window, slots of ``slot_minutes`` start every
   ``slot_minutes + buffer_minutes``; a slot must end by the closing time.
+- Dated extra openings add windows on their day whatever the season.
 - A slot that overlaps a closure is not offered.
 """
 
@@ -36,8 +37,11 @@ def season_of(day: dt.date, terms: Iterable[tuple[dt.date, dt.date]], working_da
 
 
 def slots_on(day: dt.date, *, rules: Iterable[Rule], terms: Iterable[tuple[dt.date, dt.date]], working_day: bool,
-             closures: Iterable[Period], slot_minutes: int, buffer_minutes: int, tz: dt.tzinfo) -> list[Period]:
+             closures: Iterable[Period], slot_minutes: int, buffer_minutes: int, tz: dt.tzinfo,
+             extra: Iterable[tuple[dt.date, dt.time, dt.time]] = ()) -> list[Period]:
+    """``extra``: dated extra openings (date, opens, closes), e.g. a room opened on a holiday."""
     season = season_of(day, terms, working_day)
+    rules = [*rules, *(Rule(day.weekday(), a, b, "all") for d, a, b in extra if d == day)]
     length = dt.timedelta(minutes=slot_minutes)
     step = dt.timedelta(minutes=slot_minutes + buffer_minutes)
     closed = list(closures)

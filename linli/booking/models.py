@@ -111,6 +111,25 @@ class TermPeriod(models.Model):
         return f"{self.name} {self.start}~{self.end}"
 
 
+class ExtraOpening(models.Model):
+    """A dated exception that opens: e.g. the room opens on a holiday for a community event."""
+
+    resource = models.ForeignKey(Resource, verbose_name=_("资源"), on_delete=models.CASCADE, related_name="extra_openings")
+    date = models.DateField(_("日期"))
+    opens = models.TimeField(_("开始"))
+    closes = models.TimeField(_("结束"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("临时加开")
+        verbose_name_plural = _("临时加开")
+        ordering = ["date", "opens"]
+        constraints = [models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="extra_close_after_open")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
 class Closure(models.Model):
     resource = models.ForeignKey(Resource, verbose_name=_("资源"), on_delete=models.CASCADE, related_name="closures")
     starts_at = models.DateTimeField(_("开始"))

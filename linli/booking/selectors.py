@@ -40,6 +40,7 @@ class Schedule:
     rules: tuple[availability.Rule, ...]
     terms: tuple[tuple[dt.date, dt.date], ...]
     closures: tuple[availability.Period, ...]
+    extra: tuple[tuple[dt.date, dt.time, dt.time], ...] = ()
 
 
 def schedule(resource: Resource) -> Schedule:
@@ -52,7 +53,8 @@ def schedule(resource: Resource) -> Schedule:
         found = Schedule(
             rules=tuple(availability.Rule(r.weekday, r.opens, r.closes, r.season) for r in resource.rules.all()),
             terms=tuple((t.start, t.end) for t in resource.terms.all()),
-            closures=tuple(availability.Period(c.starts_at, c.ends_at) for c in resource.closures.filter(ends_at__gt=since)))
+            closures=tuple(availability.Period(c.starts_at, c.ends_at) for c in resource.closures.filter(ends_at__gt=since)),
+            extra=tuple((e.date, e.opens, e.closes) for e in resource.extra_openings.filter(date__gte=since.date())))
         cache.set(key, found, SCHEDULE_TTL)
     return cast(Schedule, found)
 
@@ -61,6 +63,7 @@ def slot_periods(resource: Resource, day: dt.date) -> list[availability.Period]:
     sched = schedule(resource)
     return availability.slots_on(
         day, rules=sched.rules, terms=sched.terms, working_day=calendar.is_working_day(day), closures=sched.closures,
+        extra=sched.extra,
         slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=timezone.get_current_timezone())
 
 

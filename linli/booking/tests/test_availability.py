@@ -54,3 +54,11 @@ def test_slots_fit_the_window_never_overlap_and_avoid_closures(opens, length, sl
         assert not (closure.start < p.end and p.start < closure.end)
     for a, b in zip(got, got[1:], strict=False):
         assert b.start >= a.end + dt.timedelta(minutes=buffer)
+
+
+def test_a_dated_extra_opening_adds_slots_on_that_day_only():
+    rules = [Rule(wd, t(18), t(21), "term") for wd in range(5)]
+    extra = [(dt.date(2026, 12, 2), t(9), t(11))]
+    common = {"rules": rules, "terms": TERM, "closures": [], "slot_minutes": 60, "buffer_minutes": 0, "tz": SH, "extra": extra}
+    assert [p.start.hour for p in slots_on(dt.date(2026, 12, 2), working_day=True, **common)] == [9, 10, 18, 19, 20]
+    assert [p.start.hour for p in slots_on(dt.date(2026, 12, 3), working_day=True, **common)] == [18, 19, 20]

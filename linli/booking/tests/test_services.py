@@ -124,3 +124,12 @@ def test_approval_check_in_no_show_and_suspension(venue):
     with pytest.raises(PermissionDenied) as e:
         services.book(actor=b, resource=venue.meal, starts_at=at(11, day=DAY + dt.timedelta(days=1)), now=at(14))
     assert e.value.code == "suspended"
+
+
+def test_extra_opening_and_closure_take_effect_at_once(venue):
+    from linli.booking.models import ExtraOpening
+
+    assert [s.starts_at.hour for s in selectors.day_view(venue.meal, DAY, now=NOW)] == [11, 12]  # cached now
+    ExtraOpening.objects.create(resource=venue.meal, date=DAY, opens=dt.time(17), closes=dt.time(18), note="社区晚宴")
+    assert [s.starts_at.hour for s in selectors.day_view(venue.meal, DAY, now=NOW)] == [11, 12, 17]
+    assert book(venue, venue.people[0], hour=17).status == "confirmed"
