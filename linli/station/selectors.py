@@ -111,3 +111,41 @@ def area_figures(actor: Any) -> list[dict[str, Any]]:
                        filter=Q(offerings__resource__reservations__status="attended")),
         rating=Avg("offerings__reviews__rating", filter=Q(offerings__reviews__hidden=False)),
     ).values("id", "name", "region_path", "n_offerings", "bookings", "attended", "rating").order_by("-bookings")[:200])
+
+
+def figures_by_place(actor: Any) -> dict[str, list[dict[str, Any]]]:
+    """Views, bookings, attendance and ratings of the offerings in the admin's area, per street
+    (the provider's vetting street) and per community served."""
+    from linli.regions.models import RegionNode
+
+    live = ~Q(resource__reservations__status__in=("cancelled", "rejected", "waiting"))
+    rows = list(Offering.objects.filter(scope_q(scope_paths(actor, VET_ROLES), field="provider__region_path"))
+                .annotate(n_bookings=Count("resource__reservations", filter=live, distinct=True),
+                          n_attended=Count("resource__reservations", filter=Q(resource__reservations__status="attended"), distinct=True),
+                          rating_sum=Avg("reviews__rating", filter=Q(reviews__hidden=False)))
+                .values("id", "views", "n_bookings", "n_attended", "rating_sum", "provider__region_path"))
+    served: dict[int, list[str]] = {}
+    for oid, path in Offering.communities.through.objects.filter(offering_id__in=[r["id"] for r in rows]).values_list(
+            "offering_id", "regionnode__path"):
+        served.setdefault(oid, []).append(path)
+
+    def group(keys_of: Any) -> list[dict[str, Any]]:
+        acc: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            for key in keys_of(r):
+                a = acc.setdefault(key, {"path": key, "offerings": 0, "views": 0, "bookings": 0, "attended": 0, "ratings": []})
+                a["offerings"] += 1
+                a["views"] += r["views"]
+                a["bookings"] += r["n_bookings"]
+                a["attended"] += r["n_attended"]
+                if r["rating_sum"] is not None:
+                    a["ratings"].append(r["rating_sum"])
+        names = dict(RegionNode.objects.filter(path__in=list(acc)).values_list("path", "name"))
+        out = []
+        for a in sorted(acc.values(), key=lambda x: -x["bookings"]):
+            ratings = a.pop("ratings")
+            out.append({**a, "name": names.get(a["path"], a["path"]),
+                        "rating": round(sum(ratings) / len(ratings), 2) if ratings else None})
+        return out
+
+    return {"streets": group(lambda r: [r["provider__region_path"][:9]]), "communities": group(lambda r: served.get(r["id"], []))}

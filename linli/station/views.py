@@ -186,4 +186,5 @@ def vetting(request: HttpRequest) -> HttpResponse:
     providers = selectors.providers_to_vet(request.user)
     recent = Review.objects.filter(offering__provider__in=providers, hidden=False).select_related("offering", "user")[:50]
     return render(request, "station/vetting.html", {"providers": providers[:200], "reviews": recent,
-                                                    "figures": selectors.area_figures(request.user)})
+                                                    "figures": selectors.area_figures(request.user),
+                                                    "places": selectors.figures_by_place(request.user)})

@@ -107,3 +107,20 @@ def test_provider_staff_run_their_offerings_bookings(station, make_user):
     stranger = make_user(Role.CASEWORKER, station.tree.pantang)
     assert not booking.can_manage(stranger, o.resource)
     assert Provider.objects.get().uscc == make_uscc("52440106MJL000012")
+
+
+def test_figures_per_street_and_community_stay_in_the_area(station, client):
+    from linli.booking.services import book
+
+    station.approve()
+    o = station.offer()
+    services.count_view(o)
+    start = _next_slot(o)
+    booking_res = book(actor=station.elder, resource=o.resource, starts_at=start, now=start - dt.timedelta(hours=3))
+    booking.check_in(actor=station.owner, code=booking_res.code, now=start)
+    places = selectors.figures_by_place(station.street_admin)
+    assert [(p["name"], p["views"], p["bookings"], p["attended"]) for p in places["streets"]] == [("猎德街", 1, 1, 1)]
+    assert [(p["name"], p["bookings"]) for p in places["communities"]] == [("猎德社区", 1)]
+    assert selectors.figures_by_place(station.other_admin) == {"streets": [], "communities": []}
+    client.force_login(station.street_admin)
+    assert "猎德社区" in client.get("/station/vetting/").content.decode()
