@@ -44,8 +44,8 @@ def list_resources(request: ApiRequest, kind: str = "", region: str = ""):  # ty
 @router.get("/resources/{resource_id}/slots", response={200: list[SlotOut], **READ_ERRORS}, summary="某天的时段与空位")
 def slots(request: ApiRequest, resource_id: int, date: dt.date | None = None):  # type: ignore[no-untyped-def]
     res = selectors.resource(resource_id)
-    return [SlotOut(starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity, booked=s.booked, free=s.free,
-                    waiting=s.waiting, mine=s.mine, bookable=s.bookable)
+    return [{"starts_at": s.starts_at, "ends_at": s.ends_at, "capacity": s.capacity, "booked": s.booked, "free": s.free,
+             "waiting": s.waiting, "mine": s.mine, "bookable": s.bookable}
             for s in selectors.day_view(res, date or timezone.localdate(), viewer=request.auth)]
 
 

@@ -87,20 +87,25 @@ def day_view(resource: Resource, day: dt.date, *, viewer: Any = None, now: dt.da
     periods = slot_periods(resource, day)
     if not periods:
         return []
-    rows = {s.starts_at: s for s in Slot.objects.filter(resource=resource, starts_at__in=[p.start for p in periods])
-            .annotate(waiting=Count("reservations", filter=Q(reservations__status=Reservation.Status.WAITING)))}
+    rows = {r["starts_at"]: r for r in Slot.objects.filter(resource=resource, starts_at__in=[p.start for p in periods])
+            .values("pk", "starts_at", "capacity", "booked")}
+    waiting: dict[int, int] = {}
+    full = [r["pk"] for r in rows.values() if r["booked"] >= r["capacity"]]  # only a full slot has a queue
+    if full:
+        waiting = dict(Reservation.objects.filter(slot_id__in=full, status=Reservation.Status.WAITING)
+                       .values_list("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
     mine: dict[int, str] = {}
     if viewer is not None and getattr(viewer, "is_authenticated", False) and rows:
-        mine = dict(Reservation.objects.filter(user=viewer, slot__in=list(rows.values()),
+        mine = dict(Reservation.objects.filter(user=viewer, slot_id__in=[r["pk"] for r in rows.values()],
                                                status__in=("requested", "confirmed", "waiting", "attended"))
                     .values_list("slot_id", "status"))
     horizon = now + dt.timedelta(days=resource.book_ahead_days)
     out = []
     for p in periods:
         row = rows.get(p.start)
-        out.append(SlotView(p.start, p.end, row.capacity if row else resource.capacity, row.booked if row else 0,
-                            getattr(row, "waiting", 0) if row else 0, mine.get(row.pk, "") if row else "",
-                            now < p.start <= horizon and resource.active))
+        pk = row["pk"] if row else 0
+        out.append(SlotView(p.start, p.end, row["capacity"] if row else resource.capacity, row["booked"] if row else 0,
+                            waiting.get(pk, 0), mine.get(pk, ""), now < p.start <= horizon and resource.active))
     return out
 
 
