@@ -96,9 +96,9 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(Open311Client)
 class Open311ClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "key_prefix", "default_region", "requests_per_minute", "active", "created_at")
-    fields = ("name", "default_region", "requests_per_minute", "active")
-    raw_id_fields = ("default_region",)
+    list_display = ("name", "key_prefix", "default_region", "read_scope", "requests_per_minute", "active", "created_at")
+    fields = ("name", "default_region", "read_scope", "requests_per_minute", "active")
+    raw_id_fields = ("default_region", "read_scope")
 
     def has_module_permission(self, request):  # type: ignore[no-untyped-def]
         return bool(request.user.is_superuser)
@@ -112,6 +112,6 @@ class Open311ClientAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         client, key = issue_client(actor=request.user, name=obj.name, default_region=obj.default_region,
-                                   requests_per_minute=obj.requests_per_minute)
+                                   requests_per_minute=obj.requests_per_minute, read_scope=obj.read_scope)
         obj.pk = client.pk
         messages.warning(request, f"Open311 api_key(只显示这一次，请立即交给对方)：{key}")

@@ -264,6 +264,9 @@ class Open311Client(models.Model):
     key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
     default_region = models.ForeignKey("regions.RegionNode", verbose_name=_("默认社区"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
+    read_scope = models.ForeignKey("regions.RegionNode", verbose_name=_("可读内容的区域"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   help_text=_("只对该区域内的诉求返回描述和办理说明；留空则与未带密钥的读取一样，只有公开信息"))
     requests_per_minute = models.PositiveIntegerField(_("每分钟提交上限"), default=60)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -2,7 +2,8 @@
 
 Service codes are our category codes; statuses map to open/closed. JSON and XML, the spec's field
 names and error format (``[{"code", "description"}]``). Creating a request needs an ``api_key``
-issued in admin; reading does not, and then no description or contact data is returned.
+issued in admin; reading does not, and then no description or contact data is returned. A key
+returns descriptions only for requests inside the read scope the admin gave it.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ def _digest(key: str) -> str:
 
 
 @transaction.atomic
-def issue_client(*, actor: Any, name: str, default_region: RegionNode | None = None, requests_per_minute: int = 60) -> tuple[Open311Client, str]:
+def issue_client(*, actor: Any, name: str, default_region: RegionNode | None = None, requests_per_minute: int = 60,
+                 read_scope: RegionNode | None = None) -> tuple[Open311Client, str]:
     key = "o311_" + secrets.token_urlsafe(24)
-    client = Open311Client.objects.create(name=name, key_prefix=key[:10], key_hash=_digest(key),
+    client = Open311Client.objects.create(name=name, key_prefix=key[:10], key_hash=_digest(key), read_scope=read_scope,
                                           default_region=default_region, requests_per_minute=requests_per_minute)
     record_audit(actor=actor, action="open311.client.issue", target=client, changes={"name": name})
     return client, key
@@ -52,7 +54,12 @@ def issue_client(*, actor: Any, name: str, default_region: RegionNode | None = N
 def _client(key: str | None) -> Open311Client | None:
     if not key:
         return None
-    return Open311Client.objects.select_related("default_region").filter(key_hash=_digest(key), active=True).first()
+    return Open311Client.objects.select_related("default_region", "read_scope").filter(key_hash=_digest(key), active=True).first()
+
+
+def _may_read(client: Open311Client | None, order: WorkOrder) -> bool:
+    """A key reads descriptions and notes only of requests inside its read scope."""
+    return client is not None and client.read_scope is not None and order.region_path.startswith(client.read_scope.path)
 
 
 # ---------------------------------------------------------------- rendering
@@ -243,7 +250,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.filter(status__in=states.OPEN)
         elif statuses == {"closed"}:
             qs = qs.exclude(status__in=states.OPEN)
-    rows = [_request_row(o, full=client is not None) for o in qs.order_by("-id")[:MAX_RESULTS]]
+    rows = [_request_row(o, full=_may_read(client, o)) for o in qs.order_by("-id")[:MAX_RESULTS]]
     return respond(fmt, rows, root="service_requests", item="request")
 
 
@@ -292,4 +299,4 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     if order is None:
         raise Open311Error(404, f"service_request_id {number} not found")
     client = _client(request.GET.get("api_key"))
-    return respond(fmt, [_request_row(order, full=client is not None)], root="service_requests", item="request")
+    return respond(fmt, [_request_row(order, full=_may_read(client, order))], root="service_requests", item="request")

@@ -17,7 +17,7 @@ SPEC_REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_
 
 @pytest.fixture
 def key(loop, root):
-    _client, secret = issue_client(actor=root, name="市民随手拍", default_region=loop.tree.liede_sq)
+    _client, secret = issue_client(actor=root, name="市民随手拍", default_region=loop.tree.liede_sq, read_scope=loop.tree.liede)
     return secret
 
 
@@ -79,6 +79,12 @@ def test_post_then_get_request(client, loop, key, fmt):
     keyed = parse(client.get(f"/open311/v2/requests/{number}.{fmt}?api_key={key}"), fmt)
     row = keyed[0] if fmt == "json" else {c.tag: c.text or "" for c in keyed.find("request")}
     assert row["description"] == "路灯不亮，请尽快修" and row["expected_datetime"]
+    from linli.workorders.open311 import issue_client
+
+    elsewhere = issue_client(actor=None, name="荔湾随手拍", read_scope=loop.tree.changhua)[1]  # another district's key
+    other = parse(client.get(f"/open311/v2/requests.{fmt}?api_key={elsewhere}&service_request_id={number}"), fmt)
+    row = other[0] if fmt == "json" else {c.tag: c.text or "" for c in other.find("request")}
+    assert row["description"] == "" and row["service_request_id"] == number
 
 
 def test_post_errors(client, loop, key):
