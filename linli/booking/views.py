@@ -23,7 +23,11 @@ from .models import Feed, Reservation, Resource
 
 
 def _day(request: HttpRequest) -> dt.date:
-    day = parse_date(request.GET.get("date", "") or "") if request.GET.get("date") else None
+    """The ?date= asked for, or today (an impossible date such as 2026-02-30 also means today)."""
+    try:
+        day = parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
+    except ValueError:
+        day = None
     return day or timezone.localdate()
 
 

@@ -28,7 +28,10 @@ def browse(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:30]
     category = request.GET.get("category", "")
     price = request.GET.get("price", "")
-    day = parse_date(request.GET.get("date", "") or "") if request.GET.get("date") else None
+    try:
+        day = parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
+    except ValueError:
+        day = None
     rows = selectors.search(q=q, category=category if category in Offering.Category.values else "",
                             price_type=price if price in Offering.Price.values else "",
                             community=request.GET.get("community", "")[:12], date=day)

@@ -22,6 +22,8 @@ def test_book_from_the_page_and_check_in_at_the_venue(client, venue, now_is):
     a = venue.people[0]
     page = client.get(f"/booking/r/{venue.meal.pk}/?date={DAY}").content.decode()
     assert "11:00" in page and "2 / 2" in page  # public: free seats without logging in
+    assert client.get(f"/booking/r/{venue.meal.pk}/?date=2026-02-30").status_code == 200  # an impossible date: today
+    assert client.get("/station/?date=2026-13-01").status_code == 200
     client.force_login(a)
     resp = client.post(f"/booking/r/{venue.meal.pk}/?date={DAY}", {"starts_at": at(11).isoformat(), "token": "t1"})
     r = Reservation.objects.get()
