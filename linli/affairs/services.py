@@ -59,10 +59,8 @@ def _event(app: Application, actor: Any, action: str, frm: str, to: str, note: s
 
 
 def _move(app: Application, action: str, actor: Any, note: str = "", *, to: str | None = None) -> str:
-    target = to or states.next_status(app.status, action)
-    if target is None or states.next_status(app.status, action) is None:
-        raise Conflict("illegal_transition", _("办件当前为“%(s)s”，不能执行“%(a)s”") % {
-            "s": Status(app.status).label, "a": Action(action).label})
+    target = states.LIFECYCLE.require(app.status, action)
+    target = to or target
     frm = app.status
     app.status = target
     _event(app, actor, action, frm, target, note)

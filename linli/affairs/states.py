@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.lifecycle import Lifecycle
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("已提交(待受理)")
@@ -57,5 +59,8 @@ STAFF_ACTIONS = (A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION, A.SUPPLY, A.PROCESS, 
 APPLICANT_ACTIONS = (A.WITHDRAW,)
 
 
+LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action)
+
+
 def next_status(status: str, action: str) -> str | None:
-    return TRANSITIONS.get((status, action))
+    return LIFECYCLE.next(status, action)

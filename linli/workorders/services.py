@@ -240,10 +240,7 @@ def _lock(order: WorkOrder) -> WorkOrder:
 
 
 def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: bool = True) -> None:
-    target = states.next_status(order.status, action)
-    if target is None:
-        raise Conflict("illegal_transition", _("当前状态“%(s)s”下不能执行“%(a)s”") % {
-            "s": Status(order.status).label, "a": Action(action).label}, current_status=order.status, action=action)
+    target = states.LIFECYCLE.require(order.status, action)
     before = order.status
     order.status = target
     WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action=action,

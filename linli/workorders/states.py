@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.lifecycle import Lifecycle
+
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待受理")
@@ -64,8 +66,11 @@ CLOCK_RUNNING = (S.SUBMITTED, S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.DONE_
 FINAL = (S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
 
 
+LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action)
+
+
 def next_status(status: str, action: str) -> str | None:
-    return TRANSITIONS.get((status, action))
+    return LIFECYCLE.next(status, action)
 
 
 def can(status: str, action: str) -> bool:
