@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import machine, pct, refuse_unless_postgres  # noqa: E402
+from common import gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_P95 = 100.0
 NAMES = ["陈志强", "李秀英", "王建国", "张丽华", "刘德明", "黄美玲", "周玉兰", "吴国平", "郑海燕", "林小红"]
@@ -177,25 +175,10 @@ def main() -> None:
         tokens[who] = issue_api_token(actor=None, user=u, name="affairs_workbench benchmark")[1]  # type: ignore[arg-type]
     connection.close()
 
-    env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "linli.wsgi", "-k", "gthread", "-w", "2",
-                             "--threads", "4", "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-                            cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{args.port}"
     results: dict[str, dict[str, float]] = {}
     page_all: list[float] = []
     api_all: list[float] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit("affairs_workbench: gunicorn did not start")
-            time.sleep(0.3)
+    with gunicorn(args.port, workers=2, threads=4, name="affairs_workbench") as base:
         for who in ("caseworker", "street admin"):
             page = httpx.Client(base_url=base, cookies={"sessionid": sessions[who]}, timeout=30)
             api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tokens[who]}"}, timeout=30)
@@ -213,9 +196,6 @@ def main() -> None:
                             times.append(ms)
                     results[f"{who} · {name} · {kind}"] = {"p50": pct(times, 50), "p95": pct(times, 95)}
                     (page_all if kind == "page" else api_all).extend(times)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
     print(f"\n{'query':48s} {'p50 ms':>8s} {'p95 ms':>8s}")
     for k, v in results.items():
         print(f"{k:48s} {v['p50']:8.1f} {v['p95']:8.1f}")

@@ -23,8 +23,6 @@ import datetime as dt
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -36,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import machine, pct, refuse_unless_postgres  # noqa: E402
+from common import Conn, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_RPS, TARGET_P99 = 500, 200.0
 
@@ -94,51 +92,6 @@ def tomorrow_at(hour: int, days: int = 1) -> dt.datetime:
 
     day = timezone.localdate() + dt.timedelta(days=days)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-class Conn:
-    """One keep-alive HTTP/1.1 connection on plain asyncio streams (a client library would cost
-    the server's CPU on this shared machine). If the server closed it while idle, the request is
-    sent again on a new connection (it had not been read; bookings carry an Idempotency-Key)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-
-    async def request(self, method: str, path: str, secret: str, body: bytes = b"", extra: str = "") -> tuple[int, bytes]:
-        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {secret}\r\n{extra}"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-        for attempt in range(2):
-            if self.writer is None:
-                await self.open()
-            assert self.reader is not None and self.writer is not None
-            self.writer.write(head + body)
-            line = await self.reader.readline()
-            if line:
-                break
-            self.writer.close()
-            self.writer = None
-            if attempt:
-                raise ConnectionError("server closed the connection twice")
-        status = int(line.split()[1])
-        length = 0
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value.strip())
-        data = await self.reader.readexactly(length) if length else b""
-        return status, data
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
 
 
 async def race(port: int, secrets: list[str], resource_id: int, start: dt.datetime) -> dict[int, int]:
@@ -292,7 +245,6 @@ def main() -> None:
     args = parser.parse_args()
     refuse_unless_postgres("booking_contention")
     setup()
-    import httpx
     from django.db import connection
 
     from linli.booking.models import Reservation, Slot
@@ -300,22 +252,8 @@ def main() -> None:
     secrets, contested, load = prepare(max(args.users, args.racers), args.resources, args.seats, args.capacity)
     start = tomorrow_at(12)
     connection.close()
-    env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "linli.wsgi", "-k", "gthread", "-w", str(args.workers),
-                             "--threads", str(args.threads), "-b", f"127.0.0.1:{args.port}", "--log-level", "warning",
-                             "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{args.port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit("booking_contention: gunicorn did not start")
-            time.sleep(0.3)
-        # warm every worker (token, resource and schedule caches) on another resource
+    with gunicorn(args.port, workers=args.workers, threads=args.threads, name="booking_contention"):
+        # warm every worker (token, resource and schedule caches) on other resources
         asyncio.run(sustained(args.port, secrets[args.racers:], load[:5], 3, args.concurrency))
         codes = asyncio.run(race(args.port, secrets[: args.racers], contested, start))
         booked = Reservation.objects.filter(resource_id=contested, status="confirmed").count()
@@ -333,9 +271,6 @@ def main() -> None:
         connection.close()
         browse_figures = browse(args.port, secrets[0], n_offerings)
         print(f"browse/search over {n_offerings:,} offerings ({added:,} generated): p95 ms {browse_figures}")
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
     created = run["codes"].get(201, 0)
     stored = Reservation.objects.filter(resource_id__in=load).count()
     over = Slot.objects.filter(resource_id__in=load, booked__gt=models_F("capacity")).count()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import platform
+import signal
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def refuse_unless_postgres(bench: str = "benchmark") -> str:
@@ -44,3 +52,84 @@ def machine() -> str:
     except OSError:
         pass
     return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+
+
+@contextlib.contextmanager
+def gunicorn(port: int, *, workers: int, threads: int, name: str) -> Iterator[str]:
+    """gunicorn (gthread) on 127.0.0.1:port against DATABASE_URL, ready when /healthz answers;
+    stopped (the whole process group) on exit. Yields the base URL."""
+    import httpx
+
+    env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "linli.wsgi", "-k", "gthread", "-w", str(workers),
+                             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"{name}: gunicorn did not start")
+            time.sleep(0.3)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection on plain asyncio streams. A client library (httpx)
+    costs about a millisecond of CPU per request, on the same two cores the server needs; this
+    writes the request itself and reads the status line, headers and Content-Length body of every
+    answer, so each response is counted by its real status code. If the server closed the
+    connection while it was idle, the request is sent again on a new one (it had not been read)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def request(self, method: str, path: str, secret: str, body: bytes = b"", extra: str = "") -> tuple[int, bytes]:
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {secret}\r\n{extra}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        line = b""
+        for attempt in range(2):
+            if self.writer is None:
+                await self.open()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(head + body)
+            line = await self.reader.readline()
+            if line:
+                break
+            self.writer.close()
+            self.writer = None
+            if attempt:
+                raise ConnectionError("server closed the connection twice")
+        assert self.reader is not None
+        status = int(line.split()[1])
+        length = 0
+        while True:
+            header = await self.reader.readline()
+            if header in (b"\r\n", b""):
+                break
+            name, _, value = header.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        data = await self.reader.readexactly(length) if length else b""
+        return status, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import machine, pct, refuse_unless_postgres  # noqa: E402
+from common import Conn, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_RPS, TARGET_P99 = 300, 200.0
 
@@ -73,16 +72,8 @@ def prepare(callers: int) -> tuple[list[str], str]:
     return secrets, grid.code
 
 
-async def load(base: str, secrets: list[str], grid_code: str, seconds: float, concurrency: int) -> tuple[list[float], int, dict[int, int]]:
-    """Concurrent keep-alive HTTP/1.1 clients on plain asyncio streams.
-
-    A full client library (httpx) costs about a millisecond of CPU per request, on the same two
-    cores the server needs; this client writes the request bytes itself and reads the status
-    line, headers and Content-Length body of every answer, so each response is still counted by
-    its real status code."""
-    from urllib.parse import urlsplit
-
-    host, port = urlsplit(base).hostname or "127.0.0.1", urlsplit(base).port or 80
+async def load(port: int, secrets: list[str], grid_code: str, seconds: float, concurrency: int) -> tuple[list[float], int, dict[int, int]]:
+    """Concurrent keep-alive clients (common.Conn), each request with its own Idempotency-Key."""
     latencies: list[float] = []
     codes: dict[int, int] = {}
     accepted = 0
@@ -92,7 +83,7 @@ async def load(base: str, secrets: list[str], grid_code: str, seconds: float, co
     async def worker(n: int) -> None:
         nonlocal accepted
         secret = secrets[n % len(secrets)]
-        reader, writer = await asyncio.open_connection(host, port)
+        conn = Conn(port)
         i = 0
         try:
             while time.monotonic() < stop:
@@ -100,29 +91,15 @@ async def load(base: str, secrets: list[str], grid_code: str, seconds: float, co
                 body = json.dumps({"category_code": categories[(n + i) % len(categories)], "region_code": grid_code,
                                    "description": f"压测工单 {n}-{i}：楼道灯不亮，请尽快处理", "address": f"{n}栋",
                                    "channel": "api"}, ensure_ascii=False).encode()
-                head = (f"POST /api/v1/workorders/orders HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                        f"Authorization: Bearer {secret}\r\nIdempotency-Key: {uuid.uuid4().hex}\r\n"
-                        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
                 t0 = time.perf_counter()
-                writer.write(head + body)
-                status_line = await reader.readline()
-                length = 0
-                while True:
-                    line = await reader.readline()
-                    if line in (b"\r\n", b""):
-                        break
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                if length:
-                    await reader.readexactly(length)
+                code, _ = await conn.request("POST", "/api/v1/workorders/orders", secret, body,
+                                             f"Idempotency-Key: {uuid.uuid4().hex}\r\n")
                 latencies.append((time.perf_counter() - t0) * 1000)
-                code = int(status_line.split()[1])
                 codes[code] = codes.get(code, 0) + 1
                 if code == 201:
                     accepted += 1
         finally:
-            writer.close()
+            conn.close()
 
     await asyncio.gather(*(worker(n) for n in range(concurrency)))
     return latencies, accepted, codes
@@ -191,36 +168,14 @@ def main() -> None:
 
     secrets, grid_code = prepare(args.callers)
     connection.close()
-    env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    proc = subprocess.Popen([gunicorn, "linli.wsgi", "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads),
-                             "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit("workorder_intake: gunicorn did not start")
-            time.sleep(0.3)
-        before = WorkOrder.objects.filter(channel="api").count()
-        connection.close()
-        asyncio.run(load(base, secrets, grid_code, 3, args.concurrency))  # warm-up
+    with gunicorn(args.port, workers=args.workers, threads=args.threads, name="workorder_intake"):
+        asyncio.run(load(args.port, secrets, grid_code, 3, args.concurrency))  # warm-up
         before = WorkOrder.objects.filter(channel="api").count()
         connection.close()
         t0 = time.monotonic()
-        lat, accepted, codes = asyncio.run(load(base, secrets, grid_code, args.seconds, args.concurrency))
+        lat, accepted, codes = asyncio.run(load(args.port, secrets, grid_code, args.seconds, args.concurrency))
         elapsed = time.monotonic() - t0
         stored = WorkOrder.objects.filter(channel="api").count() - before
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     rps = accepted / elapsed
     print(f"\nintake: {accepted:,} accepted in {elapsed:.1f} s = {rps:.0f} orders/s; stored {stored:,}; status codes {codes}")
     print(f"latency ms: p50 {pct(lat, 50):.1f}  p90 {pct(lat, 90):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat):.1f}")
