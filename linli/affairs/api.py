@@ -21,7 +21,6 @@ from .schemas import (
     CertificateKindOut,
     CertificateOut,
     CertificateStaffOut,
-    FiguresOut,
     ItemOut,
     OnlineIn,
     RatingIn,
@@ -136,7 +135,7 @@ def rate(request: ApiRequest, app_id: int, payload: RatingIn):  # type: ignore[n
     return detail(request, selectors.application_for(request.auth, app_id))
 
 
-@router.get("/figures", response={200: FiguresOut, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
+@router.get("/figures", response={200: selectors.Figures, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
 def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: int | None = None):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
         raise DomainError("forbidden", _("仅限工作人员"), status=403)

@@ -110,17 +110,6 @@ class RatingIn(Schema):
     comment: str = Field("", max_length=500)
 
 
-class FiguresOut(Schema):
-    received: int
-    completed: int
-    on_time: int
-    on_time_rate: float | None
-    rated: int
-    average_rating: float | None
-    bad_ratings: int
-    overdue_open: int
-
-
 class CertificateKindOut(Schema):
     code: str
     name: str

@@ -21,7 +21,6 @@ from .schemas import (
     ActionIn,
     CategoryOut,
     EventOut,
-    FiguresOut,
     FollowUpIn,
     FollowUpOut,
     NotificationOut,
@@ -140,7 +139,7 @@ def complete_follow_up(request: ApiRequest, follow_up_id: int, payload: FollowUp
     return services.complete_follow_up(actor=request.auth, follow_up=fu, answer=payload.answer, reopen=payload.reopen)
 
 
-@router.get("/figures", response={200: FiguresOut, **ERRORS}, summary="受理量、办结量、按时办结率、满意度")
+@router.get("/figures", response={200: selectors.Figures, **ERRORS}, summary="受理量、办结量、按时办结率、满意度")
 def get_figures(request: ApiRequest, start: dt.date | None = None, end: dt.date | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
     if not has_role(request.auth, REGISTRY_ROLES):
         raise DomainError("forbidden", _("仅限工作人员"), status=403)

@@ -93,18 +93,6 @@ class FollowUpIn(Schema):
     reopen: bool = False
 
 
-class FiguresOut(Schema):
-    received: int
-    closed: int
-    on_time: int
-    on_time_rate: float
-    avg_hours: float | None
-    rated: int
-    satisfied: int
-    satisfaction_rate: float
-    overdue_open: int
-
-
 class NotificationOut(Schema):
     id: int
     text: str
