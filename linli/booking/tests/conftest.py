@@ -7,8 +7,27 @@ from linli.accounts.roles import Role
 from linli.booking.models import OpeningRule, Resource
 
 SH = ZoneInfo("Asia/Shanghai")
-DAY = dt.date(2026, 11, 25)  # a Wednesday, a working day
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=SH)
+
+
+def _coming_working_wednesday() -> dt.date:
+    """A working Wednesday a week or more ahead of the real date, whose Tuesday works too: the
+    engine keeps only closures and openings that have not yet passed, so the tests' day must lie
+    in the future whenever they run."""
+    import chinese_calendar
+
+    day = dt.date.today() + dt.timedelta(days=7)
+    day += dt.timedelta(days=(2 - day.weekday()) % 7)
+    while True:
+        try:
+            if chinese_calendar.is_workday(day) and chinese_calendar.is_workday(day - dt.timedelta(days=1)):
+                return day
+        except NotImplementedError:  # beyond the package's years: an ordinary week
+            return day
+        day += dt.timedelta(days=7)
+
+
+DAY = _coming_working_wednesday()
+NOW = dt.datetime.combine(DAY - dt.timedelta(days=1), dt.time(10), tzinfo=SH)  # the Tuesday before, 10:00
 
 
 def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:

@@ -2,17 +2,16 @@ import pytest
 from icalendar import Calendar
 
 from linli.booking.models import Feed, Reservation
-from linli.booking.tests.conftest import DAY, at
+from linli.booking.tests.conftest import DAY, NOW, at
 
 pytestmark = pytest.mark.django_db
 
 
 def test_api_book_wait_cancel_and_isolation(client, venue, monkeypatch):
-    import datetime as dt
 
     from django.utils import timezone
 
-    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC))
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
     a, b, c = venue.people[:3]
     url = "/api/v1/booking/reservations"
     body = {"resource_id": venue.meal.pk, "starts_at": at(11).isoformat()}
@@ -50,7 +49,6 @@ def test_api_book_wait_cancel_and_isolation(client, venue, monkeypatch):
 
 def test_calendar_feeds_are_valid_icalendar(client, venue):
     from linli.booking import services
-    from linli.booking.tests.conftest import NOW
 
     a = venue.people[0]
     r = services.book(actor=a, resource=venue.meal, starts_at=at(11), now=NOW)
@@ -66,7 +64,7 @@ def test_calendar_feeds_are_valid_icalendar(client, venue):
     events = cal.walk("VEVENT")
     assert len(events) == 1 and str(events[0]["UID"]).startswith(f"reservation-{r.pk}@")
     assert events[0].decoded("DTSTART") == at(11) and r.code in str(events[0]["DESCRIPTION"])
-    assert b"\r\n" in resp.content and b"DTSTART:20261125T030000Z" in resp.content
+    assert b"\r\n" in resp.content and f"DTSTART:{DAY:%Y%m%d}T030000Z".encode() in resp.content  # 11:00 in Shanghai, in UTC
     public = Calendar.from_ical(client.get(f"/booking/resource-feed/{venue.meal.feed_token}.ics").content)
     assert "DESCRIPTION" not in public.walk("VEVENT")[0] and a.display_name not in str(public.to_ical(), "utf-8")
     assert client.get("/booking/feed/wrong.ics").status_code == 404

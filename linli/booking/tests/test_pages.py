@@ -1,9 +1,8 @@
-import datetime as dt
 
 import pytest
 
 from linli.booking.models import Reservation
-from linli.booking.tests.conftest import DAY, at
+from linli.booking.tests.conftest import DAY, NOW, at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def now_is(monkeypatch):
 
 
 def test_book_from_the_page_and_check_in_at_the_venue(client, venue, now_is):
-    now_is(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC))
+    now_is(NOW)
     a = venue.people[0]
     page = client.get(f"/booking/r/{venue.meal.pk}/?date={DAY}").content.decode()
     assert "11:00" in page and "2 / 2" in page  # public: free seats without logging in
@@ -36,7 +35,7 @@ def test_book_from_the_page_and_check_in_at_the_venue(client, venue, now_is):
     assert bad.status_code == 302 and Reservation.objects.count() == 1
     client.force_login(venue.other_staff)
     assert client.get(f"/booking/staff/{venue.meal.pk}/?date={DAY}").status_code == 404
-    now_is(dt.datetime(2026, 11, 25, 2, 50, tzinfo=dt.UTC))  # 10:50 local, the next day: log in again (idle timeout)
+    now_is(at(10, 50))  # the next day: log in again (idle timeout)
     client.force_login(venue.staff)
     resp = client.get(f"/booking/staff/{venue.meal.pk}/?date={DAY}")
     assert resp.status_code == 200, (resp.status_code, resp.get("Location"))
