@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, include, path
+from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -52,7 +54,29 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class LinliAPI(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        """ninja lists every operation in one flat list, so Django would try them one by one
+        (some sixty before the last router's, about half a millisecond a request). Grouped by
+        their first segment, a request is matched against a dozen prefixes, then against its
+        own router's routes. Names and routes stay the same."""
+        out: list[Any] = []
+        groups: dict[str, list[URLPattern]] = {}
+        for pattern in super()._get_urls():
+            route = str(pattern.pattern)
+            head, sep, rest = route.partition("/")
+            if not (isinstance(pattern, URLPattern) and sep and rest and "<" not in head):
+                out.append(pattern)
+                continue
+            if head not in groups:
+                groups[head] = []
+                out.append(path(f"{head}/", include(groups[head])))
+            groups[head].append(URLPattern(RoutePattern(rest, name=pattern.name, is_endpoint=True), pattern.callback,
+                                           pattern.default_args, pattern.name))
+        return out
+
+
+api = LinliAPI(
     renderer=Utf8JSONRenderer(),
     title="Linli 邻里 API",
     version="1.0.0",

@@ -11,6 +11,7 @@ admin.site.site_title = "邻里"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: the busiest prefix
     path("", core_views.home, name="home"),
     path("elder-mode/", core_views.toggle_elder_mode, name="elder_mode"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -21,7 +22,6 @@ urlpatterns = [
     path("booking/", include("linli.booking.urls")),
     path("station/", include("linli.station.urls")),
     path("spaces/", include("linli.spaces.urls")),
-    path("api/v1/", api.urls),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,24 +15,48 @@ from django.utils.translation import gettext as _
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core import calendar
 from linli.core.errors import NotFound
+from linli.core.memo import Memo
 
 from . import availability
-from .models import Reservation, Resource, Slot
+from .models import Reservation, Resource, Slot, Suspension
 from .rules import MANAGE_ROLES
 
-SCHEDULE_TTL = 60  # seconds; edits bump the version at once (everywhere when the cache is Redis)
-
-
-def _version_key(resource_id: int) -> str:
-    return f"booking:v:{resource_id}"
+_schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
+_resources = Memo("booking.resource", ttl=60)
 
 
 def forget_schedule(resource_id: int) -> None:
-    """Called when a resource, its rules, terms or closures change."""
-    try:
-        cache.incr(_version_key(resource_id))
-    except ValueError:
-        cache.set(_version_key(resource_id), 1, None)
+    """Called when a resource, its rules, terms, closures or openings change: at once, and again
+    when the change commits (a process reading in between would otherwise keep the old data)."""
+    def forget() -> None:
+        _schedules.forget(resource_id)
+        _resources.forget(resource_id)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+_suspensions = Memo("booking.suspensions", ttl=60)
+
+
+def _build_suspensions() -> dict[int, dt.datetime]:
+    latest: dict[int, dt.datetime] = {}
+    for user_id, until in Suspension.objects.filter(until__gt=timezone.now()).values_list("user_id", "until"):
+        if user_id not in latest or until > latest[user_id]:
+            latest[user_id] = until
+    return latest
+
+
+def suspended_until(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the person's booking suspension ends, or None. Suspensions in force are few (repeated
+    no-shows), so the whole list is kept in the process and checked without a query."""
+    until = cast(dict[int, dt.datetime], _suspensions.get("active", _build_suspensions)).get(user.pk)
+    return until if until is not None and until > (now or timezone.now()) else None
+
+
+def forget_suspensions() -> None:
+    _suspensions.forget("active")
+    transaction.on_commit(lambda: _suspensions.forget("active"))
 
 
 @dataclass(frozen=True)
@@ -43,20 +67,24 @@ class Schedule:
     extra: tuple[tuple[dt.date, dt.time, dt.time], ...] = ()
 
 
+def _build_schedule(resource_id: int) -> Schedule:
+    from .models import Closure, ExtraOpening, OpeningRule, TermPeriod
+
+    since = timezone.now() - dt.timedelta(days=1)
+    return Schedule(
+        rules=tuple(availability.Rule(r.weekday, r.opens, r.closes, r.season)
+                    for r in OpeningRule.objects.filter(resource_id=resource_id)),
+        terms=tuple((t.start, t.end) for t in TermPeriod.objects.filter(resource_id=resource_id)),
+        closures=tuple(availability.Period(c.starts_at, c.ends_at)
+                       for c in Closure.objects.filter(resource_id=resource_id, ends_at__gt=since)),
+        extra=tuple((e.date, e.opens, e.closes)
+                    for e in ExtraOpening.objects.filter(resource_id=resource_id, date__gte=since.date())))
+
+
 def schedule(resource: Resource) -> Schedule:
-    """The resource's rules, terms and (future) closures, from the cache when unchanged: every
-    booking checks its slot against them."""
-    key = f"booking:sched:{resource.pk}:{cache.get(_version_key(resource.pk), 0)}"
-    found = cache.get(key)
-    if found is None:
-        since = timezone.now() - dt.timedelta(days=1)
-        found = Schedule(
-            rules=tuple(availability.Rule(r.weekday, r.opens, r.closes, r.season) for r in resource.rules.all()),
-            terms=tuple((t.start, t.end) for t in resource.terms.all()),
-            closures=tuple(availability.Period(c.starts_at, c.ends_at) for c in resource.closures.filter(ends_at__gt=since)),
-            extra=tuple((e.date, e.opens, e.closes) for e in resource.extra_openings.filter(date__gte=since.date())))
-        cache.set(key, found, SCHEDULE_TTL)
-    return cast(Schedule, found)
+    """The resource's rules, terms and (future) closures and openings, kept in the process while
+    unchanged: every booking checks its slot against them."""
+    return cast(Schedule, _schedules.get(resource.pk, lambda: _build_schedule(resource.pk)))
 
 
 def slot_periods(resource: Resource, day: dt.date) -> list[availability.Period]:
@@ -118,15 +146,17 @@ def resources(*, kind: str = "", under: str = "") -> QuerySet[Resource]:
     return qs.select_related("region").order_by("name")
 
 
+def _build_resource(pk: int) -> Resource | None:
+    found = Resource.objects.filter(pk=pk, active=True).prefetch_related("served").first()
+    if found is not None:
+        found.served_paths = [n.path for n in found.served.all()]  # type: ignore[attr-defined]
+    return found
+
+
 def resource(pk: int) -> Resource:
-    """An open resource (with the communities it serves), cached like its schedule."""
-    key = f"booking:res:{pk}:{cache.get(_version_key(pk), 0)}"
-    found = cache.get(key)
-    if found is None:
-        found = Resource.objects.filter(pk=pk, active=True).prefetch_related("served").first()
-        if found is not None:
-            found.served_paths = [n.path for n in found.served.all()]  # type: ignore[attr-defined]
-            cache.set(key, found, SCHEDULE_TTL)
+    """An open resource (with the communities it serves), kept in the process like its
+    schedule. The object is shared by the process's requests: read it, never change it."""
+    found = _resources.get(pk, lambda: _build_resource(pk))
     if found is None:
         raise NotFound("not_found", _("预约项目不存在"))
     return cast(Resource, found)

@@ -4,10 +4,10 @@ overbook; the waiting list is served in order when a seat frees up."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -18,6 +18,7 @@ from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import record_audit
 from linli.workorders.services import notify
 
+from . import selectors
 from .models import Reservation, Resource, Slot, Suspension
 
 S = Reservation.Status
@@ -37,10 +38,8 @@ def _when(starts_at: dt.datetime) -> str:
 
 def offered(resource: Resource, starts_at: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
     """The (start, end) of the offered slot beginning at ``starts_at``, or None."""
-    from .selectors import slot_periods
-
     day = timezone.localtime(starts_at).date()
-    for period in slot_periods(resource, day):
+    for period in selectors.slot_periods(resource, day):
         if period.start == starts_at:
             return period.start, period.end
     return None
@@ -63,26 +62,20 @@ def eligible(user: Any, resource: Resource) -> bool:
     return any(resident.region_path.startswith(p) for p in served)
 
 
-def _suspension_key(user_id: int) -> str:
-    return f"booking:susp:{user_id}"
-
-
-def suspended_until(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
-    now = now or timezone.now()
-    key = _suspension_key(user.pk)
-    latest = cache.get(key)
-    if latest is None:
-        row = Suspension.objects.filter(user=user).order_by("-until").first()
-        latest = row.until if row else False
-        cache.set(key, latest, 300)
-    return latest if latest and latest > now else None
-
-
 TAKE_SEAT = """
 INSERT INTO booking_slot (resource_id, starts_at, ends_at, capacity, booked) VALUES (%s, %s, %s, %s, 1)
 ON CONFLICT (resource_id, starts_at) DO UPDATE SET booked = booking_slot.booked + 1
 WHERE booking_slot.booked < booking_slot.capacity
 RETURNING id"""
+
+# PostgreSQL: the seat and the reservation in one statement, hence one round trip and its own
+# transaction. If the reservation cannot be inserted (the person already holds this slot, a
+# retried idempotency key) the statement fails as a whole and the seat is not taken.
+TAKE_SEAT_AND_BOOK = "WITH seat AS (" + TAKE_SEAT + ")" + """
+INSERT INTO booking_reservation (slot_id, resource_id, user_id, status, region_path, starts_at, note, code,
+                                 idempotency_key, cancel_reason, created_at, updated_at)
+SELECT seat.id, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s FROM seat
+RETURNING id, slot_id"""
 
 
 def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int | None:
@@ -94,6 +87,29 @@ def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int 
         cur.execute(TAKE_SEAT, [resource.pk, adapt(start), adapt(end), resource.capacity])
         row = cur.fetchone()
     return int(row[0]) if row else None
+
+
+def _take_seat_and_book(*, actor: Any, resource: Resource, start: dt.datetime, end: dt.datetime, note: str,
+                        idempotency_key: str | None) -> Reservation | None:
+    """The common case on PostgreSQL in one statement; None when the slot is full."""
+    status = S.REQUESTED if resource.approval_required else S.CONFIRMED
+    code = Reservation._meta.get_field("code").get_default()
+    now = timezone.now()
+    with connection.cursor() as cur:
+        cur.execute(TAKE_SEAT_AND_BOOK, [resource.pk, start, end, resource.capacity, resource.pk, actor.pk, status,
+                                         resource.region_path, start, note, code, idempotency_key, now, now])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return Reservation(pk=row[0], slot_id=row[1], resource=resource, user=actor, status=status, region_path=resource.region_path,
+                       starts_at=start, note=note, code=code, idempotency_key=idempotency_key, created_at=now, updated_at=now)
+
+
+def _clash_on_code(exc: IntegrityError) -> bool:
+    """The random check-in code hit an existing one (rare: 32^8 codes): try again with another."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = str(getattr(diag, "constraint_name", "") or exc)
+    return name.endswith("_code_key") or "booking_reservation.code" in name
 
 
 def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool = False, note: str = "",
@@ -126,31 +142,48 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
         raise DomainError("too_early", _("最多可提前 %(n)s 天预约") % {"n": resource.book_ahead_days}, field="starts_at")
     if not eligible(actor, resource):
         raise PermissionDenied("not_eligible", _("该项目只向指定人群开放"))
-    until = suspended_until(actor, now)
+    until = selectors.suspended_until(actor, now)
     if until is not None:
         raise PermissionDenied("suspended", _("因多次爽约，您的预约已暂停至 %(d)s") % {
             "d": timezone.localtime(until).strftime("%Y-%m-%d")})
     note = (note or "").strip()[:200]
-    try:
-        with transaction.atomic():
-            if resource.weekly_limit:
-                _check_weekly_limit(actor, resource, period[0])
-            slot_id = _take_seat(resource, *period)
-            if slot_id is not None:
-                status = S.REQUESTED if resource.approval_required else S.CONFIRMED
-            elif wait:
-                status = S.WAITING
-                slot_id = Slot.objects.filter(resource=resource, starts_at=period[0]).values_list("pk", flat=True).get()
-            else:
-                raise Conflict("full", _("该时段已约满，可以加入候补"))
-            res = Reservation.objects.create(slot_id=slot_id, resource=resource, user=actor, status=status, starts_at=period[0],
-                                             region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None)
-    except IntegrityError:
-        if idempotency_key:
-            existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
-        raise Conflict("already_booked", _("您已预约或候补了这个时段")) from None
+    for _attempt in range(3):
+        try:
+            return _insert(actor=actor, resource=resource, period=period, wait=wait, note=note, idempotency_key=idempotency_key)
+        except IntegrityError as exc:
+            if _clash_on_code(exc):
+                continue
+            if idempotency_key:
+                existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+                if existing is not None:
+                    return existing
+            raise Conflict("already_booked", _("您已预约或候补了这个时段")) from None
+    raise Conflict("busy", _("系统繁忙，请重试"))
+
+
+def _insert(*, actor: Any, resource: Resource, period: tuple[dt.datetime, dt.datetime], wait: bool, note: str,
+            idempotency_key: str | None) -> Reservation:
+    if connection.vendor == "postgresql" and not resource.weekly_limit:
+        # on its own the statement is its own transaction; inside a caller's, a savepoint keeps
+        # a refusal from breaking it
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            res = _take_seat_and_book(actor=actor, resource=resource, start=period[0], end=period[1], note=note,
+                                      idempotency_key=idempotency_key or None)
+        if res is not None:
+            return res
+    with transaction.atomic():
+        if resource.weekly_limit:
+            _check_weekly_limit(actor, resource, period[0])
+        slot_id = _take_seat(resource, *period)
+        if slot_id is not None:
+            status = S.REQUESTED if resource.approval_required else S.CONFIRMED
+        elif wait:
+            status = S.WAITING
+            slot_id = Slot.objects.filter(resource=resource, starts_at=period[0]).values_list("pk", flat=True).get()
+        else:
+            raise Conflict("full", _("该时段已约满，可以加入候补"))
+        res = Reservation.objects.create(slot_id=slot_id, resource=resource, user=actor, status=status, starts_at=period[0],
+                                         region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None)
     if status == S.WAITING:  # a confirmation is the answer itself; a place in the queue is worth a message
         notify([actor], None, _("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您") % {
             "r": resource.name, "t": _when(res.starts_at)}, link=_link())
@@ -282,7 +315,7 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
     if res.resource.no_show_limit and count >= res.resource.no_show_limit:
         until = now + dt.timedelta(days=res.resource.suspend_days)
         Suspension.objects.create(user=res.user, until=until, reason=_("30天内爽约 %(n)s 次") % {"n": count})
-        cache.delete(_suspension_key(res.user_id))
+        selectors.forget_suspensions()
         notify([res.user], None, _("您30天内爽约 %(n)s 次，预约暂停至 %(d)s") % {
             "n": count, "d": timezone.localtime(until).strftime("%Y-%m-%d")}, link=_link())
     return res

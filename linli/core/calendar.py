@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
-
 from . import workdays
+from .memo import Memo
 from .models import CalendarDay
 
-_CACHE_KEY = "linli:calendar:overrides:v1"
+_memo = Memo("calendar", ttl=3600)
 
 
 def overrides() -> dict[dt.date, bool]:
-    data = cache.get(_CACHE_KEY)
-    if data is None:
-        data = dict(CalendarDay.objects.values_list("date", "is_workday"))
-        cache.set(_CACHE_KEY, data, 3600)
-    return data
+    """The stored exceptions (holidays, make-up working days), read once per process and
+    rebuilt when an edit calls ``invalidate()``. Callers must not change the dict."""
+    return _memo.get("overrides", lambda: dict(CalendarDay.objects.values_list("date", "is_workday")))
 
 
 def invalidate() -> None:
-    cache.delete(_CACHE_KEY)
+    _memo.forget("overrides")
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -51,6 +51,25 @@ def test_idempotent_retry_books_once(venue):
     assert after_start.pk == r1.pk
 
 
+def test_a_second_booking_of_the_same_slot_takes_no_seat(venue):
+    a = venue.people[0]
+    book(venue, a)
+    with pytest.raises(Conflict) as e:
+        book(venue, a)
+    assert e.value.code == "already_booked"
+    assert Slot.objects.get().booked == 1 and Reservation.objects.count() == 1
+
+
+def test_a_check_in_code_already_taken_is_drawn_again(venue, monkeypatch):
+    field = Reservation._meta.get_field("code")
+    codes = iter(["SAMECODE", "SAMECODE", "SAMECODE", "OTHERONE"])
+    monkeypatch.setattr(field, "_get_default", lambda: next(codes))  # what Field.get_default() calls
+    first = book(venue, venue.people[0])
+    second = book(venue, venue.people[1])  # drew SAMECODE twice more, then OTHERONE
+    assert (first.code, second.code) == ("SAMECODE", "OTHERONE")
+    assert Slot.objects.get().booked == 2 and Reservation.objects.get(pk=second.pk).status == "confirmed"
+
+
 def test_slot_rules_past_horizon_and_closures(venue):
     a = venue.people[0]
     with pytest.raises(DomainError) as e:
