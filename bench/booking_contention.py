@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import Conn, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
+from common import Conn, CpuMeter, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_RPS, TARGET_P99 = 500, 200.0
 
@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=200)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of the same load before the measured run")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--users", type=int, default=3000)
     parser.add_argument("--offerings", type=int, default=10_000)
@@ -253,8 +254,9 @@ def main() -> None:
     start = tomorrow_at(12)
     connection.close()
     with gunicorn(args.port, workers=args.workers, threads=args.threads, name="booking_contention"):
-        # warm every worker (token, resource and schedule caches) on other resources
-        asyncio.run(sustained(args.port, secrets[args.racers:], load[:5], 3, args.concurrency))
+        # warm every worker: a server that has been up a while has each resource's schedule in
+        # every process (the tokens stay as cold as --users makes them)
+        asyncio.run(sustained(args.port, secrets[args.racers:], load, args.warmup, args.concurrency))
         codes = asyncio.run(race(args.port, secrets[: args.racers], contested, start))
         booked = Reservation.objects.filter(resource_id=contested, status="confirmed").count()
         slot_counter = Slot.objects.get(resource_id=contested, starts_at=start).booked
@@ -263,7 +265,8 @@ def main() -> None:
         Reservation.objects.filter(resource_id__in=load).delete()
         Slot.objects.filter(resource_id__in=load).delete()
         connection.close()
-        run = asyncio.run(sustained(args.port, secrets, load, args.seconds, args.concurrency))
+        with CpuMeter() as cpu:
+            run = asyncio.run(sustained(args.port, secrets, load, args.seconds, args.concurrency))
         added = fill_offerings(args.offerings)
         from linli.station.models import Offering
 
@@ -279,12 +282,15 @@ def main() -> None:
           f"reservations stored {stored:,} (201 answers {created:,}); slots above capacity: {over}")
     print(f"booking latency ms: p50 {pct(run['book'], 50):.1f}  p99 {pct(run['book'], 99):.1f}; "
           f"slot reads p95 {pct(run['read'], 95):.1f} ({len(run['read']):,} reads)")
+    requests = len(run["book"]) + len(run["read"])
+    print(f"CPU: cores used {cpu.cores}; machine {cpu.per_request_ms(requests)} ms per request")
     out = {"bench": "booking_contention", "machine": machine(), "racers": args.racers, "capacity": args.capacity,
            "booked": booked, "slot_counter": slot_counter, "race_answers": codes,
            "rps": round(rps, 1), "p50_ms": round(pct(run["book"], 50), 1), "p99_ms": round(pct(run["book"], 99), 1),
            "reads_p95_ms": round(pct(run["read"], 95), 1), "answers": run["codes"], "stored": stored, "created_201": created,
            "slots_over_capacity": over, "gunicorn": f"gthread -w {args.workers} --threads {args.threads}",
-           "concurrency": args.concurrency, "offerings": n_offerings, "browse_p95_ms": browse_figures,
+           "concurrency": args.concurrency, "users": max(args.users, args.racers), "cpu_cores": cpu.cores,
+           "machine_ms_per_request": cpu.per_request_ms(len(run["book"]) + len(run["read"])), "offerings": n_offerings, "browse_p95_ms": browse_figures,
            "browse_worst_p95_ms": max(browse_figures.values()),
            "targets": {"booked": args.capacity, "rps": TARGET_RPS, "p99_ms": TARGET_P99, "browse_p95_ms": 50}}
     print(json.dumps(out, ensure_ascii=False, default=str))

@@ -56,8 +56,9 @@ def machine() -> str:
 
 @contextlib.contextmanager
 def gunicorn(port: int, *, workers: int, threads: int, name: str) -> Iterator[str]:
-    """gunicorn (gthread) on 127.0.0.1:port against DATABASE_URL, ready when /healthz answers;
-    stopped (the whole process group) on exit. Yields the base URL."""
+    """gunicorn (gthread, with the repository's gunicorn.conf.py) on 127.0.0.1:port against
+    DATABASE_URL, ready when /healthz answers; stopped (the whole process group) on exit.
+    Yields the base URL."""
     import httpx
 
     env = dict(os.environ, LINLI_DEBUG="0", LINLI_DB_CONN_MAX_AGE="600")
@@ -133,3 +134,52 @@ class Conn:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+class CpuMeter:
+    """CPU time spent during a run, for the whole machine and by program (gunicorn, postgres,
+    the load generator), read from /proc: how many cores each used, and the machine's CPU per
+    request. Use as a context manager around the measured part."""
+
+    def __init__(self) -> None:
+        self.cores: dict[str, float] = {}
+        self.machine_busy = 0.0
+        self.seconds = 0.0
+
+    @staticmethod
+    def _total() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields) - fields[3] - fields[4], sum(fields)  # busy (without idle, iowait), all
+
+    @staticmethod
+    def _procs() -> dict[str, tuple[str, int]]:
+        out = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            name = ("gunicorn" if "gunicorn" in cmd else "postgres" if cmd.startswith("postgres") else
+                    "load generator" if str(os.getpid()) == pid else "other")
+            out[pid] = (name, int(stat[11]) + int(stat[12]))
+        return out
+
+    def __enter__(self) -> CpuMeter:
+        self._t0, self._busy0, self._p0 = time.monotonic(), self._total()[0], self._procs()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.monotonic() - self._t0
+        tick = os.sysconf("SC_CLK_TCK")
+        self.machine_busy = (self._total()[0] - self._busy0) / tick
+        used: dict[str, int] = {}
+        for pid, (name, t) in self._procs().items():
+            if pid in self._p0:
+                used[name] = used.get(name, 0) + t - self._p0[pid][1]
+        self.cores = {name: round(t / tick / self.seconds, 2) for name, t in sorted(used.items())}
+
+    def per_request_ms(self, requests: int) -> float:
+        return round(self.machine_busy * 1000 / max(requests, 1), 2)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,18 +115,20 @@ def day_view(resource: Resource, day: dt.date, *, viewer: Any = None, now: dt.da
     periods = slot_periods(resource, day)
     if not periods:
         return []
-    rows = {r["starts_at"]: r for r in Slot.objects.filter(resource=resource, starts_at__in=[p.start for p in periods])
-            .values("pk", "starts_at", "capacity", "booked")}
+    # one statement: the day's slot rows and, for a signed-in viewer, their own booking in each
+    slots = Slot.objects.filter(resource=resource, starts_at__gte=periods[0].start, starts_at__lte=periods[-1].start)
+    fields = ["pk", "starts_at", "capacity", "booked"]
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        slots = slots.annotate(mine=Subquery(Reservation.objects.filter(
+            slot=OuterRef("pk"), user=viewer, status__in=("requested", "confirmed", "waiting", "attended")).values("status")[:1]))
+        fields.append("mine")
+    rows = {r["starts_at"]: r for r in slots.order_by().values(*fields)}
     waiting: dict[int, int] = {}
     full = [r["pk"] for r in rows.values() if r["booked"] >= r["capacity"]]  # only a full slot has a queue
     if full:
         waiting = dict(Reservation.objects.filter(slot_id__in=full, status=Reservation.Status.WAITING)
                        .values_list("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
-    mine: dict[int, str] = {}
-    if viewer is not None and getattr(viewer, "is_authenticated", False) and rows:
-        mine = dict(Reservation.objects.filter(user=viewer, slot_id__in=[r["pk"] for r in rows.values()],
-                                               status__in=("requested", "confirmed", "waiting", "attended"))
-                    .values_list("slot_id", "status"))
+    mine = {r["pk"]: r.get("mine") or "" for r in rows.values()}
     horizon = now + dt.timedelta(days=resource.book_ahead_days)
     out = []
     for p in periods:

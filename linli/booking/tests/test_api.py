@@ -68,3 +68,31 @@ def test_calendar_feeds_are_valid_icalendar(client, venue):
     public = Calendar.from_ical(client.get(f"/booking/resource-feed/{venue.meal.feed_token}.ics").content)
     assert "DESCRIPTION" not in public.walk("VEVENT")[0] and a.display_name not in str(public.to_ical(), "utf-8")
     assert client.get("/booking/feed/wrong.ics").status_code == 404
+
+
+def test_hot_paths_stay_at_their_statement_count(client, venue, monkeypatch, django_assert_max_num_queries):
+    """A resident's day view and booking, as an app calls them with a bearer token, once the
+    token, resource and schedule are known to the process: the slot read is one statement, a
+    booking one on PostgreSQL (seat and reservation together) and a few on SQLite."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from linli.accounts.services import issue_api_token
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    a = venue.people[0]
+    _token, secret = issue_api_token(actor=a, user=a, name="app")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    slots_url = f"/api/v1/booking/resources/{venue.meal.pk}/slots?date={DAY}"
+    assert client.get(slots_url, **auth).status_code == 200  # warms the token, resource and schedule
+    with django_assert_max_num_queries(1):
+        assert client.get(slots_url, **auth).json()[0]["mine"] == ""
+    book = "/api/v1/booking/reservations"
+    assert client.post(book, {"resource_id": venue.meal.pk, "starts_at": at(12).isoformat()}, content_type="application/json",
+                       **auth).status_code == 201  # warms the list of suspensions
+    body = {"resource_id": venue.meal.pk, "starts_at": at(11).isoformat()}
+    on_pg = connection.vendor == "postgresql"
+    with django_assert_max_num_queries(3 if on_pg else 4):  # PostgreSQL: a savepoint pair around the statement in a test
+        assert client.post(book, body, content_type="application/json", **auth).status_code == 201
+    with django_assert_max_num_queries(1):
+        assert client.get(slots_url, **auth).json()[0]["mine"] == "confirmed"
