@@ -216,6 +216,8 @@ LINLI_PERIODIC_TASKS = {
     "linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300")),
     "linli.affairs.tasks.supervision_sweep": int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900")),
 }
+# Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
+LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
 LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
 LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # SmsGatewaySender: the intranet SMS gateway

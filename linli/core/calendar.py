@@ -29,6 +29,20 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return workdays.add_working_days(start, days, overrides())
 
 
+def office_windows() -> tuple[tuple[dt.time, dt.time], ...]:
+    """Office hours of a working day (``LINLI_OFFICE_HOURS``, default 09:00-12:00,14:00-18:00)."""
+    from django.conf import settings
+
+    return workdays.parse_windows(getattr(settings, "LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00"))
+
+
+def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """``hours`` office hours of working days after ``start`` (an aware datetime), in local time."""
+    from django.utils import timezone
+
+    return workdays.add_working_hours(timezone.localtime(start), hours, overrides(), office_windows())
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     return workdays.working_days_between(start, end, overrides())
 

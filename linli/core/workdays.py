@@ -1,14 +1,15 @@
-"""Working-day arithmetic over an official calendar. Pure: no Django.
+"""Working-day and working-hour arithmetic over an official calendar. Pure: no Django.
 
 A day is a working day when the calendar says so explicitly (a make-up working weekend, 调休),
 or when it is Monday–Friday and the calendar does not list it as a holiday.
-``overrides`` maps a date to True (working) or False (day off).
+``overrides`` maps a date to True (working) or False (day off). Working hours are the office
+``windows`` ((opens, closes), … in order) of each working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -45,3 +46,48 @@ def working_days_between(start: dt.date, end: dt.date, overrides: Mapping[dt.dat
         if is_working_day(day, overrides):
             count += 1
     return count
+
+
+Windows = Sequence[tuple[dt.time, dt.time]]
+
+
+def parse_windows(text: str) -> tuple[tuple[dt.time, dt.time], ...]:
+    """``"09:00-12:00,14:00-18:00"`` → the office windows, checked to be ordered and disjoint."""
+    out: list[tuple[dt.time, dt.time]] = []
+    for part in text.split(","):
+        opens, _, closes = part.strip().partition("-")
+        window = (dt.time.fromisoformat(opens.strip()), dt.time.fromisoformat(closes.strip()))
+        if window[1] <= window[0] or (out and window[0] < out[-1][1]):
+            raise ValueError(f"office hours must be ordered, disjoint windows: {text!r}")
+        out.append(window)
+    if not out:
+        raise ValueError("no office hours")
+    return tuple(out)
+
+
+def add_working_hours(start: dt.datetime, hours: float, overrides: Mapping[dt.date, bool], windows: Windows) -> dt.datetime:
+    """The moment a limit of ``hours`` office hours, counted from ``start``, ends: only the office
+    windows of working days count (a request made on Friday evening with 4 working hours is due
+    on Monday, or later after a holiday). The result keeps ``start``'s time zone; 0 hours is
+    ``start`` itself. Minutes are the unit (fractions of a minute are rounded up)."""
+    remaining = dt.timedelta(minutes=-(-round(hours * 60 * 1000) // 1000))
+    if remaining <= dt.timedelta(0):
+        return start
+    tz = start.tzinfo
+    cursor = start
+    day = start.date()
+    while True:
+        if is_working_day(day, overrides):
+            for opens, closes in windows:
+                w_start = dt.datetime.combine(day, opens, tzinfo=tz)
+                w_end = dt.datetime.combine(day, closes, tzinfo=tz)
+                if cursor >= w_end:
+                    continue
+                begin = max(cursor, w_start)
+                available = w_end - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+                cursor = w_end
+        day += ONE_DAY
+        cursor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)

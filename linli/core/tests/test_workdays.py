@@ -75,3 +75,52 @@ def test_add_and_count_agree(start, n, ov):
 @given(a=st.dates(min_value=D(2030, 1, 1), max_value=D(2030, 12, 31)), b=st.dates(min_value=D(2030, 1, 1), max_value=D(2030, 12, 31)), ov=overrides_st)
 def test_count_is_antisymmetric(a, b, ov):
     assert workdays.working_days_between(a, b, ov) == -workdays.working_days_between(b, a, ov)
+
+
+# ---------------------------------------------------------------- working hours
+
+OFFICE = workdays.parse_windows("09:00-12:00,14:00-18:00")
+HOLIDAYS = {D(2026, 10, 1): False, D(2026, 10, 2): False, D(2026, 10, 5): False, D(2026, 10, 6): False,
+            D(2026, 10, 7): False, D(2026, 10, 10): True}  # 国庆 2026 with its make-up Saturday
+
+
+def T(*args):
+    return dt.datetime(*args)
+
+
+def test_working_hours_skip_lunch_nights_weekends_and_holidays():
+    add = lambda start, h: workdays.add_working_hours(start, h, HOLIDAYS, OFFICE)  # noqa: E731
+    assert add(T(2026, 11, 24, 10, 0), 1) == T(2026, 11, 24, 11, 0)
+    assert add(T(2026, 11, 24, 11, 30), 1) == T(2026, 11, 24, 14, 30)  # across lunch
+    assert add(T(2026, 11, 24, 20, 0), 2) == T(2026, 11, 25, 11, 0)  # evening report: from next morning
+    assert add(T(2026, 11, 27, 17, 0), 4) == T(2026, 11, 30, 12, 0)  # Friday 17:00 → Monday
+    assert add(T(2026, 9, 30, 17, 0), 2) == T(2026, 10, 8, 10, 0)  # eve of National Day → after the break
+    assert add(T(2026, 10, 9, 18, 0), 1) == T(2026, 10, 10, 10, 0)  # the make-up Saturday works
+    assert add(T(2026, 11, 24, 7, 0), 0) == T(2026, 11, 24, 7, 0)
+    with pytest.raises(ValueError):
+        workdays.parse_windows("14:00-18:00,09:00-12:00")
+
+
+def _office_minutes(a: dt.datetime, b: dt.datetime) -> int:
+    """Office minutes in [a, b), counted minute by minute (the slow, obvious way)."""
+    n, t = 0, a
+    while t < b:
+        if workdays.is_working_day(t.date(), HOLIDAYS) and any(o <= t.time() < c for o, c in OFFICE):
+            n += 1
+        t += dt.timedelta(minutes=1)
+    return n
+
+
+starts = st.datetimes(min_value=T(2026, 9, 25), max_value=T(2026, 10, 15)).map(lambda d: d.replace(second=0, microsecond=0))
+
+
+@given(start=starts, a=st.integers(0, 12 * 60), b=st.integers(0, 12 * 60))
+def test_working_hours_add_up_and_count_only_office_time(start, a, b):
+    add = lambda s, m: workdays.add_working_hours(s, m / 60, HOLIDAYS, OFFICE)  # noqa: E731
+    end = add(start, a)
+    assert end >= start
+    assert add(end, b) == add(start, a + b)  # a limit can be split in two
+    assert _office_minutes(start, end) == a  # exactly the office minutes asked for
+    if a:
+        assert workdays.is_working_day(end.date(), HOLIDAYS)
+        assert any(o < end.time() <= c for o, c in OFFICE)  # it ends inside office hours
