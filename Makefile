@@ -46,6 +46,7 @@ lint: install
 bench: install
 	$(PYTHON) bench/registry_search.py
 	$(PYTHON) bench/workorder_intake.py
+	$(PYTHON) bench/affairs_workbench.py
 
 worker: install
 	$(PYTHON) manage.py db_worker
