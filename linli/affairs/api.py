@@ -47,6 +47,8 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
     return ApplicationDetail(
         id=app.pk, number=app.number, **{"item.code": app.item.code}, item_name=app.item_name, item_version=app.item_version,
         channel=app.channel, status=app.status, applicant_name=app.applicant_name, region_path=app.region_path,
+        centre_id=app.centre_id, centre_name=app.centre.name if app.centre is not None else "",
+        correction_notified=app.correction_notified,
         accepted_on=app.accepted_on, due_date=app.due_date, paused_days=app.paused_days,
         escalation_level=app.escalation_level, outcome=app.outcome, rating=app.rating,
         masked_id_number=app.masked_id_number, forwarded_to=app.forwarded_to, refusal_reason=app.refusal_reason,

@@ -174,6 +174,8 @@ class Application(TimeStamped):
     paused_since = models.DateField(_("补正起始"), null=True, blank=True)
     paused_days = models.PositiveSmallIntegerField(_("补正暂停(工作日)"), default=0)
     resume_status = models.CharField(_("补正后恢复到"), max_length=16, blank=True)
+    # 一次性告知: a matter gets one correction notice, never a second one after the materials came in
+    correction_notified = models.BooleanField(_("已一次性告知补正"), default=False, db_default=False)
     forwarded_to = models.CharField(_("转办至"), max_length=100, blank=True)
     refusal_reason = models.CharField(_("不予受理理由"), max_length=500, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=8, choices=Outcome.choices, blank=True)

@@ -40,6 +40,7 @@ class ApplicationRow(Schema):
     status: str
     applicant_name: str
     region_path: str
+    centre_id: int | None = Field(None, description="the accepting window (service centre)")
     accepted_on: dt.date | None
     due_date: dt.date | None
     paused_days: int
@@ -69,6 +70,8 @@ class EventOut(Schema):
 
 
 class ApplicationDetail(ApplicationRow):
+    centre_name: str
+    correction_notified: bool
     masked_id_number: str
     forwarded_to: str
     refusal_reason: str
@@ -96,6 +99,8 @@ class WindowIn(Schema):
 
 class ActionIn(Schema):
     action: str = Field(..., max_length=24)
+    centre_id: int | None = Field(None, description="accept: the window (service centre) of the accepting community; "
+                                                    "needed only where the community has several")
     reason: str = Field("", max_length=500)
     to: str = Field("", max_length=100)
     outcome: str = Field("", max_length=10)

@@ -221,17 +221,42 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
 
 # ---------------------------------------------------------------- lifecycle
 
+def acceptance_centres(app: Application) -> list[ServiceCentre]:
+    """The windows an online application can be accepted at: the accepting community's own."""
+    return list(ServiceCentre.objects.filter(region_path__startswith=app.region_path).order_by("region_path", "pk"))
+
+
+def _acceptance_centre(app: Application, centre: ServiceCentre | None) -> ServiceCentre:
+    options = acceptance_centres(app)
+    if centre is not None:
+        if all(c.pk != centre.pk for c in options):
+            raise DomainError("invalid", _("请选择本社区的受理窗口"), field="centre")
+        return centre
+    if len(options) == 1:
+        return options[0]
+    if not options:
+        raise DomainError("no_centre", _("该社区尚未登记服务中心(受理窗口)，请管理员先登记后再受理"), field="centre")
+    raise DomainError("invalid", _("请选择受理窗口"), field="centre")
+
+
 @transaction.atomic
-def accept(*, actor: Any, app: Application, received: list[int] | None = None) -> Application:
+def accept(*, actor: Any, app: Application, received: list[int] | None = None,
+           centre: ServiceCentre | None = None) -> Application:
+    """An online application accepted: the window (service centre) of the accepting caseworker is
+    recorded, for the receipt and the per-window figures; the promised date starts today."""
     app = _lock(app)
     _require(actor, app)
-    _move(app, Action.ACCEPT, actor)
+    states.LIFECYCLE.require(app.status, Action.ACCEPT)
+    app.centre = _acceptance_centre(app, centre)
+    _move(app, Action.ACCEPT, actor, _("%(c)s 受理") % {"c": app.centre.name})
     today = timezone.localdate()
     app.accepted_on, app.caseworker = today, actor
     app.due_date = due_date(today, app.limit_days, 0)
     app.save()
     if received:
         app.materials.filter(pk__in=received).update(received=True)
+    record_audit(actor=actor, action="affairs.accept", target=app, region_path=app.region_path,
+                 changes={"item": app.item.code, "centre": app.centre.pk})
     _tell_applicant(app, _("您的“%(i)s”已受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
         "i": app.item_name, "n": app.number, "d": app.due_date.isoformat() if app.due_date else ""})
     return app
@@ -256,6 +281,10 @@ def request_correction(*, actor: Any, app: Application, materials: list[int], no
     """一次性告知: every missing or defective material is named at once; the clock stops."""
     app = _lock(app)
     _require(actor, app)
+    states.LIFECYCLE.require(app.status, Action.REQUEST_CORRECTION)
+    if app.correction_notified:
+        raise Conflict("correction_once", _("补正材料应一次性告知：该办件已告知过补正且申请人已补齐，不能再次要求补正"),
+                       field="materials")
     notes = notes or {}
     rows = list(app.materials.filter(pk__in=materials))
     extra = [e.strip()[:100] for e in (extra or []) if e and e.strip()]
@@ -270,6 +299,7 @@ def request_correction(*, actor: Any, app: Application, materials: list[int], no
     for i, name in enumerate(extra):
         ApplicationMaterial.objects.create(application=app, name=name, form="copy", required=True, requested=True, sort=100 + i)
     app.paused_since, app.resume_status = timezone.localdate(), resume
+    app.correction_notified = True
     app.save()
     _tell_applicant(app, _("“%(i)s”需要补正材料：%(m)s。请在网上上传或带到窗口，补正期间不计时") % {
         "i": app.item_name, "m": "、".join([r.name for r in rows] + extra)})
@@ -354,15 +384,28 @@ def withdraw(*, actor: Any, app: Application, reason: str = "") -> Application:
     app = _lock(app)
     if not (actor.has_perm("affairs.apply", app) or actor.has_perm("affairs.handle", app)):
         raise PermissionDenied("forbidden", _("您无权办理该事项"))
-    _move(app, Action.WITHDRAW, actor, (reason or "").strip()[:200])
+    reason = (reason or "").strip()[:200]
+    _move(app, Action.WITHDRAW, actor, reason)
     app.save()
+    record_audit(actor=actor, action="affairs.withdraw", target=app, region_path=app.region_path, changes={"reason": reason})
+    if app.applicant_user_id == getattr(actor, "pk", None):
+        _notify_window(app, _("申请人已撤回办件 %(n)s：%(i)s%(r)s") % {
+            "n": app.number, "i": app.item_name, "r": f"({reason})" if reason else ""})
+    else:
+        _tell_applicant(app, _("您的“%(i)s”(%(n)s)已由窗口撤回%(r)s") % {
+            "i": app.item_name, "n": app.number, "r": f"：{reason}" if reason else ""})
     return app
 
 
 def perform(*, actor: Any, app: Application, action: str, data: dict[str, Any]) -> Application:
     """One dispatcher for the pages and the API."""
     if action == Action.ACCEPT:
-        return accept(actor=actor, app=app, received=[int(x) for x in data.get("received", [])])
+        centre = None
+        if data.get("centre_id"):
+            centre = ServiceCentre.objects.filter(pk=int(data["centre_id"])).first()
+            if centre is None:
+                raise DomainError("invalid", _("请选择本社区的受理窗口"), field="centre")
+        return accept(actor=actor, app=app, received=[int(x) for x in data.get("received", [])], centre=centre)
     if action == Action.REFUSE:
         return refuse(actor=actor, app=app, reason=data.get("reason", ""))
     if action == Action.REQUEST_CORRECTION:
@@ -497,6 +540,9 @@ def issue_certificate(*, actor: Any, cert: Certificate, detail: str, issuer_name
     _cert_scope(actor, cert)
     if cert.state != Certificate.State.REQUESTED:
         raise Conflict("illegal_transition", _("该证明已处理"))
+    if not cert.kind.active:  # taken off the published list after it was requested
+        raise Conflict("not_on_list", _("“%(k)s”已不在社区可出具证明清单内，社区不能出具，请不予出具并告知申请人。清单：%(u)s") % {
+            "k": cert.kind.name, "u": allowed_list_url()}, field="kind", list_url=allowed_list_url())
     cert.detail = _clean_text(detail, "detail", limit=1000, label=_("证明事实"))
     address = ""
     household = cert.resident.household if cert.resident is not None else None
@@ -535,7 +581,7 @@ def refuse_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
 
 @transaction.atomic
 def revoke_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certificate:
-    cert = Certificate.objects.select_for_update().get(pk=cert.pk)
+    cert = Certificate.objects.select_for_update(of=("self",)).select_related("kind").get(pk=cert.pk)
     _cert_scope(actor, cert)
     if cert.state != Certificate.State.ISSUED:
         raise Conflict("illegal_transition", _("只有已出具的证明可以撤销"))
@@ -543,4 +589,7 @@ def revoke_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
     cert.state, cert.revoked_at = Certificate.State.REVOKED, timezone.now()
     cert.save()
     record_audit(actor=actor, action="certificate.revoke", target=cert, region_path=cert.region_path, changes={"reason": reason})
+    if cert.requester_id:
+        notify([cert.requester], None, _("您的%(k)s(编号 %(s)s)已被撤销：%(r)s") % {
+            "k": cert.kind.name, "s": cert.serial, "r": cert.revoke_reason}, link=reverse("affairs:certificate_doc", args=[cert.pk]))
     return cert

@@ -291,7 +291,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "rectify":
                 services.reply_rectification(actor=request.user, rect=app.rectification, reply=request.POST.get("reply", ""))
             else:
-                data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note")}
+                data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note", "centre_id")}
                 data["received"] = request.POST.getlist("received")
                 data["materials"] = request.POST.getlist("materials")
                 data["extra"] = [x.strip() for x in request.POST.get("extra", "").splitlines()]
@@ -306,10 +306,13 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("affairs:desk_detail", pk=pk)
     from .states import next_status
 
+    can = {a: next_status(app.status, a) is not None for a in Action.values}
+    correction_used = can[Action.REQUEST_CORRECTION] and app.correction_notified  # 一次性告知: no second notice
+    can[Action.REQUEST_CORRECTION] = can[Action.REQUEST_CORRECTION] and not app.correction_notified
     return render(request, "affairs/desk_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=True), "materials": app.materials.all(),
         "history": selectors.history(request.user, app), "outcomes": Application.Outcome.choices,
-        "can": {a: next_status(app.status, a) is not None for a in Action.values},
+        "can": can, "correction_used": correction_used, "accept_centres": services.acceptance_centres(app) if can[Action.ACCEPT] else [],
         "rectification": Rectification.objects.filter(application=app).first(),
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})
 

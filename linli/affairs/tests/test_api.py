@@ -119,3 +119,22 @@ def test_figures_per_window_and_region_are_scoped(client, desk):
     assert client.get("/api/v1/affairs/figures").json()["received"] == 1
     page = client.get("/affairs/desk/figures/").content.decode()
     assert "泮塘社区党群服务中心" in page and "猎德社区党群服务中心" not in page
+
+
+def test_api_accept_names_the_window_and_refuses_a_second_correction(client, desk):
+    app = desk.online()
+    client.force_login(desk.liede_worker)
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "accept", "centre_id": desk.pantang_centre.pk},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["details"]["field"] == "centre"
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "accept"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["centre_id"] == desk.liede_centre.pk
+    assert r.json()["centre_name"] == "猎德社区党群服务中心"
+    mid = r.json()["materials"][0]["id"]
+    client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "request_correction", "materials": [mid]},
+                content_type="application/json")
+    client.post(f"/api/v1/affairs/applications/{app.pk}/materials/{mid}")  # the window ticks off the paper copy
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "request_correction", "materials": [mid]},
+                    content_type="application/json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "correction_once"
+    assert r.json()["error"]["message"].startswith("补正材料应一次性告知")

@@ -99,3 +99,45 @@ def test_certificate_pages_refusal_document_and_pdf(client, desk):
     client.force_login(desk.liede_worker)
     app = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
     assert client.post(f"/affairs/desk/{app.pk}/", {"action": "received", "material": "abc"}).status_code == 302
+
+
+def test_accepting_online_records_window_and_correction_only_once_through_pages(client, desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.affairs.models import ServiceCentre
+
+    station = ServiceCentre.objects.create(name="猎德社区便民服务站", region=desk.tree.g_liede2, address="猎德路9号")
+    app = desk.online()
+    client.force_login(desk.liede_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'name="centre_id"' in page and "猎德社区便民服务站" in page and "泮塘" not in page
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "accept", "centre_id": str(station.pk)})
+    app.refresh_from_db()
+    assert app.status == "accepted" and app.centre == station
+    assert "猎德社区便民服务站" in client.get(f"/affairs/receipt/{app.pk}/").content.decode()
+    assert client.post(f"/affairs/desk/{app.pk}/", {"action": "accept", "centre_id": "x"}).status_code == 302  # no 500
+    card = app.materials.first()
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "request_correction", "materials": [card.pk], "extra": ""})
+    client.force_login(desk.user)
+    client.post(f"/affairs/my/{app.pk}/", {"material": card.pk, "file": SimpleUploadedFile("id.pdf", b"%PDF-1.4 x")})
+    client.force_login(desk.liede_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'data-testid="correction-used"' in page and 'value="request_correction"' not in page
+    resp = client.post(f"/affairs/desk/{app.pk}/", {"action": "request_correction", "materials": [card.pk]}, follow=True)
+    assert "一次性告知" in resp.content.decode()
+    app.refresh_from_db()
+    assert app.status == "accepted"
+
+
+def test_certificate_desk_flags_kinds_taken_off_the_list(client, desk):
+    from linli.affairs.models import Certificate, CertificateKind
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM05", purpose="助学")
+    CertificateKind.objects.filter(code="ZM05").update(active=False)
+    client.force_login(desk.liede_worker)
+    page = client.get("/affairs/desk/certificates/").content.decode()
+    assert f'data-testid="off-list-{cert.pk}"' in page and 'href="/affairs/certificates/"' in page
+    resp = client.post("/affairs/desk/certificates/", {"cert": cert.pk, "action": "issue", "detail": "困难",
+                                                       "issuer_name": "猎德社区居民委员会"}, follow=True)
+    assert "已不在社区可出具证明清单内" in resp.content.decode()
+    assert Certificate.objects.get(pk=cert.pk).state == "requested"

@@ -247,3 +247,86 @@ def test_paused_clock_counts_exactly_the_committed_working_days(desk, accepted, 
     assert due >= services.due_date(accepted, limit, 0)
     if paused == 0:  # a wait entirely over a weekend or a holiday moves nothing
         assert due == services.due_date(accepted, limit, 0)
+
+
+# ---------------------------------------------------------------- audit gaps
+
+def test_online_acceptance_records_the_accepting_window(desk, registry, make_user):
+    """An online application accepted by a caseworker gets the window of the accepting community,
+    so the receipt names it and the per-window figures count it."""
+    from linli.affairs.models import ServiceCentre
+
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    assert app.centre == desk.liede_centre
+    assert "猎德社区党群服务中心" in app.events.get(action="accept").note
+    rows = {r["centre_id"]: r for r in selectors.figures_by_centre(desk.liede_admin)}
+    assert rows[desk.liede_centre.pk]["received"] == 1
+    # a second window in the community: the caseworker says which one; another community's is refused
+    station = ServiceCentre.objects.create(name="猎德社区便民服务站", region=desk.tree.g_liede2, address="猎德路9号")
+    second = desk.online()
+    with pytest.raises(DomainError) as err:
+        services.accept(actor=desk.liede_worker, app=second)
+    assert err.value.details["field"] == "centre" and Application.objects.get(pk=second.pk).status == Status.SUBMITTED
+    with pytest.raises(DomainError):
+        services.accept(actor=desk.liede_worker, app=second, centre=desk.pantang_centre)
+    assert services.accept(actor=desk.liede_worker, app=second, centre=station).centre == station
+    # a community without any registered window cannot silently accept without one
+    neighbour = registry.resident(household=registry.household(desk.tree.g_huabiao), name="华标居民")
+    user = make_user("resident", desk.tree.g_huabiao, phone="13900004444", resident=neighbour)
+    far = services.apply_online(actor=user, item=desk.elder)
+    with pytest.raises(DomainError) as err:
+        services.accept(actor=desk.street_admin, app=far)
+    assert err.value.code == "no_centre"
+
+
+def test_correction_is_notified_only_once(desk):
+    """一次性告知: after the applicant supplied what was asked, a second correction is refused."""
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    card = app.materials.first()
+    app = services.request_correction(actor=desk.liede_worker, app=app, materials=[card.pk])
+    app = services.supply(actor=desk.user, app=app, material=card, data=b"%PDF-1.4 x")
+    assert app.status == Status.ACCEPTED and app.correction_notified
+    app = services.process(actor=desk.liede_worker, app=app)
+    other = app.materials.exclude(pk=card.pk).first()
+    with pytest.raises(Conflict) as err:
+        services.request_correction(actor=desk.liede_worker, app=app, materials=[other.pk])
+    assert err.value.code == "correction_once" and "一次性告知" in str(err.value.message)
+    app.refresh_from_db()
+    assert app.status == Status.IN_PROGRESS and not app.materials.filter(requested=True).exists()
+    assert [e.action for e in app.events.all()].count("request_correction") == 1
+    done = services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="ok")
+    with pytest.raises(Conflict) as err:  # a closed matter: the state refuses first
+        services.request_correction(actor=desk.liede_worker, app=done, materials=[other.pk])
+    assert err.value.code == "illegal_transition"
+
+
+def test_issue_rechecks_that_the_kind_is_still_on_the_list(desk):
+    from linli.affairs.models import CertificateKind
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM06", purpose="遗属待遇")
+    CertificateKind.objects.filter(code="ZM06").update(active=False)  # taken off the list meanwhile
+    with pytest.raises(Conflict) as err:
+        services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="丧偶后未再婚", issuer_name="猎德社区居民委员会")
+    assert err.value.code == "not_on_list" and "/affairs/certificates/" in str(err.value.message)
+    assert "未再婚" in str(err.value.message)
+    cert.refresh_from_db()
+    assert cert.state == Certificate.State.REQUESTED and cert.serial is None
+    cert = services.refuse_certificate(actor=desk.liede_worker, cert=cert, reason="已移出清单，改为个人承诺")
+    assert cert.state == Certificate.State.REFUSED
+
+
+def test_withdraw_and_revocation_notify_the_other_side(desk):
+    app = desk.online()
+    services.withdraw(actor=desk.user, app=app, reason="材料不全，改天再来")
+    assert Notification.objects.filter(user=desk.liede_worker, text__contains="撤回", link__contains=str(app.pk)).exists()
+    assert not Notification.objects.filter(user=desk.user, text__contains="撤回").exists()
+    at_window = desk.at_pantang()
+    at_window.applicant_user = desk.user
+    at_window.save()
+    services.withdraw(actor=desk.pantang_worker, app=at_window, reason="申请人电话要求撤回")
+    assert Notification.objects.filter(user=desk.user, text__contains="已由窗口撤回").exists()
+    cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="入学")
+    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="2020年起", issuer_name="猎德社区居民委员会")
+    services.revoke_certificate(actor=desk.liede_worker, cert=cert, reason="居住信息有误")
+    note = Notification.objects.get(user=desk.user, text__contains="已被撤销")
+    assert cert.serial in note.text and "居住信息有误" in note.text and note.link == f"/affairs/certificates/{cert.pk}/"
