@@ -1,5 +1,6 @@
 """One-window service endpoints. Thin: parse, call a selector or service, return a schema."""
 
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Status
@@ -54,6 +55,10 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
         masked_id_number=app.masked_id_number, forwarded_to=app.forwarded_to, refusal_reason=app.refusal_reason,
         outcome_note=app.outcome_note, rating_comment=app.rating_comment,
         status_url=status_url,
+        result_notice_url=request.build_absolute_uri(  # type: ignore[attr-defined]
+            reverse("api:affairs_result_notice", args=[app.pk])) if app.status == "completed" else "",
+        result_document_url=request.build_absolute_uri(  # type: ignore[attr-defined]
+            reverse("api:affairs_result_document", args=[app.pk])) if app.status == "completed" and app.result_file else "",
         materials=[AppMaterialOut(id=m.pk, name=m.name, form=m.form, count=m.count, required=m.required,
                                   received=m.received, requested=m.requested, request_note=m.request_note,
                                   has_file=bool(m.file)) for m in app.materials.all()],
@@ -128,6 +133,32 @@ def supply(request: ApiRequest, app_id: int, material_id: int, file: UploadedFil
         raise NotFound("not_found", _("材料不属于该办件"))
     services.supply(actor=request.auth, app=app, material=material, data=file.read() if file is not None else None)
     return detail(request, selectors.application_for(request.auth, app_id))
+
+
+@router.get("/applications/{app_id}/result-notice", response={200: None, **READ_ERRORS}, url_name="affairs_result_notice",
+            summary="办理结果告知书(PDF；办结后，申请人与受理窗口)")
+def result_notice(request: ApiRequest, app_id: int):  # type: ignore[no-untyped-def]
+    from .documents import result_notice_pdf
+
+    app = selectors.application_for(request.auth, app_id)
+    if app.status != "completed":
+        raise NotFound("not_found", _("办结后才有办理结果告知书"))
+    url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))  # type: ignore[attr-defined]
+    resp = HttpResponse(result_notice_pdf(app, url), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="{app.number}.pdf"'
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@router.get("/applications/{app_id}/result-document", response={200: None, **READ_ERRORS}, url_name="affairs_result_document",
+            summary="结果文书(办结时窗口上传的文件；工作人员查看留痕)")
+def result_document(request: ApiRequest, app_id: int):  # type: ignore[no-untyped-def]
+    app = selectors.application_for(request.auth, app_id)
+    handle, content_type = services.open_result_document(actor=request.auth, app=app)
+    resp = FileResponse(handle, content_type=content_type)
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @router.post("/applications/{app_id}/rating", response={200: ApplicationDetail, **ERRORS}, summary="好差评(每件事一次)")

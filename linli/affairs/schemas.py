@@ -78,6 +78,8 @@ class ApplicationDetail(ApplicationRow):
     outcome_note: str
     rating_comment: str
     status_url: str
+    result_notice_url: str = Field(..., description="办理结果告知书 (PDF) once completed, else empty")
+    result_document_url: str = Field(..., description="the result document uploaded at completion, else empty")
     materials: list[AppMaterialOut]
     events: list[EventOut]
 

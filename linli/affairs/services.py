@@ -18,7 +18,7 @@ from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.accounts.selectors import holders_at, holders_by_path, in_scope
 from linli.core import calendar, idcard
 from linli.core.crypto import lookup_hash
-from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
@@ -377,6 +377,21 @@ def complete(*, actor: Any, app: Application, outcome: str, note: str, document:
     record_audit(actor=actor, action="affairs.complete", target=app, region_path=app.region_path, changes={"outcome": outcome})
     _tell_applicant(app, _("“%(i)s”已办结(%(o)s)。请您评价。") % {"i": app.item_name, "o": Application.Outcome(outcome).label})
     return app
+
+
+def open_result_document(*, actor: Any, app: Application) -> tuple[Any, str]:
+    """The result document uploaded at completion (file, content type), for the applicant or the
+    handling window; a staff view is audited like the materials'."""
+    import mimetypes
+
+    if not actor.has_perm("affairs.view", app):
+        raise NotFound("not_found", _("办件不存在或无权查看"))
+    if app.status != Status.COMPLETED or not app.result_file:
+        raise NotFound("not_found", _("该办件没有上传结果文书"))
+    if actor.has_perm("affairs.handle", app):
+        record_audit(actor=actor, action="affairs.result_view", target=app, region_path=app.region_path)
+    content_type = mimetypes.guess_type(app.result_file.name)[0] or "application/octet-stream"
+    return app.result_file.open("rb"), content_type
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 
 from . import selectors, services
-from .documents import certificate_pdf, qr_svg
+from .documents import certificate_pdf, qr_svg, result_notice_pdf
 from .models import Application, ApplicationMaterial, Certificate, Rectification, ServiceItem
 from .states import Action, Status
 
@@ -154,6 +154,37 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))
     return render(request, "affairs/receipt.html", {"app": app, "qr": qr_svg(url), "status_url": url,
                                                     "materials": app.materials.all(), "base_template": _base(request)})
+
+
+@login_required
+def result_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """办理结果告知书 of a completed matter (HTML to print, ``?format=pdf``): for the applicant and
+    the handling window only."""
+    app = _app(request, pk)
+    if app.status != Status.COMPLETED:
+        raise Http404
+    url = request.build_absolute_uri(reverse("affairs:status", args=[app.public_token]))
+    if request.GET.get("format") == "pdf":
+        resp = HttpResponse(result_notice_pdf(app, url), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="{app.number}.pdf"'
+        resp["Cache-Control"] = "private, no-store"
+        return resp
+    return render(request, "affairs/result_notice.html", {"app": app, "qr": qr_svg(url), "status_url": url,
+                                                          "base_template": _base(request)})
+
+
+@login_required
+def result_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The result document the window uploaded at completion."""
+    app = _app(request, pk)
+    try:
+        handle, content_type = services.open_result_document(actor=request.user, app=app)
+    except NotFound as exc:
+        raise Http404 from exc
+    resp = FileResponse(handle, content_type=content_type)
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @login_required

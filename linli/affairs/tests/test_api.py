@@ -138,3 +138,31 @@ def test_api_accept_names_the_window_and_refuses_a_second_correction(client, des
                     content_type="application/json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "correction_once"
     assert r.json()["error"]["message"].startswith("补正材料应一次性告知")
+
+
+def test_api_result_notice_and_document(client, desk):
+    from linli.affairs import services
+
+    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+                            outcome="approved", note="核准", document=b"%PDF-1.4 letter")
+    plain = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+                              outcome="denied", note="不符合条件")
+    client.force_login(desk.user)
+    body = client.get(f"/api/v1/affairs/applications/{app.pk}").json()
+    assert body["result_notice_url"].endswith(f"/api/v1/affairs/applications/{app.pk}/result-notice")
+    assert body["result_document_url"].endswith(f"/api/v1/affairs/applications/{app.pk}/result-document")
+    r = client.get(body["result_notice_url"])
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+    r = client.get(body["result_document_url"])
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 letter"
+    body = client.get(f"/api/v1/affairs/applications/{plain.pk}").json()
+    assert body["result_notice_url"] and body["result_document_url"] == ""
+    r = client.get(f"/api/v1/affairs/applications/{plain.pk}/result-document")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    running = services.accept(actor=desk.liede_worker, app=desk.online())
+    assert client.get(f"/api/v1/affairs/applications/{running.pk}").json()["result_notice_url"] == ""
+    assert client.get(f"/api/v1/affairs/applications/{running.pk}/result-notice").status_code == 404
+    for other in (desk.huabiao_worker, desk.pantang_worker):
+        client.force_login(other)
+        assert client.get(f"/api/v1/affairs/applications/{app.pk}/result-notice").status_code == 404
+        assert client.get(f"/api/v1/affairs/applications/{app.pk}/result-document").status_code == 404

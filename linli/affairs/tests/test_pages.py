@@ -141,3 +141,44 @@ def test_certificate_desk_flags_kinds_taken_off_the_list(client, desk):
                                                        "issuer_name": "猎德社区居民委员会"}, follow=True)
     assert "已不在社区可出具证明清单内" in resp.content.decode()
     assert Certificate.objects.get(pk=cert.pk).state == "requested"
+
+
+def test_result_notice_and_document_reachable_only_by_applicant_and_window(client, desk, make_user):
+    from linli.core.models import AuditEvent
+
+    plain = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+                              outcome="denied", note="年龄未满80周岁")
+    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+                            outcome="approved", note="核准，次月起发放", document=b"%PDF-1.4 approval letter")
+    client.force_login(desk.user)
+    page = client.get(f"/affairs/my/{app.pk}/").content.decode()
+    assert f'href="/affairs/result/{app.pk}/"' in page and f'href="/affairs/result/{app.pk}/document/"' in page
+    doc = client.get(f"/affairs/result/{app.pk}/document/")
+    assert doc.status_code == 200 and doc["Content-Type"] == "application/pdf"
+    assert b"".join(doc.streaming_content) == b"%PDF-1.4 approval letter"
+    notice = client.get(f"/affairs/result/{app.pk}/").content.decode()
+    assert app.number in notice and "准予" in notice and "核准，次月起发放" in notice
+    assert desk.resident.id_number not in notice and app.masked_id_number in notice
+    # a completed matter without an uploaded document still has its notice (with the appeal rights when denied)
+    page = client.get(f"/affairs/my/{plain.pk}/").content.decode()
+    assert f'href="/affairs/result/{plain.pk}/"' in page and f"/affairs/result/{plain.pk}/document/" not in page
+    assert "行政复议" in client.get(f"/affairs/result/{plain.pk}/").content.decode()
+    assert client.get(f"/affairs/result/{plain.pk}/document/").status_code == 404
+    pdf = client.get(f"/affairs/result/{plain.pk}/?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert f"/affairs/s/{plain.public_token}/".encode() in pdf.content
+    # the window: links on the desk page, and a staff view of the document is audited
+    client.force_login(desk.liede_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert f'href="/affairs/result/{app.pk}/"' in page and f'href="/affairs/result/{app.pk}/document/"' in page
+    assert client.get(f"/affairs/result/{app.pk}/document/").status_code == 200
+    assert AuditEvent.objects.filter(action="affairs.result_view", target_id=str(app.pk), actor=desk.liede_worker).exists()
+    # nobody else: another community of the street, another district, another resident
+    stranger = make_user("resident", desk.tree.g_liede1)
+    for other in (desk.huabiao_worker, desk.pantang_worker, desk.pantang_admin, stranger):
+        client.force_login(other)
+        for url in (f"/affairs/result/{app.pk}/", f"/affairs/result/{app.pk}/?format=pdf", f"/affairs/result/{app.pk}/document/"):
+            assert client.get(url).status_code == 404, (other, url)
+    client.force_login(desk.liede_worker)
+    running = services.accept(actor=desk.liede_worker, app=desk.online())
+    assert client.get(f"/affairs/result/{running.pk}/").status_code == 404  # not completed yet
