@@ -219,6 +219,7 @@ LINLI_PERIODIC_TASKS = {
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
+LINLI_OPEN311_READS_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_READS_PER_MINUTE", "600"))  # per key, or per address
 LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
 LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # SmsGatewaySender: the intranet SMS gateway
 LINLI_SMS_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")

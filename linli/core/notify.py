@@ -30,6 +30,11 @@ class Sender(Protocol):
 
     def send(self, *, user: Any, text: str) -> None: ...
 
+    def send_to_phone(self, *, phone: str, text: str) -> bool:
+        """A text to a phone number without an account (a hotline caller); False if the
+        backend cannot reach phones."""
+        ...
+
 
 class ConsoleSender:
     in_background: ClassVar[bool] = False
@@ -38,6 +43,13 @@ class ConsoleSender:
     def send(self, *, user: Any, text: str) -> None:
         ConsoleSender.sent.append((getattr(user, "username", str(user)), text))
         log.info("notify %s: %s", getattr(user, "username", user), text)
+
+    def send_to_phone(self, *, phone: str, text: str) -> bool:
+        from .masking import mask_phone
+
+        ConsoleSender.sent.append((mask_phone(phone), text))  # never the whole number in a log
+        log.info("sms %s: %s", mask_phone(phone), text)
+        return True
 
 
 class EmailSender:
@@ -51,6 +63,9 @@ class EmailSender:
             return
         send_mail(subject=text[:60], message=text, from_email=None, recipient_list=[address], fail_silently=False)
 
+    def send_to_phone(self, *, phone: str, text: str) -> bool:
+        return False  # e-mail only: a caller without an account is reached by SMS
+
 
 class SmsGatewaySender:
     in_background: ClassVar[bool] = True
@@ -58,8 +73,10 @@ class SmsGatewaySender:
 
     def send(self, *, user: Any, text: str) -> None:
         phone = getattr(user, "phone", "")
-        if not phone:
-            return
+        if phone:
+            self.send_to_phone(phone=phone, text=text)
+
+    def send_to_phone(self, *, phone: str, text: str) -> bool:
         url = getattr(settings, "LINLI_SMS_URL", "")
         if not url.startswith(("http://", "https://")):
             raise RuntimeError("LINLI_SMS_URL must be an http(s) address")
@@ -69,6 +86,7 @@ class SmsGatewaySender:
         with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (URL from settings)
             if resp.status >= 300:
                 raise RuntimeError(f"SMS gateway answered {resp.status}")
+        return True
 
 
 def sender() -> Sender:

@@ -51,11 +51,14 @@ def _any_region(code: str):  # type: ignore[no-untyped-def]
 
 
 def detail(request: ApiRequest, order: WorkOrder) -> OrderDetail:
-    staff = order.reporter_id != request.auth.pk or has_role(request.auth, (*REGISTRY_ROLES, Role.HANDLER))
+    full = selectors.sees_everything(request.auth, order)
+    staff = full and (order.reporter_id != request.auth.pk or has_role(request.auth, (*REGISTRY_ROLES, Role.HANDLER)))
     out = OrderDetail.from_orm(order)
     out.timeline = [EventOut.from_orm(e) for e in selectors.timeline(order, staff=staff)]
     out.allowed_actions = selectors.available_actions(request.auth, order)
-    out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in order.photos.all()]
+    out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in order.photos.all()] if full else []
+    if not full:  # a follower: the progress, not another person's words
+        out.description = ""
     return out
 
 
@@ -64,13 +67,23 @@ def list_categories(request: ApiRequest):  # type: ignore[no-untyped-def]
     return list(selectors.categories())
 
 
-@router.get("/similar", response={200: list[OrderRow], **ERRORS}, summary="同社区同类未办结工单(提交前提示)")
+@router.get("/similar", response={200: list[OrderRow], **ERRORS}, summary="同社区同类未办结工单(提交前提示，可关注)",
+            description="Descriptions only for staff whose area covers the community; others see place, kind and status.")
 def similar(request: ApiRequest, region_code: str, category_code: str):  # type: ignore[no-untyped-def]
-    rows = list(selectors.similar_open(region=_any_region(region_code), category=_category(category_code)))
-    if not has_role(request.auth, REGISTRY_ROLES):
-        for row in rows:  # residents see where and what kind, never another reporter's words (not saved)
-            row.description = ""
-    return rows
+    return selectors.similar_open(request.auth, region=_any_region(region_code), category=_category(category_code))
+
+
+@router.post("/orders/{order_id}/follow", response={200: OrderDetail, **ERRORS}, summary="关注同类工单(代替重复提交)")
+def follow(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-def]
+    order = selectors.followable(request.auth, order_id)
+    services.follow(actor=request.auth, order=order)
+    return detail(request, selectors.order_for(request.auth, order_id))
+
+
+@router.delete("/orders/{order_id}/follow", response={204: None, **ERRORS}, summary="取消关注")
+def unfollow(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-def]
+    services.unfollow(actor=request.auth, order=selectors.order_for(request.auth, order_id))
+    return Status(204, None)
 
 
 @router.post("/orders", response={201: OrderRow, **ERRORS}, summary="提交诉求(支持 Idempotency-Key 重试)",

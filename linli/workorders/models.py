@@ -32,7 +32,12 @@ class Category(models.Model):
     handle_limit = models.PositiveSmallIntegerField(_("办理时限"), default=10)
     limit_unit = models.CharField(_("时限单位"), max_length=2, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
     urgent_limit_hours = models.PositiveSmallIntegerField(_("紧急件时限(小时)"), default=24)
-    register_limit_hours = models.PositiveSmallIntegerField(_("立案时限(小时)"), default=24)
+    register_limit_hours = models.PositiveSmallIntegerField(_("立案时限(工作小时)"), default=4,
+                                                            help_text=_("紧急件按自然小时计"))
+    accept_limit_hours = models.PositiveSmallIntegerField(_("接单时限(工作小时)"), default=4,
+                                                          help_text=_("派单后承办单位须在此时间内接单或退单；紧急件按自然小时计"))
+    verify_limit_hours = models.PositiveSmallIntegerField(_("核查时限(工作小时)"), default=14,
+                                                          help_text=_("办结上报后须在此时间内核查；紧急件按自然小时计"))
     active = models.BooleanField(_("启用"), default=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -124,6 +129,12 @@ class WorkOrder(TimeStamped):
     unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    clock_round = models.PositiveSmallIntegerField(_("计时轮次"), default=0,
+                                                   help_text=_("立案、重新办理各开始一轮：督办级别按轮次重新计算"))
+    warn_at = models.DateTimeField(_("临期时间"), null=True, blank=True, help_text=_("期限的最后两成时间起为临期"))
+    warned_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("本环节期限"), null=True, blank=True, help_text=_("接单或核查的期限"))
+    step_reminded = models.BooleanField(_("本环节已催办"), default=False)
     merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
     registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
@@ -139,6 +150,8 @@ class WorkOrder(TimeStamped):
         indexes = [
             models.Index(fields=["region_path", "status"], name="wo_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
             models.Index(fields=["due_at"], name="wo_open_due", condition=Q(status__in=OPEN)),
+            models.Index(fields=["step_due_at"], name="wo_step_due", condition=Q(step_due_at__isnull=False, step_reminded=False)),
+            models.Index(fields=["warn_at"], name="wo_warn_pending", condition=Q(warned_at__isnull=True, status__in=OPEN)),
             models.Index(fields=["unit", "status"], name="wo_unit_status"),
         ]
         constraints = [
@@ -158,6 +171,15 @@ class WorkOrder(TimeStamped):
     def is_open(self) -> bool:
         return self.status in OPEN
 
+
+    @property
+    def public_name(self) -> str:
+        """How the reporter appears on the public page: nothing when anonymous (the default),
+        else the surname and an asterisk."""
+        if self.anonymous:
+            return ""
+        name = (self.contact_name or (self.reporter.display_name if self.reporter_id and self.reporter else "")).strip()
+        return f"{name[0]}*" if name else ""
 
     @property
     def rating_label(self) -> str:
@@ -184,7 +206,8 @@ class WorkOrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
 
-    EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访"), "photo": _("添加照片")}
+    EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访"), "photo": _("添加照片"),
+                    "remind": _("催办")}
 
     @property
     def action_label(self) -> str:
@@ -199,6 +222,7 @@ class Supervision(models.Model):
     """督办: an overdue order escalated to community (1), street (2) or district (3)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions")
+    round = models.PositiveSmallIntegerField(_("计时轮次"), default=0)
     level = models.PositiveSmallIntegerField(_("级别"))
     region_path = models.CharField(_("督办单位区划"), max_length=15)
     note = models.CharField(_("督办意见"), max_length=300)
@@ -207,10 +231,27 @@ class Supervision(models.Model):
     class Meta:
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
-        constraints = [models.UniqueConstraint(fields=["order", "level"], name="supervision_once_per_level")]
+        constraints = [models.UniqueConstraint(fields=["order", "round", "level"], name="supervision_once_per_level")]
 
     def __str__(self) -> str:
         return f"{self.order_id} L{self.level}"
+
+
+class Follower(models.Model):
+    """A resident who, offered a similar open order before reporting, follows it instead of
+    filing a duplicate: told of its progress and outcome like its reporter."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("关注人"), on_delete=models.CASCADE, related_name="followed_orders")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工单关注")
+        verbose_name_plural = _("工单关注")
+        constraints = [models.UniqueConstraint(fields=["order", "user"], name="follower_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.order_id}"
 
 
 class FollowUp(TimeStamped):

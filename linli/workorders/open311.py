@@ -156,7 +156,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _service(c: Category) -> dict[str, Any]:
     return {"service_code": c.code, "service_name": c.name, "description": c.description or f"{c.parent.name if c.parent else ''}/{c.name}",
-            "metadata": True, "type": "realtime", "keywords": [c.name], "group": c.parent.name if c.parent else ""}
+            "metadata": True, "type": "realtime", "keywords": ",".join(k for k in (c.name, c.parent.name if c.parent else "") if k),
+            "group": c.parent.name if c.parent else ""}
 
 
 @endpoint
@@ -186,20 +187,40 @@ def _status(order: WorkOrder) -> str:
     return "open" if order.status in states.OPEN else "closed"
 
 
+def _notice(category: Category, urgency: str = WorkOrder.Urgency.NORMAL) -> str:
+    if urgency == WorkOrder.Urgency.URGENT:
+        return f"紧急件，将在{category.urgent_limit_hours}小时内处置"
+    unit = "个工作小时" if category.limit_unit == Category.LimitUnit.HOURS else "个工作日"
+    return f"将在{category.handle_limit}{unit}内办理"
+
+
+def _with_notes(qs: Any) -> Any:
+    """The latest public note of each order, in the same statement (no query per row)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import WorkOrderEvent
+
+    last = WorkOrderEvent.objects.filter(order=OuterRef("pk"), public=True).order_by("-at", "-id").values("note")[:1]
+    return qs.annotate(last_note=Subquery(last))
+
+
 def _request_row(order: WorkOrder, *, full: bool) -> dict[str, Any]:
-    last = order.events.order_by("-at").first() if full else None
+    shown = order.merged_into if order.merged_into_id and order.merged_into is not None else order
+    notes = (shown.result or getattr(order, "last_note", "") or "") if full else ""
+    if shown is not order:  # a duplicate: its status is the order it was merged into
+        notes = f"与 {shown.number} 合并办理" + (f"：{notes}" if notes else "")
     return {
         "service_request_id": order.number,
-        "status": _status(order),
-        "status_notes": (order.result or (last.note if last and last.public else "")) if full else "",
+        "status": _status(shown),
+        "status_notes": notes,
         "service_name": order.category.name,
         "service_code": order.category.code,
         "description": order.description if full else "",
-        "agency_responsible": order.unit.name if order.unit else "",
+        "agency_responsible": shown.unit.name if shown.unit else "",
         "service_notice": "",
         "requested_datetime": timezone.localtime(order.created_at).isoformat(),
         "updated_datetime": timezone.localtime(order.updated_at).isoformat(),
-        "expected_datetime": timezone.localtime(order.due_at).isoformat() if order.due_at else "",
+        "expected_datetime": timezone.localtime(shown.due_at).isoformat() if shown.due_at else "",
         "address": order.address,
         "address_id": "",
         "zipcode": "",
@@ -209,15 +230,26 @@ def _request_row(order: WorkOrder, *, full: bool) -> dict[str, Any]:
     }
 
 
-def _rate_limited(client: Open311Client) -> bool:
-    key = f"o311:rate:{client.pk}:{int(timezone.now().timestamp() // 60)}"
+def _count(key: str) -> int:
+    """Requests in this minute under ``key`` (the cache: Redis when set, so shared by every process)."""
+    key = f"{key}:{int(timezone.now().timestamp() // 60)}"
     cache.add(key, 0, 120)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:
         cache.set(key, 1, 120)
-        count = 1
-    return count > client.requests_per_minute
+        return 1
+
+
+def _rate_limited(client: Open311Client) -> bool:
+    return _count(f"o311:rate:{client.pk}") > client.requests_per_minute
+
+
+def _throttle_reads(request: HttpRequest, client: Open311Client | None) -> None:
+    """Reads are limited per key, or per address without one (LINLI_OPEN311_READS_PER_MINUTE)."""
+    who = f"key:{client.pk}" if client is not None else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    if _count(f"o311:read:{who}") > getattr(settings, "LINLI_OPEN311_READS_PER_MINUTE", 600):
+        raise Open311Error(403, "rate limit exceeded; try again in a minute")
 
 
 @endpoint
@@ -227,22 +259,29 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         raise Open311Error(400, "method not allowed")
     client = _client(request.GET.get("api_key"))
-    qs = WorkOrder.objects.select_related("category", "unit").filter(merged_into__isnull=True).exclude(
-        status=states.Status.WITHDRAWN)
+    _throttle_reads(request, client)
+    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit").exclude(status=states.Status.WITHDRAWN)
+    if client is not None and client.read_scope is not None:
+        qs = _with_notes(qs)
     ids = request.GET.get("service_request_id")
-    if ids:
+    if ids:  # asked for by number: duplicates too, answered with the order they joined
         qs = qs.filter(number__in=[i.strip() for i in ids.split(",") if i.strip()][:MAX_RESULTS])
     else:
+        qs = qs.filter(merged_into__isnull=True)
         codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
         if codes:
             qs = qs.filter(category__code__in=codes)
         start, end = _date(request.GET.get("start_date"), "start_date"), _date(request.GET.get("end_date"), "end_date")
-        if start is None and end is None:
-            start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
-        if start:
-            qs = qs.filter(created_at__gte=start)
-        if end:
-            qs = qs.filter(created_at__lte=end)
+        # the spec: the last 90 days by default, and a range may not span more than 90 days
+        if start and end and end - start > dt.timedelta(days=DEFAULT_DAYS):
+            raise Open311Error(400, f"start_date and end_date may not span more than {DEFAULT_DAYS} days")
+        if start and end and end < start:
+            raise Open311Error(400, "end_date is before start_date")
+        if start is None:
+            start = (end or timezone.now()) - dt.timedelta(days=DEFAULT_DAYS)
+        if end is None:
+            end = min(timezone.now(), start + dt.timedelta(days=DEFAULT_DAYS))
+        qs = qs.filter(created_at__gte=start, created_at__lte=end)
         statuses = {s.strip() for s in request.GET.get("status", "").split(",") if s.strip()}
         if statuses - {"open", "closed"}:
             raise Open311Error(400, "status must be open or closed")
@@ -283,20 +322,24 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "attribute[region_code] (community or grid code) is required")
     urgency = p.get("attribute[urgency]", "normal") or "normal"
     name = " ".join(x for x in (p.get("last_name", ""), p.get("first_name", "")) if x).strip()
+    # the spec makes description optional (up to 4,000 characters): without one the service names the problem
+    description = p.get("description", "").strip() or f"{category.name}(Open311 上报，未附描述)"
     order = services.submit_order(
-        actor=None, channel="open311", category=category, description=p.get("description", ""), region=region,
+        actor=None, channel="open311", category=category, description=description, region=region,
         address=address, lat=lat or None, lng=lng or None, urgency=urgency, contact_name=name,
         contact_phone=p.get("phone", ""), anonymous=True,
         idempotency_key=f"o311:{client.pk}:{p.get('device_id')}:{p.get('request_token')}" if p.get("request_token") else None,
     )
-    return respond(fmt, [{"service_request_id": order.number, "service_notice": f"将在{category.handle_limit}个工作日内办理",
+    return respond(fmt, [{"service_request_id": order.number, "service_notice": _notice(category, order.urgency),
                           "account_id": p.get("account_id", "")}], root="service_requests", item="request")
 
 
 @endpoint
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
-    order = WorkOrder.objects.select_related("category", "unit").filter(number=number, merged_into__isnull=True).first()
+    client = _client(request.GET.get("api_key"))
+    _throttle_reads(request, client)
+    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit")
+    order = _with_notes(qs).filter(number=number).first()
     if order is None:
         raise Open311Error(404, f"service_request_id {number} not found")
-    client = _client(request.GET.get("api_key"))
     return respond(fmt, [_request_row(order, full=_may_read(client, order))], root="service_requests", item="request")

@@ -21,7 +21,22 @@ def is_unit_member(user, order) -> bool:  # type: ignore[no-untyped-def]
     return order.unit.members.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def follows(user, order) -> bool:  # type: ignore[no-untyped-def]
+    """Follows the order, or reported a duplicate that was merged into it."""
+    if order is None or not getattr(user, "is_authenticated", False):
+        return False
+    return order.followers.filter(user=user).exists() or order.merged.filter(reporter=user).exists()
+
+
+@rules.predicate
+def lives_in_its_community(user, order) -> bool:  # type: ignore[no-untyped-def]
+    resident = getattr(user, "resident", None) if getattr(user, "is_authenticated", False) else None
+    return order is not None and resident is not None and resident.region_path.startswith(order.region_path[:12])
+
+
 rules.add_perm("workorders.dispatch", dispatch)
+rules.add_perm("workorders.follow", lives_in_its_community | view_area)
 rules.add_perm("workorders.handle", is_unit_member)
 rules.add_perm("workorders.report", is_reporter)
-rules.add_perm("workorders.view", is_reporter | is_unit_member | view_area)
+rules.add_perm("workorders.view", is_reporter | is_unit_member | view_area | follows)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
@@ -17,7 +18,6 @@ from . import states
 from .models import Category, FollowUp, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
 
 STAFF_VIEW_ROLES = (*REGISTRY_ROLES,)
-NEAR_LIMIT = dt.timedelta(hours=24)
 
 
 def categories() -> QuerySet[Category]:
@@ -64,8 +64,8 @@ def orders_for(actor: Any, *, status: str = "", region: Any = None, overdue: boo
         qs = qs.filter(unit=unit)
     if overdue:
         qs = qs.filter(status__in=states.CLOCK_RUNNING, due_at__lt=now)
-    if near_limit:
-        qs = qs.filter(status__in=states.CLOCK_RUNNING, due_at__gte=now, due_at__lt=now + NEAR_LIMIT)
+    if near_limit:  # in the last fifth of its time (see services.WARN_SHARE)
+        qs = qs.filter(status__in=states.CLOCK_RUNNING, warn_at__lte=now, due_at__gte=now)
     if q:
         qs = qs.filter(Q(number__startswith=q) | Q(description__contains=q) | Q(address__contains=q))
     return qs.select_related("category__parent", "unit", "region").order_by("-id")
@@ -74,7 +74,15 @@ def orders_for(actor: Any, *, status: str = "", region: Any = None, overdue: boo
 def order_for(actor: Any, pk: int) -> WorkOrder:
     order = WorkOrder.objects.select_related("category__parent", "unit", "region", "reporter", "merged_into").filter(pk=pk).first()
     if order is None or not actor.has_perm("workorders.view", order):
-        raise NotFound("not_found", "工单不存在或您无权查看")
+        raise NotFound("not_found", _("工单不存在或您无权查看"))
+    return order
+
+
+def followable(actor: Any, pk: int) -> WorkOrder:
+    """An open order the actor may follow (one of their community's), though not yet theirs to view."""
+    order = WorkOrder.objects.select_related("category", "unit", "region").filter(pk=pk).first()
+    if order is None or not actor.has_perm("workorders.follow", order):
+        raise NotFound("not_found", _("工单不存在或您无权查看"))
     return order
 
 
@@ -83,13 +91,34 @@ def timeline(order: WorkOrder, *, staff: bool) -> QuerySet[WorkOrderEvent]:
     return qs if staff else qs.filter(public=True)
 
 
-def similar_open(*, region: Any, category: Category, limit: int = 5) -> QuerySet[WorkOrder]:
-    """Open orders of the same category in the same community: offered before saving a new one."""
-    return (
-        WorkOrder.objects.filter(region_path__startswith=region.path[:12], category=category, status__in=states.OPEN,
-                                 merged_into__isnull=True)
-        .order_by("-id")[:limit]
-    )
+def similar_open(actor: Any, *, region: Any, category: Category, limit: int = 5) -> list[WorkOrder]:
+    """Open orders of the same category in the same community, offered before saving a new one
+    (to follow instead). Only staff whose area covers the community read their descriptions;
+    everyone else sees where, what kind and how far along."""
+    rows = list(WorkOrder.objects.filter(region_path__startswith=region.path[:12], category=category, status__in=states.OPEN,
+                                         merged_into__isnull=True).select_related("category").order_by("-id")[:limit])
+    paths = scope_paths(actor, STAFF_VIEW_ROLES)
+    for row in rows:
+        if not getattr(actor, "is_superuser", False) and not any(row.region_path.startswith(p) for p in paths):
+            row.description = ""
+    return rows
+
+
+def followed_by(actor: Any) -> QuerySet[WorkOrder]:
+    """Orders the person follows instead of reporting them again."""
+    return (WorkOrder.objects.filter(followers__user=actor).select_related("category", "unit", "region").order_by("-id"))
+
+
+def sees_everything(actor: Any, order: WorkOrder) -> bool:
+    """The reporter and staff see the whole order; a follower (or the reporter of a duplicate
+    merged into it) sees its progress, not another person's words, photos or contact."""
+    if order.reporter_id is not None and order.reporter_id == getattr(actor, "pk", None):
+        return True
+    if getattr(actor, "is_superuser", False):
+        return True
+    if any(order.region_path.startswith(p) for p in scope_paths(actor, STAFF_VIEW_ROLES)):
+        return True
+    return bool(order.unit_id and order.unit is not None and order.unit.members.filter(pk=actor.pk).exists())
 
 
 def public_orders(*, community: Any) -> QuerySet[WorkOrder]:
@@ -97,8 +126,9 @@ def public_orders(*, community: Any) -> QuerySet[WorkOrder]:
     return (
         WorkOrder.objects.filter(region_path__startswith=community.path, merged_into__isnull=True)
         .exclude(status__in=[states.Status.WITHDRAWN])
-        .select_related("category")
-        .only("number", "category__name", "address", "status", "created_at", "closed_at", "due_at", "region_path")
+        .select_related("category", "reporter")
+        .only("number", "category__name", "address", "status", "created_at", "closed_at", "due_at", "region_path",
+              "anonymous", "contact_name", "reporter__display_name")  # the name only for public_name's surname
         .order_by("-id")
     )
 
@@ -196,7 +226,8 @@ def caller_lookup(actor: Any, phone: str) -> dict[str, Any]:
         return {"residents": [], "orders": []}
     residents = list(residents_for(actor, q=phone)[:5])
     users = User.objects.filter(phone_hash=lookup_hash(phone))
-    orders = list(WorkOrder.objects.filter(reporter__in=users).select_related("category").order_by("-id")[:10])
+    # only the orders the operator's own area covers (a district hotline sees its district's)
+    orders = list(orders_for(actor).filter(reporter__in=users)[:10])
     return {"residents": residents, "orders": orders}
 
 

@@ -22,6 +22,7 @@ from linli.core.services import record_audit
 from . import states
 from .models import (
     Category,
+    Follower,
     FollowUp,
     HandlingUnit,
     Notification,
@@ -52,13 +53,31 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 def deadline(category: Category, urgency: str, start: dt.datetime) -> dt.datetime:
-    """Urgent orders count clock hours; others the category's limit, in working days on the
-    official calendar (end of the last working day) or in clock hours."""
+    """The handling limit: urgent orders count clock hours; others the category's limit in
+    working days on the official calendar (end of the last working day) or in working hours
+    (office hours of working days)."""
     if urgency == WorkOrder.Urgency.URGENT:
         return start + dt.timedelta(hours=category.urgent_limit_hours)
     if category.limit_unit == Category.LimitUnit.HOURS:
-        return start + dt.timedelta(hours=category.handle_limit)
+        return calendar.add_working_hours(start, category.handle_limit)
     return end_of_day(calendar.add_working_days(timezone.localdate(start), category.handle_limit))
+
+
+def step_deadline(urgency: str, start: dt.datetime, hours: int) -> dt.datetime:
+    """A step's limit (registration, accepting a dispatch, verification): working hours, or
+    clock hours for an urgent order."""
+    if urgency == WorkOrder.Urgency.URGENT:
+        return start + dt.timedelta(hours=hours)
+    return calendar.add_working_hours(start, hours)
+
+
+WARN_SHARE = 0.2  # the last fifth of the allowed time is "near the limit"
+
+
+def _set_clock(order: WorkOrder, start: dt.datetime, due: dt.datetime) -> None:
+    order.due_at = due
+    order.warn_at = due - (due - start) * WARN_SHARE
+    order.warned_at = None
 
 
 # ---------------------------------------------------------------- routing
@@ -77,7 +96,12 @@ def route(category: Category, region_path: str) -> HandlingUnit:
         .select_related("unit")
     ) + list(RoutingRule.objects.filter(region_path__in=prefixes, unit__active=True, category__isnull=True).select_related("unit"))
     if not rules:
-        raise DomainError("no_route", _("没有可用的派单规则，请联系管理员配置兜底规则"))
+        # no rule at all for this place: the nearest community or street office has it
+        office = (HandlingUnit.objects.filter(active=True, kind__in=(HandlingUnit.Kind.COMMUNITY, HandlingUnit.Kind.STREET),
+                                              region_path__in=prefixes).order_by("-region_path").first())
+        if office is None:
+            raise DomainError("no_route", _("没有可用的派单规则，请联系管理员配置兜底规则"))
+        return office
     depth = {c: len(lineage) - i for i, c in enumerate(lineage)}
 
     def score(rule: RoutingRule) -> tuple[int, int]:
@@ -116,13 +140,35 @@ def _unit_users(order: WorkOrder) -> list[Any]:
 
 
 def _reporters(order: WorkOrder) -> list[Any]:
-    """The reporter and the reporters of every order merged into this one."""
-    users = [order.reporter] if order.reporter is not None else []
-    users += [m.reporter for m in order.merged.select_related("reporter") if m.reporter is not None]
-    unique: dict[int, Any] = {}
-    for u in users:
-        unique.setdefault(u.pk, u)
-    return list(unique.values())
+    """Everyone told of the order's progress: its reporter, the reporters of every order merged
+    into it (merging re-points earlier duplicates, so one level holds them all) and its followers."""
+    from django.contrib.auth import get_user_model
+
+    ids = {order.reporter_id} if order.reporter_id else set()
+    ids |= set(order.merged.exclude(reporter__isnull=True).values_list("reporter_id", flat=True))
+    ids |= set(order.followers.values_list("user_id", flat=True))
+    if not ids:
+        return []
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def _dispatchers(order: WorkOrder) -> list[Any]:
+    """Who registers, dispatches and verifies the order: the community's admins and caseworkers."""
+    from linli.accounts.roles import Role
+    from linli.accounts.selectors import holders_at
+
+    return list(holders_at((Role.COMMUNITY_ADMIN, Role.CASEWORKER), order.region_path[:12]))
+
+
+def tell(order: WorkOrder, text: str) -> None:
+    """Progress for the people who raised the matter: in-app (and e-mail/SMS by the sender) to
+    those with an account; an SMS to the contact phone of a report without one (hotline, patrol,
+    Open311), sent from a task after commit so the phone number never enters the task queue."""
+    notify(_reporters(order), order, text)
+    if order.reporter_id is None and order.contact_phone:
+        from .tasks import text_contact
+
+        transaction.on_commit(lambda: text_contact.enqueue(order_id=order.pk, text=text[:300]))
 
 
 # ---------------------------------------------------------------- intake
@@ -160,8 +206,8 @@ def submit_order(
     description = (description or "").strip()
     if len(description) < 5:
         raise DomainError("invalid", _("请描述诉求内容(至少5个字)"), field="description")
-    if len(description) > 2000:
-        raise DomainError("invalid", _("诉求内容过长(最多2000字)"), field="description")
+    if len(description) > 4000:
+        raise DomainError("invalid", _("诉求内容过长(最多4000字)"), field="description")
     if urgency not in WorkOrder.Urgency.values:
         raise DomainError("invalid", _("紧急程度无效"), field="urgency")
     if region is None or region.level not in ("community", "grid"):
@@ -176,8 +222,9 @@ def submit_order(
         reporter=reporter if reporter is not None else (actor if channel in ("web", "api") and getattr(actor, "pk", None) else None),
         contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone, anonymous=anonymous,
         idempotency_key=idempotency_key or None,
-        due_at=timezone.now() + dt.timedelta(hours=category.register_limit_hours),  # 立案时限
     )
+    now = timezone.now()
+    _set_clock(order, now, step_deadline(urgency, now, category.register_limit_hours))  # 立案时限
     # One transaction for the order, its photos, timeline, audit and notification: a failure
     # half-way stores nothing, and the whole intake costs one commit (one WAL flush) instead of five.
     try:
@@ -230,6 +277,11 @@ def add_photo(*, actor: Any, order: WorkOrder, data: bytes) -> WorkOrderPhoto:
         raise Conflict("order_closed", _("工单已办结，不能再添加照片"))
     photo = _attach_photo(order, data, actor)
     WorkOrderEvent.objects.create(order=order, actor=actor, action="photo", note=_("添加照片"))
+    text = _("工单 %(n)s 新增了现场照片") % {"n": order.number}
+    if actor.pk == order.reporter_id:
+        notify([u for u in _unit_users(order) or _dispatchers(order) if u.pk != actor.pk], order, text)
+    else:
+        tell(order, text)
     return photo
 
 
@@ -256,6 +308,14 @@ def _need(text: str, field: str, message: str) -> str:
     return text
 
 
+def _new_round(order: WorkOrder, now: dt.datetime) -> None:
+    """Registration and reopening start the handling clock afresh: a new deadline, and
+    supervision counted again from the first level."""
+    _set_clock(order, now, deadline(order.category, order.urgency, now))
+    order.clock_round += 1
+    order.escalation_level = 0
+
+
 @transaction.atomic
 def register(*, actor: Any, order: WorkOrder, auto_dispatch: bool = True) -> WorkOrder:
     order = _lock(order)
@@ -263,11 +323,10 @@ def register(*, actor: Any, order: WorkOrder, auto_dispatch: bool = True) -> Wor
     _move(order, Action.REGISTER, actor)
     now = timezone.now()
     order.registered_at = now
-    order.due_at = deadline(order.category, order.urgency, now)
+    _new_round(order, now)
     order.save()
-    if order.reporter_id:
-        notify([order.reporter], order, _("工单 %(n)s 已立案，办理期限 %(d)s") % {
-            "n": order.number, "d": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
+    tell(order, _("工单 %(n)s 已立案，办理期限 %(d)s") % {
+        "n": order.number, "d": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
     if auto_dispatch:
         _dispatch(order, actor, route(order.category, order.region_path), Action.DISPATCH, "")
     return order
@@ -280,7 +339,7 @@ def refuse(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     _move(order, Action.REFUSE, actor, _need(reason, "reason", _("不予立案须说明理由")))
     order.closed_at = timezone.now()
     order.save()
-    notify(_reporters(order), order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason.strip()})
+    tell(order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason.strip()})
     return order
 
 
@@ -291,6 +350,7 @@ def withdraw(*, actor: Any, order: WorkOrder) -> WorkOrder:
     _move(order, Action.WITHDRAW, actor)
     order.closed_at = timezone.now()
     order.save()
+    tell(order, _("工单 %(n)s 已撤回") % {"n": order.number})
     return order
 
 
@@ -303,11 +363,18 @@ def merge(*, actor: Any, order: WorkOrder, into: WorkOrder) -> WorkOrder:
     _require(actor, "workorders.dispatch", into)
     if into.pk == order.pk or into.status not in states.OPEN or into.merged_into_id:
         raise DomainError("invalid", _("只能合并到另一张办理中的工单"), field="into")
+    audience = _reporters(order)  # before re-pointing: everyone who followed the duplicate
     order.merged_into = into
     _move(order, Action.MERGE, actor, _("合并至 %(n)s") % {"n": into.number})
     order.save()
+    # duplicates merged earlier into this one, and its followers, now follow the target
+    WorkOrder.objects.filter(merged_into=order).update(merged_into=into, updated_at=timezone.now())
+    Follower.objects.bulk_create([Follower(order=into, user_id=f.user_id) for f in order.followers.all()], ignore_conflicts=True)
+    order.followers.all().delete()
     WorkOrderEvent.objects.create(order=into, actor=actor, action="merged_in", note=_("合并了 %(n)s") % {"n": order.number})
-    notify(_reporters(order), order, _("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知") % {"n": into.number})
+    notify(audience, order, _("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知") % {"n": into.number})
+    if order.reporter_id is None and order.contact_phone:
+        tell(order, _("您反映的问题与工单 %(n)s 相同，已合并办理") % {"n": into.number})
     return into
 
 
@@ -317,8 +384,12 @@ def _dispatch(order: WorkOrder, actor: Any, unit: HandlingUnit, action: str, not
     previous = order.unit.name if order.unit is not None else ""
     order.unit = unit
     _move(order, action, actor, note or (_("派至 %(u)s") % {"u": unit.name}) + (f"(原 {previous})" if previous else ""))
+    order.step_due_at = step_deadline(order.urgency, timezone.now(), order.category.accept_limit_hours)  # 接单时限
+    order.step_reminded = False
     order.save()
-    notify(list(unit.members.all()), order, _("新派工单 %(n)s：%(c)s") % {"n": order.number, "c": order.category.name})
+    notify(list(unit.members.all()), order, _("新派工单 %(n)s：%(c)s，请于 %(d)s 前接单") % {
+        "n": order.number, "c": order.category.name, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")})
+    tell(order, _("工单 %(n)s 已派至 %(u)s 办理") % {"n": order.number, "u": unit.name})
 
 
 @transaction.atomic
@@ -344,8 +415,9 @@ def accept(*, actor: Any, order: WorkOrder) -> WorkOrder:
     order = _lock(order)
     _require(actor, "workorders.handle", order)
     _move(order, Action.ACCEPT, actor, _("%(u)s 已接单") % {"u": order.unit.name if order.unit else ""})
+    order.step_due_at = None
     order.save()
-    notify(_reporters(order), order, _("工单 %(n)s 已由 %(u)s 接单办理") % {"n": order.number, "u": order.unit.name if order.unit else ""})
+    tell(order, _("工单 %(n)s 已由 %(u)s 接单办理") % {"n": order.number, "u": order.unit.name if order.unit else ""})
     return order
 
 
@@ -357,6 +429,7 @@ def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     unit = order.unit
     _move(order, Action.SEND_BACK, actor, _need(reason, "reason", _("退单须说明理由")), public=False)
     order.unit = None
+    order.step_due_at = None
     order.save()
     from linli.accounts.roles import ADMIN_ROLES
     from linli.accounts.selectors import holders_at
@@ -372,7 +445,11 @@ def report_done(*, actor: Any, order: WorkOrder, result: str) -> WorkOrder:
     _require(actor, "workorders.handle", order)
     order.result = _need(result, "result", _("请填写办理结果"))[:2000]
     _move(order, Action.REPORT_DONE, actor, order.result)
+    order.step_due_at = step_deadline(order.urgency, timezone.now(), order.category.verify_limit_hours)  # 核查时限
+    order.step_reminded = False
     order.save()
+    notify(_dispatchers(order), order, _("工单 %(n)s 已办结上报，请于 %(d)s 前核查") % {
+        "n": order.number, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")})
     return order
 
 
@@ -381,15 +458,17 @@ def verify(*, actor: Any, order: WorkOrder, passed: bool, note: str = "") -> Wor
     """核查: a dispatcher checks the handler's result. Pass closes; fail sends it back to work."""
     order = _lock(order)
     _require(actor, "workorders.dispatch", order)
+    order.step_due_at = None
     if passed:
         _move(order, Action.VERIFY_PASS, actor, note)
         order.closed_at = timezone.now()
         order.save()
-        notify(_reporters(order), order, _("工单 %(n)s 已办结：%(r)s。请您评价。") % {"n": order.number, "r": order.result[:100]})
+        tell(order, _("工单 %(n)s 已办结：%(r)s。请您评价。") % {"n": order.number, "r": order.result[:100]})
     else:
         _move(order, Action.VERIFY_FAIL, actor, _need(note, "note", _("核查不通过须说明原因")))
         order.save()
         notify(_unit_users(order), order, _("工单 %(n)s 核查不通过：%(r)s") % {"n": order.number, "r": note})
+        tell(order, _("工单 %(n)s 经核查需继续办理") % {"n": order.number})
     return order
 
 
@@ -436,10 +515,10 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: 
         order = _lock(order)
         _move(order, Action.REOPEN, actor, _("回访后重新办理"))
         order.closed_at = None
-        order.due_at = deadline(order.category, order.urgency, timezone.now())
+        _new_round(order, timezone.now())
         order.save()
         notify(_unit_users(order), order, _("工单 %(n)s 回访后重新办理") % {"n": order.number})
-    notify(_reporters(order), order, _("关于工单 %(n)s 的回访：%(a)s") % {"n": order.number, "a": follow_up.answer[:100]})
+    tell(order, _("关于工单 %(n)s 的回访：%(a)s") % {"n": order.number, "a": follow_up.answer[:100]})
     return follow_up
 
 
@@ -480,13 +559,63 @@ def perform(*, actor: Any, order: WorkOrder, action: str, reason: str = "", resu
     raise DomainError("invalid", _("未知操作"), field="action")
 
 
+# ---------------------------------------------------------------- following
+
+@transaction.atomic
+def follow(*, actor: Any, order: WorkOrder) -> Follower:
+    """Instead of reporting the same problem again, a resident follows the open order offered to
+    them: they are told of its progress and outcome like its reporter."""
+    order = _lock(order)
+    if not actor.has_perm("workorders.follow", order):
+        raise PermissionDenied("forbidden", _("只能关注本社区的工单"))
+    if order.status not in states.OPEN or order.merged_into_id:
+        raise Conflict("order_closed", _("该工单已办结，不能再关注"))
+    if order.reporter_id == actor.pk:
+        raise Conflict("own_order", _("这是您本人反映的工单"))
+    follower, _created = Follower.objects.get_or_create(order=order, user=actor)
+    return follower
+
+
+def unfollow(*, actor: Any, order: WorkOrder) -> None:
+    Follower.objects.filter(order=order, user=actor).delete()
+
+
 # ---------------------------------------------------------------- supervision sweep
+
+def _notify_many(messages: list[tuple[Any, int | None, str]]) -> None:
+    """Many different messages at once (the sweep): in-app rows in bulk, then the sender."""
+    if not messages:
+        return
+    Notification.objects.bulk_create([Notification(user=u, order_id=oid, text=text[:300]) for u, oid, text in messages],
+                                     batch_size=5000)
+    backend = sender()
+    if backend.in_background:
+        from .tasks import deliver_messages
+
+        pairs = [[u.pk, text] for u, _oid, text in messages]
+        transaction.on_commit(lambda: [deliver_messages.enqueue(messages=pairs[i:i + 500]) for i in range(0, len(pairs), 500)])
+        return
+    def _send() -> None:
+        for u, _oid, text in messages:
+            backend.send(user=u, text=text)
+
+    transaction.on_commit(_send)
+
+
+def _members_of(unit_ids: set[int]) -> dict[int, list[Any]]:
+    return {unit.pk: list(unit.members.all()) for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members")}
+
 
 def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
     """督办 sweep: overdue orders go to community (1), street (2, ≥1 working day late) and
-    district (3, ≥3 working days late). Idempotent: a level is reached once (unique
-    (order, level)), and orders already at a level are skipped by the filter. Returns the number
-    of orders raised to each level."""
+    district (3, ≥3 working days late). Idempotent: a level is reached once per clock round
+    (unique (order, round, level)), and orders already at a level are skipped by the filter.
+    Registration and reopening start a new round. Returns the number of orders raised to each
+    level. The same sweep warns of orders near their limit and reminds units of steps
+    (accepting a dispatch, verification) past their own limit, once each."""
+    from linli.accounts.roles import Role
+    from linli.accounts.selectors import holders_by_path
+
     now = now or timezone.now()
     today = timezone.localdate(now)
     raised: dict[int, int] = {}
@@ -498,7 +627,7 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             rows = list(
                 WorkOrder.objects.select_for_update(skip_locked=True)
                 .filter(status__in=states.CLOCK_RUNNING, due_at__lt=cutoff, escalation_level__lt=level)
-                .values_list("id", "region_path", "escalation_level", "unit_id", "number")
+                .values_list("id", "region_path", "clock_round", "unit_id", "number")
             )
             if not rows:
                 raised[level] = 0
@@ -509,29 +638,72 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             # one supervision row for the level reached (an order found three days late goes
             # straight to the district; the levels it skipped were never supervised)
             Supervision.objects.bulk_create(
-                [Supervision(order_id=oid, level=level, region_path=path[:LEVEL_PATH[level]],
-                             note=f"{LEVEL_NAMES[level]}：工单已超过办理期限") for oid, path, _old, _u, _n in rows],
+                [Supervision(order_id=oid, round=rnd, level=level, region_path=path[:LEVEL_PATH[level]],
+                             note=f"{LEVEL_NAMES[level]}：工单已超过办理期限") for oid, path, rnd, _u, _n in rows],
                 batch_size=5000, ignore_conflicts=True,
             )
             WorkOrderEvent.objects.bulk_create(
                 [WorkOrderEvent(order_id=oid, action="supervise", note=LEVEL_NAMES[level], public=False)
                  for oid, *_rest in rows], batch_size=5000)
-            unit_ids = {r[3] for r in rows if r[3]}
-            members = {}
-            for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members"):
-                members[unit.pk] = list(unit.members.all())
+            members = _members_of({r[3] for r in rows if r[3]})
             # the supervising office is told too: community admins (1), street admins (2), district admins (3)
-            from linli.accounts.roles import Role
-            from linli.accounts.selectors import holders_by_path
-
             office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
             office = holders_by_path((office_role,), {r[1][:LEVEL_PATH[level]] for r in rows})
-            Notification.objects.bulk_create(
-                [Notification(user=u, order_id=oid, text=f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
-                 for oid, path, _o, unit_id, number in rows
-                 for u in members.get(unit_id, []) + office.get(path[:LEVEL_PATH[level]], [])], batch_size=5000)
+            _notify_many([(u, oid, f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
+                          for oid, path, _r, unit_id, number in rows
+                          for u in members.get(unit_id, []) + office.get(path[:LEVEL_PATH[level]], [])])
             raised[level] = len(rows)
+    _warn_near_limit(now)
+    _remind_steps(now)
     return raised
+
+
+def _warn_near_limit(now: dt.datetime) -> int:
+    """Once per deadline: the unit handling the order (or, before dispatch, the community's
+    dispatchers) is told the order is in the last fifth of its time."""
+    from linli.accounts.roles import Role
+    from linli.accounts.selectors import holders_by_path
+
+    with transaction.atomic():
+        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
+                    .filter(status__in=states.OPEN, warned_at__isnull=True, warn_at__lte=now, due_at__gt=now)
+                    .values_list("id", "region_path", "unit_id", "number", "due_at")[:20000])
+        if not rows:
+            return 0
+        WorkOrder.objects.filter(pk__in=[r[0] for r in rows]).update(warned_at=now)
+        members = _members_of({r[2] for r in rows if r[2]})
+        offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER), {r[1][:12] for r in rows if not r[2]})
+        _notify_many([(u, oid, f"工单 {number} 即将到期({timezone.localtime(due):%m-%d %H:%M})，请抓紧办理")
+                      for oid, path, unit_id, number, due in rows
+                      for u in (members.get(unit_id, []) if unit_id else offices.get(path[:12], []))])
+    return len(rows)
+
+
+def _remind_steps(now: dt.datetime) -> int:
+    """Once per step: a dispatch not accepted in time reminds the unit; a result not verified in
+    time reminds the community's dispatchers (催办)."""
+    from linli.accounts.roles import Role
+    from linli.accounts.selectors import holders_by_path
+
+    with transaction.atomic():
+        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
+                    .filter(step_reminded=False, step_due_at__lt=now,
+                            status__in=(states.Status.DISPATCHED, states.Status.DONE_REPORTED))
+                    .values_list("id", "region_path", "unit_id", "number", "status")[:20000])
+        if not rows:
+            return 0
+        WorkOrder.objects.filter(pk__in=[r[0] for r in rows]).update(step_reminded=True)
+        WorkOrderEvent.objects.bulk_create([WorkOrderEvent(order_id=r[0], action="remind", public=False,
+                                                           note="接单超时催办" if r[4] == states.Status.DISPATCHED else "核查超时催办")
+                                            for r in rows], batch_size=5000)
+        members = _members_of({r[2] for r in rows if r[2] and r[4] == states.Status.DISPATCHED})
+        offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER),
+                                  {r[1][:12] for r in rows if r[4] == states.Status.DONE_REPORTED})
+        _notify_many([(u, oid, f"工单 {number} 已超过接单时限，请尽快接单或退单") for oid, _p, unit_id, number, st in rows
+                      if st == states.Status.DISPATCHED for u in members.get(unit_id, [])]
+                     + [(u, oid, f"工单 {number} 已超过核查时限，请尽快核查") for oid, path, _u, number, st in rows
+                        if st == states.Status.DONE_REPORTED for u in offices.get(path[:12], [])])
+    return len(rows)
 
 
 def mark_read(*, actor: Any, ids: list[int]) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervise/", views.supervise, name="supervise"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/follow/", views.follow, name="follow"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("public/<str:code>/", views.public, name="public"),
 ]

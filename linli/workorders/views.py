@@ -72,10 +72,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 reporter=request.user if channel == "web" else None,
                 photos=[f.read() for f in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]],
             )
-            follow = request.POST.get("follow")
             messages.success(request, _("已提交，工单号 %(n)s") % {"n": order.number})
-            if follow:
-                messages.info(request, _("同类问题已有工单在办理，您也可以关注该工单的进展"))
             return redirect("workorders:detail", pk=order.pk)
         except DomainError as exc:
             ctx["error"] = exc.message
@@ -135,15 +132,35 @@ def similar(request: HttpRequest) -> HttpResponse:
     """htmx: open orders of the same kind in the same community, shown before submitting."""
     grid = next((g for g in _grids_for_report(request.user) if g.code == request.GET.get("region")), None)
     cat = selectors.leaf_categories().filter(code=request.GET.get("category", "")).first()
-    orders = list(selectors.similar_open(region=grid, category=cat)) if grid and cat else []
-    # residents see where and what kind, never another reporter's words
-    return render(request, "workorders/_similar.html", {"orders": orders, "staff": has_role(request.user, REGISTRY_ROLES)})
+    # descriptions only for staff of the area; residents see where, what kind and how far along
+    orders = selectors.similar_open(request.user, region=grid, category=cat) if grid and cat else []
+    return render(request, "workorders/_similar.html", {"orders": orders})
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a similar open order instead of reporting the same problem again (or stop)."""
+    try:
+        order = selectors.followable(request.user, pk)
+        if request.POST.get("stop") == "1":
+            services.unfollow(actor=request.user, order=order)
+            messages.success(request, _("已取消关注"))
+            return redirect("workorders:mine")
+        services.follow(actor=request.user, order=order)
+        messages.success(request, _("已关注工单 %(n)s，办理进展和结果会通知您") % {"n": order.number})
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workorders:mine")
+    return redirect("workorders:detail", pk=pk)
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.orders_for(request.user, mine=True), 20).get_page(request.GET.get("page"))
-    return render(request, "workorders/mine.html", {"page": page})
+    return render(request, "workorders/mine.html", {"page": page, "followed": selectors.followed_by(request.user)[:50]})
 
 
 @login_required
@@ -166,14 +183,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    staff = has_role(request.user, STAFF) and order.reporter_id != request.user.pk
+    full = selectors.sees_everything(request.user, order)
+    staff = full and has_role(request.user, STAFF) and order.reporter_id != request.user.pk
     return render(request, "workorders/detail.html", {
-        "o": order, "staff": staff, "events": selectors.timeline(order, staff=staff),
+        "o": order, "staff": staff, "full": full, "events": selectors.timeline(order, staff=staff),
+        "following": not full and order.followers.filter(user_id=getattr(request.user, "pk", 0)).exists(),
         "actions": selectors.available_actions(request.user, order),
         "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
         "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
         "follow_up": getattr(order, "follow_up", None) if staff else None,
-        "photos": list(order.photos.all()),
+        "photos": list(order.photos.all()) if full else [],
         "base_template": "staff_base.html" if staff else "base.html",
     })
 
@@ -238,8 +257,8 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
     from django.http import FileResponse
 
     order = _order(request, pk)
-    item = order.photos.filter(pk=photo_pk).first()
-    if item is None:
+    item = order.photos.filter(pk=photo_pk).first() if selectors.sees_everything(request.user, order) else None
+    if item is None:  # followers see the progress, not another person's photos
         raise Http404
     resp = FileResponse(item.file.open("rb"), content_type=item.content_type)
     resp["Cache-Control"] = "private, max-age=3600"

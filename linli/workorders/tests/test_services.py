@@ -131,7 +131,7 @@ def test_merge_duplicates_and_outcome_reaches_all_reporters(loop, make_user, tre
 def services_similar(loop, order):
     from linli.workorders.selectors import similar_open
 
-    return similar_open(region=loop.tree.g_liede1, category=order.category)
+    return similar_open(loop.dispatcher, region=loop.tree.g_liede1, category=order.category)
 
 
 def test_bad_input(loop):
@@ -160,7 +160,11 @@ def test_deadlines_over_holidays_and_urgent_hours(loop):
     start = dt.datetime(2026, 2, 13, 16, 0, tzinfo=SH)  # Friday before 春节 2026; 2/14 is a make-up working day
     assert services.deadline(loop.lift, "normal", start) == dt.datetime(2026, 2, 24, 23, 59, 59, tzinfo=SH)
     hours = Category.objects.create(code="9901", name="测试小时", handle_limit=8, limit_unit="h")
-    assert services.deadline(hours, "normal", start) == start + dt.timedelta(hours=8)
+    # working hours (09-12, 14-18): Friday 16:00 has 2 left, then 6 of the make-up Saturday
+    assert services.deadline(hours, "normal", start) == dt.datetime(2026, 2, 14, 17, 0, tzinfo=SH)
+    assert services.deadline(hours, "urgent", start) == start + dt.timedelta(hours=hours.urgent_limit_hours)  # the clock
+    friday_evening = dt.datetime(2026, 11, 27, 19, 0, tzinfo=SH)
+    assert services.deadline(hours, "normal", friday_evening) == dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH)  # Mon 7 + Tue 1
 
 
 def test_escalation_sweep_is_idempotent_and_climbs_levels(loop):
@@ -253,10 +257,13 @@ def test_unregistered_orders_run_on_the_registration_clock(loop):
 
     from linli.workorders import selectors
 
+    from linli.core import calendar
+
     before = timezone.now()
     order = loop.submit()
-    hours = loop.lamp.register_limit_hours
-    assert before + dt.timedelta(hours=hours) <= order.due_at <= timezone.now() + dt.timedelta(hours=hours)
+    hours = loop.lamp.register_limit_hours  # working hours: office time of working days only
+    assert calendar.add_working_hours(before, hours) <= order.due_at <= calendar.add_working_hours(timezone.now(), hours)
+    assert order.warn_at < order.due_at
     assert order not in selectors.orders_for(loop.dispatcher, overdue=True)
     late = order.due_at + dt.timedelta(minutes=5)
     assert services.escalate_overdue(now=late)[1] == 1
