@@ -11,6 +11,7 @@ from .models import (
     ApplicationMaterial,
     Certificate,
     CertificateKind,
+    Forwarding,
     ItemMaterial,
     OpeningHours,
     Rectification,
@@ -84,6 +85,18 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class ForwardingInline(admin.TabularInline):
+    model = Forwarding
+    extra = 0
+    can_delete = False
+    readonly_fields = ("department", "request_note", "sent_at", "sent_by", "days", "due_date", "returned_at", "returned_by",
+                       "outcome", "outcome_note")
+    exclude = ("region_path",)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin, ScopedAdmin):
     """Applications change only through the workflow (pages and API)."""
@@ -92,7 +105,7 @@ class ApplicationAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("status", "channel", "escalation_level")
     search_fields = ("number",)
     exclude = ("applicant_id_number", "applicant_phone", "result_file")
-    inlines = (MaterialInline, EventInline)
+    inlines = (MaterialInline, ForwardingInline, EventInline)
 
 
 @admin.register(Rectification)

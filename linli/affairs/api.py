@@ -22,6 +22,7 @@ from .schemas import (
     CertificateKindOut,
     CertificateOut,
     CertificateStaffOut,
+    ForwardingOut,
     ItemOut,
     OnlineIn,
     RatingIn,
@@ -62,6 +63,10 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
         materials=[AppMaterialOut(id=m.pk, name=m.name, form=m.form, count=m.count, required=m.required,
                                   received=m.received, requested=m.requested, request_note=m.request_note,
                                   has_file=bool(m.file)) for m in app.materials.all()],
+        forwardings=[ForwardingOut(department=f.department, request_note=f.request_note if staff else "", sent_at=f.sent_at,
+                                   days=f.days, due_date=f.due_date, overdue=f.overdue, returned_at=f.returned_at,
+                                   outcome=f.outcome, outcome_note=f.outcome_note if staff else "")
+                     for f in selectors.forwardings(app)],
         events=list(selectors.timeline(app, staff=staff)))
 
 
@@ -117,7 +122,7 @@ def get_application(request: ApiRequest, app_id: int):  # type: ignore[no-untype
 
 
 @router.post("/applications/{app_id}/actions", response={200: ApplicationDetail, **ERRORS},
-             summary="受理、不予受理、一次性告知补正、开始办理、转办、办结、撤回")
+             summary="受理、不予受理、一次性告知补正、开始办理、转办、部门反馈、办结、撤回")
 def act(request: ApiRequest, app_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
     app = selectors.application_for(request.auth, app_id)
     services.perform(actor=request.auth, app=app, action=payload.action, data=payload.dict())

@@ -222,6 +222,59 @@ class Application(TimeStamped):
         return self.status in CLOCK_RUNNING
 
 
+class Forwarding(models.Model):
+    """转办: one hand-over of a matter to a department, with the working-day date by which the
+    department answers, and its answer (returned_at, outcome, note). At most one is open per
+    matter; the department's return puts the matter back in the window's hands."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("部门审核通过")
+        DENIED = "denied", _("部门审核不通过")
+        RETURNED = "returned", _("退回窗口处理")
+        CANCELLED = "cancelled", _("办件撤回，转办终止")
+
+    application = models.ForeignKey(Application, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="forwardings")
+    region_path = models.CharField(_("受理社区路径"), max_length=15)
+    department = models.CharField(_("转办单位"), max_length=100)
+    request_note = models.CharField(_("转办说明"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("转出时间"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("转办人"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    days = models.PositiveSmallIntegerField(_("反馈期限(工作日)"))
+    due_date = models.DateField(_("应反馈日期"))
+    returned_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈登记人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("反馈结果"), max_length=10, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("反馈内容"), blank=True)
+
+    class Meta:
+        verbose_name = _("转办记录")
+        verbose_name_plural = _("转办记录")
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["region_path", "due_date"], name="fwd_open_due", opclasses=["varchar_pattern_ops", ""],
+                                condition=Q(returned_at__isnull=True))]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=Q(returned_at__isnull=True), name="fwd_one_open"),
+            models.CheckConstraint(condition=(Q(returned_at__isnull=True) & Q(outcome="")) |
+                                   (Q(returned_at__isnull=False) & ~Q(outcome="")), name="fwd_return_has_outcome"),
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=60), name="fwd_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.due_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.returned_at is None and self.due_date < timezone.localdate()
+
+
 class ApplicationMaterial(models.Model):
     """The checklist of one application, copied from the item when it was filed."""
 

@@ -69,6 +69,18 @@ class EventOut(Schema):
     note: str
 
 
+class ForwardingOut(Schema):
+    department: str
+    request_note: str
+    sent_at: dt.datetime
+    days: int
+    due_date: dt.date
+    overdue: bool
+    returned_at: dt.datetime | None
+    outcome: str = Field(..., description="approved | denied | returned | cancelled; empty while the department has not answered")
+    outcome_note: str
+
+
 class ApplicationDetail(ApplicationRow):
     centre_name: str
     correction_notified: bool
@@ -81,6 +93,7 @@ class ApplicationDetail(ApplicationRow):
     result_notice_url: str = Field(..., description="办理结果告知书 (PDF) once completed, else empty")
     result_document_url: str = Field(..., description="the result document uploaded at completion, else empty")
     materials: list[AppMaterialOut]
+    forwardings: list[ForwardingOut]
     events: list[EventOut]
 
 
@@ -104,9 +117,10 @@ class ActionIn(Schema):
     centre_id: int | None = Field(None, description="accept: the window (service centre) of the accepting community; "
                                                     "needed only where the community has several")
     reason: str = Field("", max_length=500)
-    to: str = Field("", max_length=100)
-    outcome: str = Field("", max_length=10)
-    note: str = Field("", max_length=2000)
+    to: str = Field("", max_length=100, description="forward: the department")
+    days: int | None = Field(None, ge=1, le=60, description="forward: working days the department has to answer (default 5)")
+    outcome: str = Field("", max_length=10, description="complete: approved | denied; return: approved | denied | returned")
+    note: str = Field("", max_length=2000, description="complete: the result; forward: what is asked; return: the department's answer")
     received: list[int] = []
     materials: list[int] = []
     extra: list[str] = []

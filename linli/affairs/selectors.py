@@ -15,7 +15,15 @@ from linli.core import calendar
 from linli.core.errors import NotFound
 
 from . import states
-from .models import Application, Certificate, CertificateKind, Rectification, ServiceCentre, ServiceItem
+from .models import (
+    Application,
+    Certificate,
+    CertificateKind,
+    Forwarding,
+    Rectification,
+    ServiceCentre,
+    ServiceItem,
+)
 from .rules import CASE_ROLES
 from .services import NEAR_LIMIT_DAYS
 
@@ -68,6 +76,8 @@ def queue(actor: Any, *, status: str = "", flt: str = "", item: str = "", q: str
                        due_date__lte=calendar.add_working_days(today, NEAR_LIMIT_DAYS))
     elif flt == "correction":
         qs = qs.filter(status=states.Status.CORRECTION)
+    elif flt == "forward_overdue":  # the department has not answered by the date it was given
+        qs = qs.filter(status=states.Status.FORWARDED, forwardings__returned_at__isnull=True, forwardings__due_date__lt=today)
     if item:
         qs = qs.filter(item__code=item)
     if centre is not None:
@@ -107,6 +117,11 @@ def history(actor: Any, app: Application) -> list[Application]:
 def timeline(app: Application, *, staff: bool) -> QuerySet[Any]:
     qs = app.events.select_related("actor")
     return qs if staff else qs.filter(public=True)
+
+
+def forwardings(app: Application) -> list[Forwarding]:
+    """The matter's hand-overs to departments (转办), oldest first."""
+    return list(app.forwardings.select_related("sent_by", "returned_by"))
 
 
 def by_token(token: str) -> Application:

@@ -31,6 +31,7 @@ from .models import (
     ApplicationMaterial,
     Certificate,
     CertificateKind,
+    Forwarding,
     Rectification,
     ServiceCentre,
     ServiceItem,
@@ -40,6 +41,8 @@ from .states import Action, Status
 
 RECTIFY_DAYS = 5  # working days to answer a bad rating
 NEAR_LIMIT_DAYS = 2  # working days before the promised date that count as "near"
+FORWARD_DAYS = 5  # working days a department is given to answer a forwarded matter, unless the window says otherwise
+MAX_FORWARD_DAYS = 60
 
 
 # ---------------------------------------------------------------- helpers
@@ -349,15 +352,60 @@ def process(*, actor: Any, app: Application) -> Application:
     return app
 
 
+def _days(value: Any) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_FORWARD_DAYS:
+        raise DomainError("invalid", _("反馈期限应为1至%(n)s个工作日") % {"n": MAX_FORWARD_DAYS}, field="days")
+    return days
+
+
 @transaction.atomic
-def forward(*, actor: Any, app: Application, to: str) -> Application:
+def forward(*, actor: Any, app: Application, to: str, days: Any = FORWARD_DAYS, note: str = "") -> Application:
+    """转办, tracked: the department, when it was sent, the working day by which it answers."""
     app = _lock(app)
     _require(actor, app)
     to = _clean_text(to, "to", limit=100, label=_("转办单位"))
-    _move(app, Action.FORWARD, actor, _("转 %(u)s 办理") % {"u": to})
+    days = _days(days)
+    note = _clean_text(note, "note", required=False, limit=500, label=_("转办说明"))
+    due = calendar.add_working_days(timezone.localdate(), days)
+    _move(app, Action.FORWARD, actor, _("转 %(u)s 办理，请于 %(d)s 前反馈") % {"u": to, "d": due.isoformat()})
     app.forwarded_to = to
     app.save()
+    Forwarding.objects.create(application=app, region_path=app.region_path, department=to, request_note=note,
+                              sent_at=timezone.now(), sent_by=actor, days=days, due_date=due)
+    record_audit(actor=actor, action="affairs.forward", target=app, region_path=app.region_path,
+                 changes={"department": to, "due": due})
     _tell_applicant(app, _("“%(i)s”已转 %(u)s 办理") % {"i": app.item_name, "u": to})
+    return app
+
+
+RETURN_OUTCOMES = (Forwarding.Outcome.APPROVED, Forwarding.Outcome.DENIED, Forwarding.Outcome.RETURNED)
+
+
+@transaction.atomic
+def return_from_department(*, actor: Any, app: Application, outcome: str, note: str) -> Application:
+    """The department's answer to a forwarded matter is recorded; the window resumes handling."""
+    app = _lock(app)
+    _require(actor, app)
+    states.LIFECYCLE.require(app.status, Action.RETURN)
+    if outcome not in RETURN_OUTCOMES:
+        raise DomainError("invalid", _("请选择部门反馈结果"), field="outcome")
+    note = _clean_text(note, "note", limit=2000, label=_("反馈内容"))
+    fwd = Forwarding.objects.select_for_update().filter(application=app, returned_at__isnull=True).first()
+    if fwd is None:
+        raise Conflict("not_forwarded", _("没有待反馈的转办记录"))
+    fwd.returned_at, fwd.returned_by, fwd.outcome, fwd.outcome_note = timezone.now(), actor, outcome, note
+    fwd.save()
+    label = Forwarding.Outcome(outcome).label
+    _move(app, Action.RETURN, actor, _("%(u)s 反馈：%(o)s") % {"u": fwd.department, "o": label})
+    app.save()
+    record_audit(actor=actor, action="affairs.forward_return", target=app, region_path=app.region_path,
+                 changes={"department": fwd.department, "outcome": outcome, "late": fwd.returned_at.date() > fwd.due_date})
+    _tell_applicant(app, _("“%(i)s”已由 %(u)s 反馈(%(o)s)，窗口继续办理") % {
+        "i": app.item_name, "u": fwd.department, "o": label})
     return app
 
 
@@ -402,6 +450,9 @@ def withdraw(*, actor: Any, app: Application, reason: str = "") -> Application:
     reason = (reason or "").strip()[:200]
     _move(app, Action.WITHDRAW, actor, reason)
     app.save()
+    Forwarding.objects.filter(application=app, returned_at__isnull=True).update(  # a correction interrupted it
+        returned_at=timezone.now(), returned_by=actor if getattr(actor, "pk", None) else None,
+        outcome=Forwarding.Outcome.CANCELLED, outcome_note=reason)
     record_audit(actor=actor, action="affairs.withdraw", target=app, region_path=app.region_path, changes={"reason": reason})
     if app.applicant_user_id == getattr(actor, "pk", None):
         _notify_window(app, _("申请人已撤回办件 %(n)s：%(i)s%(r)s") % {
@@ -429,7 +480,10 @@ def perform(*, actor: Any, app: Application, action: str, data: dict[str, Any]) 
     if action == Action.PROCESS:
         return process(actor=actor, app=app)
     if action == Action.FORWARD:
-        return forward(actor=actor, app=app, to=data.get("to", ""))
+        return forward(actor=actor, app=app, to=data.get("to", ""), days=data.get("days") or FORWARD_DAYS,
+                       note=data.get("note", ""))
+    if action == Action.RETURN:
+        return return_from_department(actor=actor, app=app, outcome=data.get("outcome", ""), note=data.get("note", ""))
     if action == Action.COMPLETE:
         return complete(actor=actor, app=app, outcome=data.get("outcome", ""), note=data.get("note", ""),
                         document=data.get("document"))

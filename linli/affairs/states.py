@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     SUPPLY = "supply", _("补正完成")
     PROCESS = "process", _("开始办理")
     FORWARD = "forward", _("转办")
+    RETURN = "return", _("部门反馈")
     COMPLETE = "complete", _("办结")
     WITHDRAW = "withdraw", _("撤回")
 
@@ -46,7 +47,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.IN_PROGRESS, A.COMPLETE): S.COMPLETED,
     (S.IN_PROGRESS, A.WITHDRAW): S.WITHDRAWN,
     (S.FORWARDED, A.REQUEST_CORRECTION): S.CORRECTION,
-    (S.FORWARDED, A.COMPLETE): S.COMPLETED,
+    (S.FORWARDED, A.RETURN): S.IN_PROGRESS,  # the department's answer is recorded, the window resumes
     (S.CORRECTION, A.SUPPLY): S.IN_PROGRESS,  # or back to accepted / forwarded: see services.supply
     (S.CORRECTION, A.WITHDRAW): S.WITHDRAWN,
 }
@@ -55,7 +56,7 @@ OPEN = (S.SUBMITTED, S.ACCEPTED, S.CORRECTION, S.IN_PROGRESS, S.FORWARDED)
 # the committed time limit runs in these; it stops while waiting for corrections (补正)
 CLOCK_RUNNING = (S.ACCEPTED, S.IN_PROGRESS, S.FORWARDED)
 FINAL = (S.REFUSED, S.COMPLETED, S.WITHDRAWN)
-STAFF_ACTIONS = (A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION, A.SUPPLY, A.PROCESS, A.FORWARD, A.COMPLETE)
+STAFF_ACTIONS = (A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION, A.SUPPLY, A.PROCESS, A.FORWARD, A.RETURN, A.COMPLETE)
 APPLICANT_ACTIONS = (A.WITHDRAW,)
 
 

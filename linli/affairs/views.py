@@ -142,7 +142,7 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("affairs:my_detail", pk=pk)
     return render(request, "affairs/my_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=False), "materials": app.materials.all(),
-        "ratings": sorted(RATING_LABELS.items(), reverse=True),
+        "forwardings": selectors.forwardings(app), "ratings": sorted(RATING_LABELS.items(), reverse=True),
         "rectification": Rectification.objects.filter(application=app).first(),
         "can_withdraw": app.status in (Status.SUBMITTED, Status.ACCEPTED, Status.CORRECTION)})
 
@@ -322,7 +322,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "rectify":
                 services.reply_rectification(actor=request.user, rect=app.rectification, reply=request.POST.get("reply", ""))
             else:
-                data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note", "centre_id")}
+                data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note", "centre_id", "days")}
                 data["received"] = request.POST.getlist("received")
                 data["materials"] = request.POST.getlist("materials")
                 data["extra"] = [x.strip() for x in request.POST.get("extra", "").splitlines()]
@@ -343,6 +343,9 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "affairs/desk_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=True), "materials": app.materials.all(),
         "history": selectors.history(request.user, app), "outcomes": Application.Outcome.choices,
+        "forwardings": selectors.forwardings(app), "forward_days": services.FORWARD_DAYS,
+        "max_forward_days": services.MAX_FORWARD_DAYS,
+        "return_outcomes": [(o.value, o.label) for o in services.RETURN_OUTCOMES],
         "can": can, "correction_used": correction_used, "accept_centres": services.acceptance_centres(app) if can[Action.ACCEPT] else [],
         "rectification": Rectification.objects.filter(application=app).first(),
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})

@@ -166,3 +166,33 @@ def test_api_result_notice_and_document(client, desk):
         client.force_login(other)
         assert client.get(f"/api/v1/affairs/applications/{app.pk}/result-notice").status_code == 404
         assert client.get(f"/api/v1/affairs/applications/{app.pk}/result-document").status_code == 404
+
+
+def test_api_forwarding_tracked_and_returned(client, desk):
+    from linli.affairs import services
+
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    client.force_login(desk.liede_worker)
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "forward", "to": "天河区民政局", "days": 99},
+                    content_type="application/json")
+    assert r.status_code == 400
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions",
+                    {"action": "forward", "to": "天河区民政局", "days": 2, "note": "核对"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "forwarded"
+    (fwd,) = r.json()["forwardings"]
+    assert fwd["department"] == "天河区民政局" and fwd["days"] == 2 and fwd["returned_at"] is None and fwd["request_note"] == "核对"
+    client.force_login(desk.pantang_worker)
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "return", "outcome": "approved", "note": "x"},
+                    content_type="application/json")
+    assert r.status_code == 404
+    client.force_login(desk.liede_worker)
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "complete", "outcome": "approved", "note": "x"},
+                    content_type="application/json")
+    assert r.status_code == 409  # waiting for the department
+    r = client.post(f"/api/v1/affairs/applications/{app.pk}/actions", {"action": "return", "outcome": "denied", "note": "不符合"},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "in_progress"
+    assert r.json()["forwardings"][0]["outcome"] == "denied" and r.json()["events"][-1]["action"] == "return"
+    client.force_login(desk.user)
+    fwd = client.get(f"/api/v1/affairs/applications/{app.pk}").json()["forwardings"][0]
+    assert fwd["outcome"] == "denied" and fwd["outcome_note"] == "" and fwd["request_note"] == ""

@@ -182,3 +182,28 @@ def test_result_notice_and_document_reachable_only_by_applicant_and_window(clien
     client.force_login(desk.liede_worker)
     running = services.accept(actor=desk.liede_worker, app=desk.online())
     assert client.get(f"/affairs/result/{running.pk}/").status_code == 404  # not completed yet
+
+
+def test_forwarding_and_department_return_through_pages(client, desk):
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    client.force_login(desk.liede_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'id="forward-form"' in page and 'name="days"' in page and 'id="return-form"' not in page
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "forward", "to": "天河区民政局", "days": "abc"})  # no 500
+    app.refresh_from_db()
+    assert app.status == "accepted"
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "forward", "to": "天河区民政局", "days": "4", "note": "请复核年龄"})
+    app.refresh_from_db()
+    assert app.status == "forwarded"
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'data-testid="forwardings"' in page and "天河区民政局" in page and "请复核年龄" in page and 'id="return-form"' in page
+    client.force_login(desk.huabiao_worker)  # another community of the same street cannot record the return
+    assert client.post(f"/affairs/desk/{app.pk}/", {"action": "return", "outcome": "approved", "note": "x"}).status_code == 404
+    client.force_login(desk.liede_worker)
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "return", "outcome": "approved", "note": "区民政局审核通过"})
+    app.refresh_from_db()
+    assert app.status == "in_progress"
+    client.force_login(desk.user)
+    page = client.get(f"/affairs/my/{app.pk}/").content.decode()
+    assert 'data-testid="forwardings"' in page and "天河区民政局" in page and "部门审核通过" in page
+    assert "请复核年龄" not in page and "部门反馈" in page  # the timeline names the return, not the internal notes

@@ -56,6 +56,9 @@ def test_online_application_full_lifecycle_with_rating(desk):
     assert Notification.objects.filter(user=desk.liede_worker, link__contains=str(app.pk)).exists()
     app = services.accept(actor=desk.liede_worker, app=app)
     app = services.forward(actor=desk.liede_worker, app=app, to="猎德街道社会事务办")
+    with pytest.raises(Conflict):  # the department answers first
+        services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="核准，次月起发放")
+    app = services.return_from_department(actor=desk.liede_worker, app=app, outcome="approved", note="街道审核通过")
     app = services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="核准，次月起发放")
     assert app.status == Status.COMPLETED and app.completed_at is not None
     with pytest.raises(PermissionDenied):
@@ -64,7 +67,7 @@ def test_online_application_full_lifecycle_with_rating(desk):
     with pytest.raises(Conflict):
         services.rate(actor=desk.user, app=app, rating=1)  # one rating per matter
     events = [e.action for e in app.events.all()]
-    assert events == ["submit", "accept", "forward", "complete", "rate"]
+    assert events == ["submit", "accept", "forward", "return", "complete", "rate"]
     texts = list(Notification.objects.filter(user=desk.user).values_list("text", flat=True))
     assert any("已受理" in t for t in texts) and any("已办结" in t for t in texts)
 
@@ -330,3 +333,55 @@ def test_withdraw_and_revocation_notify_the_other_side(desk):
     services.revoke_certificate(actor=desk.liede_worker, cert=cert, reason="居住信息有误")
     note = Notification.objects.get(user=desk.user, text__contains="已被撤销")
     assert cert.serial in note.text and "居住信息有误" in note.text and note.link == f"/affairs/certificates/{cert.pk}/"
+
+
+def test_forwarding_is_tracked_with_working_day_due_date_and_return(desk):
+    """转办: department, when sent, the working day it answers by (over a holiday), the return with
+    its outcome; the return resumes handling; overdue forwardings are listed."""
+    from linli.affairs.models import Forwarding
+
+    with on(dt.date(2025, 9, 29)):  # Monday before 国庆
+        app = desk.at_pantang()
+        app = services.forward(actor=desk.pantang_worker, app=app, to="荔湾区民政局", days=3, note="请核对户籍")
+    fwd = Forwarding.objects.get(application=app)
+    assert fwd.department == "荔湾区民政局" and fwd.days == 3 and fwd.is_open and fwd.region_path == app.region_path
+    assert fwd.due_date == dt.date(2025, 10, 10)  # 9-30, (10-01..10-08 holiday), 10-09, 10-10
+    assert app.status == Status.FORWARDED and app.forwarded_to == "荔湾区民政局"
+    assert "2025-10-10" in app.events.get(action="forward").note
+    assert Notification.objects.filter(user=desk.user, text__contains="已转 荔湾区民政局").exists()
+    with on(dt.date(2025, 10, 13)):
+        assert list(selectors.queue(desk.pantang_worker, flt="forward_overdue")) == [app]
+        assert fwd.overdue
+    with pytest.raises(DomainError):
+        services.return_from_department(actor=desk.pantang_worker, app=app, outcome="done", note="x")
+    with pytest.raises(DomainError):
+        services.return_from_department(actor=desk.pantang_worker, app=app, outcome="approved", note=" ")
+    with pytest.raises(PermissionDenied):  # the applicant's home community is not the handling window
+        services.return_from_department(actor=desk.liede_worker, app=app, outcome="approved", note="ok")
+    app = services.return_from_department(actor=desk.pantang_worker, app=app, outcome="returned", note="户籍信息需更正后再报")
+    fwd.refresh_from_db()
+    assert app.status == Status.IN_PROGRESS and not fwd.is_open and fwd.outcome == "returned"
+    assert fwd.returned_by == desk.pantang_worker and fwd.outcome_note == "户籍信息需更正后再报"
+    assert app.events.last().action == "return" and app.events.last().action_label == "部门反馈"
+    assert Notification.objects.filter(user=desk.user, text__contains="荔湾区民政局 反馈").exists()
+    assert list(selectors.queue(desk.pantang_worker, flt="forward_overdue")) == []
+    with pytest.raises(Conflict):  # nothing is waiting for a department any more
+        services.return_from_department(actor=desk.pantang_worker, app=app, outcome="approved", note="ok")
+    for bad in (0, 61, "x"):
+        with pytest.raises(DomainError) as err:
+            services.forward(actor=desk.pantang_worker, app=app, to="区民政局", days=bad)
+        assert err.value.details["field"] == "days"
+    app = services.forward(actor=desk.pantang_worker, app=app, to="荔湾区民政局")  # sent again after the correction
+    assert Forwarding.objects.filter(application=app).count() == 2
+    assert Forwarding.objects.get(application=app, returned_at__isnull=True).days == services.FORWARD_DAYS
+
+
+def test_withdrawing_a_forwarded_matter_closes_its_forwarding(desk):
+    from linli.affairs.models import Forwarding
+
+    app = services.accept(actor=desk.liede_worker, app=desk.online())
+    app = services.forward(actor=desk.liede_worker, app=app, to="猎德街道社会事务办")
+    app = services.request_correction(actor=desk.liede_worker, app=app, materials=[app.materials.first().pk])
+    services.withdraw(actor=desk.user, app=app, reason="不办了")
+    fwd = Forwarding.objects.get(application=app)
+    assert fwd.outcome == "cancelled" and not fwd.is_open
