@@ -215,6 +215,7 @@ LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 LINLI_PERIODIC_TASKS = {
     "linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300")),
     "linli.affairs.tasks.supervision_sweep": int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900")),
+    "linli.booking.tasks.close_past_reservations": int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900")),
 }
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")

@@ -41,6 +41,10 @@ class ResourceAdmin(AuditedAdmin, ScopedAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         obj.region_path = obj.region.path
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            from .services import apply_capacity
+
+            apply_capacity(obj)
 
 
 @admin.register(Reservation)

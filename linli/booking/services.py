@@ -62,10 +62,12 @@ def eligible(user: Any, resource: Resource) -> bool:
     return any(resident.region_path.startswith(p) for p in served)
 
 
+# The slot follows the resource's current number of seats (a raised capacity opens seats in
+# slots already begun; a lowered one takes no seat from anyone, it only stops new bookings).
 TAKE_SEAT = """
 INSERT INTO booking_slot (resource_id, starts_at, ends_at, capacity, booked) VALUES (%s, %s, %s, %s, 1)
-ON CONFLICT (resource_id, starts_at) DO UPDATE SET booked = booking_slot.booked + 1
-WHERE booking_slot.booked < booking_slot.capacity
+ON CONFLICT (resource_id, starts_at) DO UPDATE SET booked = booking_slot.booked + 1, capacity = excluded.capacity
+WHERE booking_slot.booked < excluded.capacity
 RETURNING id"""
 
 # PostgreSQL: the seat and the reservation in one statement, hence one round trip and its own
@@ -123,10 +125,19 @@ def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool =
                      idempotency_key=idempotency_key, now=now or timezone.now())
     except DomainError:
         if idempotency_key:
-            existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+            existing = _replayed(idempotency_key, resource, starts_at)
             if existing is not None:
                 return existing
         raise
+
+
+def _replayed(idempotency_key: str, resource: Resource, starts_at: dt.datetime) -> Reservation | None:
+    """The booking an earlier request with this key made, if any. A key reused for another
+    resource or time is refused rather than answered with the first booking."""
+    existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and (existing.resource_id != resource.pk or existing.starts_at != starts_at):
+        raise Conflict("idempotency_key_reused", _("该请求编号已用于另一次预约，请换一个编号"))
+    return existing
 
 
 def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool, note: str,
@@ -154,7 +165,7 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
             if _clash_on_code(exc):
                 continue
             if idempotency_key:
-                existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
+                existing = _replayed(idempotency_key, resource, period[0])
                 if existing is not None:
                     return existing
             raise Conflict("already_booked", _("您已预约或候补了这个时段")) from None
@@ -205,7 +216,9 @@ def _check_weekly_limit(actor: Any, resource: Resource, start: dt.datetime) -> N
 
 
 def _lock(res: Reservation) -> Reservation:
-    return Reservation.objects.select_for_update().select_related("resource").get(pk=res.pk)
+    # of=self: the reservation row only; locking the shared resource row too would serialise
+    # every cancellation of a venue with its new bookings, and deadlock two of them
+    return Reservation.objects.select_for_update(of=("self",)).select_related("resource").get(pk=res.pk)
 
 
 def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
@@ -213,8 +226,13 @@ def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
     so no newcomer can take it first)."""
     Slot.objects.select_for_update().filter(pk=slot_id).exists()
     Slot.objects.filter(pk=slot_id).update(booked=F("booked") - 1)
-    waiting = (Reservation.objects.select_for_update().select_related("resource", "user")
-               .filter(slot_id=slot_id, status=S.WAITING).order_by("created_at", "id").first())
+    queue = (Reservation.objects.select_for_update(of=("self",)).select_related("resource", "user")
+             .filter(slot_id=slot_id, status=S.WAITING).order_by("created_at", "id"))
+    waiting = queue.first()
+    if waiting is None and queue.exists():
+        # the first in the queue left it while we waited for its row: PostgreSQL then drops it
+        # from a locked LIMIT 1 without taking the next, so look again
+        waiting = queue.first()
     if waiting is None:
         return None
     Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
@@ -284,7 +302,7 @@ def check_in(*, actor: Any, code: str, resource: Resource | None = None, now: dt
     """The venue or provider scans (or types) the code on the resident's booking."""
     now = now or timezone.now()
     code = (code or "").strip().upper()
-    res = Reservation.objects.select_for_update().select_related("resource", "slot", "user").filter(code=code).first()
+    res = Reservation.objects.select_for_update(of=("self",)).select_related("resource", "slot", "user").filter(code=code).first()
     if res is None or not can_manage(actor, res.resource) or (resource is not None and res.resource_id != resource.pk):
         raise DomainError("unknown_code", _("签到码无效"), field="code")
     if res.status == S.ATTENDED:
@@ -319,3 +337,54 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
         notify([res.user], None, _("您30天内爽约 %(n)s 次，预约暂停至 %(d)s") % {
             "n": count, "d": timezone.localtime(until).strftime("%Y-%m-%d")}, link=_link())
     return res
+
+
+@transaction.atomic
+def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.datetime | None = None) -> int:
+    """A provider suspended or a venue closed for good: every live future booking is cancelled
+    (the waiting list too) and each person is told why."""
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise DomainError("invalid", _("请填写取消原因"), field="reason")
+    now = now or timezone.now()
+    live = list(Reservation.objects.select_for_update(of=("self",)).select_related("user")
+                .filter(resource=resource, status__in=LIVE, starts_at__gt=now))
+    for res in live:
+        res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
+        res.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
+        notify([res.user], None, _("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s") % {
+            "t": _when(res.starts_at), "r": resource.name, "why": reason}, link=_link())
+    Slot.objects.filter(resource=resource, starts_at__gt=now).update(booked=0)
+    if live:
+        record_audit(actor=actor, action="booking.cancel_all", target=resource, region_path=resource.region_path,
+                     changes={"reason": reason, "count": len(live)})
+    return len(live)
+
+
+def close_past(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Hourly: requests never decided and places on a waiting list never reached end when their
+    slot begins; each person is told. Idempotent."""
+    now = now or timezone.now()
+    done = {"requested": 0, "waiting": 0}
+    with transaction.atomic():
+        stale = list(Reservation.objects.select_for_update(of=("self",), skip_locked=True).select_related("user", "resource")
+                     .filter(status__in=(S.REQUESTED, S.WAITING), starts_at__lte=now)[:5000])
+        for res in stale:
+            was = res.status
+            res.status = S.REJECTED if was == S.REQUESTED else S.CANCELLED
+            res.cancel_reason = str(_("时段开始前未获审核") if was == S.REQUESTED else _("时段已开始，候补未能排上"))
+            res.save(update_fields=["status", "cancel_reason", "updated_at"])
+            done[str(was)] += 1
+            notify([res.user], None, _("%(r)s %(t)s：%(why)s") % {
+                "r": res.resource.name, "t": _when(res.starts_at), "why": res.cancel_reason}, link=_link())
+    return done
+
+
+def apply_capacity(resource: Resource, *, now: dt.datetime | None = None) -> int:
+    """After staff change a resource's seats: its future slots show the new number (never fewer
+    than the seats already taken)."""
+    from django.db.models.functions import Greatest
+
+    return Slot.objects.filter(resource=resource, starts_at__gt=now or timezone.now()).update(
+        capacity=Greatest(F("booked"), resource.capacity))
+

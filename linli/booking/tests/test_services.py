@@ -152,3 +152,62 @@ def test_extra_opening_and_closure_take_effect_at_once(venue):
     ExtraOpening.objects.create(resource=venue.meal, date=DAY, opens=dt.time(17), closes=dt.time(18), note="社区晚宴")
     assert [s.starts_at.hour for s in selectors.day_view(venue.meal, DAY, now=NOW)] == [11, 12, 17]
     assert book(venue, venue.people[0], hour=17).status == "confirmed"
+
+
+def test_raised_capacity_opens_seats_in_slots_already_begun(venue):
+    a, b, c = venue.people[:3]
+    venue.meal.capacity = 1
+    venue.meal.save()
+    book(venue, a)
+    with pytest.raises(Conflict):
+        book(venue, b)
+    venue.meal.capacity = 3
+    venue.meal.save()
+    assert services.apply_capacity(venue.meal, now=NOW) == 1
+    assert Slot.objects.get().capacity == 3  # the day view shows it at once
+    assert book(venue, b).status == "confirmed" and book(venue, c).status == "confirmed"
+    venue.meal.capacity = 1  # lowered: nobody loses a seat, nobody new gets one
+    venue.meal.save()
+    services.apply_capacity(venue.meal, now=NOW)
+    assert Slot.objects.get().capacity == 3 == Slot.objects.get().booked
+    with pytest.raises(Conflict):
+        book(venue, venue.people[3])
+
+
+def test_an_idempotency_key_reused_for_another_slot_is_refused(venue):
+    a = venue.people[0]
+    first = book(venue, a, idempotency_key="app-42")
+    with pytest.raises(Conflict) as e:
+        book(venue, a, hour=12, idempotency_key="app-42")
+    assert e.value.code == "idempotency_key_reused"
+    assert book(venue, a, idempotency_key="app-42").pk == first.pk  # the same request again is still answered
+    assert Reservation.objects.count() == 1
+
+
+def test_undecided_requests_and_unreached_waiting_places_end_when_the_slot_begins(venue):
+    a, b = venue.people[:2]
+    venue.meal.capacity = 1
+    venue.meal.approval_required = True
+    venue.meal.save()
+    pending = book(venue, a)
+    queued = book(venue, b, wait=True)
+    assert services.close_past(now=at(10, 59)) == {"requested": 0, "waiting": 0}
+    assert services.close_past(now=at(11)) == {"requested": 1, "waiting": 1}
+    pending.refresh_from_db()
+    queued.refresh_from_db()
+    assert (pending.status, queued.status) == ("rejected", "cancelled")
+    assert Notification.objects.filter(user=b, text__contains="候补未能排上").exists()
+    assert services.close_past(now=at(12)) == {"requested": 0, "waiting": 0}  # idempotent
+
+
+def test_cancelling_every_booking_of_a_resource_tells_each_person(venue):
+    a, b, c = venue.people[:3]
+    book(venue, a)
+    book(venue, b)
+    book(venue, c, wait=True)
+    with pytest.raises(DomainError):
+        services.cancel_for_resource(actor=venue.staff, resource=venue.meal, reason=" ", now=NOW)
+    assert services.cancel_for_resource(actor=venue.staff, resource=venue.meal, reason="服务商暂停服务", now=NOW) == 3
+    assert set(Reservation.objects.values_list("status", flat=True)) == {"cancelled"}
+    assert Slot.objects.get().booked == 0
+    assert Notification.objects.filter(text__contains="服务商暂停服务").count() == 3

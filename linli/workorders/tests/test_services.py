@@ -255,9 +255,8 @@ def test_unregistered_orders_run_on_the_registration_clock(loop):
     unregistered past it, it is on the overdue list and the sweep supervises it."""
     from django.utils import timezone
 
-    from linli.workorders import selectors
-
     from linli.core import calendar
+    from linli.workorders import selectors
 
     before = timezone.now()
     order = loop.submit()
