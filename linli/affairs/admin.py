@@ -29,8 +29,9 @@ class ItemMaterialInline(admin.TabularInline):
 class ServiceItemAdmin(AuditedAdmin):
     """The catalogue. Saving raises the version; accepted applications keep their own copy."""
 
-    list_display = ("code", "name", "category", "committed_limit_days", "legal_limit_days", "finish_at", "citywide", "online", "version", "active")
-    list_filter = ("category", "finish_at", "citywide", "online", "active")
+    list_display = ("code", "name", "category", "committed_limit_days", "legal_limit_days", "finish_at", "citywide", "local_scope",
+                    "online", "version", "active")
+    list_filter = ("category", "finish_at", "citywide", "local_scope", "online", "active")
     search_fields = ("code", "name")
     readonly_fields = ("version",)
     inlines = (ItemMaterialInline,)

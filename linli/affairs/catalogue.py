@@ -115,13 +115,32 @@ ITEMS: list[tuple[str, str, str, str, int, int, str, bool, str, list[tuple[str, 
 ]
 
 
+# Items not accepted city-wide (属地办理), and where they are accepted instead: the applicant's own
+# community, or any community window of their street. Everything else is 全市通办.
+LOCAL_ITEMS: dict[str, str] = {
+    "HJ01": "street",     # 居住登记: at the place of residence (street police station and its communities)
+    "HJ03": "community",  # 流动人口信息登记: the community where the person lives
+    "HJ04": "community",  # 出租屋信息登记: the community where the house is
+    "YL05": "community",  # 适老化改造: needs a home assessment by the own community
+    "SY05": "community",  # 婚育情况证明: only the own community knows the facts
+    "WS01": "community",  # 家庭医生签约: with the own community's health service
+    "WS02": "street",     # 老年人免费体检: at the street's community health centre
+    "WS03": "community",  # 精神障碍患者监护补助: patients on the own community's register
+    "TY02": "community",  # 优抚对象信息采集: the own community's veterans register
+    "QT02": "street",     # 人民调解: the street's mediation committee
+}
+
+
 def seed(item_model: Any, material_model: Any) -> int:
     made = 0
+    has_scope = any(f.name == "local_scope" for f in item_model._meta.get_fields())  # the model as of migration 0002 lacks it
     for sort, (code, name, cat, dept, legal, committed, finish, online, conditions, materials) in enumerate(ITEMS):
-        item, created = item_model.objects.get_or_create(code=code, defaults={
-            "name": name, "category": cat, "department": dept, "legal_limit_days": legal,
-            "committed_limit_days": committed, "finish_at": finish, "online": online, "conditions": conditions,
-            "citywide": True, "sort": sort})
+        defaults = {"name": name, "category": cat, "department": dept, "legal_limit_days": legal,
+                    "committed_limit_days": committed, "finish_at": finish, "online": online, "conditions": conditions,
+                    "citywide": code not in LOCAL_ITEMS, "sort": sort}
+        if has_scope:
+            defaults["local_scope"] = LOCAL_ITEMS.get(code, "community")
+        item, created = item_model.objects.get_or_create(code=code, defaults=defaults)
         if created:
             made += 1
             material_model.objects.bulk_create([

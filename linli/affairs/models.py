@@ -38,6 +38,10 @@ class ServiceItem(TimeStamped):
         VETERANS = "veterans", _("退役军人服务")
         OTHER = "other", _("其他")
 
+    class LocalScope(models.TextChoices):
+        COMMUNITY = "community", _("本社区窗口")
+        STREET = "street", _("本街道内社区窗口")
+
     class Finish(models.TextChoices):
         COMMUNITY = "community", _("社区办结")
         STREET = "street", _("社区受理，街道办结")
@@ -53,6 +57,9 @@ class ServiceItem(TimeStamped):
     basis = models.CharField(_("设定依据"), max_length=300, blank=True)
     finish_at = models.CharField(_("办结地点"), max_length=12, choices=Finish.choices, default=Finish.COMMUNITY)
     citywide = models.BooleanField(_("全市通办"), default=True)
+    # where an item that is not city-wide is accepted: the applicant's own community, or any window of their street
+    local_scope = models.CharField(_("非通办时受理范围"), max_length=10, choices=LocalScope.choices,
+                                   default=LocalScope.COMMUNITY, db_default=LocalScope.COMMUNITY)
     online = models.BooleanField(_("可网上申请"), default=True)
     fee = models.CharField(_("收费"), max_length=60, default="不收费")
     active = models.BooleanField(_("在用"), default=True)
@@ -70,6 +77,13 @@ class ServiceItem(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def accepts_at(self, *, home_path: str, window_path: str) -> bool:
+        """全市通办 or not: may a window at ``window_path`` accept it for someone living at ``home_path``?"""
+        if self.citywide:
+            return True
+        width = 9 if self.local_scope == self.LocalScope.STREET else 12
+        return len(home_path) >= width and home_path[:width] == window_path[:width]
 
 
 

@@ -24,6 +24,7 @@ class ItemOut(Schema):
     conditions: str
     finish_at: str
     citywide: bool
+    local_scope: str = Field(..., description="where an item that is not city-wide is accepted: community | street")
     online: bool
     fee: str
     version: int

@@ -202,7 +202,9 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
         except idcard.IdNumberError as exc:
             raise DomainError("invalid", _("身份证号码不正确"), field="applicant_id_number") from exc
         id_number, id_hash, phone, home = info.number, lookup_hash(info.number), applicant_phone.strip()[:20], ""
-    if not item.citywide and home != centre.region_path[:12]:
+    if not item.accepts_at(home_path=home, window_path=centre.region_path):
+        if item.local_scope == ServiceItem.LocalScope.STREET:
+            raise DomainError("not_citywide", _("该事项不在全市通办范围，只能在申请人居住地所在街道的社区窗口办理"), field="item")
         raise DomainError("not_citywide", _("该事项不在全市通办范围，请到户籍或居住地社区办理"), field="item")
     today = timezone.localdate()
     app = Application.objects.create(

@@ -207,3 +207,10 @@ def test_forwarding_and_department_return_through_pages(client, desk):
     page = client.get(f"/affairs/my/{app.pk}/").content.decode()
     assert 'data-testid="forwardings"' in page and "天河区民政局" in page and "部门审核通过" in page
     assert "请复核年龄" not in page and "部门反馈" in page  # the timeline names the return, not the internal notes
+
+
+def test_catalogue_says_where_each_item_is_accepted(client, desk):
+    page = client.get("/affairs/").content.decode()
+    assert 'data-testid="where-YL01">全市通办' in page and 'data-testid="where-HJ04">居住地社区' in page
+    assert 'data-testid="where-QT02">居住地街道' in page
+    assert "居住地所在街道的任一社区窗口" in client.get("/affairs/items/QT02/").content.decode()

@@ -21,6 +21,10 @@ def on(day: dt.date):
 def test_catalogue_is_seeded_with_materials_and_limits():
     items = ServiceItem.objects.filter(active=True)
     assert items.count() >= 40
+    local = items.filter(citywide=False)
+    assert 5 <= local.count() < items.count() / 2  # most items are 全市通办, some only where the applicant lives
+    assert {i.local_scope for i in local} == {"community", "street"}
+    assert items.get(code="YL01").citywide and not items.get(code="HJ03").citywide
     for code in ("YL01", "JZ01", "JZ03", "SY01", "HJ01", "YB01", "JY01", "JY02", "CJ01"):
         item = items.get(code=code)
         assert item.committed_limit_days <= item.legal_limit_days and item.materials.exists()
@@ -42,9 +46,8 @@ def test_citywide_acceptance_and_region_isolation(desk):
     assert selectors.application_for(desk.user, app.pk) == app  # the applicant follows it
     with pytest.raises(PermissionDenied):  # a window the caseworker does not work at
         services.accept_at_window(actor=desk.liede_worker, centre=desk.pantang_centre, item=desk.elder, resident=desk.resident)
-    local_only = ServiceItem.objects.get(code="HJ04")
-    local_only.citywide = False
-    local_only.save()
+    local_only = ServiceItem.objects.get(code="HJ04")  # 出租屋信息登记: seeded as accepted only where the house is
+    assert not local_only.citywide and local_only.local_scope == "community"
     with pytest.raises(DomainError) as err:
         desk.at_pantang(item=local_only)
     assert err.value.code == "not_citywide"
@@ -385,3 +388,24 @@ def test_withdrawing_a_forwarded_matter_closes_its_forwarding(desk):
     services.withdraw(actor=desk.user, app=app, reason="不办了")
     fwd = Forwarding.objects.get(application=app)
     assert fwd.outcome == "cancelled" and not fwd.is_open
+
+
+def test_local_items_are_accepted_only_in_the_applicants_community_or_street(desk):
+    """HJ04 (community scope) and QT02 人民调解 (street scope) for a resident of 猎德社区."""
+    from linli.affairs.models import ServiceCentre
+
+    huabiao_centre = ServiceCentre.objects.create(name="华标社区党群服务中心", region=desk.tree.huabiao, address="华标路3号")
+    rental, mediation = ServiceItem.objects.get(code="HJ04"), ServiceItem.objects.get(code="QT02")
+    assert mediation.local_scope == "street" and not mediation.citywide
+
+    def at(worker, centre, item):
+        return services.accept_at_window(actor=worker, centre=centre, item=item, resident=desk.resident)
+
+    assert at(desk.liede_worker, desk.liede_centre, rental).home_path == desk.tree.liede_sq.path
+    with pytest.raises(DomainError) as err:  # same street, another community
+        at(desk.huabiao_worker, huabiao_centre, rental)
+    assert err.value.code == "not_citywide"
+    assert at(desk.huabiao_worker, huabiao_centre, mediation).region_path == desk.tree.huabiao.path  # same street: fine
+    with pytest.raises(DomainError) as err:  # another district
+        at(desk.pantang_worker, desk.pantang_centre, mediation)
+    assert err.value.code == "not_citywide" and "街道" in str(err.value.message)
