@@ -169,9 +169,12 @@ def managed_resources(actor: Any) -> QuerySet[Resource]:
     return Resource.objects.filter(scope_q(scope_paths(actor, MANAGE_ROLES)) | named).distinct().order_by("name")
 
 
-def mine(actor: Any, *, upcoming: bool = True) -> QuerySet[Reservation]:
+def mine(actor: Any, *, upcoming: bool = True, past: bool = False) -> QuerySet[Reservation]:
+    """The person's bookings: those not yet over (default), those over (``past``), or all."""
     qs = Reservation.objects.filter(user=actor).select_related("resource", "slot")
-    if upcoming:
+    if past:
+        qs = qs.filter(slot__ends_at__lt=timezone.now())
+    elif upcoming:
         qs = qs.filter(slot__ends_at__gte=timezone.now())
     return qs.order_by("starts_at")
 

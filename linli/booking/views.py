@@ -66,7 +66,7 @@ def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     feed, _created = Feed.objects.get_or_create(user=request.user)
     return render(request, "booking/mine.html", {
-        "rows": selectors.mine(request.user), "past": selectors.mine(request.user, upcoming=False).order_by("-starts_at")[:20],
+        "rows": selectors.mine(request.user), "past": selectors.mine(request.user, past=True).order_by("-starts_at")[:20],
         "feed_url": request.build_absolute_uri(reverse("booking:user_feed", args=[feed.token]))})
 
 
