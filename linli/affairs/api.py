@@ -101,7 +101,7 @@ def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: st
     app = services.accept_at_window(
         actor=request.auth, centre=centre, item=_item(payload.item_code), resident=resident,
         applicant_name=payload.applicant_name, applicant_id_number=number, applicant_phone=payload.applicant_phone,
-        received=payload.received, note=payload.note,
+        received=payload.received, note=payload.note, home_community=payload.home_community,
         idempotency_key=f"apiwin:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None)
     return Status(201, detail(request, app))
 

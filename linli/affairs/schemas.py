@@ -109,6 +109,8 @@ class WindowIn(Schema):
     applicant_id_number: str = Field(..., max_length=18)
     applicant_name: str = Field("", max_length=50)
     applicant_phone: str = Field("", max_length=20)
+    home_community: str = Field("", max_length=15, description="applicant not in the registry: the 12-digit code of the "
+                                                               "community they live in (required for items not city-wide)")
     received: list[int] = []
     note: str = Field("", max_length=1000)
 

@@ -51,6 +51,33 @@ def centres(*, under: str = "") -> QuerySet[ServiceCentre]:
     return qs.filter(region_path__startswith=under) if under else qs
 
 
+# ---------------------------------------------------------------- area picker (public: the region tree's names)
+
+def districts() -> list[Any]:
+    from linli.regions.models import Level, RegionNode
+
+    return list(RegionNode.objects.filter(level=Level.DISTRICT).only("code", "path", "name").order_by("path"))
+
+
+def area_children(node: Any) -> list[Any]:
+    """Streets of a district, communities of a street."""
+    from linli.regions.models import RegionNode
+
+    if node is None:
+        return []
+    return list(RegionNode.objects.filter(parent=node).only("code", "path", "name", "level").order_by("path"))
+
+
+def area_node(code: str, level: str) -> Any:
+    """The region node of ``level`` with this code (the 12-digit statistical code or its path), or None."""
+    from linli.regions.models import RegionNode
+
+    code = (code or "").strip()
+    if not code.isdigit() or len(code) > 15:
+        return None
+    return RegionNode.objects.filter(Q(code=code) | Q(path=code), level=level).first()
+
+
 def centres_for(actor: Any) -> QuerySet[ServiceCentre]:
     """The windows the caseworker works at."""
     return ServiceCentre.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).select_related("region").order_by("region_path")

@@ -179,10 +179,12 @@ def _notify_window(app: Application, text: str) -> None:
 @transaction.atomic
 def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, resident: Any = None,
                      applicant_name: str = "", applicant_id_number: str = "", applicant_phone: str = "",
-                     received: list[int] | None = None, note: str = "", idempotency_key: str | None = None) -> Application:
+                     received: list[int] | None = None, note: str = "", idempotency_key: str | None = None,
+                     home_community: str = "") -> Application:
     """全市通办: a caseworker at any window accepts for a resident of anywhere in the city (the item
-    must be city-wide, or the applicant must live in the window's own community). Accepted at once;
-    the promised date starts today."""
+    must be city-wide, or the applicant must live in the window's own community — or street, for
+    items accepted street-wide). An applicant not in the registry says which community they live in
+    (``home_community``, its code). Accepted at once; the promised date starts today."""
     if not in_scope(actor, CASE_ROLES, centre.region_path):
         raise PermissionDenied("forbidden", _("您不是该窗口的工作人员"))
     if not item.active:
@@ -201,7 +203,8 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
             info = idcard.parse(applicant_id_number)
         except idcard.IdNumberError as exc:
             raise DomainError("invalid", _("身份证号码不正确"), field="applicant_id_number") from exc
-        id_number, id_hash, phone, home = info.number, lookup_hash(info.number), applicant_phone.strip()[:20], ""
+        id_number, id_hash, phone = info.number, lookup_hash(info.number), applicant_phone.strip()[:20]
+        home = _home_community(home_community, required=not item.citywide)
     if not item.accepts_at(home_path=home, window_path=centre.region_path):
         if item.local_scope == ServiceItem.LocalScope.STREET:
             raise DomainError("not_citywide", _("该事项不在全市通办范围，只能在申请人居住地所在街道的社区窗口办理"), field="item")
@@ -222,6 +225,22 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
     _tell_applicant(app, _("您的“%(i)s”已在%(c)s受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
         "i": app.item_name, "c": centre.name, "n": app.number, "d": str(app.due_date)})
     return app
+
+
+def _home_community(code: str, *, required: bool) -> str:
+    """The path of the community an applicant entered by hand lives in ('' when not given)."""
+    from linli.regions.models import Level
+    from linli.regions.selectors import node_by_code
+
+    code = (code or "").strip()
+    if not code:
+        if required:
+            raise DomainError("home_required", _("该事项不在全市通办范围，请选择申请人居住的社区"), field="home_community")
+        return ""
+    node = node_by_code(code) if code.isdigit() else None
+    if node is None or node.level != Level.COMMUNITY:
+        raise DomainError("invalid", _("请选择申请人居住的社区"), field="home_community")
+    return str(node.path)
 
 
 # ---------------------------------------------------------------- lifecycle

@@ -5,6 +5,7 @@ from . import views
 app_name = "affairs"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("areas/", views.area_picker, name="area_picker"),
     path("items/<str:code>/", views.item, name="item"),
     path("items/<str:code>/apply/", views.apply, name="apply"),
     path("s/<str:token>/", views.status, name="status"),

@@ -41,6 +41,47 @@ def _app(request: HttpRequest, pk: int) -> Application:
         raise Http404(str(exc.message)) from exc
 
 
+# ---------------------------------------------------------------- area picker
+
+PICKER_PREFIXES = ("", "home_")
+CENTRES_PER_PAGE = 30
+
+
+def _picker(data: Any, *, prefix: str = "", with_community: bool = False, default_district: str = "",
+            auto_submit: bool = False) -> dict[str, Any]:
+    """District → street (→ community) selects, filled from the submitted codes; a code that does
+    not belong under the chosen parent is dropped."""
+    key = f"{prefix}district"
+    district = selectors.area_node(str(data.get(key, "")) if key in data else default_district, "district")
+    streets = selectors.area_children(district)
+    code = str(data.get(f"{prefix}street", ""))
+    street = next((n for n in streets if code in (n.code, n.path)), None)
+    communities = selectors.area_children(street) if with_community else []
+    code = str(data.get(f"{prefix}community", ""))
+    community = next((n for n in communities if code in (n.code, n.path)), None)
+    return {"prefix": prefix, "districts": selectors.districts(), "district": district, "streets": streets, "street": street,
+            "with_community": with_community, "communities": communities, "community": community, "auto_submit": auto_submit,
+            "path": street.path if street is not None else (district.path if district is not None else "")}
+
+
+def area_picker(request: HttpRequest) -> HttpResponse:
+    """The picker again after a change (htmx): the streets of the district chosen, the communities of the street."""
+    prefix = request.GET.get("prefix", "")
+    return render(request, "affairs/_region_picker.html", {"picker": _picker(
+        request.GET, prefix=prefix if prefix in PICKER_PREFIXES else "", with_community=request.GET.get("with_community") == "1")})
+
+
+def _centres_near(request: HttpRequest) -> dict[str, Any]:
+    """Service centres of the area picked (by default the signed-in resident's own district), a page at a time."""
+    resident = getattr(request.user, "resident", None)
+    picker = _picker(request.GET, default_district=resident.region_path[:6] if resident is not None else "", auto_submit=True)
+    page = Paginator(selectors.centres(under=picker["path"]), CENTRES_PER_PAGE).get_page(request.GET.get("cpage"))
+    query = request.GET.copy()
+    query.pop("cpage", None)
+    query[picker["prefix"] + "district"] = picker["district"].code if picker["district"] is not None else ""
+    return {"picker": picker, "centres": page, "centre_query": query.urlencode()}
+
+
 # ---------------------------------------------------------------- public
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -48,8 +89,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     items = selectors.catalogue(q=q, category=category if category in ServiceItem.Category.values else "")
     return render(request, "affairs/catalogue.html", {
-        "items": items, "q": q, "category": category, "categories": ServiceItem.Category.choices,
-        "centres": selectors.centres()[:30]})
+        "items": items, "q": q, "category": category, "categories": ServiceItem.Category.choices, **_centres_near(request)})
 
 
 def item(request: HttpRequest, code: str) -> HttpResponse:
@@ -57,7 +97,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
         found = selectors.item_by_code(code)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "affairs/item.html", {"item": found, "centres": selectors.centres()[:30]})
+    return render(request, "affairs/item.html", {"item": found, **_centres_near(request)})
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
@@ -282,6 +322,7 @@ def desk_new(request: HttpRequest) -> HttpResponse:
     else:
         request.session.pop("affairs_applicant", None)
     ctx["resident"] = resident
+    ctx["picker"] = _picker(request.POST, prefix="home_", with_community=True)
     if request.method == "POST" and request.POST.get("submit") == "1":
         try:
             centre = next((c for c in centres if str(c.pk) == request.POST.get("centre")), None)
@@ -295,6 +336,7 @@ def desk_new(request: HttpRequest) -> HttpResponse:
                 applicant_id_number=request.POST.get("applicant_id_number", "").strip().upper(),
                 applicant_phone=request.POST.get("applicant_phone", ""),
                 received=[int(x) for x in request.POST.getlist("received") if x.isdigit()],
+                home_community=request.POST.get("home_community", "")[:15],
                 note=request.POST.get("note", ""), idempotency_key=f"win:{request.user.pk}:{request.POST.get('token', '')[:40]}")
             request.session.pop("affairs_applicant", None)
             messages.success(request, _("已受理，受理编号 %(n)s") % {"n": app.number})

@@ -196,3 +196,21 @@ def test_api_forwarding_tracked_and_returned(client, desk):
     client.force_login(desk.user)
     fwd = client.get(f"/api/v1/affairs/applications/{app.pk}").json()["forwardings"][0]
     assert fwd["outcome"] == "denied" and fwd["outcome_note"] == "" and fwd["request_note"] == ""
+
+
+def test_api_window_intake_with_home_community(client, desk):
+    import datetime as dt
+
+    from linli.core import idcard
+
+    number = idcard.make("440106", dt.date(1975, 3, 8), 123)
+    client.force_login(desk.liede_worker)
+    base = {"centre_id": desk.liede_centre.pk, "item_code": "HJ04", "applicant_id_number": number, "applicant_name": "李四"}
+    r = client.post("/api/v1/affairs/window-applications", base, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "home_required"
+    r = client.post("/api/v1/affairs/window-applications", {**base, "home_community": desk.tree.pantang.code},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "not_citywide"
+    r = client.post("/api/v1/affairs/window-applications", {**base, "home_community": desk.tree.liede_sq.code},
+                    content_type="application/json")
+    assert r.status_code == 201 and Application.objects.get().home_path == desk.tree.liede_sq.path

@@ -214,3 +214,56 @@ def test_catalogue_says_where_each_item_is_accepted(client, desk):
     assert 'data-testid="where-YL01">全市通办' in page and 'data-testid="where-HJ04">居住地社区' in page
     assert 'data-testid="where-QT02">居住地街道' in page
     assert "居住地所在街道的任一社区窗口" in client.get("/affairs/items/QT02/").content.decode()
+
+
+def test_window_intake_asks_where_an_unregistered_applicant_lives(client, desk):
+    import datetime as dt
+
+    from linli.core import idcard
+
+    client.force_login(desk.liede_worker)
+    page = client.post("/affairs/desk/new/?item=HJ04", {"lookup": "1", "item": "HJ04", "id_number": "440106197503081234"})
+    assert 'data-testid="home_area-picker"' in page.content.decode() and 'name="home_district"' in page.content.decode()
+    # the picker: streets of the district, then communities of the street (htmx partials)
+    part = client.get("/affairs/areas/", {"prefix": "home_", "with_community": "1", "home_district": desk.tree.tianhe.code}).content.decode()
+    assert "猎德街" in part and "石牌街" in part and "昌华街" not in part and 'name="home_community"' in part
+    part = client.get("/affairs/areas/", {"prefix": "home_", "with_community": "1", "home_district": desk.tree.tianhe.code,
+                                          "home_street": desk.tree.liede.code}).content.decode()
+    assert "猎德社区" in part and "华标社区" in part and "泮塘社区" not in part
+    part = client.get("/affairs/areas/", {"prefix": "<script>", "home_district": "x'"})  # no 500, nothing echoed
+    assert part.status_code == 200 and "<script>" not in part.content.decode()
+    number = idcard.make("440106", dt.date(1975, 3, 8), 123)
+    form = {"submit": "1", "item": "HJ04", "centre": desk.liede_centre.pk, "applicant_name": "李四",
+            "applicant_id_number": number, "home_district": desk.tree.tianhe.code, "home_street": desk.tree.liede.code}
+    resp = client.post("/affairs/desk/new/", {**form, "token": "a"})
+    assert resp.status_code == 400 and "请选择申请人居住的社区" in resp.content.decode()
+    assert number not in resp.content.decode()  # the typed ID number is not echoed back
+    assert 'selected>猎德街' in resp.content.decode()  # the choice so far is kept
+    resp = client.post("/affairs/desk/new/", {**form, "home_community": desk.tree.liede_sq.code, "token": "b"})
+    app = Application.objects.get()
+    assert resp.status_code == 302 and app.home_path == desk.tree.liede_sq.path
+
+
+def test_catalogue_centres_filtered_by_area_default_own_district(client, desk):
+    from linli.affairs.models import ServiceCentre
+
+    for i in range(35):  # more than a page of windows in 荔湾
+        ServiceCentre.objects.create(name=f"荔湾测试站{i:02d}", region=desk.tree.pantang, address="测试路")
+    page = client.get("/affairs/").content.decode()  # anonymous: the whole city, a page at a time
+    assert "共 37 个服务中心" in page and "cpage=2" in page
+    client.force_login(desk.user)  # a resident of 天河: their own district first
+    page = client.get("/affairs/").content.decode()
+    assert "猎德社区党群服务中心" in page and "泮塘社区党群服务中心" not in page and "共 1 个服务中心" in page
+    assert f'value="{desk.tree.tianhe.code}" selected' in page
+    page = client.get("/affairs/", {"district": desk.tree.liwan.code}).content.decode()
+    assert "泮塘社区党群服务中心" in page and "猎德社区党群服务中心" not in page and "共 36 个服务中心" in page
+    assert "昌华街" in page and "cpage=2" in page
+    page2 = client.get("/affairs/", {"district": desk.tree.liwan.code, "cpage": "2"}).content.decode()
+    assert page2.count("荔湾测试站") == 6
+    page = client.get("/affairs/", {"district": desk.tree.tianhe.code, "street": desk.tree.shipai.code}).content.decode()
+    assert "共 0 个服务中心" in page and "猎德社区党群服务中心" not in page
+    page = client.get("/affairs/", {"district": ""}).content.decode()  # 全市 chosen explicitly
+    assert "共 37 个服务中心" in page
+    assert client.get("/affairs/", {"district": "x'", "street": "<b>", "cpage": "zz"}).status_code == 200
+    page = client.get("/affairs/items/YL01/", {"district": desk.tree.liwan.code}).content.decode()
+    assert "泮塘社区党群服务中心" in page and "猎德社区党群服务中心" not in page

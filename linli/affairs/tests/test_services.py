@@ -409,3 +409,34 @@ def test_local_items_are_accepted_only_in_the_applicants_community_or_street(des
     with pytest.raises(DomainError) as err:  # another district
         at(desk.pantang_worker, desk.pantang_centre, mediation)
     assert err.value.code == "not_citywide" and "街道" in str(err.value.message)
+
+
+def test_applicant_entered_by_hand_names_their_home_community(desk):
+    """Not in the registry: the caseworker picks where the applicant lives, and that decides
+    whether an item that is not city-wide may be accepted at this window."""
+    import datetime as _dt
+
+    from linli.core import idcard
+
+    number = idcard.make("440106", _dt.date(1975, 3, 8), 123)
+    rental = ServiceItem.objects.get(code="HJ04")  # own community only
+
+    def enter(item, home=""):
+        return services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=item, applicant_name="李四",
+                                         applicant_id_number=number, home_community=home)
+
+    with pytest.raises(DomainError) as err:
+        enter(rental)
+    assert err.value.code == "home_required" and err.value.details["field"] == "home_community"
+    with pytest.raises(DomainError) as err:
+        enter(rental, desk.tree.pantang.code)
+    assert err.value.code == "not_citywide"
+    for bad in (desk.tree.liede.code, "4401060010019999", "abc"):  # a street, no such node, nonsense
+        with pytest.raises(DomainError) as err:
+            enter(rental, bad)
+        assert err.value.details["field"] == "home_community"
+    app = enter(rental, desk.tree.liede_sq.code)
+    assert app.home_path == desk.tree.liede_sq.path and app.resident is None
+    assert enter(ServiceItem.objects.get(code="QT02"), desk.tree.huabiao.code).home_path == desk.tree.huabiao.path  # same street
+    assert enter(desk.elder).home_path == ""  # city-wide: not required
+    assert enter(desk.elder, desk.tree.pantang.code).home_path == desk.tree.pantang.path
