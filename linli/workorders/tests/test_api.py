@@ -92,3 +92,41 @@ def test_residents_cannot_file_patrol_or_hotline_orders(client, loop):
     body = {"category_code": "0201", "description": "路灯不亮很久了", "region_code": loop.tree.g_liede1.code, "channel": "hotline"}
     assert post(client, "/api/v1/workorders/orders", body).status_code == 403
     assert not WorkOrder.objects.exists()
+
+
+def test_figures_supervision_and_follow_ups_stay_in_their_area(client, loop, tree, make_user):
+    from linli.workorders import services
+    from linli.workorders.models import FollowUp
+
+    order = loop.submit()
+    services.register(actor=loop.dispatcher, order=order)
+    order.refresh_from_db()
+    services.accept(actor=loop.handler, order=order)
+    services.report_done(actor=loop.handler, order=order, result="已修复")
+    services.verify(actor=loop.dispatcher, order=order, passed=True)
+    services.rate(actor=loop.resident, order=order, rating=1)
+    follow_up = FollowUp.objects.get()
+    outsider = make_user(Role.COMMUNITY_ADMIN, tree.pantang)
+    client.force_login(outsider)
+    assert client.get("/api/v1/workorders/figures").json()["received"] == 0
+    assert client.get(f"/api/v1/workorders/figures?region={tree.liede_sq.code}").status_code == 404
+    assert client.get(f"/orders/supervise/?region={tree.liede_sq.code}").status_code == 404
+    assert order.number not in client.get("/orders/supervise/").content.decode()
+    resp = post(client, f"/api/v1/workorders/follow-ups/{follow_up.pk}", {"answer": "已回访", "reopen": True})
+    assert resp.status_code == 404
+    follow_up.refresh_from_db()
+    assert follow_up.status == "open"
+    client.force_login(loop.dispatcher)
+    assert client.get("/api/v1/workorders/figures").json()["received"] == 1
+    assert post(client, f"/api/v1/workorders/follow-ups/{follow_up.pk}", {"answer": "已回访整改"}).status_code == 200
+
+
+def test_a_hotline_operator_sees_the_callers_orders_of_their_own_area_only(client, loop, tree, registry, make_user):
+    loop.submit()  # the resident (13900001111) reported in 猎德
+    far_operator = make_user(Role.CASEWORKER, tree.pantang)
+    client.force_login(far_operator)
+    found = client.get("/orders/hotline/?phone=13900001111", HTTP_HX_REQUEST="true").content.decode()
+    assert WorkOrder.objects.get().number not in found
+    client.force_login(make_user(Role.CASEWORKER, tree.liede_sq))
+    found = client.get("/orders/hotline/?phone=13900001111", HTTP_HX_REQUEST="true").content.decode()
+    assert WorkOrder.objects.get().number in found

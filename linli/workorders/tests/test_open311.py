@@ -135,3 +135,81 @@ def test_rate_limit_per_client(client, loop, root):
                                                        "description": f"路灯不亮第{i}次反映"}).status_code for i in range(3)]
     assert codes == [200, 200, 403]
     assert Open311Client.objects.get().key_hash != key and WorkOrder.objects.count() == 2
+
+
+def rows_of(resp, fmt):
+    body = parse(resp, fmt)
+    if fmt == "json":
+        return body
+    return [{c.tag: c.text or "" for c in r} for r in body.findall("request")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_merged_request_is_answered_with_the_order_it_joined(client, loop, key, fmt):
+    kept = loop.submit()
+    dup = loop.submit(description="东门路灯也不亮了，晚上很黑")
+    services.merge(actor=loop.dispatcher, order=dup, into=kept)
+    row = rows_of(client.get(f"/open311/v2/requests/{dup.number}.{fmt}?api_key={key}"), fmt)[0]
+    assert row["service_request_id"] == dup.number and row["status"] == "open" and kept.number in row["status_notes"]
+    listed = rows_of(client.get(f"/open311/v2/requests.{fmt}?service_request_id={dup.number}"), fmt)
+    assert [r["service_request_id"] for r in listed] == [dup.number]  # the client can still track its own
+    assert dup.number not in {r["service_request_id"] for r in rows_of(client.get(f"/open311/v2/requests.{fmt}"), fmt)}
+    services.register(actor=loop.dispatcher, order=kept)
+    kept.refresh_from_db()
+    services.accept(actor=loop.handler, order=kept)
+    services.report_done(actor=loop.handler, order=kept, result="已更换灯具")
+    services.verify(actor=loop.dispatcher, order=kept, passed=True)
+    row = rows_of(client.get(f"/open311/v2/requests/{dup.number}.{fmt}?api_key={key}"), fmt)[0]
+    assert row["status"] == "closed" and "已更换灯具" in row["status_notes"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_date_ranges_follow_the_spec(client, loop, fmt):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    a = loop.submit()
+    WorkOrder.objects.filter(pk=a.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
+    b = loop.submit()
+    wide = client.get(f"/open311/v2/requests.{fmt}?start_date=2026-01-01T00:00:00%2B08:00&end_date=2026-06-01T00:00:00%2B08:00")
+    assert wide.status_code == 400 and "90" in (wide.content.decode())
+    back = (timezone.now() - dt.timedelta(days=95)).isoformat().replace("+", "%2B")
+    only_end = rows_of(client.get(f"/open311/v2/requests.{fmt}?end_date={back}"), fmt)  # the 90 days before it
+    assert [r["service_request_id"] for r in only_end] == [a.number]
+    recent = rows_of(client.get(f"/open311/v2/requests.{fmt}"), fmt)
+    assert [r["service_request_id"] for r in recent] == [b.number]
+    bad = client.get(f"/open311/v2/requests.{fmt}?status=pending")
+    assert bad.status_code == 400
+    err = parse(bad, fmt)
+    assert (err[0]["code"] if fmt == "json" else int(err.find("error/code").text)) == 400
+
+
+def test_keywords_optional_description_and_the_notice(client, loop, key):
+    lamp = next(s for s in client.get("/open311/v2/services.json").json() if s["service_code"] == "0201")
+    assert lamp["keywords"] == "路灯不亮,市政设施"  # the spec's comma-separated list
+    resp = client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "0201", "address_string": "猎德花园北门"})
+    assert resp.status_code == 200, resp.content
+    assert resp.json()[0]["service_notice"] == "将在10个工作日内办理"
+    order = WorkOrder.objects.get(number=resp.json()[0]["service_request_id"])
+    assert order.description.startswith("路灯不亮")
+    long = client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "0201", "address_string": "北门",
+                                                     "description": "灯" * 4000})
+    assert long.status_code == 200  # up to the spec's 4,000 characters
+
+
+def test_listing_costs_the_same_statements_for_5_or_25_requests(client, loop, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/open311/v2/requests.json?api_key={key}").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(5):
+        loop.submit()
+    few = statements()
+    for _ in range(20):
+        loop.submit()
+    assert statements() == few
