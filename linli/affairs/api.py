@@ -23,6 +23,7 @@ from .schemas import (
     CertificateOut,
     CertificateStaffOut,
     ForwardingOut,
+    IdSearchIn,
     ItemOut,
     OnlineIn,
     RatingIn,
@@ -106,14 +107,26 @@ def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: st
     return Status(201, detail(request, app))
 
 
-@router.get("/applications", response={200: list[ApplicationRow], **READ_ERRORS},
+@router.get("/applications", response={200: list[ApplicationRow], 400: ErrorOut, **READ_ERRORS},
             summary="办件列表(工作人员为本窗口受理的全部事项；居民为本人)")
 @paginate(PageNumberPagination, page_size=20)
 def list_applications(request: ApiRequest, status: str = "", flt: str = "", item: str = "", q: str = ""):  # type: ignore[no-untyped-def]
+    if selectors.looks_like_id_number(q):
+        raise DomainError("id_in_url", _("为保护个人信息，身份证号不能放在网址中，请用 POST /api/v1/affairs/applications/search 查找"),
+                          field="q")
     if not selectors.is_caseworker(request.auth):
         qs = selectors.mine(request.auth)
         return qs.filter(status=status) if status else qs
     return selectors.queue(request.auth, status=status[:16], flt=flt[:12], item=item[:20], q=q[:30]).select_related("item")
+
+
+@router.post("/applications/search", response={200: list[ApplicationRow], **ERRORS},
+             summary="按身份证号查找办件(工作人员；号码在请求体中，不进入网址；查找留痕)")
+@paginate(PageNumberPagination, page_size=20)
+def search_applications(request: ApiRequest, payload: IdSearchIn):  # type: ignore[no-untyped-def]
+    found = services.id_search(actor=request.auth, id_number=payload.id_number)
+    return selectors.queue(request.auth, status=payload.status, flt=payload.flt, item=payload.item,
+                           id_hash=found["hash"]).select_related("item")
 
 
 @router.get("/applications/{app_id}", response={200: ApplicationDetail, **READ_ERRORS}, summary="办件详情、材料与办理记录")

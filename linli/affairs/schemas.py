@@ -129,6 +129,13 @@ class ActionIn(Schema):
     extra: list[str] = []
 
 
+class IdSearchIn(Schema):
+    id_number: str = Field(..., max_length=18, description="the applicant's ID number: in the body, never in a URL")
+    status: str = Field("", max_length=16)
+    flt: str = Field("", max_length=16)
+    item: str = Field("", max_length=20)
+
+
 class RatingIn(Schema):
     rating: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=500)

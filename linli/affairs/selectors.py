@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,9 +88,23 @@ def is_caseworker(actor: Any) -> bool:
     return has_role(actor, CASE_ROLES)
 
 
+_ID_RUN = re.compile(r"(?<![A-Za-z0-9])\d{15,}")  # 15 digits or more not part of a receipt number like A20261201…
+
+
+def looks_like_id_number(value: str) -> bool:
+    """An ID number (or most of one): it must never travel in a URL (PIPL; URLs end up in logs and histories)."""
+    return bool(_ID_RUN.search((value or "").replace(" ", "")))
+
+
+def item_choices() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(active=True).only("code", "name").order_by("sort", "code")
+
+
 def queue(actor: Any, *, status: str = "", flt: str = "", item: str = "", q: str = "",
-          centre: ServiceCentre | None = None) -> QuerySet[Application]:
-    """The workbench: every item across the window's intake."""
+          centre: ServiceCentre | None = None, id_hash: str = "") -> QuerySet[Application]:
+    """The workbench: every item across the window's intake. ``q`` is a receipt number or a name;
+    an applicant is found by ID number only through ``id_hash`` (the lookup hash of a number sent
+    by POST), never by a number in the query string."""
     qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES)))
     if status == "open":
         qs = qs.filter(status__in=states.OPEN)
@@ -109,16 +124,11 @@ def queue(actor: Any, *, status: str = "", flt: str = "", item: str = "", q: str
         qs = qs.filter(item__code=item)
     if centre is not None:
         qs = qs.filter(centre=centre)
-    if q:
-        from linli.core.crypto import lookup_hash
-
-        q = q.strip()
-        if len(q) == 18:
-            qs = qs.filter(applicant_id_hash=lookup_hash(q.upper()))
-        elif q[:1] == "A" and q[1:].isdigit():
-            qs = qs.filter(number=q)
-        else:
-            qs = qs.filter(applicant_name=q)
+    if id_hash:
+        qs = qs.filter(applicant_id_hash=id_hash)
+    q = (q or "").strip()
+    if q and not looks_like_id_number(q):
+        qs = qs.filter(number=q) if q[:1] == "A" and q[1:].isdigit() else qs.filter(applicant_name=q)
     return qs.select_related("centre").order_by("-id")
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES, Role
-from linli.accounts.selectors import holders_at, holders_by_path, in_scope
+from linli.accounts.selectors import has_role, holders_at, holders_by_path, in_scope
 from linli.core import calendar, idcard
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -241,6 +241,21 @@ def _home_community(code: str, *, required: bool) -> str:
     if node is None or node.level != Level.COMMUNITY:
         raise DomainError("invalid", _("请选择申请人居住的社区"), field="home_community")
     return str(node.path)
+
+
+def id_search(*, actor: Any, id_number: str) -> dict[str, str]:
+    """The workbench's search by ID number (sent by POST): the lookup hash to filter on and the
+    masked number to show; the search is audited (who looked for whom, when)."""
+    from linli.core.masking import mask_id
+
+    if not has_role(actor, CASE_ROLES):
+        raise PermissionDenied("forbidden", _("仅限工作人员"))
+    try:
+        number = idcard.parse(id_number).number
+    except idcard.IdNumberError as exc:
+        raise DomainError("invalid", _("身份证号码不正确"), field="id_number") from exc
+    record_audit(actor=actor, action="affairs.id_search", target=actor, label=mask_id(number))
+    return {"hash": lookup_hash(number), "masked": mask_id(number)}
 
 
 # ---------------------------------------------------------------- lifecycle

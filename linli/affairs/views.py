@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -276,17 +277,47 @@ def certificate_doc(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- caseworker
 
+DESK_FILTERS = ("status", "flt", "item", "centre")
+ID_SEARCH_KEY = "affairs_desk_id"
+
+
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
+    """The workbench. Filters travel in the query string; an ID number never does (PIPL): it is
+    sent by POST, kept in the session as its lookup hash and shown masked, and ``?by=id`` applies it."""
     if not selectors.is_caseworker(request.user):
         return _forbidden(request)
+    if request.method == "POST":
+        keep = {k: request.POST.get(k, "")[:20] for k in DESK_FILTERS if request.POST.get(k)}
+        try:
+            request.session[ID_SEARCH_KEY] = services.id_search(actor=request.user, id_number=request.POST.get("id_number", "")[:30])
+            keep["by"] = "id"
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('affairs:desk')}?{urlencode(keep)}")
     st = request.GET.get("status", "open")
     flt = request.GET.get("flt", "")
-    qs = selectors.queue(request.user, status=st if st in (*Status.values, "open") else "", flt=flt,
-                         item=request.GET.get("item", "")[:20], q=request.GET.get("q", "")[:30])
+    centres = list(selectors.centres_for(request.user))
+    centre = next((c for c in centres if str(c.pk) == request.GET.get("centre", "")), None)
+    q = request.GET.get("q", "").strip()[:30]
+    if selectors.looks_like_id_number(q):
+        messages.error(request, _("为保护个人信息，身份证号不能放在网址中，请在“按身份证号查找”中输入"))
+        query = request.GET.copy()
+        query.pop("q")
+        return redirect(f"{reverse('affairs:desk')}?{query.urlencode()}")
+    by_id = request.session.get(ID_SEARCH_KEY) if request.GET.get("by") == "id" else None
+    item_code = request.GET.get("item", "")[:20]
+    qs = selectors.queue(request.user, status=st if st in (*Status.values, "open") else "", flt=flt, item=item_code, q=q,
+                         centre=centre, id_hash=by_id["hash"] if by_id else "")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    clear = query.copy()
+    clear.pop("by", None)
     return render(request, "affairs/desk.html", {
-        "page": page, "today": timezone.localdate(), "status": st, "flt": flt, "q": request.GET.get("q", ""), "statuses": Status.choices,
+        "page": page, "today": timezone.localdate(), "status": st, "flt": flt, "q": q, "statuses": Status.choices,
+        "items": selectors.item_choices(), "item_code": item_code, "centres": centres, "centre": centre,
+        "by_id": by_id, "query": query.urlencode(), "clear_query": clear.urlencode(),
         "open_rect": selectors.rectifications_for(request.user).count(),
         "pending_certs": selectors.certificates_for(request.user, state="requested").count()})
 

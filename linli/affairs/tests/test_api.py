@@ -214,3 +214,24 @@ def test_api_window_intake_with_home_community(client, desk):
     r = client.post("/api/v1/affairs/window-applications", {**base, "home_community": desk.tree.liede_sq.code},
                     content_type="application/json")
     assert r.status_code == 201 and Application.objects.get().home_path == desk.tree.liede_sq.path
+
+
+def test_api_id_number_search_only_by_post(client, desk):
+    app = desk.at_pantang()
+    client.force_login(desk.pantang_worker)
+    r = client.get("/api/v1/affairs/applications", {"q": desk.resident.id_number})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "id_in_url"
+    r = client.post("/api/v1/affairs/applications/search", {"id_number": desk.resident.id_number},
+                    content_type="application/json")
+    assert r.status_code == 200 and [a["id"] for a in r.json()["items"]] == [app.pk]
+    r = client.post("/api/v1/affairs/applications/search", {"id_number": "1234"}, content_type="application/json")
+    assert r.status_code == 400
+    client.force_login(desk.liede_worker)  # the applicant's home community: not its matter
+    r = client.post("/api/v1/affairs/applications/search", {"id_number": desk.resident.id_number},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["items"] == []
+    client.force_login(desk.user)
+    r = client.post("/api/v1/affairs/applications/search", {"id_number": desk.resident.id_number},
+                    content_type="application/json")
+    assert r.status_code == 403
+    assert client.get("/api/v1/affairs/applications", {"q": app.number}).status_code == 200  # receipt numbers are fine

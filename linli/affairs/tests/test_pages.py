@@ -267,3 +267,41 @@ def test_catalogue_centres_filtered_by_area_default_own_district(client, desk):
     assert client.get("/affairs/", {"district": "x'", "street": "<b>", "cpage": "zz"}).status_code == 200
     page = client.get("/affairs/items/YL01/", {"district": desk.tree.liwan.code}).content.decode()
     assert "泮塘社区党群服务中心" in page and "猎德社区党群服务中心" not in page
+
+
+def test_workbench_item_and_centre_filters_and_id_search_never_in_the_url(client, desk):
+    from linli.affairs.models import ServiceCentre
+    from linli.core.models import AuditEvent
+
+    station = ServiceCentre.objects.create(name="泮塘便民服务站", region=desk.tree.g_pantang, address="泮塘路8号")
+    elder = desk.at_pantang()
+    insured = services.accept_at_window(actor=desk.pantang_worker, centre=station, item=desk.insurance, resident=desk.resident)
+    client.force_login(desk.pantang_worker)
+    page = client.get("/affairs/desk/").content.decode()
+    assert 'name="item"' in page and 'name="centre"' in page and "泮塘便民服务站" in page
+    assert "猎德社区党群服务中心" not in page  # only the caseworker's own windows
+    page = client.get("/affairs/desk/", {"item": "YB01"}).content.decode()
+    assert insured.number in page and elder.number not in page
+    page = client.get("/affairs/desk/", {"centre": str(desk.pantang_centre.pk)}).content.decode()
+    assert elder.number in page and insured.number not in page
+    page = client.get("/affairs/desk/", {"centre": str(desk.liede_centre.pk)}).content.decode()  # not theirs: ignored
+    assert elder.number in page and insured.number in page
+    # an ID number typed into the GET box is refused and dropped from the address
+    resp = client.get("/affairs/desk/", {"q": desk.resident.id_number, "item": "YB01"})
+    assert resp.status_code == 302 and desk.resident.id_number not in resp["Location"] and "item=YB01" in resp["Location"]
+    # the POST search: redirected to ?by=id, the number is neither in the URL nor in the page
+    resp = client.post("/affairs/desk/", {"id_number": desk.resident.id_number, "item": "YB01", "status": ""})
+    assert resp.status_code == 302 and desk.resident.id_number not in resp["Location"] and "by=id" in resp["Location"]
+    page = client.get(resp["Location"]).content.decode()
+    assert insured.number in page and elder.number not in page and desk.resident.id_number not in page
+    assert 'data-testid="id-search"' in page and desk.resident.masked_id in page
+    assert AuditEvent.objects.filter(action="affairs.id_search", actor=desk.pantang_worker).exists()
+    resp = client.post("/affairs/desk/", {"id_number": "12345"}, follow=True)
+    assert "身份证号码不正确" in resp.content.decode()
+    # the same search by another district's caseworker finds nothing of 泮塘's
+    client.force_login(desk.liede_worker)
+    resp = client.post("/affairs/desk/", {"id_number": desk.resident.id_number, "status": ""})
+    page = client.get(resp["Location"]).content.decode()
+    assert insured.number not in page and elder.number not in page
+    client.force_login(desk.user)
+    assert client.post("/affairs/desk/", {"id_number": desk.resident.id_number}).status_code == 403
