@@ -57,6 +57,18 @@ class RoutingRuleAdmin(AuditedAdmin, ScopedAdmin):
         obj.region_path = obj.region.path
         super().save_model(request, obj, form, change)
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """The city's catch-all rule (no category, at the city) is the fallback every order can
+        fall back to: it can be pointed at another unit, not deleted."""
+        if obj is not None and obj.category_id is None and len(obj.region_path) <= 4:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):  # type: ignore[no-untyped-def]
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk delete would bypass the check above
+        return actions
+
 
 class EventInline(admin.TabularInline):
     model = WorkOrderEvent

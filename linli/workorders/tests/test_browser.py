@@ -80,3 +80,25 @@ def test_report_route_handle_verify_rate_badly_follow_up(page, loop, login, shot
     page.goto(f"/orders/{order.pk}/")
     expect(page.locator("[data-testid=follow-up]")).to_be_visible()
     shot(page, "follow-up")
+
+
+def test_a_neighbour_follows_the_same_problem_instead_of_reporting_it(page, loop, login, registry, make_user, tree, shot):
+    from linli.accounts.roles import Role
+
+    order = loop.submit()
+    person = registry.resident(household=registry.household(tree.g_liede1, number="802"), name="邻居")
+    make_user(Role.RESIDENT, tree.g_liede1, phone="13900008888", resident=person)
+    login(page, "13900008888")
+    page.goto("/orders/new/")
+    page.select_option("select[name=category]", "0201")
+    similar = page.locator("[data-testid=similar]")
+    expect(similar).to_contain_text(order.number)
+    expect(similar).not_to_contain_text("很危险")  # another person's words stay theirs
+    shot(page, "similar-offered")
+    page.click(f"[data-testid=follow-{order.number}]")
+    expect(page.locator("[data-testid=follower-note]")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("路灯不亮")
+    assert WorkOrder.objects.count() == 1
+    page.goto("/orders/mine/")
+    expect(page.locator("[data-testid=followed]")).to_contain_text(order.number)
+    shot(page, "followed")
