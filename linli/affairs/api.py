@@ -196,6 +196,15 @@ def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: in
     return selectors.figures(request.auth, item=item[:20], path=region[:15], centre=centre)
 
 
+@router.get("/figures/regions", response={200: list[selectors.RegionFigures], **ERRORS},
+            summary="按区划分列的统计(区管理员按街道、街道管理员按社区；本人辖区)")
+def figures_by_region(request: ApiRequest, region: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.is_caseworker(request.auth):
+        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+    path = selectors.figures_area(request.auth, region[:15]).path if region else ""
+    return selectors.figures_by_region(request.auth, path=path)
+
+
 @router.get("/certificate-kinds", response={200: list[CertificateKindOut], **READ_ERRORS}, summary="社区可出具证明清单")
 def certificate_kinds(request: ApiRequest):  # type: ignore[no-untyped-def]
     return list(selectors.certificate_kinds())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,3 +259,74 @@ def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
 def figures_by_centre(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
     """Per window (受理窗口); online applications not yet at a window are left out."""
     return [r for r in _breakdown(actor, ("centre_id", "centre__name"), path) if r["centre_id"]]
+
+
+# ---------------------------------------------------------------- figures per region node
+
+NEXT_WIDTH = {0: 6, 4: 6, 6: 9, 9: 12, 12: 12}  # city → districts, district → streets, street → communities
+LEVEL_OF_WIDTH = {6: "district", 9: "street", 12: "community"}
+
+
+@dataclass
+class RegionFigures:
+    path: str
+    name: str
+    level: str
+    received: int
+    completed: int
+    on_time: int
+    on_time_rate: float | None
+    average_rating: float | None
+    bad_ratings: int
+    overdue_open: int
+
+
+def figures_area(actor: Any, code: str) -> Any:
+    """A region node inside the actor's area to narrow the figures to, by code or path; NotFound otherwise."""
+    from linli.regions.models import RegionNode
+
+    code = (code or "").strip()
+    node = RegionNode.objects.filter(Q(code=code) | Q(path=code)).first() if code.isdigit() and len(code) <= 15 else None
+    if node is None or not in_scope(actor, CASE_ROLES, node.path):
+        raise NotFound("not_found", _("区划不存在或不在您的辖区"))
+    return node
+
+
+def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
+    """The figures of the actor's area one level down: per district for the city, per street for a
+    district admin, per community for a street admin (or under ``path``, a node inside the area).
+    Every node of that level in the area is listed, with zeros where nothing was accepted."""
+    from linli.regions.models import RegionNode
+
+    paths = scope_paths(actor, CASE_ROLES)
+    if not paths:
+        return []
+    if path:
+        if not any(path.startswith(p) for p in paths):
+            return []
+        bases = [path]
+    else:
+        bases = paths
+    width = NEXT_WIDTH.get(min(len(b) for b in bases), 12)
+    level = LEVEL_OF_WIDTH[width]
+    qs = Application.objects.filter(scope_q(paths)).exclude(status=states.Status.SUBMITTED)
+    if path:
+        qs = qs.filter(region_path__startswith=path)
+    today = timezone.localdate()
+    agg = {r["area"]: r for r in qs.order_by().annotate(area=Substr("region_path", 1, width)).values("area").annotate(
+        received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
+        on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
+        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2)),
+        overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=today)))}
+    nodes = RegionNode.objects.filter(scope_q(bases, "path"), level=level).order_by("path").values_list("path", "name")
+    names = dict(nodes[:2000])
+    out = []
+    for area in sorted(set(names) | set(agg)):
+        r = agg.get(area, {})
+        completed = r.get("completed", 0)
+        out.append(RegionFigures(
+            path=area, name=names.get(area, area), level=level, received=r.get("received", 0), completed=completed,
+            on_time=r.get("on_time", 0), on_time_rate=(r["on_time"] / completed) if completed else None,
+            average_rating=round(r["avg"], 2) if r.get("avg") is not None else None, bad_ratings=r.get("bad", 0),
+            overdue_open=r.get("overdue", 0)))
+    return out

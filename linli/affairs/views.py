@@ -462,7 +462,15 @@ def certificates_desk(request: HttpRequest) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     if not selectors.is_caseworker(request.user):
         return _forbidden(request)
-    return render(request, "affairs/figures.html", {"total": selectors.figures(request.user),
-                                                    "by_item": selectors.figures_by_item(request.user),
-                                                    "by_centre": selectors.figures_by_centre(request.user)})
+    area = None
+    if request.GET.get("region"):
+        try:
+            area = selectors.figures_area(request.user, request.GET["region"][:15])
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+    path = area.path if area is not None else ""
+    return render(request, "affairs/figures.html", {"area": area, "total": selectors.figures(request.user, path=path),
+                                                    "by_region": selectors.figures_by_region(request.user, path=path),
+                                                    "by_item": selectors.figures_by_item(request.user, path=path),
+                                                    "by_centre": selectors.figures_by_centre(request.user, path=path)})
 

@@ -235,3 +235,32 @@ def test_api_id_number_search_only_by_post(client, desk):
                     content_type="application/json")
     assert r.status_code == 403
     assert client.get("/api/v1/affairs/applications", {"q": app.number}).status_code == 200  # receipt numbers are fine
+
+
+def test_api_and_page_figures_per_region(client, desk, make_user):
+    from linli.accounts.roles import Role
+    from linli.affairs import services
+
+    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
+    desk.at_pantang()
+    client.force_login(desk.street_admin)
+    rows = client.get("/api/v1/affairs/figures/regions").json()
+    assert [(r["name"], r["level"], r["received"]) for r in rows] == [("猎德社区", "community", 1), ("华标社区", "community", 0)]
+    r = client.get(f"/api/v1/affairs/figures/regions?region={desk.tree.liede_sq.code}")
+    assert [x["name"] for x in r.json()] == ["猎德社区"]
+    for bad in (desk.tree.pantang.code, desk.tree.tianhe.code, "zz"):
+        assert client.get(f"/api/v1/affairs/figures/regions?region={bad}").status_code == 404
+    page = client.get("/affairs/desk/figures/").content.decode()
+    assert 'data-testid="by-region"' in page and "按社区" in page and "华标社区" in page and "泮塘社区" not in page
+    district_admin = make_user(Role.DISTRICT_ADMIN, desk.tree.tianhe)
+    client.force_login(district_admin)
+    page = client.get("/affairs/desk/figures/").content.decode()
+    assert "按街道" in page and f'href="?region={desk.tree.liede.path}"' in page and "昌华街" not in page
+    page = client.get(f"/affairs/desk/figures/?region={desk.tree.liede.path}").content.decode()
+    assert "按社区" in page and "猎德社区" in page
+    assert client.get(f"/affairs/desk/figures/?region={desk.tree.liwan.code}").status_code == 404
+    assert client.get("/affairs/desk/figures/?region=abc").status_code == 404
+    client.force_login(desk.pantang_admin)
+    assert [r["name"] for r in client.get("/api/v1/affairs/figures/regions").json()] == ["泮塘社区"]
+    client.force_login(desk.user)
+    assert client.get("/api/v1/affairs/figures/regions").status_code == 403

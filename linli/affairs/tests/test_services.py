@@ -440,3 +440,30 @@ def test_applicant_entered_by_hand_names_their_home_community(desk):
     assert enter(ServiceItem.objects.get(code="QT02"), desk.tree.huabiao.code).home_path == desk.tree.huabiao.path  # same street
     assert enter(desk.elder).home_path == ""  # city-wide: not required
     assert enter(desk.elder, desk.tree.pantang.code).home_path == desk.tree.pantang.path
+
+
+def test_figures_per_region_one_level_down_scoped_to_the_viewer(desk, make_user):
+    from linli.accounts.roles import Role
+    from linli.affairs.models import ServiceCentre
+
+    huabiao_centre = ServiceCentre.objects.create(name="华标社区党群服务中心", region=desk.tree.huabiao, address="华标路3号")
+    done = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
+    services.rate(actor=desk.user, app=services.complete(actor=desk.liede_worker, app=done, outcome="approved", note="ok"),
+                  rating=2)
+    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.insurance, resident=desk.resident)
+    services.accept_at_window(actor=desk.huabiao_worker, centre=huabiao_centre, item=desk.elder, resident=desk.resident)
+    desk.at_pantang()  # another district
+    rows = {r.name: r for r in selectors.figures_by_region(desk.street_admin)}
+    assert list(rows) == ["猎德社区", "华标社区"] and {r.level for r in rows.values()} == {"community"}
+    assert (rows["猎德社区"].received, rows["猎德社区"].completed, rows["猎德社区"].bad_ratings) == (2, 1, 1)
+    assert rows["猎德社区"].on_time_rate == 1.0 and rows["华标社区"].received == 1 and rows["华标社区"].completed == 0
+    district_admin = make_user(Role.DISTRICT_ADMIN, desk.tree.tianhe)
+    rows = {r.name: r for r in selectors.figures_by_region(district_admin)}
+    assert list(rows) == ["猎德街", "石牌街"] and rows["猎德街"].received == 3 and rows["石牌街"].received == 0
+    assert [r.name for r in selectors.figures_by_region(district_admin, path=desk.tree.liede.path)] == ["猎德社区", "华标社区"]
+    assert [r.received for r in selectors.figures_by_region(desk.liede_admin)] == [2]
+    assert selectors.figures_by_region(desk.street_admin, path=desk.tree.changhua.path) == []  # outside: nothing
+    with pytest.raises(NotFound):
+        selectors.figures_area(desk.street_admin, desk.tree.tianhe.code)  # above the viewer's area
+    with pytest.raises(NotFound):
+        selectors.figures_area(desk.street_admin, "x'; drop")
