@@ -288,7 +288,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     if not selectors.is_caseworker(request.user):
         return _forbidden(request)
     if request.method == "POST":
-        keep = {k: request.POST.get(k, "")[:20] for k in DESK_FILTERS if request.POST.get(k)}
+        keep = {k: request.POST[k][:20] for k in DESK_FILTERS if k in request.POST}
         try:
             request.session[ID_SEARCH_KEY] = services.id_search(actor=request.user, id_number=request.POST.get("id_number", "")[:30])
             keep["by"] = "id"
