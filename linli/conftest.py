@@ -37,12 +37,15 @@ def _fast_hashing(settings: Any, tmp_path: Any) -> None:
 def _clear_caches() -> Any:
     from django.core.cache import cache
 
+    from linli.core.memo import clear_all
     from linli.core.numbers import forget_blocks
 
     cache.clear()
+    clear_all()  # the processes' copies of schedules, the calendar … (checked against the cache)
     forget_blocks()  # number blocks reserved before a flush would outlive their sequence row
     yield
     cache.clear()
+    clear_all()
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

@@ -18,9 +18,13 @@ def _token() -> str:
     return secrets.token_urlsafe(18)
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I to misread
+
+
 def _code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(8))
+    """Eight symbols from 40 random bits (5 bits a symbol: uniform, as 32 divides 2^40)."""
+    n = int.from_bytes(secrets.token_bytes(5), "big")
+    return "".join(CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(8))
 
 
 class Resource(TimeStamped):

@@ -4,11 +4,11 @@ resource's day for its staff."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from linli.core.errors import NotFound
 from linli.core.memo import Memo
 
 from . import availability
-from .models import Reservation, Resource, Slot, Suspension
+from .models import Reservation, Resource, Suspension
 from .rules import MANAGE_ROLES
 
 _schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
@@ -65,6 +65,8 @@ class Schedule:
     terms: tuple[tuple[dt.date, dt.date], ...]
     closures: tuple[availability.Period, ...]
     extra: tuple[tuple[dt.date, dt.time, dt.time], ...] = ()
+    # the periods of each day asked for, computed once for this version of the schedule
+    days: dict[tuple, tuple[availability.Period, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _build_schedule(resource_id: int) -> Schedule:
@@ -89,10 +91,16 @@ def schedule(resource: Resource) -> Schedule:
 
 def slot_periods(resource: Resource, day: dt.date) -> list[availability.Period]:
     sched = schedule(resource)
-    return availability.slots_on(
-        day, rules=sched.rules, terms=sched.terms, working_day=calendar.is_working_day(day), closures=sched.closures,
-        extra=sched.extra,
-        slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=timezone.get_current_timezone())
+    working = calendar.is_working_day(day)
+    key = (day, working, resource.slot_minutes, resource.buffer_minutes)
+    periods = sched.days.get(key)
+    if periods is None:
+        periods = tuple(availability.slots_on(
+            day, rules=sched.rules, terms=sched.terms, working_day=working, closures=sched.closures, extra=sched.extra,
+            slot_minutes=resource.slot_minutes, buffer_minutes=resource.buffer_minutes, tz=timezone.get_current_timezone()))
+        if len(sched.days) < 400:
+            sched.days[key] = periods
+    return list(periods)
 
 
 @dataclass
@@ -110,25 +118,42 @@ class SlotView:
         return max(self.capacity - self.booked, 0)
 
 
+# Written out rather than built with the ORM: every day view runs it, and building and compiling
+# the equivalent queryset (with its subquery) cost more than the query itself.
+DAY_SLOTS = """
+SELECT s.id, s.starts_at, s.capacity, s.booked,
+       (SELECT r.status FROM booking_reservation r
+         WHERE r.slot_id = s.id AND r.user_id = %s AND r.status IN ('requested', 'confirmed', 'waiting', 'attended')
+         ORDER BY r.id DESC LIMIT 1)
+  FROM booking_slot s
+ WHERE s.resource_id = %s AND s.starts_at >= %s AND s.starts_at <= %s"""
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A stored start as an aware datetime (SQLite gives it back naive, in UTC)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
 def day_view(resource: Resource, day: dt.date, *, viewer: Any = None, now: dt.datetime | None = None) -> list[SlotView]:
     now = now or timezone.now()
     periods = slot_periods(resource, day)
     if not periods:
         return []
     # one statement: the day's slot rows and, for a signed-in viewer, their own booking in each
-    slots = Slot.objects.filter(resource=resource, starts_at__gte=periods[0].start, starts_at__lte=periods[-1].start)
-    fields = ["pk", "starts_at", "capacity", "booked"]
-    if viewer is not None and getattr(viewer, "is_authenticated", False):
-        slots = slots.annotate(mine=Subquery(Reservation.objects.filter(
-            slot=OuterRef("pk"), user=viewer, status__in=("requested", "confirmed", "waiting", "attended")).values("status")[:1]))
-        fields.append("mine")
-    rows = {r["starts_at"]: r for r in slots.order_by().values(*fields)}
+    viewer_id = viewer.pk if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+    adapt = connection.ops.adapt_datetimefield_value  # the stored form (SQLite: UTC text)
+    with connection.cursor() as cur:
+        cur.execute(DAY_SLOTS, [viewer_id, resource.pk, adapt(periods[0].start), adapt(periods[-1].start)])
+        rows = {_aware(start): {"pk": pk, "capacity": cap, "booked": booked, "mine": mine or ""}
+                for pk, start, cap, booked, mine in cur.fetchall()}
     waiting: dict[int, int] = {}
     full = [r["pk"] for r in rows.values() if r["booked"] >= r["capacity"]]  # only a full slot has a queue
     if full:
         waiting = dict(Reservation.objects.filter(slot_id__in=full, status=Reservation.Status.WAITING)
                        .values_list("slot_id").annotate(n=Count("id")).values_list("slot_id", "n"))
-    mine = {r["pk"]: r.get("mine") or "" for r in rows.values()}
+    mine = {r["pk"]: r["mine"] for r in rows.values()}
     horizon = now + dt.timedelta(days=resource.book_ahead_days)
     out = []
     for p in periods:

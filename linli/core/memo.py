@@ -4,8 +4,8 @@ resource's schedule, the official calendar, the list of suspended bookers.
 Each entry is kept as a Python object in the process (no unpickling on every read, which the
 shared cache would cost) and checked against a version stamp held in the shared cache: whoever
 changes the data calls ``forget(key)``, which writes a new stamp, so every process rebuilds on
-its next read — at once when the cache is shared (Redis), within ``ttl`` seconds otherwise. A
-stamp that is missing (a cleared or restarted cache) also counts as a change.
+its next read — within a second when the cache is shared (Redis), within ``ttl`` seconds
+otherwise. A stamp that is missing (a cleared or restarted cache) also counts as a change.
 """
 
 from __future__ import annotations
@@ -18,23 +18,44 @@ from typing import Any
 
 from django.core.cache import cache
 
+_ALL: list[Memo] = []
+
+
+def clear_all() -> None:
+    """Every memo's process copies (tests clear the shared cache between tests)."""
+    for memo in _ALL:
+        memo.clear()
+
 
 class Memo:
+    STAMP_SECONDS = 1.0  # a stamp read from the shared cache is trusted this long in the process
+
     def __init__(self, name: str, *, ttl: float = 60.0, max_entries: int = 20_000) -> None:
         self.name = name
         self.ttl = ttl
         self.max_entries = max_entries
         self._local: dict[Hashable, tuple[str, float, Any]] = {}
+        self._stamps: dict[Hashable, tuple[str, float]] = {}
         self._lock = threading.Lock()
+        _ALL.append(self)
 
     def _stamp_key(self, key: Hashable) -> str:
         return f"memo:{self.name}:{key}"
 
     def _stamp(self, key: Hashable) -> str:
+        """The current stamp: from the shared cache at most once a second per key and process
+        (a change elsewhere is seen within a second with Redis; this process's own at once)."""
+        now = time.monotonic()
+        seen = self._stamps.get(key)
+        if seen is not None and seen[1] > now:
+            return seen[0]
         stamp = cache.get(self._stamp_key(key))
         if stamp is None:
             cache.add(self._stamp_key(key), uuid.uuid4().hex, None)
             stamp = cache.get(self._stamp_key(key)) or ""
+        if len(self._stamps) >= self.max_entries:
+            self._stamps.clear()
+        self._stamps[key] = (str(stamp), now + self.STAMP_SECONDS)
         return str(stamp)
 
     def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -57,3 +78,10 @@ class Memo:
         cache.set(self._stamp_key(key), uuid.uuid4().hex, None)
         with self._lock:
             self._local.pop(key, None)
+            self._stamps.pop(key, None)
+
+    def clear(self) -> None:
+        """Drop the process's copies (tests; a cleared shared cache)."""
+        with self._lock:
+            self._local.clear()
+            self._stamps.clear()
