@@ -4,7 +4,9 @@ check-in code and calendar feed, and the staff day sheet with check-in by code."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -76,16 +78,42 @@ def reservation_page(request: HttpRequest, pk: int) -> HttpResponse:
         r = selectors.reservation_for(request.user, pk)
     except NotFound as exc:
         raise Http404 from exc
+    # staff of the resource (not the person who booked) cancel with a reason the person is told
+    staff_view = r.user_id != request.user.pk and services.can_manage(request.user, r.resource)
+    ctx: dict[str, Any] = {"r": r, "staff_view": staff_view, "base": "staff_base.html" if staff_view else "base.html"}
     if request.method == "POST":
         try:
             services.cancel(actor=request.user, reservation=r, reason=request.POST.get("reason", ""))
             messages.success(request, _("已取消"))
+            return redirect("booking:reservation", pk=pk)
         except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("booking:reservation", pk=pk)
-    from linli.affairs.documents import qr_svg
+            ctx["error"] = exc.message
+            ctx["reason"] = request.POST.get("reason", "")[:200]
+    ctx["qr"] = qr_code(r.code) if r.status == "confirmed" else ""
+    return render(request, "booking/reservation.html", ctx, status=400 if ctx.get("error") else 200)
 
-    return render(request, "booking/reservation.html", {"r": r, "qr": qr_svg(r.code) if r.status == "confirmed" else ""})
+
+def qr_code(code: str) -> str:
+    """The check-in code as a full QR code (not a Micro QR, which many scanners cannot read),
+    black on white with the standard quiet zone: 29 modules of 8 px, 232 px wide."""
+    import segno
+
+    return str(segno.make_qr(code, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4,
+                                                         svgclass="qr-code", title=code))
+
+
+# a check-in code in whatever a handheld scanner types: the code alone, or inside a URL or a
+# prefixed payload (the scanner's symbology prefix, a trailing Enter)
+_CODE = re.compile(r"(?<![A-Z0-9])[A-HJ-NP-Z2-9]{8}(?![A-Z0-9])")
+
+
+_AIM_PREFIX = re.compile(r"^\][A-Z][0-9A-Z]")  # a symbology identifier some scanners send first, e.g. ]Q1
+
+
+def scanned_code(text: str) -> str:
+    text = _AIM_PREFIX.sub("", (text or "").strip().upper()[:300])
+    found = _CODE.findall(text)
+    return found[-1] if found else text[:20]
 
 
 @login_required
@@ -93,7 +121,15 @@ def staff(request: HttpRequest) -> HttpResponse:
     rows = selectors.managed_resources(request.user)
     if not rows.exists():
         return render(request, "403.html", {"message": _("此页面仅限服务方和场地管理人员使用")}, status=403)
-    return render(request, "booking/staff.html", {"rows": rows})
+    from linli.accounts.roles import ADMIN_ROLES
+    from linli.accounts.selectors import in_scope
+
+    named = set(request.user.managed_resources.values_list("pk", flat=True))  # type: ignore[union-attr]
+    listed = list(rows[:500])
+    for r in listed:  # booking.edit_schedule without a query per row
+        r.can_edit_schedule = request.user.is_superuser or r.pk in named or (  # type: ignore[attr-defined]
+            r.kind == Resource.Kind.SPACE and in_scope(request.user, ADMIN_ROLES, r.region_path))
+    return render(request, "booking/staff.html", {"rows": listed})
 
 
 @login_required
@@ -106,7 +142,10 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "check_in":
-                r = services.check_in(actor=request.user, code=request.POST.get("code", ""), resource=res)
+                code = scanned_code(request.POST.get("code", ""))
+                if not code:
+                    raise DomainError("invalid", _("请输入签到码"), field="code")
+                r = services.check_in(actor=request.user, code=code, resource=res)
                 messages.success(request, _("%(n)s 已签到") % {"n": r.user.display_name or r.user.username})
             else:
                 target = selectors.resource_day(request.user, res, day).filter(pk=_int(request.POST.get("reservation"))).first()
@@ -123,9 +162,11 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?date={day.isoformat()}")
+    from . import schedule
+
     return render(request, "booking/staff_resource.html", {
-        "res": res, "day": day, "rows": selectors.resource_day(request.user, res, day),
-        "slots": selectors.day_view(res, day),
+        "res": res, "day": day, "rows": selectors.resource_day(request.user, res, day), "now": timezone.now(),
+        "slots": selectors.day_view(res, day), "can_edit_schedule": schedule.can_edit(request.user, res),
         "feed_url": request.build_absolute_uri(reverse("booking:resource_feed", args=[res.feed_token]))})
 
 
@@ -140,6 +181,9 @@ def _ics(body: bytes, name: str) -> HttpResponse:
     return resp
 
 
+FEED_DAYS = 28  # a resource's feed: its slots for the coming four weeks
+
+
 def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Private feed address (the token is the secret); calendar apps fetch it without a login."""
     feed = Feed.objects.select_related("user").filter(token=token).first()
@@ -148,14 +192,155 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=30)
     rows = (Reservation.objects.filter(user=feed.user, starts_at__gte=since, status__in=("requested", "confirmed", "waiting", "attended"))
             .select_related("resource", "slot").order_by("starts_at")[:500])
-    return _ics(ical.calendar(_("我的预约"), rows, host=request.get_host(), private=True), "linli")
+    return _ics(ical.personal(_("我的预约"), rows), "linli")
+
+
+@dataclass
+class _FeedSlot:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+def resource_slots(res: Resource, first: dt.date, days: int) -> list[_FeedSlot]:
+    """The resource's offered slots over ``days`` days from ``first`` with their seats taken:
+    the schedule from the engine, the seats in one statement."""
+    from .models import Slot
+
+    periods = [p for i in range(days) for p in selectors.slot_periods(res, first + dt.timedelta(days=i))]
+    if not periods:
+        return []
+    rows = {start: (cap, booked) for start, cap, booked in Slot.objects.filter(
+        resource=res, starts_at__gte=periods[0].start, starts_at__lte=periods[-1].start).values_list("starts_at", "capacity", "booked")}
+    return [_FeedSlot(p.start, p.end, *rows.get(p.start, (res.capacity, 0))) for p in periods]
 
 
 def resource_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A resource's schedule: every slot of the coming weeks with its free seats, and closures."""
     res = Resource.objects.filter(feed_token=token).first()
     if res is None:
         raise Http404
-    since = timezone.now() - dt.timedelta(days=7)
-    rows = (Reservation.objects.filter(resource=res, starts_at__gte=since, status__in=("requested", "confirmed", "attended"))
-            .select_related("resource", "slot").order_by("starts_at")[:2000])
-    return _ics(ical.calendar(res.name, rows, host=request.get_host(), private=False), f"resource-{res.pk}")
+    today = timezone.localdate()
+    closures = res.closures.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:200]
+    return _ics(ical.resource_schedule(res, resource_slots(res, today, FEED_DAYS), closures), f"resource-{res.pk}")
+
+
+# ---------------------------------------------------------------- schedule (opening hours, closures, openings, terms)
+
+def _time(value: str, label: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat((value or "").strip()[:8])
+    except ValueError:
+        raise DomainError("invalid", _("请填写正确的%(f)s时间") % {"f": label}) from None
+
+
+def _date(value: str, label: str) -> dt.date:
+    try:
+        found = parse_date((value or "").strip()[:10])
+    except ValueError:
+        found = None
+    if found is None:
+        raise DomainError("invalid", _("请填写正确的%(f)s日期") % {"f": label})
+    return found
+
+
+def _moment(value: str, label: str) -> dt.datetime:
+    try:
+        found = parse_datetime((value or "").strip()[:19])
+    except ValueError:
+        found = None
+    if found is None:
+        raise DomainError("invalid", _("请填写正确的%(f)s时间") % {"f": label})
+    return timezone.make_aware(found) if timezone.is_naive(found) else found
+
+
+def _weekly_rows(post: Any) -> list[tuple[int, dt.time, dt.time, str]]:
+    days, opens, closes, seasons = (post.getlist(k) for k in ("weekday", "opens", "closes", "season"))
+    rows = []
+    for i, day in enumerate(days[:100]):
+        a = opens[i] if i < len(opens) else ""
+        b = closes[i] if i < len(closes) else ""
+        if not a.strip() and not b.strip():
+            continue  # an empty row, or a row cleared to remove it
+        if not day.isdigit():
+            raise DomainError("invalid", _("星期不正确"), field="hours")
+        rows.append((int(day), _time(a, _("开始")), _time(b, _("结束")), seasons[i] if i < len(seasons) else "all"))
+    return rows
+
+
+@login_required
+def schedule_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Weekly hours, closures (cancelling the bookings they cover, with the reason), extra
+    openings and term dates of one resource, for the people who run it."""
+    from . import schedule
+    from .models import Closure, ExtraOpening, OpeningRule, TermPeriod
+
+    res = Resource.objects.filter(pk=pk).first()
+    if res is None or not schedule.can_edit(request.user, res):
+        raise Http404
+    errors: dict[str, str] = {}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            if action == "hours":
+                out = schedule.set_weekly_hours(actor=request.user, resource=res, hours=_weekly_rows(request.POST))
+                messages.success(request, _("每周开放时间已保存"))
+                if out.outside:
+                    messages.warning(request, _("有 %(n)s 个已有预约不在新的开放时间内，预约仍然有效，请在下方逐个处理") % {
+                        "n": len(out.outside)})
+            elif action == "closure_add":
+                _closure, out = schedule.add_closure(
+                    actor=request.user, resource=res, starts_at=_moment(request.POST.get("starts_at", ""), _("开始")),
+                    ends_at=_moment(request.POST.get("ends_at", ""), _("结束")), reason=request.POST.get("reason", ""))
+                messages.success(request, _("已临时关闭，取消了 %(n)s 个预约并通知了预约人") % {"n": out.cancelled})
+            elif action == "closure_remove":
+                found = Closure.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                if found is None:
+                    raise DomainError("not_found", _("该关闭记录不存在"))
+                schedule.remove_closure(actor=request.user, closure=found)
+                messages.success(request, _("已取消临时关闭，时段重新开放"))
+            elif action == "extra_add":
+                schedule.add_extra_opening(actor=request.user, resource=res, date=_date(request.POST.get("date", ""), _("加开")),
+                                           opens=_time(request.POST.get("opens", ""), _("开始")),
+                                           closes=_time(request.POST.get("closes", ""), _("结束")),
+                                           note=request.POST.get("note", ""))
+                messages.success(request, _("已加开"))
+            elif action == "extra_remove":
+                found_extra = ExtraOpening.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                if found_extra is None:
+                    raise DomainError("not_found", _("该加开记录不存在"))
+                schedule.remove_extra_opening(actor=request.user, opening=found_extra)
+                messages.success(request, _("已撤销加开"))
+            elif action == "term_add":
+                _term, out = schedule.add_term(actor=request.user, resource=res, name=request.POST.get("name", ""),
+                                               start=_date(request.POST.get("start", ""), _("开始")),
+                                               end=_date(request.POST.get("end", ""), _("结束")))
+                messages.success(request, _("学期已添加"))
+            elif action == "term_remove":
+                found_term = TermPeriod.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                if found_term is None:
+                    raise DomainError("not_found", _("该学期不存在"))
+                schedule.remove_term(actor=request.user, term=found_term)
+                messages.success(request, _("学期已删除"))
+            else:
+                raise DomainError("invalid", _("未知操作"))
+            return redirect("booking:schedule", pk=res.pk)
+        except DomainError as exc:
+            group = action.split("_")[0]
+            errors[group if group in ("hours", "closure", "extra", "term") else "hours"] = str(exc.message)
+    rules = list(OpeningRule.objects.filter(resource=res).order_by("weekday", "opens"))
+    now = timezone.now()
+    return render(request, "booking/schedule.html", {
+        "res": res, "rules": rules, "blank_rows": range(3), "errors": errors, "data": request.POST,
+        "weekdays": OpeningRule.WEEKDAYS, "seasons": OpeningRule.Season.choices,
+        "closures": res.closures.filter(ends_at__gt=now).order_by("starts_at")[:100],
+        "extras": res.extra_openings.filter(date__gte=timezone.localdate()).order_by("date", "opens")[:100],
+        "terms": res.terms.order_by("start")[:50],
+        "outside": schedule.bookings_outside_schedule(res, now=now),
+        "uses_terms": any(r.season != OpeningRule.Season.ALL for r in rules),
+    }, status=400 if errors else 200)
