@@ -82,7 +82,12 @@ def value_label(value: Any, field: str) -> Any:
 
 @register.filter
 def percent(value: Any) -> str:
+    """A share (0.5, Decimal("0.3333")) as a percentage with at most two decimals: "50%",
+    "33.33%"; a dash when there is none."""
+    if value is None or value == "":
+        return "—"
     try:
-        return f"{(Decimal(value) * 100).normalize():f}%"
-    except Exception:
-        return str(value)
+        number = (Decimal(str(value)) * 100).quantize(Decimal("0.01"))
+    except (ArithmeticError, ValueError, TypeError):
+        return "—"
+    return f"{number.normalize():f}%"
