@@ -130,7 +130,7 @@ def fill_orders(total: int) -> int:
                 INSERT INTO workorders_workorder
                   (number, channel, category_id, description, address, region_id, region_path, urgency, contact_name,
                    contact_phone, anonymous, status, unit_id, due_at, escalation_level, registered_at, closed_at, result,
-                   rating, rating_comment, idempotency_key, created_at, updated_at)
+                   rating, rating_comment, idempotency_key, created_at, updated_at, clock_round, step_reminded, warn_at)
                 SELECT 'B' || lpad((%(base)s + g)::text, 12, '0'), 'web', (%(cats)s::bigint[])[1 + g %% %(ncat)s],
                        '批量生成的历史工单', '', (%(gids)s::bigint[])[1 + g %% %(ngrid)s], (%(gpaths)s::text[])[1 + g %% %(ngrid)s],
                        'normal', '', '', true,
@@ -138,7 +138,8 @@ def fill_orders(total: int) -> int:
                        now() - ((g %% 40) || ' days')::interval + interval '10 days', 0,
                        now() - ((g %% 40) || ' days')::interval,
                        CASE WHEN g %% 20 = 0 THEN NULL ELSE now() - ((g %% 40) || ' days')::interval + interval '2 days' END,
-                       '', NULL, '', NULL, now() - ((g %% 40) || ' days')::interval, now()
+                       '', NULL, '', NULL, now() - ((g %% 40) || ' days')::interval, now(), 1, false,
+                       now() - ((g %% 40) || ' days')::interval + interval '8 days'
                 FROM generate_series(1, %(n)s) AS g
                 """,
                 {"base": have + done, "cats": cats, "ncat": len(cats), "gids": [g[0] for g in grids],
