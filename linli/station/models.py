@@ -78,7 +78,9 @@ class Offering(TimeStamped):
     description = models.TextField(_("服务内容"))
     communities = models.ManyToManyField("regions.RegionNode", verbose_name=_("服务社区"), related_name="+")
     tags = models.JSONField(_("适合人群标签"), default=list, blank=True)
-    photo = models.ImageField(_("照片"), upload_to="station/offerings/%Y/%m/", blank=True)
+    photo = models.ImageField(_("照片"), upload_to="station/offerings/%Y/%m/", blank=True)  # the first photo, before OfferingPhoto
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("服务人员"), blank=True, related_name="served_offerings",
+                                   help_text=_("为居民提供这项服务的工作人员(服务商的工作人员中选)"))
     active = models.BooleanField(_("上架"), default=True)
     views = models.PositiveIntegerField(_("浏览次数"), default=0)
     search_text = models.TextField(_("检索文本"), editable=False, default="")
@@ -91,6 +93,40 @@ class Offering(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OfferingPhoto(models.Model):
+    """Photos of an offering: type and size checked, re-encoded without metadata (EXIF)."""
+
+    offering = models.ForeignKey(Offering, verbose_name=_("服务项目"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to="station/offerings/%Y/%m/")
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("服务照片")
+        verbose_name_plural = _("服务照片")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} #{self.pk}"
+
+
+class OfferingViews(models.Model):
+    """Views of an offering per day, so that figures cover the same period as bookings."""
+
+    offering = models.ForeignKey(Offering, verbose_name=_("服务项目"), on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField(_("日期"))
+    views = models.PositiveIntegerField(_("浏览次数"), default=0)
+
+    class Meta:
+        verbose_name = _("每日浏览")
+        verbose_name_plural = _("每日浏览")
+        constraints = [models.UniqueConstraint(fields=["offering", "day"], name="offering_views_one_per_day")]
+        indexes = [models.Index(fields=["day", "offering"], name="offering_views_day")]
+
+    def __str__(self) -> str:
+        return f"{self.offering_id} {self.day} {self.views}"
 
 
 class Review(models.Model):

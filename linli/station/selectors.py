@@ -1,7 +1,12 @@
 """Reads of the service station: only approved providers' active offerings are visible; search
 works for two-character queries (理发, 助餐) by substring over a prepared text column — at tens of
 thousands of offerings a scan is a few milliseconds, where trigram indexes cannot serve queries
-shorter than three characters."""
+shorter than three characters.
+
+Figures (views, bookings, attendance, reviews, ratings) cover one period, shown with them: views
+are counted per day, bookings by when they were made, reviews by when they were written; each
+is summed per offering in its own subquery (no join that multiplies one by another), and a
+rating over several offerings is the mean over their reviews, not a mean of means."""
 
 from __future__ import annotations
 
@@ -9,15 +14,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
 
-from .models import Consent, Offering, Provider, Review
+from .models import Consent, Offering, OfferingViews, Provider, Review
 from .services import VET_ROLES
+
+PERIODS = (7, 30, 90, 365)  # days a figure may cover
+DEFAULT_PERIOD = 30
+NOT_BOOKED = ("cancelled", "rejected", "waiting")
+DATE_SCAN_LIMIT = 400  # offerings examined for a free slot on the asked date, at most
 
 
 def visible() -> QuerySet[Offering]:
@@ -25,7 +36,10 @@ def visible() -> QuerySet[Offering]:
 
 
 def search(*, q: str = "", category: str = "", price_type: str = "", community: str = "", date: dt.date | None = None,
-           limit: int = 50) -> QuerySet[Offering]:
+           limit: int = 50, now: dt.datetime | None = None) -> QuerySet[Offering] | list[Offering]:
+    """Offerings matching the filters, title hits first. With ``date``: only those with a slot
+    that day one can still book with a free seat — the engine's real schedule of that date
+    (term or holiday hours, closures, extra openings), not just the weekday of the rules."""
     qs = visible()
     q = (q or "").strip().lower()[:30]
     if q:
@@ -37,10 +51,56 @@ def search(*, q: str = "", category: str = "", price_type: str = "", community: 
         qs = qs.filter(price_type=price_type)
     if community:
         qs = qs.filter(communities__code=community)
-    if date is not None:
-        qs = qs.filter(resource__rules__weekday=date.weekday())
     order = ["-title_hit", "-id"] if q else ["-id"]
-    return qs.select_related("provider").order_by(*order).distinct()[:limit]
+    if date is None:
+        return qs.select_related("provider").order_by(*order).distinct()[:limit]
+    # the rules of that weekday or an extra opening that date: a cheap first cut in the database
+    qs = qs.filter(Q(resource__rules__weekday=date.weekday()) | Q(resource__extra_openings__date=date))
+    candidates = list(qs.select_related("provider", "resource").order_by(*order).distinct()[:DATE_SCAN_LIMIT])
+    found: list[Offering] = []
+    for i in range(0, len(candidates), 100):
+        chunk = candidates[i:i + 100]
+        free = bookable_on([o.resource for o in chunk], date, now=now)
+        found += [o for o in chunk if o.resource_id in free]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def bookable_on(resources: list[Any], day: dt.date, *, now: dt.datetime | None = None) -> set[int]:
+    """Ids of the resources with a slot on ``day`` that can still be booked with a seat free: the
+    periods from the engine's schedule (booking.selectors.slot_periods), the seats taken of all
+    of them in one statement."""
+    from linli.booking import selectors as booking_selectors
+    from linli.booking.models import Slot
+
+    now = now or timezone.now()
+    periods: dict[int, list[dt.datetime]] = {}
+    capacity: dict[int, int] = {}
+    for res in resources:
+        if not res.active:
+            continue
+        horizon = now + dt.timedelta(days=res.book_ahead_days)
+        starts = [p.start for p in booking_selectors.slot_periods(res, day) if now < p.start <= horizon]
+        if starts:
+            periods[res.pk] = starts
+            capacity[res.pk] = res.capacity
+    if not periods:
+        return set()
+    lo = min(min(v) for v in periods.values())
+    hi = max(max(v) for v in periods.values())
+    full = {(rid, start) for rid, start, booked in Slot.objects.filter(
+        resource_id__in=list(periods), starts_at__gte=lo, starts_at__lte=hi).values_list("resource_id", "starts_at", "booked")
+        if booked >= capacity[rid]}
+    return {rid for rid, starts in periods.items() if any((rid, s) not in full for s in starts)}
+
+
+def communities_served() -> QuerySet[Any]:
+    """The communities some visible offering serves, for the search's community filter."""
+    from linli.regions.models import Level, RegionNode
+
+    ids = Offering.communities.through.objects.filter(offering__in=visible()).values("regionnode_id")
+    return RegionNode.objects.filter(level=Level.COMMUNITY, pk__in=ids).order_by("path")
 
 
 def offering(pk: int) -> Offering:
@@ -77,6 +137,90 @@ def my_providers(actor: Any) -> QuerySet[Provider]:
     return Provider.objects.filter(staff=actor).order_by("name")
 
 
+def offering_of_provider(actor: Any, pk: int) -> Offering:
+    """An offering of one of the actor's providers (published or not), for its console pages."""
+    found = Offering.objects.filter(pk=pk, provider__staff=actor).select_related("provider", "resource").first()
+    if found is None:
+        raise NotFound("not_found", _("服务不存在"))
+    return found
+
+
+def user_by_login(text: str) -> Any:
+    """An account by its username or phone number (exact), or None."""
+    from linli.accounts.models import User
+    from linli.core.crypto import lookup_hash
+
+    text = (text or "").strip()[:64]
+    if not text:
+        return None
+    return User.objects.filter(Q(username=text) | Q(phone_hash=lookup_hash(text)), is_active=True).first()
+
+
+def period_days(value: Any) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def _since(days: int, now: dt.datetime | None = None) -> dt.datetime:
+    now = now or timezone.now()
+    start = timezone.localtime(now).date() - dt.timedelta(days=days - 1)  # today and the days before: ``days`` days
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
+def _count(qs: QuerySet[Any], key: str) -> Any:
+    return Coalesce(Subquery(qs.order_by().values(key).annotate(n=Count("id")).values("n")[:1]), 0)
+
+
+def offering_stats(offerings: QuerySet[Offering], *, days: int = DEFAULT_PERIOD, now: dt.datetime | None = None
+                   ) -> list[dict[str, Any]]:
+    """Per offering over the last ``days`` days: views, bookings (made, and not cancelled,
+    rejected or only waiting), attended, no-shows, visible reviews and the sum of their ratings.
+    Every figure is its own subquery: no join fans one out by another."""
+    from linli.booking.models import Reservation
+
+    since = _since(days, now)
+    res = Reservation.objects.filter(resource_id=OuterRef("resource_id"), created_at__gte=since)
+    reviews = Review.objects.filter(offering_id=OuterRef("pk"), hidden=False, created_at__gte=since)
+    views = OfferingViews.objects.filter(offering_id=OuterRef("pk"), day__gte=since.date())
+    return list(offerings.order_by().annotate(
+        f_views=Coalesce(Subquery(views.order_by().values("offering_id").annotate(n=Sum("views")).values("n")[:1]), 0),
+        f_bookings=_count(res.exclude(status__in=NOT_BOOKED), "resource_id"),
+        f_attended=_count(res.filter(status="attended"), "resource_id"),
+        f_no_shows=_count(res.filter(status="no_show"), "resource_id"),
+        f_reviews=_count(reviews, "offering_id"),
+        f_rating_sum=Coalesce(Subquery(reviews.order_by().values("offering_id").annotate(n=Sum("rating")).values("n")[:1]), 0),
+    ).values("id", "provider_id", "provider__region_path", "f_views", "f_bookings", "f_attended", "f_no_shows", "f_reviews",
+             "f_rating_sum"))
+
+
+@dataclass
+class Figures:
+    offerings: int = 0
+    views: int = 0
+    bookings: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    reviews: int = 0
+    rating_sum: int = 0
+
+    @property
+    def rating(self) -> float | None:
+        """The mean over the reviews (not over offerings' means)."""
+        return round(self.rating_sum / self.reviews, 2) if self.reviews else None
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.offerings += 1
+        self.views += row["f_views"]
+        self.bookings += row["f_bookings"]
+        self.attended += row["f_attended"]
+        self.no_shows += row["f_no_shows"]
+        self.reviews += row["f_reviews"]
+        self.rating_sum += row["f_rating_sum"]
+
+
 @dataclass
 class ProviderFigures:
     views: int
@@ -85,67 +229,58 @@ class ProviderFigures:
     no_shows: int
     reviews: int
     rating: float | None
+    days: int
+    since: dt.date
 
 
-def provider_figures(provider: Provider, *, since: dt.datetime | None = None) -> ProviderFigures:
-    from linli.booking.models import Reservation
-
-    since = since or timezone.now() - dt.timedelta(days=30)
-    res = Reservation.objects.filter(resource__offering__provider=provider, created_at__gte=since)
-    agg = res.aggregate(total=Count("id", filter=~Q(status__in=("cancelled", "rejected", "waiting"))),
-                        attended=Count("id", filter=Q(status="attended")), no_show=Count("id", filter=Q(status="no_show")))
-    rv = Review.objects.filter(offering__provider=provider, hidden=False).aggregate(n=Count("id"), avg=Avg("rating"))
-    views = sum(provider.offerings.values_list("views", flat=True))
-    return ProviderFigures(views=views, bookings=agg["total"], attended=agg["attended"], no_shows=agg["no_show"],
-                           reviews=rv["n"], rating=round(rv["avg"], 2) if rv["avg"] is not None else None)
+def provider_figures(provider: Provider, *, days: int = DEFAULT_PERIOD, now: dt.datetime | None = None) -> ProviderFigures:
+    total = Figures()
+    for row in offering_stats(Offering.objects.filter(provider=provider), days=days, now=now):
+        total.add(row)
+    return ProviderFigures(views=total.views, bookings=total.bookings, attended=total.attended, no_shows=total.no_shows,
+                           reviews=total.reviews, rating=total.rating, days=days, since=_since(days, now).date())
 
 
-def area_figures(actor: Any) -> list[dict[str, Any]]:
-    """Per provider in the admin's area: offerings, views, bookings, attendance, rating."""
-    qs = Provider.objects.filter(scope_q(scope_paths(actor, VET_ROLES)), state=Provider.State.APPROVED)
-    return list(qs.annotate(
-        n_offerings=Count("offerings", distinct=True),
-        bookings=Count("offerings__resource__reservations", distinct=True,
-                       filter=~Q(offerings__resource__reservations__status__in=("cancelled", "rejected", "waiting"))),
-        attended=Count("offerings__resource__reservations", distinct=True,
-                       filter=Q(offerings__resource__reservations__status="attended")),
-        rating=Avg("offerings__reviews__rating", filter=Q(offerings__reviews__hidden=False)),
-    ).values("id", "name", "region_path", "n_offerings", "bookings", "attended", "rating").order_by("-bookings")[:200])
+def per_offering_figures(provider: Provider, *, days: int = DEFAULT_PERIOD) -> dict[int, Figures]:
+    out: dict[int, Figures] = {}
+    for row in offering_stats(Offering.objects.filter(provider=provider), days=days):
+        out.setdefault(row["id"], Figures()).add(row)
+    return out
 
 
-def figures_by_place(actor: Any) -> dict[str, list[dict[str, Any]]]:
-    """Views, bookings, attendance and ratings of the offerings in the admin's area, per street
-    (the provider's vetting street) and per community served."""
+def area_figures(actor: Any, *, days: int = DEFAULT_PERIOD) -> list[dict[str, Any]]:
+    """Per approved provider in the admin's area: offerings, views, bookings, attendance, reviews
+    and rating over the period."""
+    providers = {p.pk: p for p in Provider.objects.filter(scope_q(scope_paths(actor, VET_ROLES)), state=Provider.State.APPROVED)[:2000]}
+    acc: dict[int, Figures] = {pk: Figures() for pk in providers}
+    for row in offering_stats(Offering.objects.filter(provider_id__in=list(providers)), days=days):
+        acc[row["provider_id"]].add(row)
+    rows: list[dict[str, Any]] = [{"id": pk, "name": providers[pk].name, "region_path": providers[pk].region_path, "n_offerings": f.offerings,
+             "views": f.views, "bookings": f.bookings, "attended": f.attended, "reviews": f.reviews, "rating": f.rating}
+            for pk, f in acc.items()]
+    return sorted(rows, key=lambda r: (-r["bookings"], r["name"]))[:200]
+
+
+def figures_by_place(actor: Any, *, days: int = DEFAULT_PERIOD) -> dict[str, list[dict[str, Any]]]:
+    """Views, bookings, attendance and ratings of the offerings in the admin's area over the
+    period, per street (the provider's vetting street) and per community served."""
     from linli.regions.models import RegionNode
 
-    live = ~Q(resource__reservations__status__in=("cancelled", "rejected", "waiting"))
-    rows = list(Offering.objects.filter(scope_q(scope_paths(actor, VET_ROLES), field="provider__region_path"))
-                .annotate(n_bookings=Count("resource__reservations", filter=live, distinct=True),
-                          n_attended=Count("resource__reservations", filter=Q(resource__reservations__status="attended"), distinct=True),
-                          rating_sum=Avg("reviews__rating", filter=Q(reviews__hidden=False)))
-                .values("id", "views", "n_bookings", "n_attended", "rating_sum", "provider__region_path"))
+    rows = offering_stats(Offering.objects.filter(scope_q(scope_paths(actor, VET_ROLES), field="provider__region_path")),
+                          days=days)
     served: dict[int, list[str]] = {}
     for oid, path in Offering.communities.through.objects.filter(offering_id__in=[r["id"] for r in rows]).values_list(
             "offering_id", "regionnode__path"):
         served.setdefault(oid, []).append(path)
 
     def group(keys_of: Any) -> list[dict[str, Any]]:
-        acc: dict[str, dict[str, Any]] = {}
+        acc: dict[str, Figures] = {}
         for r in rows:
             for key in keys_of(r):
-                a = acc.setdefault(key, {"path": key, "offerings": 0, "views": 0, "bookings": 0, "attended": 0, "ratings": []})
-                a["offerings"] += 1
-                a["views"] += r["views"]
-                a["bookings"] += r["n_bookings"]
-                a["attended"] += r["n_attended"]
-                if r["rating_sum"] is not None:
-                    a["ratings"].append(r["rating_sum"])
+                acc.setdefault(key, Figures()).add(r)
         names = dict(RegionNode.objects.filter(path__in=list(acc)).values_list("path", "name"))
-        out = []
-        for a in sorted(acc.values(), key=lambda x: -x["bookings"]):
-            ratings = a.pop("ratings")
-            out.append({**a, "name": names.get(a["path"], a["path"]),
-                        "rating": round(sum(ratings) / len(ratings), 2) if ratings else None})
-        return out
+        return [{"path": key, "name": names.get(key, key), "offerings": f.offerings, "views": f.views, "bookings": f.bookings,
+                 "attended": f.attended, "reviews": f.reviews, "rating": f.rating}
+                for key, f in sorted(acc.items(), key=lambda kv: -kv[1].bookings)]
 
     return {"streets": group(lambda r: [r["provider__region_path"][:9]]), "communities": group(lambda r: served.get(r["id"], []))}

@@ -9,19 +9,23 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import holders_at, in_scope
+from linli.booking import selectors as booking_selectors
+from linli.booking import services as booking_services
 from linli.booking.models import OpeningRule, Reservation, Resource
 from linli.core import uscc
 from linli.core.errors import Conflict, DomainError, PermissionDenied
-from linli.core.services import record_audit
+from linli.core.models import SensitiveAccess
+from linli.core.services import record_audit, record_sensitive_access
 from linli.workorders.services import notify
 
-from .models import Consent, Offering, Provider, Review
+from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
 
 VET_ROLES = ADMIN_ROLES  # street or community admins over the provider's area
 USCC_MESSAGES = {
@@ -84,6 +88,8 @@ def apply_provider(*, actor: Any, name: str, code: str, kind: str, contact_name:
 
 @transaction.atomic
 def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> Provider:
+    """Approve, reject or suspend. Suspending closes the provider's resources at once and cancels
+    every live future booking of its offerings, telling each resident why."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if not in_scope(actor, VET_ROLES, provider.region_path):
         raise PermissionDenied("forbidden", _("您无权审核该服务商"))
@@ -98,13 +104,20 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
     provider.state = {"approve": Provider.State.APPROVED, "reject": Provider.State.REJECTED, "suspend": Provider.State.SUSPENDED}[decision]
     provider.state_reason, provider.vetted_by, provider.vetted_at = reason, actor, timezone.now()
     provider.save()
-    Resource.objects.filter(offering__provider=provider).update(active=provider.state == Provider.State.APPROVED)
-    for rid in Resource.objects.filter(offering__provider=provider).values_list("pk", flat=True):
-        from linli.booking.selectors import forget_schedule
-
-        forget_schedule(rid)
+    resources = list(Resource.objects.filter(offering__provider=provider).select_related("offering"))
+    for res in resources:
+        # approved: the published offerings open again; otherwise every resource closes
+        res.active = provider.state == Provider.State.APPROVED and res.offering.active  # type: ignore[attr-defined]
+    Resource.objects.bulk_update(resources, ["active"])
+    cancelled = 0
+    if decision == "suspend":
+        why = _("服务商已暂停服务：%(r)s") % {"r": reason}
+        for res in resources:
+            cancelled += booking_services.cancel_for_resource(actor=actor, resource=res, reason=why[:200])
+    for res in resources:
+        booking_selectors.forget_schedule(res.pk)
     record_audit(actor=actor, action=f"provider.{decision}", target=provider, region_path=provider.region_path,
-                 changes={"reason": reason})
+                 changes={"reason": reason, **({"cancelled": cancelled} if decision == "suspend" else {})})
     notify(list(provider.staff.all()), None, _("服务商“%(n)s”审核结果：%(s)s %(r)s") % {
         "n": provider.name, "s": provider.get_state_display(), "r": reason}, link="/station/console/")
     return provider
@@ -115,27 +128,39 @@ def _require_staff(actor: Any, provider: Provider) -> None:
         raise PermissionDenied("forbidden", _("您不是该服务商的工作人员"))
 
 
-@transaction.atomic
-def add_offering(*, actor: Any, provider: Provider, title: str, category: str, price_type: str, price: str,
-                 description: str, communities: list[Any], weekdays: list[int], opens: dt.time, closes: dt.time,
-                 slot_minutes: int = 60, capacity: int = 1, tags: list[str] | None = None, photo: bytes | None = None,
-                 approval_required: bool = False) -> Offering:
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)  # its state as stored, not as the caller saw it
-    _require_staff(actor, provider)
-    if provider.state != Provider.State.APPROVED:
-        raise Conflict("not_approved", _("服务商通过审核后才能发布服务"))
+def _offering_fields(*, category: str, price_type: str, price: str, title: str, description: str, communities: list[Any],
+                     capacity: int, tags: list[str] | None) -> dict[str, Any]:
     if category not in Offering.Category.values:
         raise DomainError("invalid", _("请选择服务类别"), field="category")
     if price_type not in Offering.Price.values:
         raise DomainError("invalid", _("请选择收费方式"), field="price_type")
     if not communities or any(c.level != "community" for c in communities):
         raise DomainError("invalid", _("请选择服务的社区"), field="communities")
+    if not (1 <= capacity <= 500):
+        raise DomainError("invalid", _("时段长度或名额不正确"), field="capacity")
+    return {"category": category, "price_type": price_type, "title": _text(title, "title", _("服务名称"), 100),
+            "description": _text(description, "description", _("服务内容"), 3000),
+            "price": _text(price, "price", _("价格说明"), 100, required=False),
+            "tags": [t.strip()[:20] for t in (tags or []) if t and t.strip()][:10]}
+
+
+@transaction.atomic
+def add_offering(*, actor: Any, provider: Provider, title: str, category: str, price_type: str, price: str,
+                 description: str, communities: list[Any], weekdays: list[int], opens: dt.time, closes: dt.time,
+                 slot_minutes: int = 60, capacity: int = 1, tags: list[str] | None = None, photo: bytes | None = None,
+                 approval_required: bool = False, photos: list[bytes] | None = None) -> Offering:
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)  # its state as stored, not as the caller saw it
+    _require_staff(actor, provider)
+    if provider.state != Provider.State.APPROVED:
+        raise Conflict("not_approved", _("服务商通过审核后才能发布服务"))
+    fields = _offering_fields(category=category, price_type=price_type, price=price, title=title, description=description,
+                              communities=communities, capacity=capacity, tags=tags)
     if not weekdays or any(d not in range(7) for d in weekdays) or closes <= opens:
         raise DomainError("invalid", _("请填写正确的服务时间"), field="hours")
-    if not (5 <= slot_minutes <= 480) or not (1 <= capacity <= 500):
+    if not (5 <= slot_minutes <= 480):
         raise DomainError("invalid", _("时段长度或名额不正确"), field="capacity")
-    title = _text(title, "title", _("服务名称"), 100)
-    description = _text(description, "description", _("服务内容"), 3000)
+    title, description = fields["title"], fields["description"]
+    cleaned = _clean_photos([*([photo] if photo else []), *(photos or [])], have=0)
     resource = Resource.objects.create(name=title, region=provider.region, region_path=provider.region_path,
                                        slot_minutes=slot_minutes, capacity=capacity, approval_required=approval_required,
                                        audience=Resource.Audience.RESIDENTS)
@@ -144,22 +169,33 @@ def add_offering(*, actor: Any, provider: Provider, title: str, category: str, p
     OpeningRule.objects.bulk_create([OpeningRule(resource=resource, weekday=d, opens=opens, closes=closes) for d in sorted(set(weekdays))])
     offering = Offering.objects.create(
         provider=provider, resource=resource, title=title, category=category, price_type=price_type,
-        price=_text(price, "price", _("价格说明"), 100, required=False), description=description,
-        tags=[t for t in (tags or []) if t][:10],
-        search_text=f"{title} {provider.name} {Offering.Category(category).label} {description}".lower())
+        price=fields["price"], description=description, tags=fields["tags"],
+        search_text=search_text(title, provider.name, category, description))
     offering.communities.set(communities)
-    if photo:
-        from linli.core.images import clean_image
-
-        clean, ext, _ct = clean_image(photo, field="photo")
-        offering.photo.save(f"o{offering.pk}.{ext}", ContentFile(clean), save=True)
+    _save_photos(offering, cleaned)
+    record_audit(actor=actor, action="offering.create", target=offering, region_path=provider.region_path)
     return offering
 
 
-def count_view(offering: Offering) -> None:
-    from django.db.models import F
+def search_text(title: str, provider_name: str, category: str, description: str) -> str:
+    """The prepared text the search scans: the category always by its Chinese name (助餐, not
+    the "Meals" of an English page), whatever the language of whoever saved the offering."""
+    with translation.override("zh-hans"):
+        label = str(Offering.Category(category).label)
+    return f"{title} {provider_name} {label} {description}".lower()
 
+
+def count_view(offering: Offering, *, day: dt.date | None = None) -> None:
+    """One more view: the running total and the day's count (figures cover a period)."""
+    day = day or timezone.localdate()
     Offering.objects.filter(pk=offering.pk).update(views=F("views") + 1)
+    if OfferingViews.objects.filter(offering_id=offering.pk, day=day).update(views=F("views") + 1):
+        return
+    try:
+        with transaction.atomic():
+            OfferingViews.objects.create(offering_id=offering.pk, day=day, views=1)
+    except IntegrityError:  # created by a concurrent view meanwhile
+        OfferingViews.objects.filter(offering_id=offering.pk, day=day).update(views=F("views") + 1)
 
 
 @transaction.atomic
@@ -206,3 +242,200 @@ def hide_review(*, actor: Any, review_obj: Review, reason: str) -> Review:
 def set_recommendations(*, actor: Any, on: bool) -> Consent:
     consent, _created = Consent.objects.update_or_create(user=actor, defaults={"recommendations": on})
     return consent
+
+
+# ---------------------------------------------------------------- provider staff
+
+def _sync_managers(provider: Provider) -> None:
+    """Everyone on the provider's staff manages its offerings' resources (check-in, day sheet,
+    hours): added staff at once, removed staff no longer."""
+    staff = list(provider.staff.all())
+    for res in Resource.objects.filter(offering__provider=provider).prefetch_related("managers"):
+        current = {u.pk for u in res.managers.all()}
+        wanted = {u.pk for u in staff}
+        if current != wanted:
+            res.managers.set(staff)
+
+
+@transaction.atomic
+def add_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    _require_staff(actor, provider)
+    if user is None or not getattr(user, "is_active", False):
+        raise DomainError("not_found", _("没有找到该账号：请对方先登录一次，或请社区为其开通账号"), field="user")
+    if provider.staff.filter(pk=user.pk).exists():
+        raise Conflict("already_staff", _("%(n)s 已是本服务商的工作人员") % {"n": user.display_name or user.username})
+    provider.staff.add(user)
+    _sync_managers(provider)
+    record_audit(actor=actor, action="provider.staff_add", target=provider, region_path=provider.region_path,
+                 changes={"user": user.pk})
+    notify([user], None, _("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到") % {"p": provider.name},
+           link="/station/console/")
+    return provider
+
+
+@transaction.atomic
+def remove_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    _require_staff(actor, provider)
+    if not provider.staff.filter(pk=user.pk).exists():
+        raise DomainError("not_found", _("该用户不是本服务商的工作人员"), field="user")
+    if provider.staff.count() <= 1:
+        raise Conflict("last_staff", _("服务商至少要保留一名工作人员"))
+    provider.staff.remove(user)
+    for o in provider.offerings.all():
+        o.staff.remove(user)
+    _sync_managers(provider)
+    record_audit(actor=actor, action="provider.staff_remove", target=provider, region_path=provider.region_path,
+                 changes={"user": user.pk})
+    return provider
+
+
+# ---------------------------------------------------------------- offerings: edit, publish, photos
+
+def _locked_offering(actor: Any, offering: Offering) -> Offering:
+    o = Offering.objects.select_for_update(of=("self",)).select_related("provider", "resource").get(pk=offering.pk)
+    _require_staff(actor, o.provider)
+    return o
+
+
+@transaction.atomic
+def update_offering(*, actor: Any, offering: Offering, title: str, category: str, price_type: str, price: str,
+                    description: str, communities: list[Any], capacity: int, tags: list[str] | None = None,
+                    approval_required: bool = False, staff: list[Any] | None = None) -> Offering:
+    """What residents see and book: text, price, communities served, seats, approval, the staff
+    who serve. Opening hours are edited on the schedule page (booking.schedule)."""
+    o = _locked_offering(actor, offering)
+    fields = _offering_fields(category=category, price_type=price_type, price=price, title=title, description=description,
+                              communities=communities, capacity=capacity, tags=tags)
+    serving = list(staff or [])
+    staff_ids = set(o.provider.staff.values_list("pk", flat=True))
+    if any(u.pk not in staff_ids for u in serving):
+        raise DomainError("invalid", _("服务人员须是本服务商的工作人员"), field="staff")
+    before = {"title": o.title, "category": o.category, "price_type": o.price_type, "price": o.price, "tags": o.tags,
+              "capacity": o.resource.capacity, "approval_required": o.resource.approval_required}
+    for key, value in fields.items():
+        setattr(o, key, value)
+    o.search_text = search_text(o.title, o.provider.name, o.category, o.description)
+    o.save()
+    o.communities.set(communities)
+    o.staff.set(serving)
+    res = o.resource
+    res.name, res.capacity, res.approval_required = o.title, capacity, approval_required
+    res.save(update_fields=["name", "capacity", "approval_required", "updated_at"])
+    res.served.set(communities)
+    if capacity != before["capacity"]:
+        booking_services.apply_capacity(res)
+    booking_selectors.forget_schedule(res.pk)
+    from linli.core.services import diff
+
+    after = {"title": o.title, "category": o.category, "price_type": o.price_type, "price": o.price, "tags": o.tags,
+             "capacity": capacity, "approval_required": approval_required}
+    record_audit(actor=actor, action="offering.update", target=o, region_path=o.provider.region_path,
+                 changes=diff(before, after))
+    return o
+
+
+@transaction.atomic
+def set_published(*, actor: Any, offering: Offering, published: bool) -> int:
+    """Take an offering off the station (no new bookings; the bookings already made stay and are
+    served) or put it back. Returns the live future bookings it still has."""
+    o = _locked_offering(actor, offering)
+    if published and o.provider.state != Provider.State.APPROVED:
+        raise Conflict("not_approved", _("服务商通过审核后才能发布服务"))
+    o.active = published
+    o.save(update_fields=["active", "updated_at"])
+    res = o.resource
+    res.active = published and o.provider.state == Provider.State.APPROVED
+    res.save(update_fields=["active", "updated_at"])
+    booking_selectors.forget_schedule(res.pk)
+    record_audit(actor=actor, action="offering.publish" if published else "offering.unpublish", target=o,
+                 region_path=o.provider.region_path)
+    return Reservation.objects.filter(resource=res, status__in=booking_services.LIVE, starts_at__gt=timezone.now()).count()
+
+
+MAX_PHOTOS = 9
+
+
+def _clean_photos(photos: list[bytes], *, have: int) -> list[tuple[bytes, str]]:
+    """Each photo's type and size checked and its metadata dropped, all before any is stored."""
+    from linli.core.images import clean_image
+
+    photos = [p for p in photos if p]
+    if have + len(photos) > MAX_PHOTOS:
+        raise DomainError("too_many_photos", _("每项服务最多 %(n)s 张照片") % {"n": MAX_PHOTOS}, field="photos")
+    out = []
+    for data in photos:
+        clean, ext, _ct = clean_image(data, field="photos")
+        out.append((clean, ext))
+    return out
+
+
+def _save_photos(offering: Offering, cleaned: list[tuple[bytes, str]]) -> list[OfferingPhoto]:
+    last = offering.photos.order_by("-position").values_list("position", flat=True).first()
+    position = -1 if last is None else last
+    saved = []
+    for clean, ext in cleaned:
+        position += 1
+        photo = OfferingPhoto(offering=offering, position=position)
+        photo.image.save(f"o{offering.pk}-{position}.{ext}", ContentFile(clean), save=False)
+        photo.save()
+        saved.append(photo)
+    return saved
+
+
+@transaction.atomic
+def add_photos(*, actor: Any, offering: Offering, photos: list[bytes]) -> list[OfferingPhoto]:
+    o = _locked_offering(actor, offering)
+    if not [p for p in photos if p]:
+        raise DomainError("invalid", _("请选择照片"), field="photos")
+    saved = _save_photos(o, _clean_photos(photos, have=o.photos.count()))
+    record_audit(actor=actor, action="offering.photos_add", target=o, region_path=o.provider.region_path,
+                 changes={"count": len(saved)})
+    return saved
+
+
+@transaction.atomic
+def remove_photo(*, actor: Any, photo: OfferingPhoto) -> None:
+    o = _locked_offering(actor, photo.offering)
+    found = OfferingPhoto.objects.filter(pk=photo.pk, offering=o).first()
+    if found is None:
+        raise DomainError("not_found", _("照片不存在"))
+    name = found.image.name
+    found.delete()
+    if name and o.photo.name == name:  # the photo an offering had before the gallery
+        o.photo = ""
+        o.save(update_fields=["photo", "updated_at"])
+    storage = found.image.storage
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+    record_audit(actor=actor, action="offering.photo_remove", target=o, region_path=o.provider.region_path)
+
+
+# ---------------------------------------------------------------- vetting: contact and licence
+
+@transaction.atomic
+def reveal_contact(*, actor: Any, provider: Provider, reason: str) -> str:
+    """The provider's whole contact phone for a vetter of its area, with the reason logged."""
+    if not in_scope(actor, VET_ROLES, provider.region_path):
+        raise PermissionDenied("forbidden", _("您无权查看该服务商的信息"))
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("reason_required", _("查看完整信息须填写事由"), field="reason")
+    if len(reason) > 200:
+        raise DomainError("invalid", _("事由过长(最多200字)"), field="reason")
+    record_sensitive_access(actor=actor, kind=SensitiveAccess.Kind.REVEAL, target=provider, fields=["contact_phone"],
+                            reason=reason, region_path=provider.region_path)
+    return str(provider.contact_phone or "")
+
+
+@transaction.atomic
+def open_licence(*, actor: Any, provider: Provider) -> Any:
+    """The licence file for a vetter of the provider's area (each opening audited) or its staff."""
+    vetter = in_scope(actor, VET_ROLES, provider.region_path)
+    if not vetter and not provider.staff.filter(pk=actor.pk).exists():
+        raise PermissionDenied("forbidden", _("您无权查看该服务商的证照"))
+    if not provider.licence:
+        raise DomainError("not_found", _("未上传证照"))
+    if vetter:
+        record_audit(actor=actor, action="provider.licence_view", target=provider, region_path=provider.region_path)
+    return provider.licence.open("rb")

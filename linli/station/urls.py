@@ -11,5 +11,8 @@ urlpatterns = [
     path("providers/apply/", views.apply, name="apply"),
     path("console/", views.console, name="console"),
     path("console/offerings/new/", views.new_offering, name="new_offering"),
+    path("console/offerings/<int:pk>/", views.edit_offering, name="edit_offering"),
     path("vetting/", views.vetting, name="vetting"),
+    path("vetting/<int:pk>/contact/", views.vetting_reveal, name="vetting_reveal"),
+    path("providers/<int:pk>/licence/", views.licence, name="licence"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -24,20 +24,25 @@ from . import selectors, services
 from .models import Consent, Offering, Provider, Review
 
 
+def _date_param(request: HttpRequest) -> dt.date | None:
+    try:
+        return parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
+    except ValueError:
+        return None
+
+
 def browse(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:30]
     category = request.GET.get("category", "")
     price = request.GET.get("price", "")
-    try:
-        day = parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
-    except ValueError:
-        day = None
+    community = request.GET.get("community", "")[:12]
+    day = _date_param(request)
     rows = selectors.search(q=q, category=category if category in Offering.Category.values else "",
-                            price_type=price if price in Offering.Price.values else "",
-                            community=request.GET.get("community", "")[:12], date=day)
+                            price_type=price if price in Offering.Price.values else "", community=community, date=day)
     consent = Consent.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     return render(request, "station/browse.html", {
-        "rows": rows, "q": q, "category": category, "price": price, "date": request.GET.get("date", ""),
+        "rows": rows, "q": q, "category": category, "price": price, "date": day.isoformat() if day else "",
+        "community": community, "communities": selectors.communities_served()[:500],
         "categories": Offering.Category.choices, "prices": Offering.Price.choices,
         "recommended": selectors.recommendations(request.user) if request.user.is_authenticated else [],
         "consent": consent})
@@ -52,8 +57,9 @@ def offering(request: HttpRequest, pk: int) -> HttpResponse:
     day = timezone.localdate()
     days = [(day + dt.timedelta(days=i), booking_selectors.day_view(found.resource, day + dt.timedelta(days=i),
                                                                        viewer=request.user)) for i in range(3)]
-    return render(request, "station/offering.html", {"o": found, "days": days, "reviews": selectors.reviews_of(found)[:50],
-                                                     "communities": found.communities.all()})
+    return render(request, "station/offering.html", {
+        "o": found, "days": days, "reviews": selectors.reviews_of(found)[:50], "communities": found.communities.all(),
+        "photos": found.photos.all()[:services.MAX_PHOTOS], "serving": found.staff.all()[:20]})
 
 
 @login_required
@@ -105,24 +111,57 @@ def console(request: HttpRequest) -> HttpResponse:
     providers = list(selectors.my_providers(request.user))
     if not providers:
         return redirect("station:apply")
-    if request.method == "POST" and request.POST.get("review"):
-        rv = Review.objects.filter(pk=_int(request.POST.get("review")), offering__provider__in=providers).first()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action") or ("reply" if request.POST.get("review") else "")
+        provider = next((p for p in providers if str(p.pk) == request.POST.get("provider")), None)
         try:
-            if rv is None:
-                raise DomainError("invalid", _("评价不存在"))
-            services.reply(actor=request.user, review_obj=rv, text=request.POST.get("text", ""))
-            messages.success(request, _("已回复"))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("station:console")
+            if action == "reply":
+                rv = Review.objects.filter(pk=_int(request.POST.get("review")), offering__provider__in=providers).first()
+                if rv is None:
+                    raise DomainError("invalid", _("评价不存在"))
+                services.reply(actor=request.user, review_obj=rv, text=request.POST.get("text", ""))
+                messages.success(request, _("已回复"))
+            elif action in ("staff_add", "staff_remove"):
+                if provider is None:
+                    raise DomainError("invalid", _("请选择服务商"), field="provider")
+                if action == "staff_add":
+                    services.add_staff(actor=request.user, provider=provider,
+                                       user=selectors.user_by_login(request.POST.get("login", "")))
+                    messages.success(request, _("已添加工作人员"))
+                else:
+                    person = provider.staff.filter(pk=_int(request.POST.get("user"))).first()
+                    if person is None:
+                        raise DomainError("not_found", _("该用户不是本服务商的工作人员"), field="user")
+                    services.remove_staff(actor=request.user, provider=provider, user=person)
+                    messages.success(request, _("已移除工作人员"))
+            elif action in ("publish", "unpublish"):
+                o = selectors.offering_of_provider(request.user, _int(request.POST.get("offering")))
+                live = services.set_published(actor=request.user, offering=o, published=action == "publish")
+                if action == "publish":
+                    messages.success(request, _("已重新上架"))
+                else:
+                    messages.success(request, _("已下架，不再接受新预约；已有的 %(n)s 个预约仍然有效") % {"n": live})
+            else:
+                raise DomainError("invalid", _("未知操作"))
+            return redirect("station:console")
+        except (DomainError, NotFound) as exc:
+            if action.startswith("staff_") and provider is not None:
+                errors[f"staff-{provider.pk}"] = str(exc.message)  # beside the staff form
+            else:
+                errors["any"] = str(exc.message)
     today = timezone.localdate()
     blocks = []
     for p in providers:
-        offerings = list(p.offerings.select_related("resource"))
-        todays = [(o, booking_selectors.resource_day(request.user, o.resource, today)) for o in offerings]
+        offerings = list(p.offerings.select_related("resource").order_by("-active", "title"))
+        figures = selectors.per_offering_figures(p)
+        todays = [(o, booking_selectors.resource_day(request.user, o.resource, today), figures.get(o.pk)) for o in offerings]
         blocks.append({"p": p, "offerings": offerings, "today": todays, "figures": selectors.provider_figures(p),
+                       "staff": list(p.staff.order_by("display_name", "username")),
+                       "staff_error": errors.get(f"staff-{p.pk}", ""),
                        "reviews": Review.objects.filter(offering__provider=p).select_related("offering", "user")[:30]})
-    return render(request, "station/console.html", {"blocks": blocks, "today": today})
+    return render(request, "station/console.html", {"blocks": blocks, "today": today, "errors": errors},
+                  status=400 if errors else 200)
 
 
 def _int(value: Any) -> int:
@@ -147,7 +186,7 @@ def new_offering(request: HttpRequest) -> HttpResponse:
             opens = dt.time.fromisoformat(request.POST.get("opens") or "09:00")
             closes = dt.time.fromisoformat(request.POST.get("closes") or "17:00")
             chosen = list(RegionNode.objects.filter(code__in=request.POST.getlist("communities"), level=Level.COMMUNITY))
-            photo = request.FILES.get("photo")
+            uploads = request.FILES.getlist("photos") or request.FILES.getlist("photo")
             o = services.add_offering(
                 actor=request.user, provider=provider, title=request.POST.get("title", ""), category=request.POST.get("category", ""),
                 price_type=request.POST.get("price_type", ""), price=request.POST.get("price", ""),
@@ -155,7 +194,7 @@ def new_offering(request: HttpRequest) -> HttpResponse:
                 weekdays=[int(d) for d in request.POST.getlist("weekdays") if d.isdigit()], opens=opens, closes=closes,
                 slot_minutes=int(request.POST.get("slot_minutes") or 60), capacity=int(request.POST.get("capacity") or 1),
                 tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
-                photo=photo.read() if photo else None, approval_required=request.POST.get("approval") == "1")
+                photos=[f.read() for f in uploads[:services.MAX_PHOTOS + 1]], approval_required=request.POST.get("approval") == "1")
             messages.success(request, _("已发布"))
             return redirect("station:offering", pk=o.pk)
         except (DomainError, ValueError) as exc:
@@ -164,11 +203,67 @@ def new_offering(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def vetting(request: HttpRequest) -> HttpResponse:
+def edit_offering(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provider edits an offering it runs: text, price, communities, seats, approval, the
+    staff who serve, photos. Hours and closures: the schedule page."""
+    try:
+        o = selectors.offering_of_provider(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    communities = RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=o.provider.region_path[:9]).order_by("path")
+    error = ""
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            if action == "photos":
+                services.add_photos(actor=request.user, offering=o,
+                                    photos=[f.read() for f in request.FILES.getlist("photos")[:services.MAX_PHOTOS + 1]])
+                messages.success(request, _("照片已上传"))
+            elif action == "photo_remove":
+                photo = o.photos.filter(pk=_int(request.POST.get("photo"))).first()
+                if photo is None:
+                    raise DomainError("not_found", _("照片不存在"))
+                services.remove_photo(actor=request.user, photo=photo)
+                messages.success(request, _("照片已删除"))
+            else:
+                chosen = list(RegionNode.objects.filter(code__in=request.POST.getlist("communities")[:200], level=Level.COMMUNITY))
+                staff_ids = [_int(v) for v in request.POST.getlist("staff")[:100]]
+                services.update_offering(
+                    actor=request.user, offering=o, title=request.POST.get("title", ""),
+                    category=request.POST.get("category", ""), price_type=request.POST.get("price_type", ""),
+                    price=request.POST.get("price", ""), description=request.POST.get("description", ""),
+                    communities=chosen, capacity=_int(request.POST.get("capacity")),
+                    tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
+                    approval_required=request.POST.get("approval") == "1",
+                    staff=list(o.provider.staff.filter(pk__in=staff_ids)) if staff_ids else [])
+                messages.success(request, _("已保存"))
+            return redirect("station:edit_offering", pk=o.pk)
+        except DomainError as exc:
+            error = str(exc.message)
+            o = selectors.offering_of_provider(request.user, pk)  # as stored, not half-edited
+    data = request.POST if request.method == "POST" and action == "save" else None
+    return render(request, "station/edit_offering.html", {
+        "o": o, "error": error, "error_photos": error if action in ("photos", "photo_remove") else "",
+        "error_form": error if action == "save" else "", "data": data,
+        "categories": Offering.Category.choices, "prices": Offering.Price.choices, "communities": communities,
+        "chosen": set(o.communities.values_list("code", flat=True)), "staff": o.provider.staff.order_by("display_name"),
+        "serving": set(o.staff.values_list("pk", flat=True)), "photos": o.photos.all(), "max_photos": services.MAX_PHOTOS,
+    }, status=400 if error else 200)
+
+
+def _vetter(request: HttpRequest) -> HttpResponse | None:
     from linli.accounts.selectors import has_role
 
     if not has_role(request.user, services.VET_ROLES):
         return render(request, "403.html", {"message": _("此页面仅限街道、社区管理员使用")}, status=403)
+    return None
+
+
+@login_required
+def vetting(request: HttpRequest) -> HttpResponse:
+    denied = _vetter(request)
+    if denied is not None:
+        return denied
     if request.method == "POST":
         try:
             if request.POST.get("review"):
@@ -186,8 +281,60 @@ def vetting(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("station:vetting")
-    providers = selectors.providers_to_vet(request.user)
-    recent = Review.objects.filter(offering__provider__in=providers, hidden=False).select_related("offering", "user")[:50]
-    return render(request, "station/vetting.html", {"providers": providers[:200], "reviews": recent,
-                                                    "figures": selectors.area_figures(request.user),
-                                                    "places": selectors.figures_by_place(request.user)})
+    from linli.core.masking import mask_phone
+
+    days = selectors.period_days(request.GET.get("days"))
+    providers = list(selectors.providers_to_vet(request.user)[:200])
+    for p in providers:
+        p.masked_phone = mask_phone(p.contact_phone)  # type: ignore[attr-defined]
+    recent = Review.objects.filter(offering__provider__in=[p.pk for p in providers], hidden=False).select_related("offering", "user")[:50]
+    return render(request, "station/vetting.html", {"providers": providers, "reviews": recent, "days": days,
+                                                    "periods": selectors.PERIODS,
+                                                    "figures": selectors.area_figures(request.user, days=days),
+                                                    "places": selectors.figures_by_place(request.user, days=days)})
+
+
+@login_required
+@require_POST
+def vetting_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A vetter sees the provider's whole contact phone, with a reason (a sensitive-access record)."""
+    denied = _vetter(request)
+    if denied is not None:
+        return denied
+    provider = selectors.providers_to_vet(request.user).filter(pk=pk).first()
+    if provider is None:
+        raise Http404
+    from linli.core.masking import mask_phone
+
+    provider.masked_phone = mask_phone(provider.contact_phone)  # type: ignore[attr-defined]
+    ctx: dict[str, Any] = {"p": provider}
+    try:
+        ctx["revealed"] = services.reveal_contact(actor=request.user, provider=provider, reason=request.POST.get("reason", ""))
+        ctx["reason"] = request.POST.get("reason", "")[:200]
+    except DomainError as exc:
+        ctx["error"] = exc.message
+    if request.headers.get("HX-Request"):
+        return render(request, "station/_contact.html", ctx, status=400 if ctx.get("error") else 200)
+    if ctx.get("error"):
+        messages.error(request, ctx["error"])
+    else:
+        messages.success(request, _("%(n)s 联系电话：%(p)s(本次查看已记录)") % {"n": provider.name, "p": ctx["revealed"]})
+    return redirect("station:vetting")
+
+
+@login_required
+def licence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The provider's licence (a private file) for the vetters of its area and its own staff."""
+    provider = (selectors.providers_to_vet(request.user).filter(pk=pk).first()
+                or selectors.my_providers(request.user).filter(pk=pk).first())
+    if provider is None:
+        raise Http404
+    try:
+        handle = services.open_licence(actor=request.user, provider=provider)
+    except DomainError as exc:
+        raise Http404 from exc
+    resp = FileResponse(handle, content_type=provider.licence_type or "application/octet-stream")
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Disposition"] = f'inline; filename="licence-{provider.pk}.{provider.licence.name.rsplit(".", 1)[-1]}"'
+    return resp
