@@ -34,22 +34,42 @@ STAFF_NAV: tuple[tuple[str, Any, Any], ...] = (
 )
 
 
-def _runs_provider(user: Any) -> bool:
+def _capabilities(user: Any) -> dict[str, bool]:
+    """Whether the user is on a provider's staff and whether some bookable resource is theirs to
+    run (the booking staff page answers 403 otherwise): one statement, kept on the user object
+    for the request."""
+    cached = getattr(user, "_linli_nav", None)
+    if cached is not None:
+        return cached
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Value
+
     from linli.accounts.selectors import has_role
 
-    return has_role(user, (Role.PROVIDER_STAFF,)) or user.providers.exists()
+    User: Any = get_user_model()
+
+    runs: Any = Value(False)
+    manages: Any = Value(False)
+    if apps.is_installed("linli.station"):
+        runs = Exists(User.providers.through.objects.filter(user_id=OuterRef("pk")))
+    if apps.is_installed("linli.booking"):
+        from linli.booking.selectors import managed_resources
+
+        manages = Exists(managed_resources(user))
+    row = User.objects.filter(pk=user.pk).annotate(runs=runs, manages=manages).values("runs", "manages").first() or {}
+    cached = {"runs_provider": has_role(user, (Role.PROVIDER_STAFF,)) or bool(row.get("runs")),
+              "manages_bookings": bool(row.get("manages"))}
+    user._linli_nav = cached
+    return cached
+
+
+def _runs_provider(user: Any) -> bool:
+    return _capabilities(user)["runs_provider"]
 
 
 def _manages_bookings(user: Any) -> bool:
-    """The booking staff page lists resources in the user's area or naming them; without any it
-    answers 403, so the link shows only when there is one."""
-    from django.apps import apps
-
-    if not apps.is_installed("linli.booking"):
-        return False
-    from linli.booking.selectors import managed_resources
-
-    return managed_resources(user).exists()
+    return _capabilities(user)["manages_bookings"]
 
 
 def staff_nav(user: Any) -> list[dict[str, Any]]:
