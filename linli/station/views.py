@@ -155,7 +155,8 @@ def console(request: HttpRequest) -> HttpResponse:
     for p in providers:
         offerings = list(p.offerings.select_related("resource").order_by("-active", "title"))
         figures = selectors.per_offering_figures(p)
-        todays = [(o, booking_selectors.resource_day(request.user, o.resource, today), figures.get(o.pk)) for o in offerings]
+        day = selectors.bookings_on(offerings, today)
+        todays = [(o, day[o.resource_id], figures.get(o.pk)) for o in offerings]
         blocks.append({"p": p, "offerings": offerings, "today": todays, "figures": selectors.provider_figures(p),
                        "staff": list(p.staff.order_by("display_name", "username")),
                        "staff_error": errors.get(f"staff-{p.pk}", ""),

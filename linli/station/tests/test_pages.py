@@ -228,3 +228,25 @@ def test_browse_has_a_community_selector(client, station):
     assert f'value="{station.tree.pantang.code}"' not in page  # only communities some offering serves
     assert "长者助餐" in client.get(f"/station/?community={station.tree.liede_sq.code}").content.decode()
     assert "长者助餐" not in client.get(f"/station/?community={station.tree.huabiao.code}").content.decode()
+
+
+def test_console_and_vetting_query_counts_stay_flat(client, station, django_assert_max_num_queries):
+    """The console and the vetting page cost the same with 2 offerings as with 8."""
+    station.approve()
+    for i in range(2):
+        station.offer(title=f"服务{i}")
+    client.force_login(station.owner)
+    client.get("/station/console/")
+    with django_assert_max_num_queries(CONSOLE_QUERIES):
+        assert client.get("/station/console/").status_code == 200
+    for i in range(2, 8):
+        station.offer(title=f"服务{i}")
+    with django_assert_max_num_queries(CONSOLE_QUERIES):
+        assert client.get("/station/console/").status_code == 200
+    client.force_login(station.street_admin)
+    with django_assert_max_num_queries(VETTING_QUERIES):
+        assert client.get("/station/vetting/").status_code == 200
+
+
+CONSOLE_QUERIES = 13
+VETTING_QUERIES = 14
