@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (no XML declaration) for an absolute URL."""
     buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=4, xmldecl=False, svgns=True, nl=False)
+    segno.make_qr(url, error="m").save(buf, kind="svg", scale=4, xmldecl=False, svgns=True, nl=False)
     return buf.getvalue().decode()
 
 

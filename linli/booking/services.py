@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -26,6 +27,18 @@ LIVE = (S.REQUESTED, S.CONFIRMED, S.WAITING)
 HOLDS_SEAT = (S.REQUESTED, S.CONFIRMED)
 CHECK_IN_EARLY = dt.timedelta(minutes=30)
 NO_SHOW_WINDOW = dt.timedelta(days=30)
+
+
+_CODE = re.compile(r"(?<![A-Z0-9])[A-HJ-NP-Z2-9]{8}(?![A-Z0-9])")
+_AIM_PREFIX = re.compile(r"^\][A-Z][0-9A-Z]")  # a symbology identifier some scanners send first, e.g. ]Q1
+
+
+def scanned_code(text: str) -> str:
+    """The check-in code in what a handheld scanner (or a person) sent: typed in any case, after
+    a symbology prefix, or inside the URL the QR code holds."""
+    text = _AIM_PREFIX.sub("", (text or "").strip().upper()[:300])
+    found = _CODE.findall(text)
+    return found[-1] if found else text[:20]
 
 
 def _link() -> str:
@@ -301,7 +314,7 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
 def check_in(*, actor: Any, code: str, resource: Resource | None = None, now: dt.datetime | None = None) -> Reservation:
     """The venue or provider scans (or types) the code on the resident's booking."""
     now = now or timezone.now()
-    code = (code or "").strip().upper()
+    code = scanned_code(code)
     res = Reservation.objects.select_for_update(of=("self",)).select_related("resource", "slot", "user").filter(code=code).first()
     if res is None or not can_manage(actor, res.resource) or (resource is not None and res.resource_id != resource.pk):
         raise DomainError("unknown_code", _("签到码无效"), field="code")

@@ -4,7 +4,6 @@ check-in code and calendar feed, and the staff day sheet with check-in by code."
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -104,18 +103,6 @@ def qr_code(code: str) -> str:
 
 # a check-in code in whatever a handheld scanner types: the code alone, or inside a URL or a
 # prefixed payload (the scanner's symbology prefix, a trailing Enter)
-_CODE = re.compile(r"(?<![A-Z0-9])[A-HJ-NP-Z2-9]{8}(?![A-Z0-9])")
-
-
-_AIM_PREFIX = re.compile(r"^\][A-Z][0-9A-Z]")  # a symbology identifier some scanners send first, e.g. ]Q1
-
-
-def scanned_code(text: str) -> str:
-    text = _AIM_PREFIX.sub("", (text or "").strip().upper()[:300])
-    found = _CODE.findall(text)
-    return found[-1] if found else text[:20]
-
-
 @login_required
 def staff(request: HttpRequest) -> HttpResponse:
     rows = selectors.managed_resources(request.user)
@@ -142,7 +129,7 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "check_in":
-                code = scanned_code(request.POST.get("code", ""))
+                code = request.POST.get("code", "")  # the service reads what a scanner sends
                 if not code:
                     raise DomainError("invalid", _("请输入签到码"), field="code")
                 r = services.check_in(actor=request.user, code=code, resource=res)

@@ -318,5 +318,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.mark_read(actor=request.user, ids=list(selectors.notifications_for(request.user, unread=True).values_list("pk", flat=True)))
         return redirect("workorders:notifications")
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    staff = has_role(request.user, (*STAFF, Role.PROVIDER_STAFF))  # everyone with a staff menu keeps it
     return render(request, "workorders/notifications.html", {"page": page,
-                                                              "base_template": "staff_base.html" if has_role(request.user, STAFF) else "base.html"})
+                                                              "base_template": "staff_base.html" if staff else "base.html"})

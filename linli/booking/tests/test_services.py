@@ -211,3 +211,10 @@ def test_cancelling_every_booking_of_a_resource_tells_each_person(venue):
     assert set(Reservation.objects.values_list("status", flat=True)) == {"cancelled"}
     assert Slot.objects.get().booked == 0
     assert Notification.objects.filter(text__contains="服务商暂停服务").count() == 3
+
+
+def test_check_in_reads_what_a_scanner_sends(venue):
+    r = book(venue, venue.people[0])
+    sent = f"]Q1https://linli.example/booking/check/{r.code.lower()}"  # symbology prefix, a URL, lower case
+    assert services.check_in(actor=venue.staff, code=sent, now=at(10, 45)).pk == r.pk
+    assert services.scanned_code(f"  {r.code}  ") == r.code

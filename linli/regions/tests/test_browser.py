@@ -26,7 +26,7 @@ def test_caseworker_finds_resident_by_initials_and_reveals_id_with_reason(page, 
     worker = make_user(Role.CASEWORKER, tree.liede_sq, username="liede_worker")
 
     login(page, "liede_worker")
-    expect(page).to_have_url(re.compile(r"/registry/$"))  # staff land on the workbench
+    expect(page).to_have_url(re.compile(r"/affairs/desk/$"))  # a caseworker lands on the one-window desk
     shot(page, "workbench")
 
     page.goto("/registry/residents/")
