@@ -20,9 +20,6 @@ def qr_svg(url: str) -> str:
 
 
 def certificate_pdf(cert: Any, verify_url: str) -> bytes:
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
@@ -50,22 +47,35 @@ def certificate_pdf(cert: Any, verify_url: str) -> bytes:
     del line
     c.drawString(25 * mm, y - 6 * mm, f"用途：{cert.purpose}")
     c.drawString(25 * mm, y - 15 * mm, "特此证明。")
-    c.drawRightString(width - 25 * mm, 80 * mm, cert.issuer_name)
-    issued = timezone.localtime(cert.issued_at) if cert.issued_at else timezone.localtime()
-    c.drawRightString(width - 25 * mm, 71 * mm, f"{issued.year}年{issued.month}月{issued.day}日")
-    widget = QrCodeWidget(verify_url)
+    _sign_and_close(c, width, signer=cert.issuer_name, when=cert.issued_at, url=verify_url,
+                    caption=f"核验码 {cert.verify_code}：扫码或访问下列网址核验真伪")
+    return buf.getvalue()
+
+
+def _sign_and_close(c: Any, width: float, *, signer: str, when: Any, url: str, caption: str) -> None:
+    """The foot of a document: who issues it and when, a QR code of ``url`` with its caption and
+    the address written out; then the page and the document end."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.units import mm
+
+    c.setFont("STSong-Light", 13)
+    c.drawRightString(width - 25 * mm, 80 * mm, signer)
+    day = timezone.localtime(when) if when else timezone.localtime()
+    c.drawRightString(width - 25 * mm, 71 * mm, f"{day.year}年{day.month}月{day.day}日")
+    widget = QrCodeWidget(url)
     b = widget.getBounds()
     size = 30 * mm
     d = Drawing(size, size, transform=[size / (b[2] - b[0]), 0, 0, size / (b[3] - b[1]), 0, 0])
     d.add(widget)
     renderPDF.draw(d, c, 25 * mm, 45 * mm)
     c.setFont("STSong-Light", 9)
-    c.drawString(25 * mm, 40 * mm, f"核验码 {cert.verify_code}：扫码或访问下列网址核验真伪")
+    c.drawString(25 * mm, 40 * mm, caption)
     c.setFont("Helvetica", 9)
-    c.drawString(25 * mm, 35 * mm, verify_url)
+    c.drawString(25 * mm, 35 * mm, url)
     c.showPage()
     c.save()
-    return buf.getvalue()
 
 
 def _wrap(text: str, width: int, first_indent: bool = True) -> list[str]:
@@ -81,9 +91,6 @@ def _wrap(text: str, width: int, first_indent: bool = True) -> list[str]:
 def result_notice_pdf(app: Any, status_url: str) -> bytes:
     """办理结果告知书: the decision on a completed matter, printable, with a QR code to its status
     page. Every completed matter has one, whether or not the window uploaded a result document."""
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
@@ -132,20 +139,5 @@ def result_notice_pdf(app: Any, status_url: str) -> bytes:
     line(_("特此告知。"), gap=12)
     if y < 88 * mm:  # the signature and the QR code need the lower part of a page
         c.showPage()
-    c.setFont("STSong-Light", 13)
-    c.drawRightString(width - 25 * mm, 80 * mm, centre)
-    done = timezone.localtime(app.completed_at) if app.completed_at else timezone.localtime()
-    c.drawRightString(width - 25 * mm, 71 * mm, f"{done.year}年{done.month}月{done.day}日")
-    widget = QrCodeWidget(status_url)
-    b = widget.getBounds()
-    size = 30 * mm
-    d = Drawing(size, size, transform=[size / (b[2] - b[0]), 0, 0, size / (b[3] - b[1]), 0, 0])
-    d.add(widget)
-    renderPDF.draw(d, c, 25 * mm, 45 * mm)
-    c.setFont("STSong-Light", 9)
-    c.drawString(25 * mm, 40 * mm, _("扫码或访问下列网址查询办理进度"))
-    c.setFont("Helvetica", 9)
-    c.drawString(25 * mm, 35 * mm, status_url)
-    c.showPage()
-    c.save()
+    _sign_and_close(c, width, signer=centre, when=app.completed_at, url=status_url, caption=_("扫码或访问下列网址查询办理进度"))
     return buf.getvalue()
