@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from typing import Any, cast
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.crypto import lookup_hash
 from linli.core.errors import DomainError
+from linli.core.memo import Memo
 from linli.core.services import record_audit
 
 from .models import ApiToken, RoleAssignment, User
@@ -76,30 +78,41 @@ def _token_cache_key(digest: str) -> str:
     return f"apitoken:{digest}"
 
 
+_accounts = Memo("accounts.user", ttl=300)
+
+
+def _active_user(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
 def user_for_token(secret: str) -> User | None:
-    """The active user a bearer secret belongs to. A hit is kept in the cache for
+    """The active user a bearer secret belongs to. The secret's user id is kept in the cache for
     LINLI_TOKEN_CACHE_SECONDS (default 30) so that busy clients do not cost a query each;
     revoking a token deletes its entry (at once everywhere when the cache is Redis; with the
-    per-process default cache other processes follow within that time)."""
+    per-process default cache other processes follow within that time). The account itself is
+    kept in the process (``core.memo``), forgotten whenever it is saved; each request gets its
+    own copy, so nothing one request caches on it reaches another."""
     if not secret:
         return None
     digest = _digest(secret)
     ttl = getattr(settings, "LINLI_TOKEN_CACHE_SECONDS", 30)
-    if ttl:
-        cached = cache.get(_token_cache_key(digest))
-        if cached is not None:
-            return cast(User, cached)
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    if ttl:
-        cache.set(_token_cache_key(digest), token.user, ttl)
-    return token.user
+    user_id = cache.get(_token_cache_key(digest)) if ttl else None
+    if user_id is None:
+        row = (ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True)
+               .values_list("pk", "user_id", "last_used_at").first())
+        if row is None:
+            return None
+        token_id, user_id, last_used = row
+        now = timezone.now()
+        if last_used is None or (now - last_used).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        if ttl:
+            cache.set(_token_cache_key(digest), user_id, ttl)
+    user = _accounts.get(user_id, lambda: _active_user(user_id))
+    return copy.copy(cast(User, user)) if user is not None else None
 
 
 def forget_tokens_of(user: User) -> None:
     """Drop cached look-ups of every token of the user (deactivation, role or token changes)."""
     cache.delete_many([_token_cache_key(h) for h in ApiToken.objects.filter(user=user).values_list("key_hash", flat=True)])
+    _accounts.forget(user.pk)
