@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import Conn, CpuMeter, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
+from common import Conn, CpuMeter, gunicorn, machine, machine_capacity, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_RPS, TARGET_P99 = 500, 200.0
 
@@ -240,7 +240,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--users", type=int, default=3000)
     parser.add_argument("--offerings", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8096)
     args = parser.parse_args()
@@ -265,8 +265,10 @@ def main() -> None:
         Reservation.objects.filter(resource_id__in=load).delete()
         Slot.objects.filter(resource_id__in=load).delete()
         connection.close()
+        capacity = [machine_capacity()]
         with CpuMeter() as cpu:
             run = asyncio.run(sustained(args.port, secrets, load, args.seconds, args.concurrency))
+        capacity.append(machine_capacity())
         added = fill_offerings(args.offerings)
         from linli.station.models import Offering
 
@@ -283,14 +285,17 @@ def main() -> None:
     print(f"booking latency ms: p50 {pct(run['book'], 50):.1f}  p99 {pct(run['book'], 99):.1f}; "
           f"slot reads p95 {pct(run['read'], 95):.1f} ({len(run['read']):,} reads)")
     requests = len(run["book"]) + len(run["read"])
-    print(f"CPU: cores used {cpu.cores}; machine {cpu.per_request_ms(requests)} ms per request")
+    print(f"CPU: cores used {cpu.cores}; machine {cpu.per_request_ms(requests)} ms per request; "
+          f"effective cores before/after the run {capacity[0]['effective_cores']}/{capacity[1]['effective_cores']} "
+          f"(reference alone {capacity[0]['reference_ms']} ms, on both cores at once {capacity[0]['reference_both_cores_ms']} ms)")
     out = {"bench": "booking_contention", "machine": machine(), "racers": args.racers, "capacity": args.capacity,
            "booked": booked, "slot_counter": slot_counter, "race_answers": codes,
            "rps": round(rps, 1), "p50_ms": round(pct(run["book"], 50), 1), "p99_ms": round(pct(run["book"], 99), 1),
            "reads_p95_ms": round(pct(run["read"], 95), 1), "answers": run["codes"], "stored": stored, "created_201": created,
            "slots_over_capacity": over, "gunicorn": f"gthread -w {args.workers} --threads {args.threads}",
            "concurrency": args.concurrency, "users": max(args.users, args.racers), "cpu_cores": cpu.cores,
-           "machine_ms_per_request": cpu.per_request_ms(len(run["book"]) + len(run["read"])), "offerings": n_offerings, "browse_p95_ms": browse_figures,
+           "machine_ms_per_request": cpu.per_request_ms(len(run["book"]) + len(run["read"])), "machine_capacity": capacity,
+           "offerings": n_offerings, "browse_p95_ms": browse_figures,
            "browse_worst_p95_ms": max(browse_figures.values()),
            "targets": {"booked": args.capacity, "rps": TARGET_RPS, "p99_ms": TARGET_P99, "browse_p95_ms": 50}}
     print(json.dumps(out, ensure_ascii=False, default=str))

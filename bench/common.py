@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +135,7 @@ class Conn:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
 
 
 class CpuMeter:
@@ -183,3 +185,39 @@ class CpuMeter:
 
     def per_request_ms(self, requests: int) -> float:
         return round(self.machine_busy * 1000 / max(requests, 1), 2)
+
+
+def calibrate(rounds: int = 5) -> float:
+    """Milliseconds of CPU a fixed pure-Python workload takes now (the best of a few rounds)."""
+    import json as _json
+
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for _ in range(20):
+            _json.dumps([{"a": i, "b": str(i)} for i in range(2000)])
+        best = min(best, (time.process_time() - t0) * 1000)
+    return round(best, 1)
+
+
+def _calibrate_into(queue: Any) -> None:
+    queue.put(calibrate())
+
+
+def machine_capacity() -> dict[str, float]:
+    """How much CPU this virtual machine really has now. Its two cores are sometimes two
+    physical cores and sometimes share one with each other or with another guest: then each
+    runs at about half speed and a server on it does half the work. The reference workload is
+    timed alone and on both cores at once; ``effective_cores`` is 2 when both ran at full
+    speed, about 1 when they shared. Every benchmark reports it beside its figures."""
+    import multiprocessing
+
+    alone = calibrate()
+    queue: Any = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=_calibrate_into, args=(queue,)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    both = max(queue.get(), queue.get())
+    return {"reference_ms": alone, "reference_both_cores_ms": both, "effective_cores": round(2 * alone / both, 2)}
