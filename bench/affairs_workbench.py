@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
+from common import gunicorn, machine, machine_capacity, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_P95 = 100.0
 NAMES = ["陈志强", "李秀英", "王建国", "张丽华", "刘德明", "黄美玲", "周玉兰", "吴国平", "郑海燕", "林小红"]
@@ -178,6 +178,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     page_all: list[float] = []
     api_all: list[float] = []
+    capacity = machine_capacity()
     with gunicorn(args.port, workers=2, threads=4, name="affairs_workbench") as base:
         for who in ("caseworker", "street admin"):
             page = httpx.Client(base_url=base, cookies={"sessionid": sessions[who]}, timeout=30)
@@ -204,7 +205,7 @@ def main() -> None:
     out = {"bench": "affairs_workbench", "machine": machine(), "applications": total, "community_applications": mine,
            "page_p95_ms": round(pct(page_all, 95), 1), "api_p95_ms": round(pct(api_all, 95), 1),
            "worst_page_query_p95_ms": round(worst_page, 1), "worst_api_query_p95_ms": round(worst_api, 1),
-           "target_p95_ms": TARGET_P95}
+           "machine_capacity": capacity, "target_p95_ms": TARGET_P95}
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 os.environ.setdefault("LINLI_DEBUG", "0")
 
-from common import Conn, gunicorn, machine, pct, refuse_unless_postgres  # noqa: E402
+from common import Conn, CpuMeter, gunicorn, machine, machine_capacity, pct, refuse_unless_postgres  # noqa: E402
 
 TARGET_RPS, TARGET_P99 = 300, 200.0
 
@@ -173,13 +173,19 @@ def main() -> None:
         asyncio.run(load(args.port, secrets, grid_code, 3, args.concurrency))  # warm-up
         before = WorkOrder.objects.filter(channel="api").count()
         connection.close()
+        capacity = [machine_capacity()]
         t0 = time.monotonic()
-        lat, accepted, codes = asyncio.run(load(args.port, secrets, grid_code, args.seconds, args.concurrency))
+        with CpuMeter() as cpu:
+            lat, accepted, codes = asyncio.run(load(args.port, secrets, grid_code, args.seconds, args.concurrency))
         elapsed = time.monotonic() - t0
+        capacity.append(machine_capacity())
         stored = WorkOrder.objects.filter(channel="api").count() - before
     rps = accepted / elapsed
     print(f"\nintake: {accepted:,} accepted in {elapsed:.1f} s = {rps:.0f} orders/s; stored {stored:,}; status codes {codes}")
     print(f"latency ms: p50 {pct(lat, 50):.1f}  p90 {pct(lat, 90):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat):.1f}")
+    print(f"CPU: cores used {cpu.cores}; machine {cpu.per_request_ms(len(lat))} ms per request; effective cores "
+          f"before/after {capacity[0]['effective_cores']}/{capacity[1]['effective_cores']} "
+          f"(reference alone {capacity[0]['reference_ms']} ms, both cores {capacity[0]['reference_both_cores_ms']} ms)")
 
     from linli.workorders.services import escalate_overdue
 
@@ -201,7 +207,7 @@ def main() -> None:
         "lost": accepted - stored, "non_201": sum(v for k, v in codes.items() if k != 201),
         "rps": round(rps, 1), "p50_ms": round(pct(lat, 50), 1), "p99_ms": round(pct(lat, 99), 1),
         "orders_in_table": total, "sweep_s": round(sweep_s, 2), "sweep_raised": sum(raised.values()),
-        "sweep_again_s": round(again_s, 2), "targets": {"rps": TARGET_RPS, "p99_ms": TARGET_P99, "sweep_s": 5.0},
+        "sweep_again_s": round(again_s, 2), "cpu_cores": cpu.cores, "machine_capacity": capacity, "targets": {"rps": TARGET_RPS, "p99_ms": TARGET_P99, "sweep_s": 5.0},
     }
     print(json.dumps(result, ensure_ascii=False))
 
