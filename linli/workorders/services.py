@@ -602,6 +602,31 @@ def _notify_many(messages: list[tuple[Any, int | None, str]]) -> None:
     transaction.on_commit(_send)
 
 
+_SUPERVISE = """
+INSERT INTO {sup} (order_id, round, level, region_path, note, created_at)
+SELECT id, clock_round, %s, substr(region_path, 1, %s), %s, %s FROM {wo} WHERE id IN ({ids})
+ON CONFLICT DO NOTHING"""
+_SUPERVISE_EVENT = """
+INSERT INTO {ev} (order_id, at, action, from_status, to_status, note, public)
+SELECT id, %s, 'supervise', '', '', %s, %s FROM {wo} WHERE id IN ({ids})"""
+
+
+def _raise_to(level: int, ids: list[int], now: dt.datetime) -> None:
+    """Raise these orders to ``level``: the level on the order, one supervision row for the level
+    reached (an order found three days late goes straight to the district; the levels it skipped
+    were never supervised) and a note on each timeline — three set-based statements for a batch,
+    not a model object per row (a catch-up can raise tens of thousands at once)."""
+    from django.db import connection
+
+    WorkOrder.objects.filter(pk__in=ids).update(escalation_level=level, updated_at=now)
+    tables = {"sup": Supervision._meta.db_table, "ev": WorkOrderEvent._meta.db_table, "wo": WorkOrder._meta.db_table,
+              "ids": ", ".join(["%s"] * len(ids))}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cur:
+        cur.execute(_SUPERVISE.format(**tables), [level, LEVEL_PATH[level], f"{LEVEL_NAMES[level]}：工单已超过办理期限", stamp, *ids])
+        cur.execute(_SUPERVISE_EVENT.format(**tables), [stamp, LEVEL_NAMES[level], False, *ids])
+
+
 def _members_of(unit_ids: set[int]) -> dict[int, list[Any]]:
     return {unit.pk: list(unit.members.all()) for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members")}
 
@@ -634,17 +659,7 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
                 continue
             ids = [r[0] for r in rows]
             for start in range(0, len(ids), 5000):
-                WorkOrder.objects.filter(pk__in=ids[start:start + 5000]).update(escalation_level=level, updated_at=now)
-            # one supervision row for the level reached (an order found three days late goes
-            # straight to the district; the levels it skipped were never supervised)
-            Supervision.objects.bulk_create(
-                [Supervision(order_id=oid, round=rnd, level=level, region_path=path[:LEVEL_PATH[level]],
-                             note=f"{LEVEL_NAMES[level]}：工单已超过办理期限") for oid, path, rnd, _u, _n in rows],
-                batch_size=5000, ignore_conflicts=True,
-            )
-            WorkOrderEvent.objects.bulk_create(
-                [WorkOrderEvent(order_id=oid, action="supervise", note=LEVEL_NAMES[level], public=False)
-                 for oid, *_rest in rows], batch_size=5000)
+                _raise_to(level, ids[start:start + 5000], now)
             members = _members_of({r[3] for r in rows if r[3]})
             # the supervising office is told too: community admins (1), street admins (2), district admins (3)
             office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
