@@ -193,6 +193,11 @@ def fill_offerings(total: int) -> int:
     through = Offering.communities.through
     through.objects.bulk_create([through(offering_id=o.pk, regionnode_id=communities[i % len(communities)].pk)
                                  for i, o in enumerate(offerings)], batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cur:  # what autovacuum does soon after a load this size
+        cur.execute("ANALYZE station_offering, station_provider, booking_resource, booking_openingrule, "
+                    "station_offering_communities")
     return need
 
 

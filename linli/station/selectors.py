@@ -14,7 +14,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,14 +61,19 @@ def search(*, q: str = "", category: str = "", price_type: str = "", community: 
         qs = qs.filter(category=category)
     if price_type:
         qs = qs.filter(price_type=price_type)
+    # EXISTS rather than joins: no row is repeated, so no DISTINCT over every column
     if community:
-        qs = qs.filter(communities__code=community)
+        qs = qs.filter(Exists(Offering.communities.through.objects.filter(offering_id=OuterRef("pk"),
+                                                                          regionnode__code=community)))
     order = ["-title_hit", "-id"] if q else ["-id"]
     if date is None:
-        return qs.select_related("provider").order_by(*order).distinct()[:limit]
+        return qs.select_related("provider").order_by(*order)[:limit]
     # the rules of that weekday or an extra opening that date: a cheap first cut in the database
-    qs = qs.filter(Q(resource__rules__weekday=date.weekday()) | Q(resource__extra_openings__date=date))
-    candidates = list(qs.select_related("provider", "resource").order_by(*order).distinct()[:DATE_SCAN_LIMIT])
+    from linli.booking.models import ExtraOpening, OpeningRule
+
+    qs = qs.filter(Exists(OpeningRule.objects.filter(resource_id=OuterRef("resource_id"), weekday=date.weekday()))
+                   | Exists(ExtraOpening.objects.filter(resource_id=OuterRef("resource_id"), date=date)))
+    candidates = list(qs.select_related("provider", "resource").order_by(*order)[:DATE_SCAN_LIMIT])
     found: list[Offering] = []
     for i in range(0, len(candidates), 100):
         chunk = candidates[i:i + 100]
