@@ -112,12 +112,17 @@ def bookable_on(resources: list[Any], day: dt.date, *, now: dt.datetime | None =
     return {rid for rid, starts in periods.items() if any((rid, s) not in full for s in starts)}
 
 
-def communities_served() -> QuerySet[Any]:
-    """The communities some visible offering serves, for the search's community filter."""
+def communities_served(*, near: str = "", chosen: str = "") -> QuerySet[Any]:
+    """For the search's community filter: the communities of the street ``near`` (a region path)
+    that some visible offering serves, and the one already chosen — a short list, not the city's
+    thousands."""
     from linli.regions.models import Level, RegionNode
 
-    ids = Offering.communities.through.objects.filter(offering__in=visible()).values("regionnode_id")
-    return RegionNode.objects.filter(level=Level.COMMUNITY, pk__in=ids).order_by("path")
+    if not near and not chosen:
+        return RegionNode.objects.none()
+    served = Exists(Offering.communities.through.objects.filter(regionnode_id=OuterRef("pk"), offering__active=True))
+    place = Q(path__startswith=near[:9]) if near else Q(pk__in=[])
+    return RegionNode.objects.filter(Q(level=Level.COMMUNITY) & ((place & served) | Q(code=chosen or "-"))).order_by("path")
 
 
 def offering(pk: int) -> Offering:

@@ -31,6 +31,17 @@ def _date_param(request: HttpRequest) -> dt.date | None:
         return None
 
 
+def _home_path(user: Any) -> str:
+    """Where the person lives (a resident) or works (staff): the search offers that street's communities."""
+    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    if resident is not None:
+        return str(resident.region_path)
+    from linli.accounts.selectors import role_assignments
+
+    paths = [a.region_path for a in role_assignments(user)] if user.is_authenticated else []
+    return min(paths, key=len) if paths else ""
+
+
 def browse(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:30]
     category = request.GET.get("category", "")
@@ -42,7 +53,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     consent = Consent.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     return render(request, "station/browse.html", {
         "rows": rows, "q": q, "category": category, "price": price, "date": day.isoformat() if day else "",
-        "community": community, "communities": selectors.communities_served()[:500],
+        "community": community, "communities": selectors.communities_served(near=_home_path(request.user), chosen=community)[:60],
         "categories": Offering.Category.choices, "prices": Offering.Price.choices,
         "recommended": selectors.recommendations(request.user) if request.user.is_authenticated else [],
         "consent": consent})

@@ -221,11 +221,19 @@ def test_posts_by_staff_of_another_area_or_provider_change_nothing(client, stati
 
 
 def test_browse_has_a_community_selector(client, station):
+    """A resident is offered the communities of their own street that some offering serves (a
+    city has thousands of communities: never all of them); a chosen one stays selected."""
     station.approve()
     station.offer()
+    client.force_login(station.elder)
     page = client.get("/station/").content.decode()
     assert 'name="community"' in page and f'value="{station.tree.liede_sq.code}"' in page
-    assert f'value="{station.tree.pantang.code}"' not in page  # only communities some offering serves
+    assert f'value="{station.tree.huabiao.code}"' not in page  # same street, but no offering serves it
+    assert f'value="{station.tree.pantang.code}"' not in page  # another district
+    client.logout()
+    assert f'value="{station.tree.liede_sq.code}"' not in client.get("/station/").content.decode()
+    chosen = client.get(f"/station/?community={station.tree.liede_sq.code}").content.decode()
+    assert f'value="{station.tree.liede_sq.code}" selected' in chosen
     assert "长者助餐" in client.get(f"/station/?community={station.tree.liede_sq.code}").content.decode()
     assert "长者助餐" not in client.get(f"/station/?community={station.tree.huabiao.code}").content.decode()
 
