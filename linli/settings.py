@@ -10,7 +10,6 @@ Environment variables:
   DATABASE_URL       default sqlite:///var/linli.sqlite3
   REDIS_URL          when set, background tasks go to RQ on Redis instead of the database
   LINLI_ALLOWED_HOSTS comma-separated
-  LINLI_DB_PREPARE   "1" (default): PostgreSQL binds parameters and prepares repeated statements
 """
 
 import base64
@@ -125,12 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("LINLI_DB_PREPARE", "1") == "1":
-    # Parameters bound by the server and statements prepared once a connection has run them five
-    # times: PostgreSQL parses and plans the hot statements once per connection instead of on
-    # every request (about half its CPU per booking). LINLI_DB_PREPARE=0 turns it off, e.g.
-    # behind a PgBouncer older than 1.21 in transaction mode.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
