@@ -143,6 +143,9 @@ def _register() -> None:
     from linli.station.api import router as station_router
 
     api.add_router("/station", station_router)
+    from linli.spaces.api import router as spaces_router
+
+    api.add_router("/spaces", spaces_router)
 
 
 _register()

@@ -27,6 +27,7 @@ STAFF_NAV: tuple[tuple[str, Any, Any], ...] = (
     ("station:console", _("服务商工作台"), RUNS_PROVIDER),
     ("booking:staff", _("预约管理"), MANAGES_BOOKINGS),
     ("station:vetting", _("驿站审核"), ADMIN_ROLES),
+    ("spaces:manage", _("共享场地"), ADMIN_ROLES),
     ("workorders:notifications", _("通知"), None),
     ("regions:import", _("导入"), REGISTRY_WRITE_ROLES),
     ("regions:export", _("导出"), REGISTRY_ROLES),

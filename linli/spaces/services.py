@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import in_scope
+from linli.booking import schedule as booking_schedule
+from linli.booking import selectors as booking_selectors
+from linli.booking import services as booking_services
 from linli.booking.models import OpeningRule, Resource, TermPeriod
-from linli.core.errors import DomainError, PermissionDenied
-from linli.core.services import record_audit
+from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.services import diff, record_audit
+from linli.regions.models import Level
 
 from .models import Venue
 
@@ -25,9 +29,11 @@ SCHOOL_FREE_DAY = (dt.time(8, 0), dt.time(20, 0))
 def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, address: str, capacity: int,
                slot_minutes: int = 60, approval_required: bool = False, rules_text: str = "", facilities: str = "",
                terms: list[tuple[str, dt.date, dt.date]] | None = None,
-               hours: list[tuple[int, dt.time, dt.time]] | None = None, managers: list[Any] | None = None) -> Venue:
+               hours: list[tuple[int, dt.time, dt.time]] | None = None, managers: list[Any] | None = None,
+               audience: str = Resource.Audience.RESIDENTS, served: list[Any] | None = None) -> Venue:
     """``hours`` (weekday, opens, closes) for rooms; a school ground gets the school pattern
-    around its ``terms``."""
+    around its ``terms``. Open to the residents of ``served`` (communities of the venue's street;
+    its own community when none are given) or to everyone."""
     if not in_scope(actor, ADMIN_ROLES, region.path):
         raise PermissionDenied("forbidden", _("您无权在该区域开放场地"))
     if kind not in Venue.Kind.values:
@@ -36,9 +42,14 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
         raise DomainError("invalid", _("请填写名称和权属单位"), field="name")
     if not (1 <= capacity <= 1000):
         raise DomainError("invalid", _("名额不正确"), field="capacity")
+    if not (15 <= slot_minutes <= 480):
+        raise DomainError("invalid", _("每段时长须在15到480分钟之间"), field="slot_minutes")
+    _check_audience(audience)
+    communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
     resource = Resource.objects.create(name=name.strip()[:100], kind=Resource.Kind.SPACE, region=region, region_path=region.path,
                                        capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required,
-                                       audience=Resource.Audience.RESIDENTS, cancel_before_hours=4)
+                                       audience=audience, cancel_before_hours=4)
+    resource.served.set(communities)
     if kind == Venue.Kind.SCHOOL_GROUND:
         if not terms:
             raise DomainError("invalid", _("学校场地请填写学期起止日期"), field="terms")
@@ -58,3 +69,113 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
                                  resource=resource, rules_text=rules_text.strip()[:2000], facilities=facilities.strip()[:200])
     record_audit(actor=actor, action="venue.open", target=venue, region_path=region.path, changes={"kind": kind})
     return venue
+
+
+def _check_audience(audience: str) -> None:
+    if audience not in (Resource.Audience.RESIDENTS, Resource.Audience.EVERYONE):
+        raise DomainError("invalid", _("请选择开放对象：服务社区的居民或所有人"), field="audience")
+
+
+def _served(venue_path: str, communities: list[Any]) -> list[Any]:
+    """Communities a venue may be opened to: those of its own street."""
+    street = venue_path[:9]
+    if any(c.level != Level.COMMUNITY or not c.path.startswith(street) for c in communities):
+        raise DomainError("invalid", _("只能选择场地所在街道的社区"), field="served")
+    return list(communities)
+
+
+def _locked(actor: Any, venue: Venue) -> Venue:
+    v = Venue.objects.select_for_update(of=("self",)).select_related("resource").get(pk=venue.pk)
+    if not booking_schedule.can_edit(actor, v.resource):
+        raise PermissionDenied("forbidden", _("您无权修改该场地"))
+    return v
+
+
+def _state(v: Venue) -> dict[str, Any]:
+    r = v.resource
+    return {"name": v.name, "owner": v.owner, "address": v.address, "rules_text": v.rules_text, "facilities": v.facilities,
+            "public": v.public, "capacity": r.capacity, "approval_required": r.approval_required, "audience": r.audience,
+            "served": sorted(n.code for n in r.served.all()), "book_ahead_days": r.book_ahead_days,
+            "cancel_before_hours": r.cancel_before_hours, "weekly_limit": r.weekly_limit}
+
+
+@transaction.atomic
+def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: str, rules_text: str = "", facilities: str = "",
+                 capacity: int, approval_required: bool = False, public: bool = True,
+                 audience: str = Resource.Audience.RESIDENTS, served: list[Any] | None = None,
+                 book_ahead_days: int | None = None, cancel_before_hours: int | None = None,
+                 weekly_limit: int | None = None) -> Venue:
+    """What residents read and the rules they book under. Hours, terms and closures are the
+    schedule page's (booking.schedule). Lowering the seats takes none from anyone; turning on
+    approval applies to new requests; unlisting hides the venue from the public list (bookings
+    made stay)."""
+    v = _locked(actor, venue)
+    name, owner = (name or "").strip(), (owner or "").strip()
+    if not name or not owner:
+        raise DomainError("invalid", _("请填写名称和权属单位"), field="name" if not name else "owner")
+    if not (1 <= int(capacity or 0) <= 1000):
+        raise DomainError("invalid", _("名额须在1到1000之间"), field="capacity")
+    _check_audience(audience)
+    r = v.resource
+    ahead = r.book_ahead_days if book_ahead_days is None else book_ahead_days
+    cancel_h = r.cancel_before_hours if cancel_before_hours is None else cancel_before_hours
+    limit = r.weekly_limit if weekly_limit is None else weekly_limit
+    if not (1 <= ahead <= 90):
+        raise DomainError("invalid", _("可提前预约天数须在1到90之间"), field="book_ahead_days")
+    if not (0 <= cancel_h <= 168):
+        raise DomainError("invalid", _("最晚取消时间须在0到168小时之间"), field="cancel_before_hours")
+    if not (0 <= limit <= 50):
+        raise DomainError("invalid", _("每人每周限约须在0到50之间"), field="weekly_limit")
+    communities = _served(r.region_path, served if served is not None else list(r.served.all()))
+    if audience == Resource.Audience.RESIDENTS and not communities and r.region.level != Level.COMMUNITY:
+        raise DomainError("invalid", _("请选择向哪些社区的居民开放"), field="served")
+    before = _state(v)
+    v.name, v.owner, v.address = name[:100], owner[:100], (address or "").strip()[:200]
+    v.rules_text, v.facilities, v.public = (rules_text or "").strip()[:2000], (facilities or "").strip()[:200], bool(public)
+    v.save()
+    r.name, r.capacity, r.approval_required, r.audience = v.name, int(capacity), bool(approval_required), audience
+    r.book_ahead_days, r.cancel_before_hours, r.weekly_limit = ahead, cancel_h, limit
+    r.save(update_fields=["name", "capacity", "approval_required", "audience", "book_ahead_days", "cancel_before_hours",
+                          "weekly_limit", "updated_at"])
+    r.served.set(communities)
+    if before["capacity"] != r.capacity:
+        booking_services.apply_capacity(r)
+    booking_selectors.forget_schedule(r.pk)
+    changes = diff(before, _state(v))
+    if changes:
+        record_audit(actor=actor, action="venue.update", target=v, region_path=r.region_path, changes=changes)
+    return v
+
+
+@transaction.atomic
+def close_venue(*, actor: Any, venue: Venue, reason: str) -> int:
+    """Stop opening a venue (rebuilt, handed back, no longer lent): no new bookings, and every
+    future booking and waiting place is cancelled with the reason told to each person. Returns
+    how many were cancelled."""
+    v = _locked(actor, venue)
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise DomainError("invalid", _("请填写停止开放的原因"), field="reason")
+    r = v.resource
+    if not r.active:
+        raise Conflict("already_closed", _("该场地已停止开放"))
+    r.active = False
+    r.save(update_fields=["active", "updated_at"])
+    cancelled = booking_services.cancel_for_resource(actor=actor, resource=r, reason=reason)
+    booking_selectors.forget_schedule(r.pk)
+    record_audit(actor=actor, action="venue.close", target=v, region_path=r.region_path,
+                 changes={"reason": reason, "cancelled": cancelled})
+    return cancelled
+
+
+@transaction.atomic
+def reopen_venue(*, actor: Any, venue: Venue) -> Venue:
+    v = _locked(actor, venue)
+    r = v.resource
+    if r.active:
+        raise Conflict("already_open", _("该场地正在开放"))
+    r.active = True
+    r.save(update_fields=["active", "updated_at"])
+    booking_selectors.forget_schedule(r.pk)
+    record_audit(actor=actor, action="venue.reopen", target=v, region_path=r.region_path)
+    return v

@@ -51,6 +51,10 @@ ACTIONS = {
     "provider.staff_add": _("添加服务商工作人员"),
     "provider.staff_remove": _("移除服务商工作人员"),
     "provider.licence_view": _("查看服务商证照"),
+    "venue.open": _("开放共享场地"),
+    "venue.update": _("修改共享场地"),
+    "venue.close": _("停止开放场地"),
+    "venue.reopen": _("重新开放场地"),
 }
 
 FIELDS = {

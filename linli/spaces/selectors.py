@@ -1,0 +1,76 @@
+"""Reading shared spaces: the public list (by type, area and words), one venue, and the venues a
+person runs (the admins of their area, the staff named on a venue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from linli.accounts.roles import ADMIN_ROLES
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.errors import NotFound
+from linli.regions.models import Level, RegionNode
+
+from .models import Venue
+
+
+def area(code: str, level: str) -> RegionNode | None:
+    """The node of ``level`` chosen in a filter (anything else is ignored)."""
+    code = (code or "").strip()[:12]
+    if not code.isdigit():
+        return None
+    return RegionNode.objects.filter(code=code, level=level).first()
+
+
+def public_venues(*, kind: str = "", where: RegionNode | None = None, q: str = "") -> QuerySet[Venue]:
+    qs = Venue.objects.filter(public=True, resource__active=True).select_related("resource__region")
+    if kind in Venue.Kind.values:
+        qs = qs.filter(kind=kind)
+    if where is not None:
+        qs = qs.filter(resource__region_path__startswith=where.path)
+    words = (q or "").strip()[:50]
+    if words:
+        qs = qs.filter(Q(name__icontains=words) | Q(owner__icontains=words) | Q(address__icontains=words)
+                       | Q(facilities__icontains=words))
+    return qs.order_by("resource__region_path", "name", "pk")
+
+
+def public_venue(pk: int) -> Venue:
+    found = public_venues().filter(pk=pk).first()
+    if found is None:
+        raise NotFound("not_found", _("场地不存在或未公开"))
+    return found
+
+
+def managed_venues(actor: Any) -> QuerySet[Venue]:
+    """Venues the person may edit (``booking.edit_schedule`` on their resource): those of the area
+    they administer, and those they are named on. Closed and unlisted venues included."""
+    if not getattr(actor, "is_authenticated", False):
+        return Venue.objects.none()
+    paths = scope_paths(actor, ADMIN_ROLES)
+    return (Venue.objects.filter(scope_q(paths, "resource__region_path") | Q(resource__managers=actor))
+            .distinct().select_related("resource__region").order_by("resource__region_path", "name", "pk"))
+
+
+def managed_venue(actor: Any, pk: int) -> Venue:
+    found = managed_venues(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("not_found", _("场地不存在或不在您的管辖范围"))
+    return found
+
+
+def districts() -> QuerySet[RegionNode]:
+    return RegionNode.objects.filter(level=Level.DISTRICT).order_by("path")
+
+
+def streets_of(district: RegionNode | None) -> QuerySet[RegionNode]:
+    if district is None:
+        return RegionNode.objects.none()
+    return RegionNode.objects.filter(level=Level.STREET, parent=district).order_by("path")
+
+
+def communities_for(venue: Venue) -> QuerySet[RegionNode]:
+    """Communities a venue can be opened to: those of its street."""
+    return RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=venue.resource.region_path[:9]).order_by("path")
