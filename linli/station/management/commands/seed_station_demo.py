@@ -27,6 +27,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        self._station()
+        self._spaces()
+
+    def _station(self) -> None:
         if Provider.objects.exists():
             self.stdout.write("驿站：演示数据已存在")
             return
@@ -47,13 +51,51 @@ class Command(BaseCommand):
             services.add_offering(actor=owner, provider=provider, title=title, category=cat, price_type=price_type, price=price,
                                   description=desc, communities=[community], weekdays=list(range(7)), opens=dt.time(opens),
                                   closes=dt.time(closes), slot_minutes=minutes, capacity=seats, tags=tags)
-        from linli.spaces import services as spaces
+        self.stdout.write(f"驿站：1 家服务商，{len(OFFERINGS)} 项服务")
 
+    def _spaces(self) -> None:
+        """A community room in every community of the demo city, a school ground in every street
+        (the first community's school), and the two of 猎德 the pages show first."""
+        from linli.regions.models import Level
+        from linli.spaces import services as spaces
+        from linli.spaces.models import Venue
+
+        if Venue.objects.exists():
+            self.stdout.write("共享场地：演示数据已存在")
+            return
+        admin = User.objects.filter(username="city_admin").first()
+        community = RegionNode.objects.filter(code="440106001001").first()
+        if not (admin and community):
+            return
+        terms = [("2026秋季学期", dt.date(2026, 9, 1), dt.date(2027, 1, 22)), ("2027春季学期", dt.date(2027, 2, 22), dt.date(2027, 7, 2))]
         spaces.open_venue(actor=admin, region=community, name="猎德小学运动场", kind="school_ground", owner="猎德小学",
-                          address="猎德路1号", capacity=40, terms=[("2026秋季学期", dt.date(2026, 9, 1), dt.date(2027, 1, 22)),
-                                                                   ("2027春季学期", dt.date(2027, 2, 22), dt.date(2027, 7, 2))],
+                          address="猎德路1号", capacity=40, terms=terms, audience="everyone",
                           rules_text="请穿运动鞋；场内禁止吸烟和遛狗；离场时带走垃圾。", facilities="足球场、篮球场2块、跑道")
         spaces.open_venue(actor=admin, region=community, name="猎德社区多功能活动室", kind="room", owner="猎德社区居委会",
                           address="猎德社区党群服务中心二楼", capacity=1, slot_minutes=120, approval_required=True,
-                          hours=[(d, dt.time(9), dt.time(21)) for d in range(7)], facilities="投影、音响、40把椅子")
-        self.stdout.write(f"驿站：1 家服务商，{len(OFFERINGS)} 项服务，2 处共享场地")
+                          hours=[(d, dt.time(9), dt.time(21)) for d in range(7)], facilities="投影、音响、40把椅子",
+                          rules_text="活动结束请恢复桌椅、关好门窗；室内禁止吸烟。")
+        n = 2
+        streets = RegionNode.objects.filter(level=Level.STREET).order_by("path")
+        for s_i, street in enumerate(streets):
+            communities = list(RegionNode.objects.filter(parent=street, level=Level.COMMUNITY).order_by("path"))
+            for c_i, c in enumerate(communities):
+                if c.pk == community.pk:
+                    continue
+                short = c.name.removesuffix("社区")
+                evenings = [(d, dt.time(14), dt.time(21)) for d in range(5)] + [(d, dt.time(9), dt.time(21)) for d in (5, 6)]
+                spaces.open_venue(actor=admin, region=c, name=f"{c.name}党群服务中心活动室", kind="room", owner=f"{c.name}居委会",
+                                  address=f"{street.name}{short}路{c_i * 6 + 3}号二楼", capacity=1 + (c_i % 2) * 29,
+                                  slot_minutes=120 if c_i % 2 == 0 else 60, approval_required=c_i % 2 == 0, hours=evenings,
+                                  facilities="桌椅30套、投影" if c_i % 2 == 0 else "乒乓球台2张、棋牌桌", served=communities,
+                                  rules_text="请按预约时段使用；室内禁止吸烟；活动结束请恢复原样。")
+                n += 1
+            if communities and street.code != "440106001000":
+                school = communities[0].name.removesuffix("社区")
+                spaces.open_venue(actor=admin, region=communities[0], name=f"{school}小学运动场", kind="school_ground",
+                                  owner=f"{school}小学", address=f"{street.name}{school}路{s_i + 1}号", capacity=30 + s_i % 3 * 10,
+                                  terms=terms, audience="everyone" if s_i % 2 else "residents", served=communities,
+                                  facilities="篮球场、羽毛球场、200米跑道" if s_i % 2 else "足球场、跑道",
+                                  rules_text="校园开放时段凭预约码入校；请穿运动鞋；禁止吸烟、饮酒和携带宠物。")
+                n += 1
+        self.stdout.write(f"共享场地：{n} 处")
