@@ -63,9 +63,9 @@ def test_admin_opens_a_school_ground_a_neighbour_books_it_then_it_closes(page, t
 
     login(page, "huang")
     page.goto("/spaces/")
-    page.get_by_label("区").select_option(label="天河区")
+    page.locator("select[name=district]").select_option(label="天河区")
     page.wait_for_url(re.compile(r"district=440106000000"))
-    page.get_by_label("街道").select_option(label="猎德街")
+    page.locator("select[name=street]").select_option(label="猎德街")
     page.wait_for_url(re.compile(r"street=440106001000"))
     page.get_by_label("搜索场地").fill("篮球")
     page.get_by_role("button", name="查找").click()
@@ -74,7 +74,7 @@ def test_admin_opens_a_school_ground_a_neighbour_books_it_then_it_closes(page, t
     page.get_by_role("link", name="猎德中学运动场").click()
     expect(page.get_by_text("请穿运动鞋；禁止吸烟")).to_be_visible()
     expect(page.get_by_test_id("who-may-book")).to_contain_text("华标社区")
-    page.get_by_role("link", name="预约", exact=True).click()
+    page.locator("#main").get_by_role("button", name="预约", exact=True).click()
     expect(page.get_by_test_id("slots")).to_be_visible()
     slots = page.get_by_test_id("slots")
     for offset in range(1, 8):  # tomorrow's evening slots on a school day, daytime ones on a day off
@@ -96,7 +96,7 @@ def test_admin_opens_a_school_ground_a_neighbour_books_it_then_it_closes(page, t
     logout(page)
 
     login(page, "huang")
-    page.goto("/workorders/notifications/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=re.compile("通知")).click()
     expect(page.get_by_text(re.compile("猎德中学运动场.*跑道翻新，暂停开放"))).to_be_visible()
     page.goto("/spaces/")
     expect(page.get_by_test_id("venues")).not_to_contain_text("猎德中学运动场")
