@@ -29,7 +29,7 @@ def test_admin_opens_a_school_ground_a_neighbour_books_it_then_it_closes(page, t
 
     seed_calendar(CalendarDay)
     invalidate()
-    admin = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq, username="liede_sq_admin")
+    make_user(Role.COMMUNITY_ADMIN, tree.liede_sq, username="liede_sq_admin")
     person = registry.resident(household=registry.household(tree.g_huabiao, number="808"), name="黄小明")
     make_user(Role.RESIDENT, tree.g_huabiao, username="huang", phone="13700008080", resident=person)
     today = timezone.localdate()
