@@ -21,6 +21,9 @@ from . import availability
 from .models import Reservation, Resource, Suspension
 from .rules import MANAGE_ROLES
 
+# a booking that still holds or waits for a seat
+LIVE = (Reservation.Status.REQUESTED, Reservation.Status.CONFIRMED, Reservation.Status.WAITING)
+
 _schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
 _resources = Memo("booking.resource", ttl=60)
 
@@ -218,3 +221,8 @@ def resource_day(actor: Any, res: Resource, day: dt.date) -> QuerySet[Reservatio
     lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return (Reservation.objects.filter(resource=res, starts_at__gte=lo, starts_at__lt=lo + dt.timedelta(days=1))
             .select_related("user", "slot").order_by("starts_at", "created_at"))
+
+
+def live_future_count(resource: Resource, *, now: dt.datetime | None = None) -> int:
+    """Bookings, requests and waiting places of ``resource`` not yet begun."""
+    return Reservation.objects.filter(resource=resource, status__in=LIVE, starts_at__gt=now or timezone.now()).count()

@@ -23,7 +23,7 @@ from . import selectors
 from .models import Reservation, Resource, Slot, Suspension
 
 S = Reservation.Status
-LIVE = (S.REQUESTED, S.CONFIRMED, S.WAITING)
+LIVE = selectors.LIVE
 HOLDS_SEAT = (S.REQUESTED, S.CONFIRMED)
 CHECK_IN_EARLY = dt.timedelta(minutes=30)
 NO_SHOW_WINDOW = dt.timedelta(days=30)

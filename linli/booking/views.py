@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.forms import form_date, form_int, form_moment, form_time
 
 from . import ical, selectors, services
 from .models import Feed, Reservation, Resource
@@ -135,7 +136,7 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
                 r = services.check_in(actor=request.user, code=code, resource=res)
                 messages.success(request, _("%(n)s 已签到") % {"n": r.user.display_name or r.user.username})
             else:
-                target = selectors.resource_day(request.user, res, day).filter(pk=_int(request.POST.get("reservation"))).first()
+                target = selectors.resource_day(request.user, res, day).filter(pk=form_int(request.POST.get("reservation"))).first()
                 if target is None:
                     raise DomainError("invalid", _("预约不存在"))
                 if action == "no_show":
@@ -155,10 +156,6 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
         "res": res, "day": day, "rows": selectors.resource_day(request.user, res, day), "now": timezone.now(),
         "slots": selectors.day_view(res, day), "can_edit_schedule": schedule.can_edit(request.user, res),
         "feed_url": request.build_absolute_uri(reverse("booking:resource_feed", args=[res.feed_token]))})
-
-
-def _int(value: Any) -> int:
-    return int(value) if str(value or "").isdigit() else 0
 
 
 def _ics(body: bytes, name: str) -> HttpResponse:
@@ -219,33 +216,6 @@ def resource_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 # ---------------------------------------------------------------- schedule (opening hours, closures, openings, terms)
 
-def _time(value: str, label: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat((value or "").strip()[:8])
-    except ValueError:
-        raise DomainError("invalid", _("请填写正确的%(f)s时间") % {"f": label}) from None
-
-
-def _date(value: str, label: str) -> dt.date:
-    try:
-        found = parse_date((value or "").strip()[:10])
-    except ValueError:
-        found = None
-    if found is None:
-        raise DomainError("invalid", _("请填写正确的%(f)s日期") % {"f": label})
-    return found
-
-
-def _moment(value: str, label: str) -> dt.datetime:
-    try:
-        found = parse_datetime((value or "").strip()[:19])
-    except ValueError:
-        found = None
-    if found is None:
-        raise DomainError("invalid", _("请填写正确的%(f)s时间") % {"f": label})
-    return timezone.make_aware(found) if timezone.is_naive(found) else found
-
-
 def _weekly_rows(post: Any) -> list[tuple[int, dt.time, dt.time, str]]:
     days, opens, closes, seasons = (post.getlist(k) for k in ("weekday", "opens", "closes", "season"))
     rows = []
@@ -256,7 +226,7 @@ def _weekly_rows(post: Any) -> list[tuple[int, dt.time, dt.time, str]]:
             continue  # an empty row, or a row cleared to remove it
         if not day.isdigit():
             raise DomainError("invalid", _("星期不正确"), field="hours")
-        rows.append((int(day), _time(a, _("开始")), _time(b, _("结束")), seasons[i] if i < len(seasons) else "all"))
+        rows.append((int(day), form_time(a, _("开始")), form_time(b, _("结束")), seasons[i] if i < len(seasons) else "all"))
     return rows
 
 
@@ -282,34 +252,34 @@ def schedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                         "n": len(out.outside)})
             elif action == "closure_add":
                 _closure, out = schedule.add_closure(
-                    actor=request.user, resource=res, starts_at=_moment(request.POST.get("starts_at", ""), _("开始")),
-                    ends_at=_moment(request.POST.get("ends_at", ""), _("结束")), reason=request.POST.get("reason", ""))
+                    actor=request.user, resource=res, starts_at=form_moment(request.POST.get("starts_at", ""), _("开始")),
+                    ends_at=form_moment(request.POST.get("ends_at", ""), _("结束")), reason=request.POST.get("reason", ""))
                 messages.success(request, _("已临时关闭，取消了 %(n)s 个预约并通知了预约人") % {"n": out.cancelled})
             elif action == "closure_remove":
-                found = Closure.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                found = Closure.objects.filter(pk=form_int(request.POST.get("id")), resource=res).first()
                 if found is None:
                     raise DomainError("not_found", _("该关闭记录不存在"))
                 schedule.remove_closure(actor=request.user, closure=found)
                 messages.success(request, _("已取消临时关闭，时段重新开放"))
             elif action == "extra_add":
-                schedule.add_extra_opening(actor=request.user, resource=res, date=_date(request.POST.get("date", ""), _("加开")),
-                                           opens=_time(request.POST.get("opens", ""), _("开始")),
-                                           closes=_time(request.POST.get("closes", ""), _("结束")),
+                schedule.add_extra_opening(actor=request.user, resource=res, date=form_date(request.POST.get("date", ""), _("加开")),
+                                           opens=form_time(request.POST.get("opens", ""), _("开始")),
+                                           closes=form_time(request.POST.get("closes", ""), _("结束")),
                                            note=request.POST.get("note", ""))
                 messages.success(request, _("已加开"))
             elif action == "extra_remove":
-                found_extra = ExtraOpening.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                found_extra = ExtraOpening.objects.filter(pk=form_int(request.POST.get("id")), resource=res).first()
                 if found_extra is None:
                     raise DomainError("not_found", _("该加开记录不存在"))
                 schedule.remove_extra_opening(actor=request.user, opening=found_extra)
                 messages.success(request, _("已撤销加开"))
             elif action == "term_add":
                 _term, out = schedule.add_term(actor=request.user, resource=res, name=request.POST.get("name", ""),
-                                               start=_date(request.POST.get("start", ""), _("开始")),
-                                               end=_date(request.POST.get("end", ""), _("结束")))
+                                               start=form_date(request.POST.get("start", ""), _("开始")),
+                                               end=form_date(request.POST.get("end", ""), _("结束")))
                 messages.success(request, _("学期已添加"))
             elif action == "term_remove":
-                found_term = TermPeriod.objects.filter(pk=_int(request.POST.get("id")), resource=res).first()
+                found_term = TermPeriod.objects.filter(pk=form_int(request.POST.get("id")), resource=res).first()
                 if found_term is None:
                     raise DomainError("not_found", _("该学期不存在"))
                 schedule.remove_term(actor=request.user, term=found_term)

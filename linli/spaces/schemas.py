@@ -74,7 +74,7 @@ class VenueOut(Schema):
 
 
 class TermIn(Schema):
-    name: str = Field(..., max_length=50)
+    name: str = Field(..., max_length=40)
     start: dt.date
     end: dt.date
 

@@ -74,3 +74,16 @@ def streets_of(district: RegionNode | None) -> QuerySet[RegionNode]:
 def communities_for(venue: Venue) -> QuerySet[RegionNode]:
     """Communities a venue can be opened to: those of its street."""
     return RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=venue.resource.region_path[:9]).order_by("path")
+
+
+def communities_to_open(actor: Any) -> list[RegionNode]:
+    """Communities where an admin may open a venue (the first 300 of their area)."""
+    return list(RegionNode.objects.filter(scope_q(scope_paths(actor, ADMIN_ROLES), "path"), level=Level.COMMUNITY)
+                .order_by("path")[:300])
+
+
+def live_bookings(venue: Venue) -> int:
+    """Bookings, requests and waiting places not yet begun: what closing the venue would cancel."""
+    from linli.booking.selectors import live_future_count
+
+    return live_future_count(venue.resource)

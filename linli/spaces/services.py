@@ -14,7 +14,7 @@ from linli.accounts.selectors import in_scope
 from linli.booking import schedule as booking_schedule
 from linli.booking import selectors as booking_selectors
 from linli.booking import services as booking_services
-from linli.booking.models import OpeningRule, Resource, TermPeriod
+from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import diff, record_audit
 from linli.regions.models import Level
@@ -45,24 +45,25 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     if not (15 <= slot_minutes <= 480):
         raise DomainError("invalid", _("每段时长须在15到480分钟之间"), field="slot_minutes")
     _check_audience(audience)
+    if kind == Venue.Kind.SCHOOL_GROUND and not terms:
+        raise DomainError("invalid", _("学校场地请填写学期起止日期"), field="terms")
+    if kind != Venue.Kind.SCHOOL_GROUND and not hours:
+        raise DomainError("invalid", _("请填写开放时间"), field="hours")
     communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
     resource = Resource.objects.create(name=name.strip()[:100], kind=Resource.Kind.SPACE, region=region, region_path=region.path,
                                        capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required,
                                        audience=audience, cancel_before_hours=4)
     resource.served.set(communities)
+    # hours and terms through the schedule services, with their checks (window, overlaps, term dates)
     if kind == Venue.Kind.SCHOOL_GROUND:
-        if not terms:
-            raise DomainError("invalid", _("学校场地请填写学期起止日期"), field="terms")
-        rules = [OpeningRule(resource=resource, weekday=d, opens=SCHOOL_TERM_EVENING[0], closes=SCHOOL_TERM_EVENING[1],
-                             season=OpeningRule.Season.TERM) for d in range(5)]
-        rules += [OpeningRule(resource=resource, weekday=d, opens=SCHOOL_FREE_DAY[0], closes=SCHOOL_FREE_DAY[1],
-                              season=OpeningRule.Season.HOLIDAY) for d in range(7)]
-        TermPeriod.objects.bulk_create([TermPeriod(resource=resource, name=n, start=a, end=b) for n, a, b in terms])
+        weekly = [(d, *SCHOOL_TERM_EVENING, OpeningRule.Season.TERM.value) for d in range(5)]
+        weekly += [(d, *SCHOOL_FREE_DAY, OpeningRule.Season.HOLIDAY.value) for d in range(7)]
     else:
-        if not hours:
-            raise DomainError("invalid", _("请填写开放时间"), field="hours")
-        rules = [OpeningRule(resource=resource, weekday=d, opens=a, closes=b) for d, a, b in hours]
-    OpeningRule.objects.bulk_create(rules)
+        weekly = [(d, a, b, OpeningRule.Season.ALL.value) for d, a, b in hours or []]
+    booking_schedule.set_weekly_hours(actor=actor, resource=resource, hours=weekly)
+    if kind == Venue.Kind.SCHOOL_GROUND:
+        for term_name, start, end in terms or []:
+            booking_schedule.add_term(actor=actor, resource=resource, name=term_name, start=start, end=end)
     if managers:
         resource.managers.set(managers)
     venue = Venue.objects.create(name=resource.name, kind=kind, owner=owner.strip()[:100], address=address.strip()[:200],

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES
-from linli.accounts.selectors import has_role, scope_paths, scope_q
+from linli.accounts.selectors import has_role
 from linli.booking import schedule as booking_schedule
 from linli.booking import selectors as booking_selectors
 from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import DomainError, NotFound
+from linli.core.forms import form_date, form_int, form_time
 from linli.regions.models import Level, RegionNode
 
 from . import selectors, services
@@ -82,32 +83,8 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
                                                  "can_edit": booking_schedule.can_edit(request.user, v.resource)})
 
 
-def _int(value: Any, default: int = 0) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else default
-
-
-def _date(value: Any, label: str, field_name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise DomainError("invalid", _("%(f)s日期不正确") % {"f": label}, field=field_name) from None
-
-
-def _time(value: Any, field_name: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(str(value or ""))
-    except ValueError:
-        raise DomainError("invalid", _("时间格式不正确(例如 09:00)"), field=field_name) from None
-
-
-def _my_communities(user: Any) -> list[RegionNode]:
-    """Communities where the admin may open a venue (the first 300 of their area)."""
-    return list(RegionNode.objects.filter(scope_q(scope_paths(user, ADMIN_ROLES), "path"), level=Level.COMMUNITY)
-                .order_by("path")[:300])
-
-
 def _open_from_post(user: Any, post: Any) -> Venue:
+    """The open form read into the service's arguments (the service checks them)."""
     code = post.get("community", "").strip()[:12]
     region = RegionNode.objects.filter(code=code, level=Level.COMMUNITY).first() if code else None
     if region is None:
@@ -119,23 +96,16 @@ def _open_from_post(user: Any, post: Any) -> Venue:
         for n in ("1", "2"):
             start, end = post.get(f"term{n}_start", ""), post.get(f"term{n}_end", "")
             if start or end or n == "1":
-                a, b = _date(start, _("学期开始"), f"term{n}_start"), _date(end, _("学期结束"), f"term{n}_end")
-                if b < a:
-                    raise DomainError("invalid", _("学期结束日期不能早于开始日期"), field=f"term{n}_end")
-                terms.append((post.get(f"term{n}_name", "").strip()[:50] or _("学期"), a, b))
+                terms.append((post.get(f"term{n}_name", "").strip() or _("学期"),
+                              form_date(start, _("学期开始"), f"term{n}_start"), form_date(end, _("学期结束"), f"term{n}_end")))
     else:
-        opens, closes = _time(post.get("opens"), "opens"), _time(post.get("closes"), "closes")
-        if closes <= opens:
-            raise DomainError("invalid", _("结束时间须晚于开始时间"), field="closes")
-        days = sorted({int(d) for d in post.getlist("weekdays") if d.isdigit() and int(d) < 7})
-        if not days:
-            raise DomainError("invalid", _("请选择开放的星期"), field="weekdays")
-        hours = [(d, opens, closes) for d in days]
+        opens, closes = form_time(post.get("opens"), _("开始"), "opens"), form_time(post.get("closes"), _("结束"), "closes")
+        hours = [(int(d), opens, closes) for d in sorted(set(post.getlist("weekdays"))) if d.isdigit()]
     return services.open_venue(
         actor=user, region=region, name=post.get("name", ""), kind=kind, owner=post.get("owner", ""),
-        address=post.get("address", ""), capacity=_int(post.get("capacity")), slot_minutes=_int(post.get("slot_minutes"), 60),
-        approval_required=post.get("approval") == "1", rules_text=post.get("rules_text", ""),
-        facilities=post.get("facilities", ""), terms=terms, hours=hours,
+        address=post.get("address", ""), capacity=form_int(post.get("capacity")),
+        slot_minutes=form_int(post.get("slot_minutes"), 60), approval_required=post.get("approval") == "1",
+        rules_text=post.get("rules_text", ""), facilities=post.get("facilities", ""), terms=terms, hours=hours,
         audience=post.get("audience") or Resource.Audience.RESIDENTS)
 
 
@@ -156,7 +126,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             error, field = str(exc.message), str(exc.details.get("field", ""))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "spaces/manage.html", {
-        "page": page, "is_admin": is_admin, "communities": _my_communities(request.user) if is_admin else [],
+        "page": page, "is_admin": is_admin, "communities": selectors.communities_to_open(request.user) if is_admin else [],
         "kinds": Venue.Kind.choices, "weekdays": OpeningRule.WEEKDAYS, "audiences": _audiences(),
         "data": request.POST if error else {}, "error": error, "error_field": field,
     }, status=400 if error else 200)
@@ -191,12 +161,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_venue(
                     actor=request.user, venue=v, name=request.POST.get("name", ""), owner=request.POST.get("owner", ""),
                     address=request.POST.get("address", ""), rules_text=request.POST.get("rules_text", ""),
-                    facilities=request.POST.get("facilities", ""), capacity=_int(request.POST.get("capacity")),
+                    facilities=request.POST.get("facilities", ""), capacity=form_int(request.POST.get("capacity")),
                     approval_required=request.POST.get("approval") == "1", public=request.POST.get("public") == "1",
                     audience=request.POST.get("audience", ""), served=served,
-                    book_ahead_days=_int(request.POST.get("book_ahead_days"), -1),
-                    cancel_before_hours=_int(request.POST.get("cancel_before_hours"), -1),
-                    weekly_limit=_int(request.POST.get("weekly_limit"), -1))
+                    book_ahead_days=form_int(request.POST.get("book_ahead_days"), -1),
+                    cancel_before_hours=form_int(request.POST.get("cancel_before_hours"), -1),
+                    weekly_limit=form_int(request.POST.get("weekly_limit"), -1))
                 messages.success(request, _("已保存"))
             return redirect("spaces:edit", pk=v.pk)
         except DomainError as exc:
@@ -206,6 +176,5 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "v": v, "r": v.resource, "error": error, "error_field": field, "action": action,
         "data": request.POST if error and action == "save" else None, "audiences": _audiences(),
         "communities": selectors.communities_for(v), "served": set(v.resource.served.values_list("code", flat=True)),
-        "live": v.resource.reservations.filter(status__in=("requested", "confirmed", "waiting"),
-                                               starts_at__gt=timezone.now()).count(),
+        "live": selectors.live_bookings(v),
     }, status=400 if error else 200)

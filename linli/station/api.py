@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.booking.models import Reservation
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import NotFound
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.models import RegionNode
 
@@ -106,6 +106,4 @@ def hide(request: ApiRequest, review_id: int, payload: TextIn):  # type: ignore[
     found = Review.objects.filter(pk=review_id).first()
     if found is None:
         raise NotFound("not_found", _("评价不存在"))
-    if not payload.text.strip():
-        raise DomainError("invalid", _("请填写理由"), field="text")
     return services.hide_review(actor=request.auth, review_obj=found, reason=payload.text)

@@ -351,7 +351,7 @@ def set_published(*, actor: Any, offering: Offering, published: bool) -> int:
     booking_selectors.forget_schedule(res.pk)
     record_audit(actor=actor, action="offering.publish" if published else "offering.unpublish", target=o,
                  region_path=o.provider.region_path)
-    return Reservation.objects.filter(resource=res, status__in=booking_services.LIVE, starts_at__gt=timezone.now()).count()
+    return booking_selectors.live_future_count(res)
 
 
 MAX_PHOTOS = 9

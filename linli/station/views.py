@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from linli.booking import selectors as booking_selectors
 from linli.booking.models import Reservation
 from linli.core.errors import DomainError, NotFound
+from linli.core.forms import form_int
 from linli.regions.models import Level, RegionNode
 
 from . import selectors, services
@@ -128,7 +129,7 @@ def console(request: HttpRequest) -> HttpResponse:
         provider = next((p for p in providers if str(p.pk) == request.POST.get("provider")), None)
         try:
             if action == "reply":
-                rv = Review.objects.filter(pk=_int(request.POST.get("review")), offering__provider__in=providers).first()
+                rv = Review.objects.filter(pk=form_int(request.POST.get("review")), offering__provider__in=providers).first()
                 if rv is None:
                     raise DomainError("invalid", _("评价不存在"))
                 services.reply(actor=request.user, review_obj=rv, text=request.POST.get("text", ""))
@@ -141,13 +142,13 @@ def console(request: HttpRequest) -> HttpResponse:
                                        user=selectors.user_by_login(request.POST.get("login", "")))
                     messages.success(request, _("已添加工作人员"))
                 else:
-                    person = provider.staff.filter(pk=_int(request.POST.get("user"))).first()
+                    person = provider.staff.filter(pk=form_int(request.POST.get("user"))).first()
                     if person is None:
                         raise DomainError("not_found", _("该用户不是本服务商的工作人员"), field="user")
                     services.remove_staff(actor=request.user, provider=provider, user=person)
                     messages.success(request, _("已移除工作人员"))
             elif action in ("publish", "unpublish"):
-                o = selectors.offering_of_provider(request.user, _int(request.POST.get("offering")))
+                o = selectors.offering_of_provider(request.user, form_int(request.POST.get("offering")))
                 live = services.set_published(actor=request.user, offering=o, published=action == "publish")
                 if action == "publish":
                     messages.success(request, _("已重新上架"))
@@ -174,10 +175,6 @@ def console(request: HttpRequest) -> HttpResponse:
                        "reviews": Review.objects.filter(offering__provider=p).select_related("offering", "user")[:30]})
     return render(request, "station/console.html", {"blocks": blocks, "today": today, "errors": errors},
                   status=400 if errors else 200)
-
-
-def _int(value: Any) -> int:
-    return int(value) if str(value or "").isdigit() else 0
 
 
 @login_required
@@ -232,19 +229,19 @@ def edit_offering(request: HttpRequest, pk: int) -> HttpResponse:
                                     photos=[f.read() for f in request.FILES.getlist("photos")[:services.MAX_PHOTOS + 1]])
                 messages.success(request, _("照片已上传"))
             elif action == "photo_remove":
-                photo = o.photos.filter(pk=_int(request.POST.get("photo"))).first()
+                photo = o.photos.filter(pk=form_int(request.POST.get("photo"))).first()
                 if photo is None:
                     raise DomainError("not_found", _("照片不存在"))
                 services.remove_photo(actor=request.user, photo=photo)
                 messages.success(request, _("照片已删除"))
             else:
                 chosen = list(RegionNode.objects.filter(code__in=request.POST.getlist("communities")[:200], level=Level.COMMUNITY))
-                staff_ids = [_int(v) for v in request.POST.getlist("staff")[:100]]
+                staff_ids = [form_int(v) for v in request.POST.getlist("staff")[:100]]
                 services.update_offering(
                     actor=request.user, offering=o, title=request.POST.get("title", ""),
                     category=request.POST.get("category", ""), price_type=request.POST.get("price_type", ""),
                     price=request.POST.get("price", ""), description=request.POST.get("description", ""),
-                    communities=chosen, capacity=_int(request.POST.get("capacity")),
+                    communities=chosen, capacity=form_int(request.POST.get("capacity")),
                     tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
                     approval_required=request.POST.get("approval") == "1",
                     staff=list(o.provider.staff.filter(pk__in=staff_ids)) if staff_ids else [])
@@ -279,12 +276,12 @@ def vetting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("review"):
-                rv = Review.objects.filter(pk=_int(request.POST.get("review"))).first()
+                rv = Review.objects.filter(pk=form_int(request.POST.get("review"))).first()
                 if rv is None:
                     raise DomainError("invalid", _("评价不存在"))
                 services.hide_review(actor=request.user, review_obj=rv, reason=request.POST.get("reason", ""))
             else:
-                provider = selectors.providers_to_vet(request.user).filter(pk=_int(request.POST.get("provider"))).first()
+                provider = selectors.providers_to_vet(request.user).filter(pk=form_int(request.POST.get("provider"))).first()
                 if provider is None:
                     raise DomainError("invalid", _("服务商不存在"))
                 services.vet(actor=request.user, provider=provider, decision=request.POST.get("decision", ""),

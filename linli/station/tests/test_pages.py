@@ -217,6 +217,8 @@ def test_posts_by_staff_of_another_area_or_provider_change_nothing(client, stati
     client.force_login(station.owner)
     assert client.post(f"/api/v1/station/reviews/{rv.pk}/reply", {"text": "谢谢"}, content_type="application/json").json()["reply"] == "谢谢"
     client.force_login(station.street_admin)
+    r = client.post(f"/api/v1/station/reviews/{rv.pk}/hide", {"text": " "}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["error"]["message"] == "请填写理由" and not Review.objects.get(pk=rv.pk).hidden
     assert client.post(f"/api/v1/station/reviews/{rv.pk}/hide", {"text": "含电话"}, content_type="application/json").status_code == 200
 
 
