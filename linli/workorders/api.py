@@ -51,14 +51,12 @@ def _any_region(code: str):  # type: ignore[no-untyped-def]
 
 
 def detail(request: ApiRequest, order: WorkOrder) -> OrderDetail:
-    full = selectors.sees_everything(request.auth, order)
-    staff = full and (order.reporter_id != request.auth.pk or has_role(request.auth, (*REGISTRY_ROLES, Role.HANDLER)))
-    out = OrderDetail.from_orm(order)
-    out.timeline = [EventOut.from_orm(e) for e in selectors.timeline(order, staff=staff)]
+    """The order as ``selectors.order_view`` lets this user see it (the order page shows the same)."""
+    view = selectors.order_view(request.auth, order)
+    out = OrderDetail.from_orm(view.order)
+    out.timeline = [EventOut.from_orm(e) for e in view.events]
     out.allowed_actions = selectors.available_actions(request.auth, order)
-    out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in order.photos.all()] if full else []
-    if not full:  # a follower: the progress, not another person's words
-        out.description = ""
+    out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in view.photos]
     return out
 
 
@@ -120,7 +118,10 @@ def get_order(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-de
 
 
 @router.post("/orders/{order_id}/actions", response={200: OrderDetail, **ERRORS},
-             summary="工单流转：立案、派单、接单、退单、办结、核查、评价、撤回、合并")
+             summary="工单流转：立案、派单、接单、退单、办结、核查、评价、撤回、合并；督办、延期",
+             description="Supervisors (community, street, district, city admins over the order's area) may also "
+                         "`urge` (督办: the note in `reason` reaches the handling unit), `extend` (延期: new "
+                         "`due_date` and a `reason`) and `reroute` an order in progress (`unit_id`, `reason`).")
 def act(request: ApiRequest, order_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
     order = selectors.order_for(request.auth, order_id)
     unit = selectors.active_unit(payload.unit_id)
@@ -128,7 +129,7 @@ def act(request: ApiRequest, order_id: int, payload: ActionIn):  # type: ignore[
         raise DomainError("invalid", _("请选择承办单位"), field="unit_id")
     services.perform(actor=request.auth, order=order, action=payload.action, reason=payload.reason, result=payload.result,
                      unit=unit, into=selectors.order_for(request.auth, payload.into_id) if payload.into_id else None,
-                     rating=payload.rating, comment=payload.comment)
+                     rating=payload.rating, comment=payload.comment, due_date=payload.due_date)
     return detail(request, selectors.order_for(request.auth, order_id))
 
 

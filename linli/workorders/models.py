@@ -207,7 +207,7 @@ class WorkOrderEvent(models.Model):
         return f"{self.order_id} {self.action}"
 
     EXTRA_LABELS = {"submit": _("提交"), "merged_in": _("合并了重复工单"), "supervise": _("督办"), "follow_up": _("回访"), "photo": _("添加照片"),
-                    "remind": _("催办")}
+                    "remind": _("催办"), "urge": _("督办意见"), "extend": _("延期")}
 
     @property
     def action_label(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -24,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from linli.core.errors import DomainError
 from linli.core.services import record_audit
+from linli.core.text import xml_safe
 from linli.regions.models import Level, RegionNode
 
 from . import selectors, services, states
@@ -98,11 +100,13 @@ def _fill(el: ET.Element, row: dict[str, Any]) -> None:
 
 
 def _text(value: Any) -> str:
+    """Element text: ElementTree escapes ``<&>`` but writes control characters as they are, which
+    no XML 1.0 parser accepts, so they are dropped here."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))
 
 
 def respond(fmt: str, data: Any, *, root: str = "", item: str = "", status: int = 200) -> HttpResponse:
@@ -166,8 +170,12 @@ def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 ATTRIBUTES = [
-    {"variable": True, "code": "region_code", "datatype": "string", "required": False, "order": 1,
-     "datatype_description": "12-digit community code or 15-digit grid code (统计用区划代码); required unless the client has a default community",
+    # required: a request is placed by the community or grid it is in (the city has no map of
+    # community boundaries to place it by its coordinates); a key issued with a default community
+    # may leave it out, and its requests go to that community
+    {"variable": True, "code": "region_code", "datatype": "string", "required": True, "order": 1,
+     "datatype_description": "12-digit community code or 15-digit grid code (统计用区划代码); "
+                             "may be left out only with an api_key issued with a default community",
      "description": "所在社区或网格代码"},
     {"variable": True, "code": "urgency", "datatype": "singlevaluelist", "required": False, "order": 2,
      "datatype_description": "", "description": "紧急程度",
@@ -204,8 +212,24 @@ def _with_notes(qs: Any) -> Any:
     return qs.annotate(last_note=Subquery(last))
 
 
+PUBLIC_COORD = Decimal("0.001")  # about 100 m: the compound or the stretch of road, not the door
+
+
+def _place(order: WorkOrder, *, full: bool) -> tuple[str, str, str]:
+    """address, lat, long. Without read access no typed address (it names flats and people) and
+    coordinates rounded to about 100 m; the place is named by its grid and community."""
+    if full:
+        return (order.address, str(order.lat) if order.lat is not None else "", str(order.lng) if order.lng is not None else "")
+    region = order.region
+    name = f"{region.parent.name} {region.name}" if region.level == Level.GRID and region.parent is not None else region.name
+    def rounded(v: Decimal | None) -> str:
+        return str(v.quantize(PUBLIC_COORD)) if v is not None else ""
+    return name, rounded(order.lat), rounded(order.lng)
+
+
 def _request_row(order: WorkOrder, *, full: bool) -> dict[str, Any]:
     shown = order.merged_into if order.merged_into_id and order.merged_into is not None else order
+    address, lat, lng = _place(order, full=full)
     notes = (shown.result or getattr(order, "last_note", "") or "") if full else ""
     if shown is not order:  # a duplicate: its status is the order it was merged into
         notes = f"与 {shown.number} 合并办理" + (f"：{notes}" if notes else "")
@@ -221,11 +245,11 @@ def _request_row(order: WorkOrder, *, full: bool) -> dict[str, Any]:
         "requested_datetime": timezone.localtime(order.created_at).isoformat(),
         "updated_datetime": timezone.localtime(order.updated_at).isoformat(),
         "expected_datetime": timezone.localtime(shown.due_at).isoformat() if shown.due_at else "",
-        "address": order.address,
+        "address": address,
         "address_id": "",
         "zipcode": "",
-        "lat": str(order.lat) if order.lat is not None else "",
-        "long": str(order.lng) if order.lng is not None else "",
+        "lat": lat,
+        "long": lng,
         "media_url": "",
     }
 
@@ -260,7 +284,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "method not allowed")
     client = _client(request.GET.get("api_key"))
     _throttle_reads(request, client)
-    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit").exclude(status=states.Status.WITHDRAWN)
+    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit", "region__parent").exclude(status=states.Status.WITHDRAWN)
     if client is not None and client.read_scope is not None:
         qs = _with_notes(qs)
     ids = request.GET.get("service_request_id")
@@ -296,7 +320,10 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def _date(value: str | None, name: str) -> dt.datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
+    try:
+        parsed = parse_datetime(value.replace(" ", "+"))
+    except ValueError:  # well formed but no such day or time (2026-13-45)
+        parsed = None
     if parsed is None:
         raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-11-23T09:00:00+08:00")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
@@ -309,21 +336,30 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(403, "api_key is missing or not valid")
     if _rate_limited(client):
         raise Open311Error(403, "rate limit exceeded for this api_key; try again in a minute")
-    code = p.get("service_code", "")
+    code = p.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, "service_code is required")
     category = selectors.leaf_categories().filter(code=code).first()
     if category is None:
-        raise Open311Error(404, f"service_code {code or '(missing)'} not found")
+        raise Open311Error(404, f"service_code {code} not found")
     lat, lng, address = p.get("lat"), p.get("long"), p.get("address_string", "").strip()
     if not ((lat and lng) or address):
         raise Open311Error(400, "lat and long, or address_string, is required")
     region_code = p.get("attribute[region_code]", "").strip()
-    region = RegionNode.objects.filter(code=region_code, level__in=[Level.COMMUNITY, Level.GRID]).first() if region_code else client.default_region
-    if region is None:
-        raise Open311Error(400, "attribute[region_code] (community or grid code) is required")
+    if region_code:
+        region = RegionNode.objects.filter(code=region_code, level__in=[Level.COMMUNITY, Level.GRID]).first()
+        if region is None:
+            raise Open311Error(400, f"attribute[region_code] {region_code} is not a community or grid code")
+    elif client.default_region is not None:
+        region = client.default_region
+    else:
+        raise Open311Error(400, "attribute[region_code] is required (see the service definition): "
+                                "the community or grid code of the place; this api_key has no default community")
     urgency = p.get("attribute[urgency]", "normal") or "normal"
     name = " ".join(x for x in (p.get("last_name", ""), p.get("first_name", "")) if x).strip()
-    # the spec makes description optional (up to 4,000 characters): without one the service names the problem
-    description = p.get("description", "").strip() or f"{category.name}(Open311 上报，未附描述)"
+    # the spec makes description optional (up to 4,000 characters): submit_order accepts it short
+    # or empty for this channel (and then names the problem by its service)
+    description = p.get("description", "")
     order = services.submit_order(
         actor=None, channel="open311", category=category, description=description, region=region,
         address=address, lat=lat or None, lng=lng or None, urgency=urgency, contact_name=name,
@@ -338,7 +374,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     client = _client(request.GET.get("api_key"))
     _throttle_reads(request, client)
-    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit")
+    qs = WorkOrder.objects.select_related("category", "unit", "merged_into__unit", "region__parent")
     order = _with_notes(qs).filter(number=number).first()
     if order is None:
         raise Open311Error(404, f"service_request_id {number} not found")

@@ -6,7 +6,8 @@ from linli.accounts.rules import holds_over
 DISPATCH_ROLES = (*ADMIN_ROLES, Role.CASEWORKER)
 
 dispatch = holds_over(*DISPATCH_ROLES)
-view_area = holds_over(*REGISTRY_ROLES)  # handlers see only what is dispatched to their units
+view_area = holds_over(*REGISTRY_ROLES)
+supervise = holds_over(*ADMIN_ROLES)  # 督办 and 延期: the admins of the community, street, district or city  # handlers see only what is dispatched to their units
 
 
 @rules.predicate
@@ -38,5 +39,6 @@ def lives_in_its_community(user, order) -> bool:  # type: ignore[no-untyped-def]
 rules.add_perm("workorders.dispatch", dispatch)
 rules.add_perm("workorders.follow", lives_in_its_community | view_area)
 rules.add_perm("workorders.handle", is_unit_member)
+rules.add_perm("workorders.supervise", supervise)
 rules.add_perm("workorders.report", is_reporter)
 rules.add_perm("workorders.view", is_reporter | is_unit_member | view_area | follows)

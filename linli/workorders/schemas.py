@@ -70,13 +70,14 @@ class OrderDetail(OrderRow):
 
 class ActionIn(Schema):
     action: Literal["register", "refuse", "withdraw", "merge", "dispatch", "reroute", "accept", "send_back",
-                    "report_done", "verify_pass", "verify_fail", "rate"]
-    reason: str = Field("", max_length=1000, description="refuse / send_back / verify_fail / reroute note")
+                    "report_done", "verify_pass", "verify_fail", "rate", "urge", "extend"]
+    reason: str = Field("", max_length=1000, description="refuse / send_back / verify_fail / reroute note; urge: the note; extend: the reason")
     result: str = Field("", max_length=2000, description="report_done")
     unit_id: int | None = Field(None, description="dispatch / reroute")
     into_id: int | None = Field(None, description="merge: the order this one joins")
     rating: int | None = Field(None, ge=1, le=5, description="rate: 5 非常满意 … 1 非常不满意")
     comment: str = Field("", max_length=500)
+    due_date: dt.date | None = Field(None, description="extend: the new handling deadline (end of that day)")
 
 
 class FollowUpOut(Schema):

@@ -91,17 +91,70 @@ def timeline(order: WorkOrder, *, staff: bool) -> QuerySet[WorkOrderEvent]:
     return qs if staff else qs.filter(public=True)
 
 
+def as_outsider(order: WorkOrder) -> WorkOrder:
+    """The order as someone sees it who did not report it and does not handle it (a follower, the
+    reporter of a merged duplicate, a neighbour offered similar orders): a copy without the
+    reporter's words, typed address, contact, rating comment and account — where (the
+    community or grid), what kind, how far along and the result."""
+    import copy
+
+    out = copy.copy(order)
+    out.description = out.address = out.contact_name = out.contact_phone = out.rating_comment = ""
+    out.lat = out.lng = None
+    out.reporter_id = None
+    out._state = copy.copy(order._state)
+    out._state.fields_cache = {k: v for k, v in order._state.fields_cache.items() if k != "reporter"}
+    return out
+
+
+def visible_order(actor: Any, order: WorkOrder) -> WorkOrder:
+    """What ``actor`` may read of ``order``: all of it (reporter, staff of the area, the handling
+    unit) or the outsider's copy. Pages and API both show this."""
+    return order if sees_everything(actor, order) else as_outsider(order)
+
+
+@dataclass
+class OrderView:
+    order: WorkOrder  # the whole order, or the outsider's copy (see visible_order)
+    full: bool  # reporter, staff of the area, the handling unit
+    staff: bool  # staff: internal steps and who took each step
+    events: list[WorkOrderEvent]
+    photos: list[Any]
+
+
+def order_view(actor: Any, order: WorkOrder) -> OrderView:
+    """The one decision of what the order page and ``GET /orders/{id}`` show to ``actor``.
+    Residents (the reporter too) see the public steps without staff names; outsiders (followers,
+    merged reporters) also lose the reporter's name on the timeline and the rating comment."""
+    import copy
+
+    from linli.core.ratings import RATING_LABELS
+
+    full = sees_everything(actor, order)
+    staff = full and order.reporter_id != getattr(actor, "pk", None)
+    events = list(timeline(order, staff=staff))
+    if not staff:
+        shown = []
+        for e in events:
+            e = copy.copy(e)
+            e.actor = None
+            if not full and e.action == states.Action.RATE:
+                e.note = str(RATING_LABELS.get(order.rating, "")) if order.rating else ""
+            shown.append(e)
+        events = shown
+    return OrderView(order=order if full else as_outsider(order), full=full, staff=staff, events=events,
+                     photos=list(order.photos.all()) if full else [])
+
+
 def similar_open(actor: Any, *, region: Any, category: Category, limit: int = 5) -> list[WorkOrder]:
     """Open orders of the same category in the same community, offered before saving a new one
-    (to follow instead). Only staff whose area covers the community read their descriptions;
-    everyone else sees where, what kind and how far along."""
+    (to follow instead). Only those who see the whole order (staff whose area covers it, its
+    handlers, its reporter) read its description and address; everyone else the outsider's copy:
+    where (community or grid), what kind and how far along."""
     rows = list(WorkOrder.objects.filter(region_path__startswith=region.path[:12], category=category, status__in=states.OPEN,
-                                         merged_into__isnull=True).select_related("category").order_by("-id")[:limit])
-    paths = scope_paths(actor, STAFF_VIEW_ROLES)
-    for row in rows:
-        if not getattr(actor, "is_superuser", False) and not any(row.region_path.startswith(p) for p in paths):
-            row.description = ""
-    return rows
+                                         merged_into__isnull=True).select_related("category", "region", "unit")
+                .order_by("-id")[:limit])
+    return [visible_order(actor, row) for row in rows]
 
 
 def followed_by(actor: Any) -> QuerySet[WorkOrder]:
@@ -126,9 +179,10 @@ def public_orders(*, community: Any) -> QuerySet[WorkOrder]:
     return (
         WorkOrder.objects.filter(region_path__startswith=community.path, merged_into__isnull=True)
         .exclude(status__in=[states.Status.WITHDRAWN])
-        .select_related("category", "reporter")
-        .only("number", "category__name", "address", "status", "created_at", "closed_at", "due_at", "region_path",
-              "anonymous", "contact_name", "reporter__display_name")  # the name only for public_name's surname
+        .select_related("category", "reporter", "region")
+        # no typed address (it names flats and people): the place is the grid or community
+        .only("number", "category__name", "region__name", "region__level", "status", "created_at", "closed_at", "due_at",
+              "region_path", "anonymous", "contact_name", "reporter__display_name")  # the name only for public_name's surname
         .order_by("-id")
     )
 
@@ -202,6 +256,7 @@ PERM_FOR_ACTION = {
     "verify_fail": "workorders.dispatch", "accept": "workorders.handle", "send_back": "workorders.handle",
     "report_done": "workorders.handle", "withdraw": "workorders.report", "rate": "workorders.report",
 }
+SUPERVISOR_ACTIONS = ("urge", "extend")
 
 
 def available_actions(actor: Any, order: WorkOrder) -> list[str]:
@@ -213,6 +268,10 @@ def available_actions(actor: Any, order: WorkOrder) -> list[str]:
             if action == "rate" and order.rating is not None:
                 continue
             out.append(action)
+    if order.status in states.OPEN and actor.has_perm("workorders.supervise", order):
+        out.append("urge")  # 督办
+        if order.status != states.Status.SUBMITTED and order.due_at is not None:
+            out.append("extend")  # 延期
     return out
 
 

@@ -18,6 +18,7 @@ from linli.core.notify import sender
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
+from linli.core.text import clean_text
 
 from . import states
 from .models import (
@@ -177,12 +178,14 @@ def _clean_coord(value: Any, field: str, lo: int, hi: int) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        d = Decimal(str(value)).quantize(Decimal("0.000001"))
+        d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
         raise DomainError("invalid", _("坐标格式不正确"), field=field) from exc
+    if not d.is_finite():  # NaN, Infinity: no place on earth
+        raise DomainError("invalid", _("坐标格式不正确"), field=field)
     if not (lo <= d <= hi):
         raise DomainError("invalid", _("坐标超出范围"), field=field)
-    return d
+    return d.quantize(Decimal("0.000001"))
 
 
 def _first_number() -> int:
@@ -203,8 +206,11 @@ def submit_order(
         raise DomainError("invalid", _("来源无效"), field="channel")
     if not category.active or (not getattr(category, "_known_leaf", False) and category.children.exists()):
         raise DomainError("invalid", _("请选择具体的诉求分类"), field="category")
-    description = (description or "").strip()
-    if len(description) < 5:
+    description = clean_text(description, multiline=True)
+    if channel == WorkOrder.Channel.OPEN311:
+        # GeoReport v2 makes the description optional: without one the service names the problem
+        description = description or _("%(c)s(Open311 上报，未附描述)") % {"c": category.name}
+    elif len(description) < 5:
         raise DomainError("invalid", _("请描述诉求内容(至少5个字)"), field="description")
     if len(description) > 4000:
         raise DomainError("invalid", _("诉求内容过长(最多4000字)"), field="description")
@@ -212,15 +218,15 @@ def submit_order(
         raise DomainError("invalid", _("紧急程度无效"), field="urgency")
     if region is None or region.level not in ("community", "grid"):
         raise DomainError("invalid", _("请选择所在社区"), field="region")
-    contact_phone = (contact_phone or "").strip()
+    contact_phone = clean_text(contact_phone)
     if contact_phone and not looks_like_phone(contact_phone) and not contact_phone.replace("-", "").isdigit():
         raise DomainError("invalid", _("联系电话格式不正确"), field="contact_phone")
     order = WorkOrder(
         number=f"{timezone.localdate():%Y%m%d}{next_value('workorder', start=_first_number):08d}", channel=channel, category=category, description=description,
-        address=(address or "").strip()[:200], lat=_clean_coord(lat, "lat", -90, 90), lng=_clean_coord(lng, "lng", -180, 180),
+        address=clean_text(address, limit=200), lat=_clean_coord(lat, "lat", -90, 90), lng=_clean_coord(lng, "lng", -180, 180),
         region=region, region_path=region.path, urgency=urgency,
         reporter=reporter if reporter is not None else (actor if channel in ("web", "api") and getattr(actor, "pk", None) else None),
-        contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone, anonymous=anonymous,
+        contact_name=clean_text(contact_name, limit=50), contact_phone=contact_phone, anonymous=anonymous,
         idempotency_key=idempotency_key or None,
     )
     now = timezone.now()
@@ -293,6 +299,7 @@ def _lock(order: WorkOrder) -> WorkOrder:
 
 def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: bool = True) -> None:
     target = states.LIFECYCLE.require(order.status, action)
+    note = clean_text(note, multiline=True)
     before = order.status
     order.status = target
     WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action=action,
@@ -301,8 +308,8 @@ def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: 
                  changes={"status": [before, target]} | ({"note": note[:200]} if note else {}))
 
 
-def _need(text: str, field: str, message: str) -> str:
-    text = (text or "").strip()
+def _need(text: str, field: str, message: str, *, multiline: bool = False) -> str:
+    text = clean_text(text, multiline=multiline)
     if len(text) < 2:
         raise DomainError("reason_required", message, field=field)
     return text
@@ -336,10 +343,11 @@ def register(*, actor: Any, order: WorkOrder, auto_dispatch: bool = True) -> Wor
 def refuse(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     order = _lock(order)
     _require(actor, "workorders.dispatch", order)
-    _move(order, Action.REFUSE, actor, _need(reason, "reason", _("不予立案须说明理由")))
+    reason = _need(reason, "reason", _("不予立案须说明理由"))
+    _move(order, Action.REFUSE, actor, reason)
     order.closed_at = timezone.now()
     order.save()
-    tell(order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason.strip()})
+    tell(order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason})
     return order
 
 
@@ -406,7 +414,71 @@ def reroute(*, actor: Any, order: WorkOrder, unit: HandlingUnit, note: str = "")
     _require(actor, "workorders.dispatch", order)
     if order.unit_id == unit.pk:
         raise DomainError("invalid", _("已派给该单位"), field="unit")
-    _dispatch(order, actor, unit, Action.REROUTE, note)
+    before = _unit_users(order)
+    _dispatch(order, actor, unit, Action.REROUTE, clean_text(note))
+    # an order taken from a unit while in hand (a supervisor's re-route): that unit is told too
+    staying = set(unit.members.values_list("pk", flat=True))
+    notify([u for u in before if u.pk not in staying], order,
+           _("工单 %(n)s 已改派至 %(u)s，您无需再办理") % {"n": order.number, "u": unit.name})
+    return order
+
+
+# ---------------------------------------------------------------- supervisors' actions on an order
+
+MAX_EXTENSION_DAYS = 366
+
+
+@transaction.atomic
+def urge(*, actor: Any, order: WorkOrder, note: str) -> WorkOrder:
+    """督办: a supervisor (community, street, district or city admin over the order's area) urges
+    an open order with a note; the handling unit (before dispatch, the community's dispatchers)
+    gets it as a notification, the timeline and the audit log keep it."""
+    order = _lock(order)
+    _require(actor, "workorders.supervise", order)
+    if order.status not in states.OPEN:
+        raise Conflict("order_closed", _("工单已办结，无需督办"))
+    note = _need(note, "note", _("请填写督办意见"))[:300]
+    WorkOrderEvent.objects.create(order=order, actor=actor, action="urge", note=note, public=False)
+    record_audit(actor=actor, action="workorder.urge", target=order, region_path=order.region_path,
+                 changes={"note": note, "status": order.status})
+    order.save(update_fields=["updated_at"])
+    who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
+    text = _("%(who)s督办工单 %(n)s：%(t)s") % {"who": who, "n": order.number, "t": note}
+    notify([u for u in (_unit_users(order) or _dispatchers(order)) if u.pk != actor.pk], order, text)
+    return order
+
+
+@transaction.atomic
+def extend_deadline(*, actor: Any, order: WorkOrder, until: dt.date | None, reason: str) -> WorkOrder:
+    """延期: a supervisor moves the handling deadline of a registered, open order to the end of
+    ``until``, with a reason. A new clock round starts: an extended order that runs late again is
+    supervised again from the first level. The reporter and the unit are told."""
+    order = _lock(order)
+    _require(actor, "workorders.supervise", order)
+    if order.status not in states.OPEN or order.status == Status.SUBMITTED or order.due_at is None:
+        raise Conflict("not_extendable", _("只有已立案、未办结的工单可以延期"))
+    if until is None:
+        raise DomainError("invalid", _("请选择新的办理期限"), field="due_date")
+    reason = _need(reason, "reason", _("延期须说明理由"))[:300]
+    now = timezone.now()
+    new_due = end_of_day(until)
+    if new_due <= max(order.due_at, now):
+        raise DomainError("invalid", _("新的办理期限须晚于原期限和当前时间"), field="due_date")
+    if until > timezone.localdate(now) + dt.timedelta(days=MAX_EXTENSION_DAYS):
+        raise DomainError("invalid", _("延期不能超过一年"), field="due_date")
+    before = order.due_at
+    _set_clock(order, now, new_due)
+    order.clock_round += 1
+    order.escalation_level = 0
+    order.save()
+    shown = timezone.localtime(new_due).strftime("%Y-%m-%d")
+    WorkOrderEvent.objects.create(order=order, actor=actor, action="extend",
+                                  note=_("办理期限延至 %(d)s：%(r)s") % {"d": shown, "r": reason})
+    record_audit(actor=actor, action="workorder.extend", target=order, region_path=order.region_path,
+                 changes={"due_at": [before.isoformat(), new_due.isoformat()], "reason": reason})
+    text = _("工单 %(n)s 办理期限延至 %(d)s") % {"n": order.number, "d": shown}
+    notify([u for u in _unit_users(order) if u.pk != actor.pk], order, text)
+    tell(order, text)
     return order
 
 
@@ -427,7 +499,8 @@ def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     order = _lock(order)
     _require(actor, "workorders.handle", order)
     unit = order.unit
-    _move(order, Action.SEND_BACK, actor, _need(reason, "reason", _("退单须说明理由")), public=False)
+    reason = _need(reason, "reason", _("退单须说明理由"))
+    _move(order, Action.SEND_BACK, actor, reason, public=False)
     order.unit = None
     order.step_due_at = None
     order.save()
@@ -443,7 +516,7 @@ def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
 def report_done(*, actor: Any, order: WorkOrder, result: str) -> WorkOrder:
     order = _lock(order)
     _require(actor, "workorders.handle", order)
-    order.result = _need(result, "result", _("请填写办理结果"))[:2000]
+    order.result = _need(result, "result", _("请填写办理结果"), multiline=True)[:2000]
     _move(order, Action.REPORT_DONE, actor, order.result)
     order.step_due_at = step_deadline(order.urgency, timezone.now(), order.category.verify_limit_hours)  # 核查时限
     order.step_reminded = False
@@ -465,7 +538,8 @@ def verify(*, actor: Any, order: WorkOrder, passed: bool, note: str = "") -> Wor
         order.save()
         tell(order, _("工单 %(n)s 已办结：%(r)s。请您评价。") % {"n": order.number, "r": order.result[:100]})
     else:
-        _move(order, Action.VERIFY_FAIL, actor, _need(note, "note", _("核查不通过须说明原因")))
+        note = _need(note, "note", _("核查不通过须说明原因"))
+        _move(order, Action.VERIFY_FAIL, actor, note)
         order.save()
         notify(_unit_users(order), order, _("工单 %(n)s 核查不通过：%(r)s") % {"n": order.number, "r": note})
         tell(order, _("工单 %(n)s 经核查需继续办理") % {"n": order.number})
@@ -481,7 +555,7 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
         raise DomainError("invalid", _("请选择五级评价之一"), field="rating")
     if order.rating is not None:
         raise Conflict("already_rated", _("该工单已评价"))
-    comment = (comment or "").strip()[:500]
+    comment = clean_text(comment, limit=500)
     order.rating = rating
     order.rating_comment = comment
     _move(order, Action.RATE, actor, f"{RATING_LABELS[rating]} {comment}".strip())
@@ -504,7 +578,7 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: 
     _require(actor, "workorders.dispatch", order)
     if follow_up.status == FollowUp.Status.DONE:
         raise Conflict("follow_up_done", _("该回访已完成"))
-    follow_up.answer = _need(answer, "answer", _("请填写回访情况"))[:2000]
+    follow_up.answer = _need(answer, "answer", _("请填写回访情况"), multiline=True)[:2000]
     follow_up.status = FollowUp.Status.DONE
     follow_up.done_by = actor
     follow_up.save()
@@ -526,8 +600,13 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: 
 
 def perform(*, actor: Any, order: WorkOrder, action: str, reason: str = "", result: str = "",
             unit: HandlingUnit | None = None, into: WorkOrder | None = None, rating: int | None = None,
-            comment: str = "") -> WorkOrder:
-    """The lifecycle action named by ``action``, as the pages and the API submit it."""
+            comment: str = "", due_date: dt.date | None = None) -> WorkOrder:
+    """The lifecycle action named by ``action``, as the pages and the API submit it, and the
+    supervisors' ``urge`` (督办, note in ``reason``) and ``extend`` (延期 to ``due_date``)."""
+    if action == "urge":
+        return urge(actor=actor, order=order, note=reason)
+    if action == "extend":
+        return extend_deadline(actor=actor, order=order, until=due_date, reason=reason)
     if action == Action.REGISTER:
         return register(actor=actor, order=order)
     if action == Action.REFUSE:

@@ -183,16 +183,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    full = selectors.sees_everything(request.user, order)
-    staff = full and has_role(request.user, STAFF) and order.reporter_id != request.user.pk
+    view = selectors.order_view(request.user, order)  # what the API's GET /orders/{id} shows too
+    staff = view.staff
     return render(request, "workorders/detail.html", {
-        "o": order, "staff": staff, "full": full, "events": selectors.timeline(order, staff=staff),
-        "following": not full and order.followers.filter(user_id=getattr(request.user, "pk", 0)).exists(),
+        "o": view.order, "staff": staff, "full": view.full, "events": view.events,
+        "following": not view.full and order.followers.filter(user_id=getattr(request.user, "pk", 0)).exists(),
         "actions": selectors.available_actions(request.user, order),
         "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
         "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
         "follow_up": getattr(order, "follow_up", None) if staff else None,
-        "photos": list(order.photos.all()) if full else [],
+        "photos": view.photos, "today": timezone.localdate(),
         "base_template": "staff_base.html" if staff else "base.html",
     })
 
@@ -212,19 +212,22 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 raise DomainError("invalid", _("未找到要合并到的工单"), field="into")
             services.perform(actor=user, order=order, action=a, reason=p.get("reason", ""), result=p.get("result", ""),
                              unit=selectors.active_unit(p.get("unit")), into=into,
-                             rating=int(p["rating"]) if p.get("rating") else None, comment=p.get("comment", ""))
+                             rating=int(p["rating"]) if p.get("rating") else None, comment=p.get("comment", ""),
+                             due_date=dt.date.fromisoformat(p["due_date"]) if p.get("due_date") else None)
         messages.success(request, _("已完成：%(a)s") % {"a": dict(_action_labels()).get(a, a)})
     except DomainError as exc:
         messages.error(request, exc.message)
     except ValueError:
         messages.error(request, _("输入有误"))
+    if p.get("back") == "supervise":  # acted from the supervision page: back to its list
+        return redirect("workorders:supervise")
     return redirect("workorders:detail", pk=order.pk)
 
 
 def _action_labels() -> list[tuple[str, str]]:
     from .states import Action
 
-    return [(a.value, str(a.label)) for a in Action] + [("follow_up", _("回访"))]
+    return [(a.value, str(a.label)) for a in Action] + [("follow_up", _("回访")), ("urge", _("督办")), ("extend", _("延期"))]
 
 
 @login_required
@@ -243,9 +246,14 @@ def supervise(request: HttpRequest) -> HttpResponse:
             region = region_for(request.user, request.GET["region"])
         except NotFound as exc:
             raise Http404 from exc
+    # each overdue order with what this supervisor may do to it: 督办, 延期, 改派
+    overdue = [(o, [a for a in selectors.available_actions(request.user, o) if a in ("urge", "extend", "reroute")])
+               for o in selectors.orders_for(request.user, overdue=True, region=region).order_by("due_at")[:50]]
     return render(request, "workorders/supervise.html", {
         "figures": selectors.figures(request.user, start=start, end=end, region=region), "start": start, "end": end,
-        "overdue": selectors.orders_for(request.user, overdue=True, region=region).order_by("due_at")[:50],
+        "overdue": overdue, "today": today,
+        "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if any(
+            "reroute" in acts for _o, acts in overdue) else [],
         "near": selectors.orders_for(request.user, near_limit=True, region=region).order_by("due_at")[:50],
         "follow_ups": selectors.follow_ups_for(request.user)[:50], "region": region, "now": timezone.now(),
     })

@@ -22,7 +22,7 @@ def test_resident_reports_and_follows_the_order_through_the_api(client, loop):
     again = post(client, "/api/v1/workorders/orders", body, HTTP_IDEMPOTENCY_KEY="k-1")
     assert again.json()["id"] == order["id"] and WorkOrder.objects.count() == 1
     sim = client.get(f"/api/v1/workorders/similar?region_code={loop.tree.g_liede1.code}&category_code=0201").json()
-    assert [o["id"] for o in sim] == [order["id"]] and sim[0]["description"] == ""
+    assert [o["id"] for o in sim] == [order["id"]] and sim[0]["description"] == body["description"]  # their own words
 
     client.force_login(loop.dispatcher)
     resp = post(client, f"/api/v1/workorders/orders/{order['id']}/actions", {"action": "register"})

@@ -1,0 +1,44 @@
+"""Cleaning of free text typed by people (descriptions, addresses, names, notes, reasons).
+
+Every service passes each free-text field through ``clean_text`` before storing it, so no
+interface (page, API, Open311, import) can store characters that break what is built from the
+text later: control characters (``\\x00`` is refused by PostgreSQL; ``\\x01``, ``\\x1b`` … make
+XML invalid and can drive terminals), lone surrogates (not encodable as UTF-8), the
+non-characters U+FFFE/U+FFFF and the bidirectional overrides that make text read differently
+from how it is stored. Multi-line fields keep their newlines and tabs (``\\r\\n`` becomes ``\\n``);
+single-line fields get a space for each of them.
+
+``xml_safe`` is for writers of XML 1.0: it drops whatever that format forbids, for text stored
+before this cleaning existed or coming from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+# C0 controls except tab and newline, DEL, C1 controls, lone surrogates, U+FFFE/U+FFFF,
+# bidirectional embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069)
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
+# characters XML 1.0 does not allow at all (section 2.2)
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_text(value: Any, *, multiline: bool = False, limit: int | None = None) -> str:
+    """``value`` as text fit to store: forbidden characters removed, surrounding blanks stripped,
+    line breaks kept only when ``multiline``, cut to ``limit`` characters if given."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    text = _FORBIDDEN.sub("", text).strip()
+    return text[:limit] if limit is not None else text
+
+
+def xml_safe(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids (the writer escapes the rest)."""
+    return _NOT_XML.sub("", value)
