@@ -116,3 +116,61 @@ def test_anonymous_by_default_and_the_surname_only_when_chosen(client, loop):
     client.force_login(loop.resident)
     form = client.get("/orders/new/").content.decode()
     assert 'name="public_name"' in form and "checked" not in form.split('name="public_name"')[1][:40]
+
+
+PRIVATE = ("陈阿婆", "恩宁路12号3楼", "139****1111", "13900001111", "报事人", "路灯一直不亮")
+
+
+def test_a_follower_reads_no_name_phone_address_or_words_on_the_page_or_in_the_api(client, loop, registry, make_user, tree):
+    """What a follower sees is decided once (selectors.order_view): the order page, the API's
+    GET /orders/{id} and the answer of POST …/follow show the same."""
+    order = loop.submit(contact_name="陈阿婆", contact_phone="13900001111", address="恩宁路12号3楼 陈阿婆家")
+    services.register(actor=loop.dispatcher, order=order)
+    other = neighbour(loop, registry, make_user, tree)
+    client.force_login(other)
+    followed = client.post(f"/api/v1/workorders/orders/{order.pk}/follow")
+    assert followed.status_code == 200, followed.content
+    detail = client.get(f"/api/v1/workorders/orders/{order.pk}")
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    for answer in (followed.json(), detail.json()):
+        assert answer["contact_name"] == answer["contact_phone_masked"] == answer["address"] == answer["description"] == ""
+        assert all(e["actor"] is None for e in answer["timeline"])  # not the reporter's name, nor staff's
+        assert answer["status"] == "dispatched" and answer["unit"] == "猎德街城管科"  # the progress
+        for text in PRIVATE:
+            assert text not in followed.content.decode() + detail.content.decode(), text
+    for text in PRIVATE:
+        assert text not in page, text
+    assert "猎德街城管科" in page
+    client.force_login(loop.resident)  # the reporter still sees everything of their own
+    mine = client.get(f"/api/v1/workorders/orders/{order.pk}").json()
+    assert mine["address"] == "恩宁路12号3楼 陈阿婆家" and mine["contact_name"] == "陈阿婆"
+
+
+def test_a_rating_comment_stays_the_reporters(client, loop, registry, make_user, tree):
+    order = loop.submit()
+    other = neighbour(loop, registry, make_user, tree)
+    services.follow(actor=other, order=order)
+    close(loop, order)
+    services.rate(actor=loop.resident, order=WorkOrder.objects.get(pk=order.pk), rating=2, comment="王师傅态度很差")
+    client.force_login(other)
+    detail = client.get(f"/api/v1/workorders/orders/{order.pk}").json()
+    assert detail["rating"] == 2 and detail["rating_comment"] == ""
+    assert "王师傅" not in str(detail) and "不满意" in [e["note"] for e in detail["timeline"]][-1]
+    assert "王师傅" not in client.get(f"/orders/{order.pk}/").content.decode()
+
+
+def test_similar_orders_show_no_typed_address_to_residents_anywhere(client, loop, registry, make_user, tree):
+    order = loop.submit(address="恩宁路12号3楼 陈阿婆家", contact_name="陈阿婆")
+    url = f"/api/v1/workorders/similar?region_code={tree.g_liede1.code}&category_code=0201"
+    near = neighbour(loop, registry, make_user, tree)
+    far = neighbour(loop, registry, make_user, tree, phone="13900004444", grid=tree.g_pantang)
+    for resident in (near, far):
+        client.force_login(resident)
+        rows = client.get(url).json()
+        assert [r["number"] for r in rows] == [order.number]
+        assert rows[0]["address"] == rows[0]["description"] == "" and "恩宁路" not in str(rows)
+    client.force_login(near)
+    box = client.get(f"/orders/new/similar/?category=0201&region={tree.g_liede1.code}").content.decode()
+    assert order.number in box and "恩宁路" not in box and "陈阿婆" not in box and "第1网格" in box
+    client.force_login(loop.dispatcher)  # staff of the area read it to judge duplicates
+    assert client.get(url).json()[0]["address"] == "恩宁路12号3楼 陈阿婆家"

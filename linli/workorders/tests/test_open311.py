@@ -211,3 +211,111 @@ def test_listing_costs_the_same_statements_for_5_or_25_requests(client, loop, ke
     for _ in range(20):
         loop.submit()
     assert statements() == few
+
+
+def error_of(resp, fmt):
+    """(status, code, description) as a client reads the GeoReport v2 error answer."""
+    body = parse(resp, fmt)
+    if fmt == "json":
+        return resp.status_code, body[0]["code"], body[0]["description"]
+    assert body.tag == "errors"
+    return resp.status_code, int(body.find("error/code").text), body.find("error/description").text
+
+
+@pytest.fixture
+def bare_key(loop, root):
+    """A key issued without a default community."""
+    return issue_client(actor=root, name="第三方地图", read_scope=None)[1]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_bad_input_is_a_400_in_the_spec_format(client, loop, key, fmt):
+    for query in ("start_date=2026-13-45T00:00:00", "end_date=2026-02-30T00:00:00", "start_date=2026-01-01T25:61:00"):
+        status, code, description = error_of(client.get(f"/open311/v2/requests.{fmt}?{query}"), fmt)
+        assert status == code == 400 and "W3C" in description, query
+    base = {"api_key": key, "service_code": "0201", "description": "路灯坏了"}
+    for lat, lng in (("NaN", "113.33"), ("23.1", "nan"), ("inf", "113.33"), ("-Infinity", "113.33"), ("91", "113.33"),
+                     ("-90.5", "113.33"), ("23.1", "181"), ("23.1", "-180.01"), ("1e400", "113.33"), ("23.1", "东经")):
+        status, code, description = error_of(client.post(f"/open311/v2/requests.{fmt}", {**base, "lat": lat, "long": lng}), fmt)
+        assert status == code == 400 and "坐标" in description, (lat, lng)
+    status, code, description = error_of(client.post(f"/open311/v2/requests.{fmt}", {
+        "api_key": key, "address_string": "猎德花园", "description": "路灯坏了"}), fmt)
+    assert status == code == 400 and description == "service_code is required"
+    assert not WorkOrder.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_key_without_a_default_community_names_the_place_as_the_service_definition_says(client, loop, bare_key, fmt):
+    definition = client.get("/open311/v2/services/0201.json").json()
+    region = next(a for a in definition["attributes"] if a["code"] == "region_code")
+    assert region["required"] is True and "default community" in region["datatype_description"]
+    xml = parse(client.get("/open311/v2/services/0201.xml"), "xml")
+    assert xml.find("attributes/attribute/required").text == "true"
+    body = {"api_key": bare_key, "service_code": "0201", "address_string": "猎德花园北门"}
+    status, code, description = error_of(client.post(f"/open311/v2/requests.{fmt}", body), fmt)
+    assert status == code == 400 and "attribute[region_code] is required" in description
+    status, code, description = error_of(client.post(f"/open311/v2/requests.{fmt}", {**body, "attribute[region_code]": "123"}), fmt)
+    assert status == code == 400 and "123" in description
+    resp = client.post(f"/open311/v2/requests.{fmt}", {**body, "attribute[region_code]": loop.tree.g_liede1.code})
+    assert resp.status_code == 200, resp.content
+    assert WorkOrder.objects.get().region == loop.tree.g_liede1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_description_is_optional_however_short(client, loop, key, fmt):
+    resp = client.post(f"/open311/v2/requests.{fmt}", {"api_key": key, "service_code": "0201", "address_string": "北门",
+                                                        "description": "灯坏"})
+    assert resp.status_code == 200, resp.content
+    assert WorkOrder.objects.get().description == "灯坏"
+
+
+def test_control_characters_are_stripped_at_input_and_never_reach_the_xml(client, loop, key):
+    resp = client.post("/open311/v2/requests.json", {
+        "api_key": key, "service_code": "0201", "address_string": "恩宁路\u0001\u001b12号", "description": "路灯\x08不亮\u000b了",
+        "first_name": "阿\u0007婆"})
+    assert resp.status_code == 200, resp.content
+    order = WorkOrder.objects.get()
+    assert (order.address, order.description, order.contact_name) == ("恩宁路12号", "路灯不亮了", "阿婆")
+    # text stored before the cleaning, or written around it, still gives valid XML
+    WorkOrder.objects.filter(pk=order.pk).update(address="恩宁路\u0001\u001b12号", description="路灯\u001b不亮\ufffe")
+    from linli.workorders.models import WorkOrderEvent
+
+    WorkOrderEvent.objects.filter(order=order).update(note="已受理\u0002")
+    for url in ("/open311/v2/requests.xml", f"/open311/v2/requests.xml?api_key={key}",
+                f"/open311/v2/requests/{order.number}.xml?api_key={key}"):
+        root = ET.fromstring(client.get(url).content)  # expat: a real XML 1.0 parser
+        row = root.find("request")
+        assert row.find("service_request_id").text == order.number
+    assert row.find("address").text == "恩宁路12号" and row.find("description").text == "路灯不亮"
+    from xml.dom import minidom
+
+    minidom.parseString(client.get("/open311/v2/requests.xml").content)
+
+
+def test_the_service_cleans_every_free_text_field(loop):
+    order = loop.submit(description="第一行\r\n第二行\x1b[31m", address="3栋\n门口\t东侧\x00", contact_name="王\u202e明")
+    assert order.description == "第一行\n第二行[31m" and order.address == "3栋 门口 东侧" and order.contact_name == "王明"
+    services.register(actor=loop.dispatcher, order=order)
+    order.refresh_from_db()
+    services.accept(actor=loop.handler, order=order)
+    services.report_done(actor=loop.handler, order=order, result="已更换\x07灯具\n恢复照明")
+    order.refresh_from_db()
+    assert order.result == "已更换灯具\n恢复照明"
+    assert order.events.get(action="report_done").note == "已更换灯具\n恢复照明"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_public_reads_place_the_request_no_finer_than_its_grid(client, loop, key, fmt):
+    order = loop.submit(address="5栋1201 噪音", lat="23.117456", lng="113.330789")
+
+    def row_of(url):
+        body = parse(client.get(url), fmt)
+        return body[0] if fmt == "json" else {c.tag: c.text or "" for c in body.find("request")}
+
+    public = row_of(f"/open311/v2/requests/{order.number}.{fmt}")
+    assert public["address"] == "猎德社区 第1网格" and "1201" not in str(public)
+    assert (public["lat"], public["long"]) == ("23.117", "113.331")  # about 100 m
+    listed = row_of(f"/open311/v2/requests.{fmt}")
+    assert listed["address"] == "猎德社区 第1网格"
+    keyed = row_of(f"/open311/v2/requests/{order.number}.{fmt}?api_key={key}")  # the key reads this area
+    assert keyed["address"] == "5栋1201 噪音" and keyed["lat"] == "23.117456"
