@@ -102,3 +102,34 @@ def test_a_neighbour_follows_the_same_problem_instead_of_reporting_it(page, loop
     page.goto("/orders/mine/")
     expect(page.locator("[data-testid=followed]")).to_contain_text(order.number)
     shot(page, "followed")
+
+
+def test_enter_in_the_report_form_submits_the_report_even_with_similar_orders_offered(page, loop, login, registry, make_user,
+                                                                                     tree, shot, tmp_path):
+    """The similar-orders box offers "follow" buttons; they belong to a form of their own, so
+    Enter in a field of the report still files the report, with its text and photo."""
+    from linli.accounts.roles import Role
+
+    existing = loop.submit()
+    person = registry.resident(household=registry.household(tree.g_liede1, number="902"), name="邻居")
+    make_user(Role.RESIDENT, tree.g_liede1, phone="13900009999", resident=person)
+    photo = tmp_path / "lamp.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (60, 40, 40)).save(buf, "JPEG")
+    photo.write_bytes(buf.getvalue())
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "13900009999")
+    page.goto("/orders/new/")
+    page.select_option("select[name=category]", "0201")
+    expect(page.locator("[data-testid=similar]")).to_contain_text(existing.number)
+    page.fill("textarea[name=description]", "南门第二盏路灯闪烁，晚上看不清台阶")
+    page.set_input_files("input[name=photos]", str(photo))
+    page.fill("input[name=address]", "猎德花园南门")
+    shot(page, "enter-with-similar")
+    page.press("input[name=address]", "Enter")
+    expect(page.locator("h1")).to_contain_text("路灯不亮")
+    expect(page.locator(".photos img")).to_have_count(1)
+    new = WorkOrder.objects.exclude(pk=existing.pk).get()
+    assert new.description == "南门第二盏路灯闪烁，晚上看不清台阶" and new.address == "猎德花园南门"
+    assert new.photos.count() == 1 and not existing.followers.exists()
+    shot(page, "enter-submitted")
