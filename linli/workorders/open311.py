@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from linli.core.errors import DomainError
 from linli.core.services import record_audit
-from linli.core.text import xml_safe
+from linli.core.text import clean_text, xml_safe
 from linli.regions.models import Level, RegionNode
 
 from . import selectors, services, states
@@ -47,6 +47,7 @@ def _digest(key: str) -> str:
 def issue_client(*, actor: Any, name: str, default_region: RegionNode | None = None, requests_per_minute: int = 60,
                  read_scope: RegionNode | None = None) -> tuple[Open311Client, str]:
     key = "o311_" + secrets.token_urlsafe(24)
+    name = clean_text(name, limit=100)
     client = Open311Client.objects.create(name=name, key_prefix=key[:10], key_hash=_digest(key), read_scope=read_scope,
                                           default_region=default_region, requests_per_minute=requests_per_minute)
     record_audit(actor=actor, action="open311.client.issue", target=client, changes={"name": name})

@@ -157,9 +157,11 @@ def similar_open(actor: Any, *, region: Any, category: Category, limit: int = 5)
     return [visible_order(actor, row) for row in rows]
 
 
-def followed_by(actor: Any) -> QuerySet[WorkOrder]:
-    """Orders the person follows instead of reporting them again."""
-    return (WorkOrder.objects.filter(followers__user=actor).select_related("category", "unit", "region").order_by("-id"))
+def followed_by(actor: Any, *, limit: int = 50) -> list[WorkOrder]:
+    """Orders the person follows instead of reporting them again, as they may see them
+    (visible_order: without the reporter's words, address and contact)."""
+    rows = WorkOrder.objects.filter(followers__user=actor).select_related("category", "unit", "region").order_by("-id")[:limit]
+    return [visible_order(actor, o) for o in rows]
 
 
 def sees_everything(actor: Any, order: WorkOrder) -> bool:

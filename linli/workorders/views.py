@@ -160,7 +160,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.orders_for(request.user, mine=True), 20).get_page(request.GET.get("page"))
-    return render(request, "workorders/mine.html", {"page": page, "followed": selectors.followed_by(request.user)[:50]})
+    return render(request, "workorders/mine.html", {"page": page, "followed": selectors.followed_by(request.user)})
 
 
 @login_required

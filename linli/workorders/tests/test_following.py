@@ -138,9 +138,11 @@ def test_a_follower_reads_no_name_phone_address_or_words_on_the_page_or_in_the_a
         assert answer["status"] == "dispatched" and answer["unit"] == "猎德街城管科"  # the progress
         for text in PRIVATE:
             assert text not in followed.content.decode() + detail.content.decode(), text
+    mine = client.get("/orders/mine/").content.decode()
     for text in PRIVATE:
         assert text not in page, text
-    assert "猎德街城管科" in page
+        assert text not in mine, text
+    assert "猎德街城管科" in page and order.number in mine
     client.force_login(loop.resident)  # the reporter still sees everything of their own
     mine = client.get(f"/api/v1/workorders/orders/{order.pk}").json()
     assert mine["address"] == "恩宁路12号3楼 陈阿婆家" and mine["contact_name"] == "陈阿婆"
