@@ -30,11 +30,13 @@ from .schemas import (
     ImportConfirmIn,
     ImportOut,
     MemberOut,
+    OwnerOut,
     RegionOut,
     ResidentDetail,
     ResidentIn,
     ResidentPatch,
     ResidentRow,
+    ResidentSearchIn,
     RevealIn,
     RevealOut,
     RoomDetail,
@@ -77,8 +79,26 @@ def list_regions(request: ApiRequest, level: Level | None = None, under: str | N
 @paginate(PageNumberPagination, page_size=20)
 def list_residents(request: ApiRequest, q: str = "", address: str = "", region: str | None = None,
                    include_moved_out: bool = False, tag: str = ""):  # type: ignore[no-untyped-def]
+    _refuse_number_in_url(q)
     return selectors.residents_for(request.auth, q=q[:50], address=address[:100], region=_region(request, region),
                                    include_moved_out=include_moved_out, tag=tag[:20])
+
+
+def _refuse_number_in_url(q: str) -> None:
+    if selectors.private_in_query(q):
+        raise DomainError("number_in_url", _("为保护个人信息，身份证号、手机号不能放在网址中，请用 POST /api/v1/registry/residents/search 查找"),
+                          field="q")
+
+
+@router.post("/residents/search", response={200: list[ResidentRow], **ERRORS},
+             summary="按身份证号/手机号(或其他关键词)检索居民：号码放在请求体中，按号码查找留痕")
+@paginate(PageNumberPagination, page_size=20)
+def search_residents(request: ApiRequest, payload: ResidentSearchIn):  # type: ignore[no-untyped-def]
+    q = payload.q.strip()
+    lookup = services.search_lookup(actor=request.auth, q=q) if selectors.private_in_query(q) else None
+    return selectors.residents_for(request.auth, q="" if lookup else q, address=payload.address, lookup=lookup,
+                                   region=_region(request, payload.region), include_moved_out=payload.include_moved_out,
+                                   tag=payload.tag)
 
 
 def _detail(resident):  # type: ignore[no-untyped-def]
@@ -126,7 +146,7 @@ def reveal_resident(request: ApiRequest, resident_id: int, payload: RevealIn):  
 def resident_history(request: ApiRequest, resident_id: int):  # type: ignore[no-untyped-def]
     resident = selectors.resident_for(request.auth, resident_id)
     return [ChangeOut(occurred_at=e.occurred_at, actor=str(e.actor) if e.actor else None, action=e.action, changes=e.changes)
-            for e in selectors.history_for(request.auth, resident)[:500]]
+            for e in selectors.resident_history(request.auth, resident, limit=500)]
 
 
 @router.get("/rooms", response={200: list[RoomOut], **READ_ERRORS}, summary="检索房屋")
@@ -135,15 +155,17 @@ def list_rooms(request: ApiRequest, region: str | None = None, address: str = ""
     return selectors.rooms_for(request.auth, region=_region(request, region), address=address[:100])
 
 
-def _room_detail(room):  # type: ignore[no-untyped-def]
-    room.owners = list(room.ownerships.filter(until__isnull=True))
-    hhs = selectors.room_households(room)
-    room.households = [
-        HouseholdOut(id=h.pk, number=h.number, representative_id=h.representative_id,
-                     members=[MemberOut.from_orm(m) for m in h.members.all() if m.moved_out is None])
-        for h in hhs
-    ]
-    return room
+def _room_detail(room) -> RoomDetail:  # type: ignore[no-untyped-def]
+    # built as a schema: ``room.households`` is the reverse relation and cannot be assigned
+    return RoomDetail(
+        **RoomOut.from_orm(room).dict(),
+        owners=[OwnerOut.from_orm(o) for o in room.ownerships.filter(until__isnull=True)],
+        households=[
+            HouseholdOut(id=h.pk, number=h.number, representative_id=h.representative_id,
+                         members=[MemberOut.from_orm(m) for m in h.members.all() if m.moved_out is None])
+            for h in selectors.room_households(room)
+        ],
+    )
 
 
 @router.get("/rooms/{room_id}", response={200: RoomDetail, **READ_ERRORS}, summary="房屋详情(权属、住户)")
@@ -227,6 +249,7 @@ def confirm_import(request: ApiRequest, batch_id: int, payload: ImportConfirmIn)
 
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(脱敏)")
 def export_residents(request: ApiRequest, region: str | None = None, q: str = ""):  # type: ignore[no-untyped-def]
+    _refuse_number_in_url(q)
     return _export(request, region, q, False, "")
 
 

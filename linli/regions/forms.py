@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import DateInput
+
 from .models import Relation, SensitiveTag, Tag
 
 
@@ -14,8 +16,8 @@ class ResidentForm(forms.Form):
                                 help_text=_("修改时留空表示不变"))
     phone = forms.CharField(label=_("手机号"), max_length=11, required=False, help_text=_("修改时留空表示不变"))
     relation = forms.ChoiceField(label=_("与户主关系"), choices=[("", "—"), *Relation.choices], required=False)
-    moved_in = forms.DateField(label=_("迁入日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    moved_out = forms.DateField(label=_("迁出日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    moved_in = forms.DateField(label=_("迁入日期"), required=False, widget=DateInput())
+    moved_out = forms.DateField(label=_("迁出日期"), required=False, widget=DateInput())
     tags = forms.MultipleChoiceField(label=_("标签"), choices=Tag.choices, required=False, widget=forms.CheckboxSelectMultiple)
     sensitive_tags = forms.MultipleChoiceField(label=_("敏感标签(加密保存)"), choices=SensitiveTag.choices, required=False,
                                                widget=forms.CheckboxSelectMultiple)

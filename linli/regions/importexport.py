@@ -38,6 +38,8 @@ from .models import (
     Relation,
     Resident,
     Room,
+    SensitiveTag,
+    Tag,
     Unit,
 )
 
@@ -66,7 +68,8 @@ def _read_rows(data: bytes, kind: str) -> list[Row]:
     except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:
         raise DomainError("bad_file", _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")) from exc
     try:
-        ws = wb.worksheets[0]
+        sheet = DATA_SHEETS[kind]
+        ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]  # the template's example sheet is never read
         rows_iter = ws.iter_rows(values_only=True)
         header = next(rows_iter, None)
         if not header:
@@ -138,10 +141,14 @@ def _validate_residents(actor: Any, rows: list[Row]) -> None:
             v.clean_name(row.values.get("姓名"))
         except v.FieldError as err:
             row.error("姓名", err.message)
+        birth = None
         try:
             info = v.clean_id_number(row.values.get("身份证号"))
+            birth = info.birth_date
             h = lookup_hash(info.number)
-            if h in seen:
+            if info.number == EXAMPLE_ID:
+                row.error("身份证号", _("这是模板中的示例，请删除该行"))
+            elif h in seen:
                 row.error("身份证号", _("与第%(n)s行身份证号重复") % {"n": seen[h]})
             else:
                 seen[h] = row.number
@@ -155,7 +162,7 @@ def _validate_residents(actor: Any, rows: list[Row]) -> None:
             except v.FieldError as err:
                 row.error(col, err.message)
         try:
-            v.clean_date(row.values.get("迁入日期"), "moved_in", "迁入日期")
+            v.clean_moved_in(row.values.get("迁入日期"), birth)
         except v.FieldError as err:
             row.error("迁入日期", err.message)
         _grid, building = _validate_place(look, row, need_room=True)
@@ -455,11 +462,86 @@ def _tag_labels() -> list[tuple[str, str]]:
     return [(t.value, str(t.label)) for t in Tag]
 
 
-def template_workbook(kind: str) -> bytes:
+DATA_SHEETS: dict[str, str] = {ImportBatch.Kind.RESIDENTS: "居民", ImportBatch.Kind.HOUSES: "房屋"}
+EXAMPLE_SHEET = "填写示例"
+CHOICES_SHEET = "可选值"
+# The example person of the template (a number no one holds: it is refused if copied into the data)
+EXAMPLE_ID = "110101195001019994"
+EXAMPLE_ROWS: dict[str, list[Any]] = {
+    ImportBatch.Kind.RESIDENTS: ["张三(示例)", EXAMPLE_ID, "13800000000", "", "翠苑", "3栋", "1单元", "502", "",
+                                 "户主", "2015-06-01", "老年人、独居"],
+    ImportBatch.Kind.HOUSES: ["", "翠苑", "3栋", "1单元", "502", 5, 88.5, "住宅", ""],
+}
+TEMPLATE_ROWS = 5000  # rows that carry the drop-downs
+
+
+def template_workbook(kind: str, actor: Any = None) -> bytes:
+    """The import template: the data sheet (first; the only one read) with drop-downs for the
+    grid code, relation and tags and notes on the headers; a sheet with one example row (never
+    imported); and a sheet of the allowed values, including the grids the actor may write to."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    residents = kind == ImportBatch.Kind.RESIDENTS
+    columns = RESIDENT_COLUMNS if residents else HOUSE_COLUMNS
+    grids: list[RegionNode] = []
+    if actor is not None:
+        paths = scope_paths(actor, REGISTRY_WRITE_ROLES)
+        if paths:
+            grids = list(RegionNode.objects.filter(scope_q(paths, "path"), level=Level.GRID)
+                         .select_related("parent").order_by("path")[:2000])
     wb = Workbook()
     ws = wb.active
-    ws.title = "居民" if kind == ImportBatch.Kind.RESIDENTS else "房屋"
-    ws.append(RESIDENT_COLUMNS if kind == ImportBatch.Kind.RESIDENTS else HOUSE_COLUMNS)
+    ws.title = DATA_SHEETS[kind]
+    ws.append(columns)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ex = wb.create_sheet(EXAMPLE_SHEET)
+    ex.append(columns)
+    example = list(EXAMPLE_ROWS[kind])
+    example[columns.index("网格编码")] = grids[0].code if grids else "440106001001001"
+    ex.append(example)
+    ex.append([])
+    ex.append([_("这是填写示例，本表不会被导入。请在“%(s)s”表中填写，每行一条。") % {"s": ws.title}])
+    choices = wb.create_sheet(CHOICES_SHEET)
+    lists: dict[str, list[str]] = {
+        "网格编码": [g.code for g in grids],
+        "网格名称": [f"{g.parent.name if g.parent else ''}{g.name}" for g in grids],
+    }
+    if residents:
+        lists["与户主关系"] = [str(c.label) for c in Relation]
+        lists["标签"] = [str(c.label) for c in Tag] + [str(c.label) for c in SensitiveTag]
+    else:
+        lists["用途"] = [str(c.label) for c in Room.Use]
+    for col, (title, values) in enumerate(lists.items(), start=1):
+        choices.cell(row=1, column=col, value=title).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            choices.cell(row=row, column=col, value=value)
+
+    def dropdown(column: str, source: str, *, strict: bool, prompt: str) -> None:
+        values = lists[source]
+        letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[list(lists).index(source)]
+        dv = DataValidation(type="list", formula1=f"'{CHOICES_SHEET}'!${letter}$2:${letter}${max(len(values), 1) + 1}",
+                            allow_blank=True, showErrorMessage=True, errorStyle="stop" if strict else "information",
+                            promptTitle=column, prompt=prompt, showInputMessage=True)
+        dv.error = _("请从下拉列表中选择")
+        target = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[columns.index(column)]
+        dv.add(f"{target}2:{target}{TEMPLATE_ROWS + 1}")
+        ws.add_data_validation(dv)
+
+    grid_note = _("15位网格编码(统计用区划代码12位 + 网格序号3位)，从下拉列表选择；“可选值”表列出您可以导入的网格及其名称。")
+    dropdown("网格编码", "网格编码", strict=bool(grids), prompt=grid_note[:255])
+    ws.cell(row=1, column=columns.index("网格编码") + 1).comment = Comment(grid_note, "Linli")
+    if residents:
+        dropdown("与户主关系", "与户主关系", strict=True, prompt=_("从下拉列表选择"))
+        dropdown("标签", "标签", strict=False, prompt=_("从下拉列表选择；多个标签用顿号“、”分隔"))
+        ws.cell(row=1, column=columns.index("身份证号") + 1).comment = Comment(_("18位身份证号，最后一位可为X"), "Linli")
+        ws.cell(row=1, column=columns.index("迁入日期") + 1).comment = Comment(_("格式 YYYY-MM-DD，不能晚于今天"), "Linli")
+    else:
+        dropdown("用途", "用途", strict=True, prompt=_("从下拉列表选择"))
+    for i, _col in enumerate(columns):
+        ws.column_dimensions["ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i]].width = 16
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

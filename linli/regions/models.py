@@ -6,6 +6,8 @@ Every row that belongs somewhere carries ``region_path``: the materialised path 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -305,6 +307,21 @@ class Resident(TimeStamped):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def moved_in_near_birth(self) -> bool:
+        """A move-in date up to a year after birth (registered at birth, as a baby) would give away
+        the birth date hidden in the ID number: masked views show only its year."""
+        return bool(self.moved_in and self.birth_date and self.moved_in <= self.birth_date + dt.timedelta(days=366))
+
+    @property
+    def masked_moved_in(self) -> dt.date | None:
+        """The move-in date as a masked view may show it (None when only the year may show)."""
+        return None if self.moved_in_near_birth else self.moved_in
+
+    @property
+    def moved_in_year(self) -> int | None:
+        return self.moved_in.year if self.moved_in else None
 
     @property
     def tag_labels(self) -> list[str]:

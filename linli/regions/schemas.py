@@ -49,10 +49,22 @@ class MemberOut(Schema):
 
 
 class ResidentDetail(ResidentRow):
-    moved_in: dt.date | None
+    """Masked like the row; the move-in date is null (its year in ``moved_in_year``) when it lies
+    within a year of birth, where it would give away the birth date."""
+
+    moved_in: dt.date | None = Field(None, alias="masked_moved_in")
+    moved_in_year: int | None = None
     sensitive_tags_hidden: bool = True
     household_number: str | None = Field(None, alias="household.number")
     members: list[MemberOut] = []
+
+
+class ResidentSearchIn(Schema):
+    q: str = Field("", max_length=50)
+    address: str = Field("", max_length=100)
+    region: str | None = Field(None, max_length=20)
+    include_moved_out: bool = False
+    tag: str = Field("", max_length=20)
 
 
 class ResidentIn(Schema):
@@ -208,6 +220,14 @@ class AuditOut(Schema):
     region_path: str
     changes: dict
     ip: str | None
+
+    @staticmethod
+    def resolve_changes(obj: object) -> dict:
+        """A resident's birth date, and move dates that could be it, show as their year."""
+        from .selectors import redact_resident_changes
+
+        changes = getattr(obj, "changes", None) or {}
+        return redact_resident_changes(changes, None) if getattr(obj, "target_type", "") == "regions.resident" else changes
 
 
 class ExportIn(Schema):

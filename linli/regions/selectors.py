@@ -83,6 +83,16 @@ def classify_query(q: str) -> SearchKind:
     return SearchKind("name", q)
 
 
+DIGIT_RUN_RE = re.compile(r"\d{7,}")
+
+
+def private_in_query(q: str) -> bool:
+    """Whether a search text names a person by number (an ID number, a phone, or seven or more
+    digits of one): such a text must not travel in a URL, where logs and history keep it."""
+    text = (q or "").replace(" ", "")
+    return classify_query(text).kind in ("id_number", "phone") or bool(DIGIT_RUN_RE.search(text))
+
+
 def residents_for(
     actor: Any,
     *,
@@ -91,10 +101,14 @@ def residents_for(
     region: RegionNode | None = None,
     include_moved_out: bool = False,
     tag: str = "",
+    lookup: dict[str, str] | None = None,
 ) -> QuerySet[Resident]:
     """Search residents in the actor's scope: name (prefix), pinyin or initials (``zs`` → 张三),
-    full ID number, full phone or its last four digits, address words."""
+    full ID number, full phone or its last four digits, address words. ``lookup`` is the result
+    of ``services.search_lookup`` (a number sent by POST, kept as its hash)."""
     qs = Resident.objects.filter(scope_q(registry_paths(actor)))
+    if lookup:
+        qs = qs.filter(**{"id_hash" if lookup.get("kind") == "id_number" else "phone_hash": lookup.get("hash", "")})
     if region is not None:
         qs = qs.filter(region_path__startswith=region.path)
     if not include_moved_out:
@@ -271,6 +285,43 @@ def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int
 def history_for(actor: Any, target: Any) -> QuerySet[AuditEvent]:
     """Change history of one registry record the actor can already see."""
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related("actor")
+
+
+def _year_only(value: Any) -> Any:
+    text = str(value) if value not in (None, "") else ""
+    return text[:4] if len(text) >= 10 else value
+
+
+def redact_resident_changes(changes: dict[str, Any], birth_date: dt.date | None) -> dict[str, Any]:
+    """A resident's recorded changes as a masked view may show them: the birth date as its year,
+    and a move-in or move-out date within a year of birth (it would give the birth date away)
+    as its year too. Older rows stored the birth date whole; this covers them as well."""
+    out = dict(changes)
+    if isinstance(out.get("birth_date"), list):
+        out["birth_date"] = [_year_only(x) for x in out["birth_date"]]
+    for key in ("moved_in", "moved_out"):
+        values = out.get(key)
+        if not isinstance(values, list):
+            continue
+        redacted = []
+        for x in values:
+            try:
+                day = dt.date.fromisoformat(str(x)[:10]) if x else None
+            except ValueError:
+                day = None
+            near = day is not None and (birth_date is None or day <= birth_date + dt.timedelta(days=366))
+            redacted.append(_year_only(x) if near else x)
+        out[key] = redacted
+    return out
+
+
+def resident_history(actor: Any, resident: Resident, limit: int = 50) -> list[AuditEvent]:
+    """The resident's change history, newest first, with dates that would narrow the ID number redacted."""
+    events = list(history_for(actor, resident)[:limit])
+    for e in events:
+        e.changes = redact_resident_changes(e.changes or {}, resident.birth_date)
+    return events
+
 
 
 def audit_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[AuditEvent]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.core.crypto import lookup_hash
+from linli.core.dates import EARLIEST_RECORD
 from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
@@ -33,7 +34,8 @@ from .names import pinyin_keys
 
 RESIDENT_AUDIT_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "grid_id", "household_id", "relation",
                          "moved_in", "moved_out", "tags", "sensitive_tags")
-MASKED = {"id_number": mask_id, "phone": mask_phone, "sensitive_tags": lambda s: "***"}
+MASKED = {"id_number": mask_id, "phone": mask_phone, "sensitive_tags": lambda s: "***",
+          "birth_date": lambda d: str(d.year)}  # the whole birth date would unmask the ID number's middle
 
 
 def require(actor: Any, perm: str, obj: Any) -> None:
@@ -81,9 +83,11 @@ def apply_resident_fields(resident: Resident, data: dict[str, Any]) -> None:
     if "relation" in data:
         resident.relation = v.clean_relation(data["relation"])
     if "moved_in" in data:
-        resident.moved_in = v.clean_date(data["moved_in"], "moved_in", _("迁入日期"))
+        resident.moved_in = v.clean_moved_in(data["moved_in"], resident.birth_date)
+    elif "id_number" in data and resident.moved_in and resident.moved_in < resident.birth_date:
+        raise v.FieldError("moved_in", _("迁入日期不能早于出生日期"), "implausible_date")
     if "moved_out" in data:
-        resident.moved_out = v.clean_date(data["moved_out"], "moved_out", _("迁出日期"))
+        resident.moved_out = v.clean_moved_out(data["moved_out"], resident.moved_in, resident.birth_date)
     if resident.moved_in and resident.moved_out and resident.moved_out < resident.moved_in:
         raise v.FieldError("moved_out", _("迁出日期不能早于迁入日期"))
     if "tags" in data:
@@ -173,6 +177,34 @@ def reveal_resident(*, actor: Any, resident: Resident, reason: str, fields: tupl
     record_sensitive_access(actor=actor, kind=SensitiveAccess.Kind.REVEAL, target=resident, fields=list(fields),
                             reason=reason, region_path=resident.region_path)
     return {f: getattr(resident, f) or "" for f in fields}
+
+
+def search_lookup(*, actor: Any, q: str) -> dict[str, str]:
+    """A registry search by a whole ID number or phone number, sent by POST (never in a URL):
+    refused for other roles and malformed numbers, audited (who searched, the masked number,
+    when), and returned as ``{"kind", "hash", "masked"}`` for the list to filter on."""
+    from linli.accounts.roles import REGISTRY_ROLES
+    from linli.accounts.selectors import has_role
+    from linli.core import idcard
+
+    from .selectors import classify_query
+
+    if not has_role(actor, REGISTRY_ROLES):
+        raise PermissionDenied("forbidden", _("此功能仅限人口房屋管理人员使用"))
+    found = classify_query(idcard.normalize(q or ""))
+    if found.kind == "id_number":
+        try:
+            number = idcard.parse(found.value).number
+        except idcard.IdNumberError as exc:
+            raise DomainError("invalid", _(v.ID_MESSAGES[exc.code]), field="q") from exc
+        result = {"kind": "id_number", "hash": lookup_hash(number), "masked": mask_id(number)}
+    elif found.kind == "phone":
+        result = {"kind": "phone", "hash": lookup_hash(found.value), "masked": mask_phone(found.value)}
+    else:
+        raise DomainError("invalid", _("请输入完整的18位身份证号或11位手机号"), field="q")
+    record_audit(actor=actor, action=f"registry.{'id' if result['kind'] == 'id_number' else 'phone'}_search",
+                 target=actor, label=result["masked"])
+    return result
 
 
 # ---------------------------------------------------------------- houses
@@ -285,6 +317,10 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
     else:
         key = f"{kind[0]}:{owner_name}"
     try:
+        since = v.clean_plausible_date(since, "since", _("起始日期"))
+    except v.FieldError as err:
+        raise _invalid(err) from err
+    try:
         share_d = Decimal(str(share))
     except Exception as exc:
         raise DomainError("invalid", _("份额无效"), field="share") from exc
@@ -374,6 +410,10 @@ def record_visit(*, actor: Any, household: Household, visited_on: dt.date, purpo
 
     if visited_on > timezone.localdate():
         raise DomainError("invalid", _("走访日期不能晚于今天"), field="visited_on")
+    try:
+        v.clean_plausible_date(visited_on, "visited_on", _("走访日期"), earliest=EARLIEST_RECORD)
+    except v.FieldError as err:
+        raise _invalid(err) from err
     if len(notes) > 2000:
         raise DomainError("invalid", _("情况记录过长"), field="notes")
     visit = HomeVisit.objects.create(household=household, region_path=household.region_path, visitor=actor,

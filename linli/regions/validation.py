@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from linli.accounts.validators import looks_like_phone
-from linli.core import idcard
+from linli.core import dates, idcard
 
 from .models import Relation, SensitiveTag, Tag
 
@@ -94,6 +94,37 @@ def clean_date(value: Any, field: str, label: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise FieldError(field, _("%(label)s格式应为 YYYY-MM-DD") % {"label": label}) from exc
+
+
+def clean_plausible_date(value: Any, field: str, label: str, *, earliest: dt.date = dates.EARLIEST_LIFE_EVENT,
+                         latest: dt.date | None = None) -> dt.date | None:
+    """A date (or None when empty) that could be true: between ``earliest`` and ``latest`` (today)."""
+    day = clean_date(value, field, label)
+    if day is None:
+        return None
+    try:
+        return dates.plausible(day, earliest=earliest, latest=latest)
+    except dates.ImplausibleDate as exc:
+        raise FieldError(field, _("%(label)s应在 %(earliest)s 至 %(latest)s 之间") % {
+            "label": label, "earliest": exc.earliest.isoformat(), "latest": exc.latest.isoformat()}, "implausible_date") from exc
+
+
+def clean_moved_in(value: Any, birth_date: dt.date | None) -> dt.date | None:
+    """迁入日期: not before 1900 nor the person's birth, not in the future."""
+    day = clean_plausible_date(value, "moved_in", _("迁入日期"))
+    if day is not None and birth_date is not None and day < birth_date:
+        raise FieldError("moved_in", _("迁入日期不能早于出生日期"), "implausible_date")
+    return day
+
+
+def clean_moved_out(value: Any, moved_in: dt.date | None, birth_date: dt.date | None) -> dt.date | None:
+    """迁出日期: not before moving in (or birth), not in the future (a planned move is not yet one)."""
+    day = clean_plausible_date(value, "moved_out", _("迁出日期"))
+    if day is not None and moved_in is not None and day < moved_in:
+        raise FieldError("moved_out", _("迁出日期不能早于迁入日期"))
+    if day is not None and birth_date is not None and day < birth_date:
+        raise FieldError("moved_out", _("迁出日期不能早于出生日期"), "implausible_date")
+    return day
 
 
 def clean_relation(value: Any) -> str:

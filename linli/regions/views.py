@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,17 +66,56 @@ def workbench(request: HttpRequest) -> HttpResponse:
     })
 
 
+SEARCH_KEY = "registry_search_lookup"
+SEARCH_KEEP = ("address", "region", "moved_out")
+
+
 @staff_page()
 def resident_search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:50]
-    address = request.GET.get("address", "")[:100]
-    region = _region(request)
-    qs = selectors.residents_for(request.user, q=q, address=address, region=region,
-                                 include_moved_out=request.GET.get("moved_out") == "1")
-    page = _page(request, qs)
-    ctx = {"page": page, "q": q, "address": address, "region": region, "kind": selectors.classify_query(q).kind,
+    """Search. Names, pinyin and addresses travel in the query string; a whole ID number or phone
+    never does (PIPL): the form sends it by POST, it is audited, kept in the session as its lookup
+    hash and shown masked, and ``?by=lookup`` applies it. A number put in the URL is refused."""
+    data = request.POST if request.method == "POST" else request.GET
+    q = data.get("q", "").strip()[:50]
+    keep = {k: data[k][:100] for k in SEARCH_KEEP if data.get(k)}
+    htmx = bool(request.headers.get("HX-Request"))
+    lookup = None
+    error = hint = None
+    if request.method == "POST":
+        if selectors.private_in_query(q):
+            if htmx and request.headers.get("HX-Trigger") == "q":
+                hint = _("输入完整的身份证号或手机号后，请按回车或点“检索”查找(将记录在案)")
+            else:
+                try:
+                    lookup = services.search_lookup(actor=request.user, q=q)
+                    request.session[SEARCH_KEY] = lookup
+                    keep["by"] = "lookup"
+                except DomainError as exc:
+                    error = exc.message
+            q = ""
+        elif q:
+            keep["q"] = q
+        if not htmx:
+            if error:
+                messages.error(request, error)
+            return redirect(f"{reverse('regions:residents')}?{urlencode(keep)}")
+    elif selectors.private_in_query(q):
+        messages.error(request, _("为保护个人信息，身份证号、手机号不能放在网址中，请在检索框中输入后点“检索”"))
+        return redirect(f"{reverse('regions:residents')}?{urlencode(keep)}")
+    elif request.GET.get("by") == "lookup":
+        lookup = request.session.get(SEARCH_KEY)
+        if lookup:
+            keep["by"] = "lookup"
+    address = keep.get("address", "")
+    region = selectors.region_for(request.user, keep["region"]) if keep.get("region") else None
+    qs = selectors.residents_for(request.user, q=q, address=address, region=region, lookup=lookup,
+                                 include_moved_out=keep.get("moved_out") == "1")
+    page = _page(request, qs.none() if error or hint else qs)
+    ctx = {"page": page, "q": q, "address": address, "region": region, "lookup": lookup, "error": error, "hint": hint,
+           "kind": lookup["kind"] if lookup else selectors.classify_query(q).kind,
+           "query": urlencode({**keep, **({"q": q} if q else {})}),
            "regions": selectors.regions_for(request.user).exclude(level=Level.GRID).order_by("path")[:300]}
-    template = "regions/_resident_results.html" if request.headers.get("HX-Request") else "regions/resident_search.html"
+    template = "regions/_resident_results.html" if htmx else "regions/resident_search.html"
     return render(request, template, ctx)
 
 
@@ -84,7 +125,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "regions/resident_detail.html", {
         "r": resident,
         "members": selectors.household_members(resident.household),
-        "history": selectors.history_for(request.user, resident)[:50],
+        "history": selectors.resident_history(request.user, resident),
         "can_reveal": request.user.has_perm("regions.reveal_personal", resident),
         "can_edit": request.user.has_perm("regions.change_registry", resident),
     })
@@ -105,7 +146,7 @@ def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "regions/_reveal.html", ctx)
     ctx.update({"members": selectors.household_members(resident.household),
-                "history": selectors.history_for(request.user, resident)[:50]})
+                "history": selectors.resident_history(request.user, resident)})
     return render(request, "regions/resident_detail.html", ctx)
 
 
@@ -172,7 +213,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportBatch.Kind.values:
         raise Http404
-    resp = HttpResponse(importexport.template_workbook(kind),
+    resp = HttpResponse(importexport.template_workbook(kind, request.user),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return resp

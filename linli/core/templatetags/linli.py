@@ -25,6 +25,8 @@ ACTIONS = {
     "visit.record": _("入户走访"),
     "import.validate": _("上传导入文件"),
     "import.confirm": _("确认导入"),
+    "registry.id_search": _("按身份证号检索居民"),
+    "registry.phone_search": _("按手机号检索居民"),
     "role.assign": _("授予角色"),
     "user.create": _("创建用户"),
     "api_token.issue": _("签发接口令牌"),

@@ -61,7 +61,7 @@ def test_any_single_digit_change_is_detected(number, pos, delta):
 
 
 def test_masking():
-    assert masking.mask_id("44010619900307001X") == "4401**********001X"
+    assert masking.mask_id("44010619900307001X") == "440106***********X"
     assert masking.mask_phone("13812345678") == "138****5678"
     assert masking.mask_name("张三丰") == "张*丰"
     assert masking.mask_id("") == ""

@@ -63,7 +63,7 @@ def test_create_patch_reveal_history(client, tree, registry, worker):
                        content_type="application/json")
     assert resp.status_code == 201, resp.content
     body = resp.json()
-    assert body["id_number_masked"] == number[:4] + "**********" + number[-4:]
+    assert body["id_number_masked"] == number[:6] + "*" * 11 + number[-1:]
     assert body["phone_masked"] == "138****1234"
     assert number not in resp.content.decode()
     rid = body["id"]

@@ -27,7 +27,7 @@ def test_resident_is_stored_encrypted_and_found_by_hash(tree, registry):
     assert "disabled" not in raw_tags
     fresh = Resident.objects.get(pk=r.pk)
     assert fresh.id_number == number
-    assert fresh.masked_id == number[:4] + "*" * 10 + number[-4:]
+    assert fresh.masked_id == number[:6] + "*" * 11 + number[-1:]
     assert fresh.masked_phone == "138****5678"
     assert fresh.name_pinyin == "zhangsan" and fresh.name_initials == "zs"
     assert fresh.gender == "M" and fresh.birth_date == dt.date(1950, 3, 1)
