@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, include, path
 from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from linli.accounts.services import user_for_token
 from linli.core.errors import DomainError
+from linli.core.handlers import status_error
 
 
 class SessionAuth(APIKeyCookie):
@@ -96,13 +97,71 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _field_message(err: dict[str, Any]) -> str:
+    """pydantic's message for one field, in the request's language, chosen by its error type."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind == "value_error":  # a validator's own words (already translated where they are ours)
+        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ")
+    if kind == "date_range":
+        return _("日期须在 %(lo)s 至 %(hi)s 之间") % {"lo": ctx.get("lo", ""), "hi": ctx.get("hi", "")}
+    bounded = {
+        "greater_than_equal": (_("不能小于 %(n)s"), "ge"), "greater_than": (_("须大于 %(n)s"), "gt"),
+        "less_than_equal": (_("不能大于 %(n)s"), "le"), "less_than": (_("须小于 %(n)s"), "lt"),
+        "string_too_short": (_("至少 %(n)s 个字符"), "min_length"), "string_too_long": (_("最多 %(n)s 个字符"), "max_length"),
+        "too_short": (_("至少 %(n)s 项"), "min_length"), "too_long": (_("最多 %(n)s 项"), "max_length"),
+        "decimal_max_digits": (_("最多 %(n)s 位数字"), "max_digits"),
+        "decimal_max_places": (_("最多 %(n)s 位小数"), "decimal_places"),
+        "multiple_of": (_("须为 %(n)s 的倍数"), "multiple_of"),
+    }
+    if kind in bounded:
+        text, key = bounded[kind]
+        return text % {"n": ctx.get(key, "")}
+    if kind in ("literal_error", "enum"):
+        return _("取值无效，可选：%(v)s") % {"v": ctx.get("expected", "")}
+    families = (
+        ("missing", _("必填")),
+        ("extra_forbidden", _("不允许的字段")),
+        ("json_", _("不是有效的 JSON")),
+        ("string_pattern", _("格式不正确")),
+        ("string_", _("应为文本")),
+        ("int_", _("应为整数")),
+        ("float_", _("应为数字")),
+        ("decimal_", _("应为数字")),
+        ("finite_number", _("应为有限的数字")),
+        ("bool_", _("应为 true 或 false")),
+        ("datetime_", _("应为日期时间(如 2026-05-01T09:00:00+08:00)")),
+        ("date_", _("应为日期(如 2026-05-01)")),
+        ("time_", _("应为时间(如 09:30)")),
+        ("timezone_", _("须带时区")),
+        ("list_", _("应为列表")),
+        ("tuple_", _("应为列表")),
+        ("set_", _("应为列表")),
+        ("dict_", _("应为对象")),
+        ("model_", _("应为对象")),
+        ("dataclass_", _("应为对象")),
+        ("uuid_", _("应为 UUID")),
+        ("url_", _("应为网址")),
+        ("bytes_", _("格式不正确")),
+    )
+    for prefix, text in families:
+        if kind.startswith(prefix):
+            return text
+    return _("取值无效")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
-        fields.append({"field": ".".join(loc), "reason": err.get("type", "invalid"), "message": err.get("msg", "")})
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form", "header")]
+        fields.append({"field": ".".join(loc), "reason": err.get("type", "invalid"), "message": _field_message(err)})
     return error_response(request, 400, "invalid", _("请求参数不正确"), {"fields": fields})
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("记录不存在"))
 
 
 @api.exception_handler(AuthenticationError)
@@ -122,7 +181,10 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403 and "CSRF" in str(exc):
         return error_response(request, 403, "csrf_failed", _("页面已过期或缺少安全令牌(CSRF)，请刷新后重试"))
-    return error_response(request, exc.status_code, "error", str(exc))
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):  # the body is not JSON (or not UTF-8)
+        return error_response(request, 400, "invalid_json", _("请求体不是有效的 JSON"))
+    code, message = status_error(exc.status_code)
+    return error_response(request, exc.status_code, code, message)
 
 
 def _register() -> None:
@@ -148,4 +210,24 @@ def _register() -> None:
     api.add_router("/spaces", spaces_router)
 
 
+def _document_refusals() -> None:
+    """Answers any operation can give whatever its own list says: 400 (bad parameters, a NUL in
+    the request), 401 where a login is needed, 413 for a body over the limit, 429 (rate limits) and
+    503 (database unreachable) — all in the error envelope."""
+    from linli.core.schemas import ErrorOut
+
+    for _prefix, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                statuses = [400, 429, 503]
+                if op.auth_callbacks:
+                    statuses.append(401)
+                if set(op.methods) & {"POST", "PUT", "PATCH"}:
+                    statuses.append(413)
+                for status in statuses:
+                    if status not in op.response_models:
+                        op.response_models[status] = op._create_response_model(ErrorOut)
+
+
 _register()
+_document_refusals()

@@ -31,3 +31,10 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors around the views: the JSON envelope under /api/ (GeoReport's list under /open311/),
+# pages elsewhere; a database that cannot be reached is a 503.
+handler400 = "linli.core.handlers.bad_request"
+handler403 = "linli.core.handlers.permission_denied"
+handler404 = "linli.core.handlers.page_not_found"
+handler500 = "linli.core.handlers.server_error"

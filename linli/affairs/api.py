@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 
 from . import selectors, services
@@ -27,6 +28,7 @@ from .schemas import (
     ItemOut,
     OnlineIn,
     RatingIn,
+    ServiceFiguresOut,
     VerifyOut,
     WindowIn,
 )
@@ -186,7 +188,7 @@ def rate(request: ApiRequest, app_id: int, payload: RatingIn):  # type: ignore[n
     return detail(request, selectors.application_for(request.auth, app_id))
 
 
-@router.get("/figures", response={200: selectors.Figures, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
+@router.get("/figures", response={200: ServiceFiguresOut, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
 def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: int | None = None):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
         raise DomainError("forbidden", _("仅限工作人员"), status=403)

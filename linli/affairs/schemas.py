@@ -187,3 +187,16 @@ class VerifyOut(Schema):
     issued_at: dt.datetime | None
     revoked_at: dt.datetime | None
     revoke_reason: str
+
+
+class ServiceFiguresOut(Schema):
+    """One-window figures of the caller's area (``selectors.figures``)."""
+
+    received: int
+    completed: int
+    on_time: int
+    on_time_rate: float | None
+    rated: int
+    average_rating: float | None
+    bad_ratings: int
+    overdue_open: int

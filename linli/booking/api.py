@@ -1,14 +1,14 @@
 """Booking endpoints. Thin: parse, call a selector or service, return a schema."""
 
-import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from linli.core.errors import DomainError, NotFound
-from linli.core.schemas import ApiRequest, ErrorOut
+from linli.core.pagination import PageNumberPagination
+from linli.core.schemas import ApiRequest, ErrorOut, ScheduleDay
 
 from . import selectors, services
 from .models import Resource
@@ -42,7 +42,7 @@ def list_resources(request: ApiRequest, kind: str = "", region: str = ""):  # ty
 
 
 @router.get("/resources/{resource_id}/slots", response={200: list[SlotOut], **READ_ERRORS}, summary="某天的时段与空位")
-def slots(request: ApiRequest, resource_id: int, date: dt.date | None = None):  # type: ignore[no-untyped-def]
+def slots(request: ApiRequest, resource_id: int, date: ScheduleDay | None = None):  # type: ignore[no-untyped-def]
     res = selectors.resource(resource_id)
     return [{"starts_at": s.starts_at, "ends_at": s.ends_at, "capacity": s.capacity, "booked": s.booked, "free": s.free,
              "waiting": s.waiting, "mine": s.mine, "bookable": s.bookable}
@@ -72,7 +72,7 @@ def cancel(request: ApiRequest, reservation_id: int, payload: ReasonIn):  # type
 
 @router.get("/resources/{resource_id}/reservations", response={200: list[StaffReservationOut], **READ_ERRORS},
             summary="某天的预约名单(服务方/场地)")
-def resource_day(request: ApiRequest, resource_id: int, date: dt.date | None = None):  # type: ignore[no-untyped-def]
+def resource_day(request: ApiRequest, resource_id: int, date: ScheduleDay | None = None):  # type: ignore[no-untyped-def]
     return list(selectors.resource_day(request.auth, _managed(request, resource_id), date or timezone.localdate()))
 
 

@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict
 
+from linli.core.schemas import ScheduleMoment
+
 
 class ResourceOut(Schema):
     id: int
@@ -36,7 +38,7 @@ class SlotOut(BaseModel):
 
 class BookIn(Schema):
     resource_id: int
-    starts_at: dt.datetime
+    starts_at: ScheduleMoment
     wait: bool = Field(False, description="约满时加入候补")
     note: str = Field("", max_length=200)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from linli.core.bounds import page_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_date, form_int, form_moment, form_time
 
@@ -30,7 +31,7 @@ def _day(request: HttpRequest) -> dt.date:
         day = parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
     except ValueError:
         day = None
-    return day or timezone.localdate()
+    return page_date(day, schedule=True) or timezone.localdate()
 
 
 def resource_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from .bounds import date_in_range
 from .errors import DomainError
 
 
@@ -31,7 +32,7 @@ def form_date(value: Any, label: str, field: str = "") -> dt.date:
         found = parse_date(str(value or "").strip()[:10])
     except ValueError:
         found = None
-    if found is None:
+    if found is None or not date_in_range(found):
         raise DomainError("invalid", _("请填写正确的%(f)s日期") % {"f": label}, field=field)
     return found
 
@@ -41,6 +42,6 @@ def form_moment(value: Any, label: str, field: str = "") -> dt.datetime:
         found = parse_datetime(str(value or "").strip()[:19])
     except ValueError:
         found = None
-    if found is None:
+    if found is None or not date_in_range(found):
         raise DomainError("invalid", _("请填写正确的%(f)s时间") % {"f": label}, field=field)
     return timezone.make_aware(found) if timezone.is_naive(found) else found

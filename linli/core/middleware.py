@@ -2,30 +2,59 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .context import current_ip
+from .handlers import bad_request_page, is_api, machine_error, status_error, wants_machine
 
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
 def _has_nul(request: HttpRequest) -> bool:
-    """NUL characters cannot be stored in PostgreSQL text: refuse them up front (400, not 500)."""
+    """NUL characters cannot be stored in PostgreSQL text (and are never meant on SQLite): refuse
+    them up front (400, not 500) wherever a request carries text — the path, the query, the
+    headers (cookies, Idempotency-Key), form fields and file names, and any other body whatever
+    its content type (ninja reads JSON from a body of any type, so ``\\u0000`` counts too).
+    Uploaded files themselves are binary and pass."""
+    if "\x00" in request.path_info or "\x00" in request.path:
+        return True
     for key, values in request.GET.lists():
         if "\x00" in key or any("\x00" in v for v in values):
             return True
-    if request.method in ("POST", "PUT", "PATCH"):
-        if request.content_type == "application/json":
-            body = request.body
-            return b"\\u0000" in body or b"\x00" in body
-        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    for key, value in request.META.items():
+        if (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "QUERY_STRING")) and isinstance(value, str) and "\x00" in value:
+            return True
+    if request.method in BODY_METHODS:
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data") and request.method == "POST":
             for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in v for v in values):
                     return True
+            return any("\x00" in key or any("\x00" in (f.name or "") for f in files) for key, files in request.FILES.lists())
+        if request.content_type == "multipart/form-data":
+            return False  # binary parts outside POST: Django does not parse them, nor does any endpoint
+        body = request.body
+        return (b"\x00" in body or b"\\u0000" in body
+                or (request.content_type == "application/x-www-form-urlencoded" and b"%00" in body))
     return False
+
+
+def _enveloped(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """An error answered under /api/ without the JSON envelope (ninja's 405, say) gets it; the
+    headers that matter (Allow, Retry-After) stay."""
+    if response.status_code < 400 or not is_api(request) or response.get("Content-Type", "").startswith("application/json"):
+        return response
+    code, message = status_error(response.status_code)
+    out = machine_error(request, response.status_code, code, message)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in response:
+            out[header] = response[header]
+    return out
 
 
 class RequestContextMiddleware:
@@ -35,12 +64,11 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
             message = _("请求中含有非法字符")
-            if request.path.startswith("/api/") or request.path.startswith("/open311/"):
-                return JsonResponse({"error": {"code": "invalid", "message": message, "details": {}}}, status=400,
-                                    json_dumps_params={"ensure_ascii": False})
-            return HttpResponseBadRequest(message)
+            if wants_machine(request):
+                return machine_error(request, 400, "invalid", message)
+            return bad_request_page(request, message)
         token = current_ip.set(client_ip(request))
         try:
-            return self.get_response(request)
+            return _enveloped(request, self.get_response(request))
         finally:
             current_ip.reset(token)

@@ -1,7 +1,6 @@
 """Registry endpoints. Thin: parse, call a selector or service, return a schema."""
 
 
-import datetime as dt
 import functools
 
 from django.http import HttpResponse
@@ -9,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.roles import REGISTRY_ROLES
 from linli.accounts.selectors import has_role
 from linli.core.errors import DomainError, NotFound, PermissionDenied
-from linli.core.schemas import ApiRequest
+from linli.core.pagination import PageNumberPagination
+from linli.core.schemas import ApiRequest, Day
 
 from . import importexport, selectors, services
 from .models import ImportBatch, Level
@@ -192,7 +192,7 @@ def create_household(request: ApiRequest, payload: HouseholdIn):  # type: ignore
 
 @router.get("/visits", response={200: list[VisitOut], **READ_ERRORS}, summary="入户走访记录")
 @paginate(PageNumberPagination, page_size=20)
-def list_visits(request: ApiRequest, region: str | None = None, start: dt.date | None = None, end: dt.date | None = None):  # type: ignore[no-untyped-def]
+def list_visits(request: ApiRequest, region: str | None = None, start: Day | None = None, end: Day | None = None):  # type: ignore[no-untyped-def]
     return selectors.visits_for(request.auth, region=_region(request, region), start=start, end=end)
 
 
@@ -206,7 +206,7 @@ def create_visit(request: ApiRequest, payload: VisitIn):  # type: ignore[no-unty
 
 
 @router.get("/visits/coverage", response={200: list[CoverageOut], **ERRORS}, summary="各网格走访覆盖率")
-def visit_coverage(request: ApiRequest, start: dt.date | None = None, end: dt.date | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
+def visit_coverage(request: ApiRequest, start: Day | None = None, end: Day | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:

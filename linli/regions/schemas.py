@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schemas import ErrorOut  # noqa: F401  (re-exported for the routers)
+from linli.core.schemas import Day, ErrorOut  # noqa: F401  (ErrorOut re-exported for the routers)
 
 
 class RegionOut(Schema):
@@ -71,12 +71,12 @@ class ResidentIn(Schema):
     name: str = Field(..., max_length=50)
     id_number: str = Field(..., max_length=32)
     gender: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     phone: str = ""
     household_id: int | None = None
     grid_code: str | None = None
     relation: str = ""
-    moved_in: dt.date | None = None
+    moved_in: Day | None = None
     tags: list[str] = []
     sensitive_tags: list[str] = []
 
@@ -87,8 +87,8 @@ class ResidentPatch(Schema):
     phone: str | None = None
     household_id: int | None = None
     relation: str | None = None
-    moved_in: dt.date | None = None
-    moved_out: dt.date | None = None
+    moved_in: Day | None = None
+    moved_out: Day | None = None
     tags: list[str] | None = None
     sensitive_tags: list[str] | None = None
 
@@ -155,7 +155,7 @@ class HouseholdIn(Schema):
 
 class VisitIn(Schema):
     household_id: int
-    visited_on: dt.date
+    visited_on: Day
     purpose: str = "routine"
     met: bool = True
     notes: str = Field("", max_length=2000)

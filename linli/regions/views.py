@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, REGISTRY_WRITE_ROLES
 from linli.accounts.selectors import has_role, role_assignments
+from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.errors import PermissionDenied as DomainPermissionDenied
 
@@ -243,9 +244,9 @@ def visits(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     today = timezone.localdate()
     try:
-        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
-        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
+        start = check_date(dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat()))
+        end = check_date(dt.date.fromisoformat(request.GET.get("end") or today.isoformat()))
+    except (ValueError, DomainError):
         start, end = today.replace(day=1), today
     error = None
     if request.method == "POST":

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from linli.core.errors import DomainError
+from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.models import Level, RegionNode
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from linli.core.schemas import ScheduleDay
+
 
 class VenueOut(Schema):
     id: int
@@ -75,8 +77,8 @@ class VenueOut(Schema):
 
 class TermIn(Schema):
     name: str = Field(..., max_length=40)
-    start: dt.date
-    end: dt.date
+    start: ScheduleDay
+    end: ScheduleDay
 
 
 class HoursIn(Schema):

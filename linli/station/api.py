@@ -1,13 +1,12 @@
 """Service-station endpoints. Thin: parse, call a selector or service, return a schema."""
 
-import datetime as dt
 
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.booking.models import Reservation
 from linli.core.errors import NotFound
-from linli.core.schemas import ApiRequest, ErrorOut
+from linli.core.schemas import ApiRequest, ErrorOut, ScheduleDay
 from linli.regions.models import RegionNode
 
 from . import selectors, services
@@ -32,7 +31,7 @@ READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 @router.get("/offerings", response={200: list[OfferingOut], **READ_ERRORS},
             summary="找服务：关键词(支持两个字，如“理发”“助餐”)、类别、收费方式、社区、日期(当天还有空位)")
 def search(request: ApiRequest, q: str = "", category: str = "", price_type: str = "", community: str = "",  # type: ignore[no-untyped-def]
-           date: dt.date | None = None):
+           date: ScheduleDay | None = None):
     return list(selectors.search(q=q, category=category[:14], price_type=price_type[:8], community=community[:12], date=date))
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.booking import selectors as booking_selectors
 from linli.booking.models import Reservation
+from linli.core.bounds import page_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_int
 from linli.regions.models import Level, RegionNode
@@ -27,7 +28,7 @@ from .models import Consent, Offering, Provider, Review
 
 def _date_param(request: HttpRequest) -> dt.date | None:
     try:
-        return parse_date(request.GET.get("date", "")[:10]) if request.GET.get("date") else None
+        return page_date(parse_date(request.GET.get("date", "")[:10]), schedule=True) if request.GET.get("date") else None
     except ValueError:
         return None
 

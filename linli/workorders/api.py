@@ -1,18 +1,18 @@
 """Work-order endpoints. Thin: parse, call a selector or service, return a schema."""
 
-import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
 from linli.core.errors import DomainError, NotFound
-from linli.core.schemas import ApiRequest, ErrorOut
+from linli.core.pagination import PageNumberPagination
+from linli.core.schemas import ApiRequest, Day, ErrorOut
 from linli.regions.selectors import region_for
 
 from . import selectors, services, states
@@ -25,6 +25,7 @@ from .schemas import (
     FollowUpOut,
     NotificationOut,
     OrderDetail,
+    OrderFiguresOut,
     OrderIn,
     OrderRow,
 )
@@ -153,8 +154,8 @@ def complete_follow_up(request: ApiRequest, follow_up_id: int, payload: FollowUp
     return services.complete_follow_up(actor=request.auth, follow_up=fu, answer=payload.answer, reopen=payload.reopen)
 
 
-@router.get("/figures", response={200: selectors.Figures, **ERRORS}, summary="受理量、办结量、按时办结率、满意度")
-def get_figures(request: ApiRequest, start: dt.date | None = None, end: dt.date | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
+@router.get("/figures", response={200: OrderFiguresOut, **ERRORS}, summary="受理量、办结量、按时办结率、满意度")
+def get_figures(request: ApiRequest, start: Day | None = None, end: Day | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
     if not has_role(request.auth, REGISTRY_ROLES):
         raise DomainError("forbidden", _("仅限工作人员"), status=403)
     end = end or timezone.localdate()

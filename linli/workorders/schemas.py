@@ -100,3 +100,17 @@ class NotificationOut(Schema):
     order_id: int | None
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+
+class OrderFiguresOut(Schema):
+    """Work-order figures of an area and period (``selectors.figures``)."""
+
+    received: int
+    closed: int
+    on_time: int
+    on_time_rate: float
+    avg_hours: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float
+    overdue_open: int

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
+from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.ratings import RATING_LABELS
 from linli.regions.models import Level, RegionNode
@@ -236,9 +237,9 @@ def supervise(request: HttpRequest) -> HttpResponse:
         return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
     today = timezone.localdate()
     try:
-        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
-        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
+        start = check_date(dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat()))
+        end = check_date(dt.date.fromisoformat(request.GET.get("end") or today.isoformat()))
+    except (ValueError, DomainError):
         start, end = today.replace(day=1), today
     region = None
     if request.GET.get("region"):
