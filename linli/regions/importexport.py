@@ -25,6 +25,7 @@ from linli.core.errors import DomainError, PermissionDenied
 from linli.core.exports import xlsx_append
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
+from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
 
 from . import services
@@ -399,7 +400,7 @@ def _write_house(actor: Any, look: _Lookup, row: Row) -> None:
 
 # ---------------------------------------------------------------- export
 
-def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reason: str = "",
+def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reason: str = "", purpose: str = "",
                      region: RegionNode | None = None) -> bytes:
     """An .xlsx of the given (already scoped) residents, in the import layout. Masked unless
     ``unmasked``, which needs a reveal role over the region and a reason, and is logged."""
@@ -407,8 +408,7 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
         target = region
         if target is None or not actor.has_perm("regions.reveal_personal", target):
             raise PermissionDenied("forbidden", _("您无权导出完整的身份证号和手机号"))
-        if len((reason or "").strip()) < 2:
-            raise DomainError("reason_required", _("导出完整信息须填写事由"), field="reason")
+        reason = clean_reason(purpose, reason)
     total = residents.count()
     if total > settings.LINLI_EXPORT_MAX_ROWS:
         raise DomainError("export_too_large", _("一次最多导出 %(max)s 人，当前范围有 %(n)s 人，请选择更小的范围(如某个社区)") % {

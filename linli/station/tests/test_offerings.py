@@ -257,8 +257,9 @@ def test_vetters_reveal_the_contact_phone_with_a_reason(station):
     with pytest.raises(DomainError):
         services.reveal_contact(actor=station.street_admin, provider=station.provider, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.reveal_contact(actor=station.other_admin, provider=station.provider, reason="核实材料")
-    assert services.reveal_contact(actor=station.street_admin, provider=station.provider, reason="核实材料") == "13800001111"
+        services.reveal_contact(actor=station.other_admin, provider=station.provider, reason="核实入驻材料", purpose="核对信息")
+    assert services.reveal_contact(actor=station.street_admin, provider=station.provider, reason="核实入驻材料",
+                                   purpose="核对信息") == "13800001111"
     log = SensitiveAccess.objects.get()
-    assert (log.actor, log.fields, log.reason, log.region_path) == (station.street_admin, ["contact_phone"], "核实材料",
+    assert (log.actor, log.fields, log.reason, log.region_path) == (station.street_admin, ["contact_phone"], "核对信息：核实入驻材料",
                                                                     station.provider.region_path)
