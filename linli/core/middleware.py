@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.utils.translation import gettext as _
 
 from .context import current_ip
+from .images import image_budget
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -41,6 +42,7 @@ class RequestContextMiddleware:
             return HttpResponseBadRequest(message)
         token = current_ip.set(client_ip(request))
         try:
-            return self.get_response(request)
+            with image_budget():  # the photos one request may decode, in all
+                return self.get_response(request)
         finally:
             current_ip.reset(token)
