@@ -10,12 +10,17 @@ Environment variables:
   DATABASE_URL       default sqlite:///var/linli.sqlite3
   REDIS_URL          when set, background tasks go to RQ on Redis instead of the database
   LINLI_ALLOWED_HOSTS comma-separated
+  LINLI_DB_CONN_MAX_AGE seconds a database connection is kept (0 = close after each request);
+                     default 0 in development and under runserver, 60 in production (see docs/deploy)
+  LINLI_SSL_REDIRECT, LINLI_HSTS_SECONDS, LINLI_HSTS_PRELOAD, LINLI_PROXY_SSL_HEADER,
+  LINLI_CSRF_TRUSTED_ORIGINS  transport security (secure defaults in production)
 """
 
 import base64
 import json
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linli.core.middleware.RequestContextMiddleware",
+    "linli.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -112,10 +118,16 @@ TEMPLATES = [
     }
 ]
 
+# Persistent connections only where a bounded pool of threads reuses them (gunicorn sync or
+# gthread workers: at most workers × threads connections). The development server starts a
+# thread per request and never closes their connections, so there it is always 0.
+RUNSERVER = sys.argv[1:2] in (["runserver"], ["runserver_with_worker"])
+CONN_MAX_AGE = 0 if RUNSERVER else int(os.environ.get("LINLI_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'linli.sqlite3'}"),
-        conn_max_age=int(os.environ.get("LINLI_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=CONN_MAX_AGE > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -158,6 +170,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+
+# Transport and browser security: secure by default in production, each one settable.
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+SECURE_SSL_REDIRECT = _flag("LINLI_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("LINLI_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("LINLI_HSTS_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _flag("LINLI_HSTS_PRELOAD", False)  # a commitment to the browsers' list: the operator's choice
+if _flag("LINLI_PROXY_SSL_HEADER", PRODUCTION):  # behind the TLS-terminating proxy, which sets this header itself
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LINLI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Content-Security-Policy of every answer (core.middleware.SecurityHeadersMiddleware): no inline
+# script, no framing; style attributes allowed (many pages size bars and columns with them).
+LINLI_CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,9 +1,20 @@
 """Uploaded photos: type and size checked, re-encoded so that no metadata (EXIF GPS position,
-camera serial, …) survives."""
+camera serial, …) survives.
+
+Decoding is the costly part, and a small file can describe a huge picture (a 150 KB PNG of
+6300×6300 took 3.9 s of CPU and 150 MB to decode and re-encode). So the dimensions are read
+from the header before anything is decoded and a photo above ``MAX_PIXELS`` is refused at once;
+a JPEG is decoded at a reduced scale when it is larger than what is kept (``MAX_SIDE``); what is
+kept is scaled down to ``MAX_SIDE``; and one request may decode at most
+``MAX_REQUEST_PIXELS`` in all (several photos of one form), counted in ``image_budget()``,
+which the request middleware opens for every request."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -11,8 +22,31 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import DomainError
 
 MAX_BYTES = 8 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000  # a 48 MP phone's binned 12 MP photo passes; 6300×6300 does not
+MAX_SIDE = 2560  # the longest side kept (enough for a work-order photo or an offering's gallery)
+MAX_REQUEST_PIXELS = 100_000_000  # decoded per request, over all its photos
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+
+# pixels decoded so far in this request (None outside a request: scripts and tests set their own)
+_decoded: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("linli_image_budget", default=None)
+
+
+@contextlib.contextmanager
+def image_budget(limit: int = MAX_REQUEST_PIXELS) -> Iterator[None]:
+    token = _decoded.set([0, limit])
+    try:
+        yield
+    finally:
+        _decoded.reset(token)
+
+
+def _spend(pixels: int, field: str) -> None:
+    budget = _decoded.get()
+    if budget is None:
+        return
+    if budget[0] + pixels > budget[1]:
+        raise DomainError("too_much_image_work", _("一次上传的照片总尺寸过大，请分几次上传或缩小照片后再试"), field=field)
+    budget[0] += pixels
 
 
 def clean_image(data: bytes, *, field: str = "photos") -> tuple[bytes, str, str]:
@@ -20,20 +54,27 @@ def clean_image(data: bytes, *, field: str = "photos") -> tuple[bytes, str, str]
     if len(data) > MAX_BYTES:
         raise DomainError("file_too_large", _("照片不能超过8MB"), field=field)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             fmt = probe.format or ""
+            width, height = probe.size
             probe.verify()
         if fmt not in FORMATS:
             raise DomainError("bad_image", _("只支持 JPG、PNG、WebP 格式的照片"), field=field)
+        if width * height > MAX_PIXELS:
+            raise DomainError("image_too_large", _("照片尺寸过大(%(w)s×%(h)s 像素)，请上传不超过2500万像素的照片") % {
+                "w": width, "h": height}, field=field, width=width, height=height, max_pixels=MAX_PIXELS)
         opened = Image.open(io.BytesIO(data))
-        if opened.width * opened.height > MAX_PIXELS:
-            raise DomainError("bad_image", _("照片尺寸过大"), field=field)
+        if fmt == "JPEG":
+            opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8 scale when that is still large enough
+        _spend(opened.width * opened.height, field)
         img: Image.Image = ImageOps.exif_transpose(opened)  # keep the orientation, drop the EXIF block
+        if max(img.size) > MAX_SIDE:
+            img.thumbnail((MAX_SIDE, MAX_SIDE))
         out = io.BytesIO()
         if fmt == "JPEG":
-            img.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            img.convert("RGB").save(out, "JPEG", quality=85)
         elif fmt == "PNG":
-            img.save(out, "PNG", optimize=True)
+            img.save(out, "PNG", compress_level=6)
         else:
             img.save(out, "WEBP", quality=85)
     except DomainError:
@@ -59,4 +100,6 @@ def clean_document(data: bytes, *, field: str = "file") -> tuple[bytes, str, str
     try:
         return clean_image(data, field=field)
     except DomainError as exc:
+        if exc.code in ("image_too_large", "too_much_image_work"):
+            raise  # an image, only too large: say so
         raise DomainError("bad_file", _("只支持 PDF 或 JPG、PNG、WebP 图片"), field=field) from exc

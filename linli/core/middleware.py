@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .context import current_ip
 from .handlers import bad_request_page, is_api, machine_error, status_error, wants_machine
+from .images import image_budget
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -69,6 +70,37 @@ class RequestContextMiddleware:
             return bad_request_page(request, message)
         token = current_ip.set(client_ip(request))
         try:
-            return _enveloped(request, self.get_response(request))
+            with image_budget():  # the photos one request may decode, in all
+                return _enveloped(request, self.get_response(request))
         finally:
             current_ip.reset(token)
+
+
+API_PREFIXES = ("/api/", "/open311/")
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every answer (``settings.LINLI_CSP``: no inline script, no
+    framing), and ``Cache-Control: no-store`` on every page of a signed-in user and every API
+    answer, so that personal data is kept by no browser or proxy cache. An answer that set its
+    own Cache-Control (a calendar feed, a file) keeps it unless it is a signed-in page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        policy = getattr(settings, "LINLI_CSP", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        user = getattr(request, "user", None)
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        personal = request.path.startswith(API_PREFIXES) or signed_in
+        if personal and "no-store" not in response.get("Cache-Control", ""):
+            if response.has_header("Cache-Control"):
+                del response["Cache-Control"]
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private; Expires
+        return response

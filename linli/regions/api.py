@@ -139,7 +139,8 @@ def update_resident(request: ApiRequest, resident_id: int, payload: ResidentPatc
              summary="查看完整身份证号/手机号(须填写事由，留痕)")
 def reveal_resident(request: ApiRequest, resident_id: int, payload: RevealIn):  # type: ignore[no-untyped-def]
     resident = selectors.resident_for(request.auth, resident_id)
-    return services.reveal_resident(actor=request.auth, resident=resident, reason=payload.reason, fields=tuple(payload.fields))
+    return services.reveal_resident(actor=request.auth, resident=resident, reason=payload.reason, purpose=payload.purpose,
+                                    fields=tuple(payload.fields))
 
 
 @router.get("/residents/{resident_id}/history", response={200: list[ChangeOut], **READ_ERRORS}, summary="居民信息变更记录")
@@ -250,18 +251,18 @@ def confirm_import(request: ApiRequest, batch_id: int, payload: ImportConfirmIn)
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(脱敏)")
 def export_residents(request: ApiRequest, region: str | None = None, q: str = ""):  # type: ignore[no-untyped-def]
     _refuse_number_in_url(q)
-    return _export(request, region, q, False, "")
+    return _export(request, region, q, False, "", "")
 
 
 @router.post("/export.xlsx", response={200: None, **ERRORS}, summary="导出居民Excel(完整信息须有权限并填写事由，留痕)")
 def export_residents_full(request: ApiRequest, payload: ExportIn):  # type: ignore[no-untyped-def]
-    return _export(request, payload.region, payload.q, payload.unmasked, payload.reason)
+    return _export(request, payload.region, payload.q, payload.unmasked, payload.reason, payload.purpose)
 
 
-def _export(request: ApiRequest, region: str | None, q: str, unmasked: bool, reason: str):  # type: ignore[no-untyped-def]
+def _export(request: ApiRequest, region: str | None, q: str, unmasked: bool, reason: str, purpose: str):  # type: ignore[no-untyped-def]
     node = _region(request, region)
     data = importexport.export_residents(actor=request.auth, residents=selectors.residents_for(request.auth, q=q, region=node),
-                                         unmasked=unmasked, reason=reason, region=node)
+                                         unmasked=unmasked, reason=reason, purpose=purpose, region=node)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = 'attachment; filename="residents.xlsx"'
     return resp

@@ -22,8 +22,10 @@ from linli.accounts.roles import REGISTRY_WRITE_ROLES
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from linli.core.errors import DomainError, PermissionDenied
+from linli.core.exports import xlsx_append
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
+from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
 
 from . import services
@@ -405,7 +407,7 @@ def _write_house(actor: Any, look: _Lookup, row: Row) -> None:
 
 # ---------------------------------------------------------------- export
 
-def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reason: str = "",
+def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reason: str = "", purpose: str = "",
                      region: RegionNode | None = None) -> bytes:
     """An .xlsx of the given (already scoped) residents, in the import layout. Masked unless
     ``unmasked``, which needs a reveal role over the region and a reason, and is logged."""
@@ -413,19 +415,18 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
         target = region
         if target is None or not actor.has_perm("regions.reveal_personal", target):
             raise PermissionDenied("forbidden", _("您无权导出完整的身份证号和手机号"))
-        if len((reason or "").strip()) < 2:
-            raise DomainError("reason_required", _("导出完整信息须填写事由"), field="reason")
+        reason = clean_reason(purpose, reason)
     total = residents.count()
     if total > settings.LINLI_EXPORT_MAX_ROWS:
         raise DomainError("export_too_large", _("一次最多导出 %(max)s 人，当前范围有 %(n)s 人，请选择更小的范围(如某个社区)") % {
             "max": settings.LINLI_EXPORT_MAX_ROWS, "n": total}, field="region", rows=total)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民")
-    ws.append(RESIDENT_COLUMNS)
+    xlsx_append(ws, RESIDENT_COLUMNS)
     count = 0
     for r in residents.select_related("household__room__unit", "household__room__building__compound", "grid").iterator(chunk_size=2000):
         room = r.household.room if r.household_id else None
-        ws.append([
+        xlsx_append(ws, [  # every cell inert: a name such as =HYPERLINK(…) stays text
             r.name,
             r.id_number if unmasked else mask_id(r.id_number),
             r.phone if unmasked else mask_phone(r.phone),
@@ -494,14 +495,14 @@ def template_workbook(kind: str, actor: Any = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEETS[kind]
-    ws.append(columns)
+    xlsx_append(ws, columns)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ex = wb.create_sheet(EXAMPLE_SHEET)
-    ex.append(columns)
+    xlsx_append(ex, columns)
     example = list(EXAMPLE_ROWS[kind])
     example[columns.index("网格编码")] = grids[0].code if grids else "440106001001001"
-    ex.append(example)
+    xlsx_append(ex, example)
     ex.append([])
     ex.append([_("这是填写示例，本表不会被导入。请在“%(s)s”表中填写，每行一条。") % {"s": ws.title}])
     choices = wb.create_sheet(CHOICES_SHEET)

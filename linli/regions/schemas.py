@@ -94,7 +94,8 @@ class ResidentPatch(Schema):
 
 
 class RevealIn(Schema):
-    reason: str = Field(..., min_length=2, max_length=200)
+    purpose: str = Field("", max_length=20, description="入户核实 / 办理业务 / 应急联系 / 核对信息 / 其他")
+    reason: str = Field(..., max_length=200, description="具体说明，至少4个字")
     fields: list[str] = ["id_number", "phone"]
 
 
@@ -234,4 +235,5 @@ class ExportIn(Schema):
     region: str | None = None
     q: str = Field("", max_length=50)
     unmasked: bool = False
+    purpose: str = Field("", max_length=20, description="完整导出时必选：入户核实 / 办理业务 / 应急联系 / 核对信息 / 其他")
     reason: str = Field("", max_length=200)

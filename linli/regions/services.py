@@ -14,6 +14,7 @@ from linli.core.dates import EARLIEST_RECORD
 from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
+from linli.core.reasons import clean_reason
 from linli.core.services import diff, record_audit, record_sensitive_access
 
 from . import validation as v
@@ -164,12 +165,12 @@ def update_resident(*, actor: Any, resident: Resident, household: Household | No
 
 
 @transaction.atomic
-def reveal_resident(*, actor: Any, resident: Resident, reason: str, fields: tuple[str, ...] = ("id_number", "phone")) -> dict[str, str]:
-    """The whole ID number / phone / sensitive tags, for a role that needs them, with a logged reason."""
+def reveal_resident(*, actor: Any, resident: Resident, reason: str, purpose: str = "",
+                    fields: tuple[str, ...] = ("id_number", "phone")) -> dict[str, str]:
+    """The whole ID number / phone / sensitive tags, for a role that needs them, with a logged
+    reason: a listed purpose and a real description (core.reasons)."""
     require(actor, "regions.reveal_personal", resident)
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise DomainError("reason_required", _("查看完整信息须填写事由"), field="reason")
+    reason = clean_reason(purpose, reason)
     allowed = {"id_number", "phone", "sensitive_tags"}
     bad = [f for f in fields if f not in allowed]
     if bad:

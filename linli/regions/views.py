@@ -21,6 +21,7 @@ from linli.accounts.selectors import has_role, role_assignments
 from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.errors import PermissionDenied as DomainPermissionDenied
+from linli.core.reasons import clean_reason
 
 from . import importexport, selectors, services
 from .models import HomeVisit, ImportBatch, Level
@@ -139,11 +140,11 @@ def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     ctx: dict[str, Any] = {"r": resident, "can_reveal": True}
     try:
         ctx["revealed"] = services.reveal_resident(actor=request.user, resident=resident,
-                                                   reason=request.POST.get("reason", ""),
+                                                   reason=request.POST.get("reason", ""), purpose=request.POST.get("purpose", ""),
                                                    fields=("id_number", "phone", "sensitive_tags"))
-        ctx["reason"] = request.POST.get("reason", "")
+        ctx["reason"] = clean_reason(request.POST.get("purpose", ""), request.POST.get("reason", ""))  # as recorded
     except DomainError as exc:
-        ctx["error"] = exc.message
+        ctx.update(error=exc.message, purpose=request.POST.get("purpose", ""), reason_text=request.POST.get("reason", "")[:180])
     if request.headers.get("HX-Request"):
         return render(request, "regions/_reveal.html", ctx)
     ctx.update({"members": selectors.household_members(resident.household),
@@ -228,7 +229,7 @@ def export(request: HttpRequest) -> HttpResponse:
         try:
             data = importexport.export_residents(
                 actor=request.user, residents=selectors.residents_for(request.user, region=region),
-                unmasked=unmasked, reason=request.POST.get("reason", ""), region=region)
+                unmasked=unmasked, reason=request.POST.get("reason", ""), purpose=request.POST.get("purpose", ""), region=region)
         except DomainError as exc:
             return render(request, "regions/export.html", {"error": exc.message, "region": region,
                                                            "regions": selectors.regions_for(request.user).order_by("path")[:300]}, status=400)

@@ -22,6 +22,7 @@ from linli.booking.models import OpeningRule, Reservation, Resource
 from linli.core import uscc
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
+from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
 from linli.workorders.services import notify
 
@@ -414,15 +415,12 @@ def remove_photo(*, actor: Any, photo: OfferingPhoto) -> None:
 # ---------------------------------------------------------------- vetting: contact and licence
 
 @transaction.atomic
-def reveal_contact(*, actor: Any, provider: Provider, reason: str) -> str:
-    """The provider's whole contact phone for a vetter of its area, with the reason logged."""
+def reveal_contact(*, actor: Any, provider: Provider, reason: str, purpose: str = "") -> str:
+    """The provider's whole contact phone for a vetter of its area, with the reason (a listed
+    purpose and a real description, core.reasons) logged."""
     if not in_scope(actor, VET_ROLES, provider.region_path):
         raise PermissionDenied("forbidden", _("您无权查看该服务商的信息"))
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise DomainError("reason_required", _("查看完整信息须填写事由"), field="reason")
-    if len(reason) > 200:
-        raise DomainError("invalid", _("事由过长(最多200字)"), field="reason")
+    reason = clean_reason(purpose, reason)
     record_sensitive_access(actor=actor, kind=SensitiveAccess.Kind.REVEAL, target=provider, fields=["contact_phone"],
                             reason=reason, region_path=provider.region_path)
     return str(provider.contact_phone or "")

@@ -20,6 +20,7 @@ from linli.booking.models import Reservation
 from linli.core.bounds import page_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_int
+from linli.core.reasons import clean_reason
 from linli.regions.models import Level, RegionNode
 
 from . import selectors, services
@@ -318,18 +319,17 @@ def vetting_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
     provider.masked_phone = mask_phone(provider.contact_phone)  # type: ignore[attr-defined]
     ctx: dict[str, Any] = {"p": provider}
+    purpose, reason = request.POST.get("purpose", ""), request.POST.get("reason", "")
     try:
-        ctx["revealed"] = services.reveal_contact(actor=request.user, provider=provider, reason=request.POST.get("reason", ""))
-        ctx["reason"] = request.POST.get("reason", "")[:200]
+        ctx["revealed"] = services.reveal_contact(actor=request.user, provider=provider, reason=reason, purpose=purpose)
+        ctx["reason"] = clean_reason(purpose, reason)  # as recorded
     except DomainError as exc:
-        ctx["error"] = exc.message
+        ctx.update(error=exc.message, purpose=purpose, reason_text=reason[:180])
+    status = 400 if ctx.get("error") else 200
+    # the number is shown in the answer itself, never carried in a (signed, unencrypted) message cookie
     if request.headers.get("HX-Request"):
-        return render(request, "station/_contact.html", ctx, status=400 if ctx.get("error") else 200)
-    if ctx.get("error"):
-        messages.error(request, ctx["error"])
-    else:
-        messages.success(request, _("%(n)s 联系电话：%(p)s(本次查看已记录)") % {"n": provider.name, "p": ctx["revealed"]})
-    return redirect("station:vetting")
+        return render(request, "station/_contact.html", ctx, status=status)
+    return render(request, "station/contact.html", ctx, status=status)
 
 
 @login_required

@@ -289,7 +289,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
     """Hotline console: look the caller up by phone, then record the call in one keyboard pass."""
     if not has_role(request.user, REGISTRY_ROLES):
         return render(request, "403.html", {"message": _("此页面仅限工作人员使用")}, status=403)
-    phone = "".join(ch for ch in request.GET.get("phone", request.POST.get("contact_phone", "")) if ch.isdigit())[:11]
+    phone = "".join(ch for ch in request.GET.get("phone") or request.GET.get("contact_phone") or request.POST.get("contact_phone", "") if ch.isdigit())[:11]
     found = selectors.caller_lookup(request.user, phone)
     if request.headers.get("HX-Request") and request.method == "GET":
         return render(request, "workorders/_caller.html", {"found": found, "phone": phone})

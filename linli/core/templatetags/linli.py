@@ -115,3 +115,11 @@ def percent(value: Any) -> str:
     except (ArithmeticError, ValueError, TypeError):
         return "—"
     return f"{number.normalize():f}%"
+
+
+@register.simple_tag
+def reveal_purposes() -> list[tuple[str, Any]]:
+    """The purposes one chooses from before seeing personal data in full (core.reasons)."""
+    from linli.core.reasons import PURPOSES
+
+    return PURPOSES

@@ -71,9 +71,9 @@ def test_create_patch_reveal_history(client, tree, registry, worker):
     assert resp.status_code == 200 and resp.json()["phone_masked"] == "139****4321"
     resp = client.post(f"/api/v1/registry/residents/{rid}/reveal", {"reason": "x"}, content_type="application/json")
     assert resp.status_code == 400
-    resp = client.post(f"/api/v1/registry/residents/{rid}/reveal", {"reason": "核实身份"}, content_type="application/json")
+    resp = client.post(f"/api/v1/registry/residents/{rid}/reveal", {"purpose": "核对信息", "reason": "核实身份信息"}, content_type="application/json")
     assert resp.status_code == 200 and resp.json()["id_number"] == number
-    assert SensitiveAccess.objects.filter(actor=worker, reason="核实身份").count() == 1
+    assert SensitiveAccess.objects.filter(actor=worker, reason="核对信息：核实身份信息").count() == 1
     hist = client.get(f"/api/v1/registry/residents/{rid}/history").json()
     assert [h["action"] for h in hist] == ["resident.update", "resident.create"]
     assert hist[0]["changes"]["phone"] == ["138****1234", "139****4321"]

@@ -54,6 +54,7 @@ def test_caseworker_finds_resident_by_initials_and_reveals_id_with_reason(page, 
 
     reason = "办理高龄津贴核对身份"
     page.get_by_text("查看完整信息").click()
+    page.locator("#personal select[name=purpose]").select_option("办理业务")
     page.locator("#personal input[name=reason]").fill(reason)
     page.get_by_role("button", name="查看并留痕").click()
     expect(page.locator("[data-testid=full-id]")).to_have_text(number)
@@ -63,7 +64,7 @@ def test_caseworker_finds_resident_by_initials_and_reveals_id_with_reason(page, 
     shot(page, "resident-revealed")
 
     access = SensitiveAccess.objects.get(actor=worker, target_type="regions.resident", target_id=str(zhang.pk))
-    assert access.reason == reason and access.kind == SensitiveAccess.Kind.REVEAL
+    assert access.reason == "办理业务：" + reason and access.kind == SensitiveAccess.Kind.REVEAL
     assert "id_number" in access.fields
 
 

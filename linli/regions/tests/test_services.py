@@ -107,16 +107,16 @@ def test_reveal_needs_role_and_reason_and_is_logged(tree, registry, make_user):
         services.reveal_resident(actor=caseworker, resident=r, reason=" ")
     assert exc.value.code == "reason_required"
     assert not SensitiveAccess.objects.exists()
-    out = services.reveal_resident(actor=caseworker, resident=r, reason="核对高龄津贴申请")
+    out = services.reveal_resident(actor=caseworker, resident=r, reason="核对高龄津贴申请", purpose="办理业务")
     assert out == {"id_number": r.id_number, "phone": "13812345678"}
     log = SensitiveAccess.objects.get()
-    assert (log.actor, log.reason, log.target_id, log.kind) == (caseworker, "核对高龄津贴申请", str(r.pk), "reveal")
+    assert (log.actor, log.reason, log.target_id, log.kind) == (caseworker, "办理业务：核对高龄津贴申请", str(r.pk), "reveal")
     district_admin = make_user(Role.DISTRICT_ADMIN, tree.tianhe)  # sees the registry, masked only
     with pytest.raises(PermissionDenied):
-        services.reveal_resident(actor=district_admin, resident=r, reason="想看看")
+        services.reveal_resident(actor=district_admin, resident=r, reason="核对高龄津贴", purpose="办理业务")
     other = make_user(Role.CASEWORKER, tree.pantang)
     with pytest.raises(PermissionDenied):
-        services.reveal_resident(actor=other, resident=r, reason="跨社区")
+        services.reveal_resident(actor=other, resident=r, reason="跨社区查看信息", purpose="核对信息")
     assert SensitiveAccess.objects.count() == 1
 
 

@@ -257,8 +257,39 @@ def test_vetters_reveal_the_contact_phone_with_a_reason(station):
     with pytest.raises(DomainError):
         services.reveal_contact(actor=station.street_admin, provider=station.provider, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.reveal_contact(actor=station.other_admin, provider=station.provider, reason="核实材料")
-    assert services.reveal_contact(actor=station.street_admin, provider=station.provider, reason="核实材料") == "13800001111"
+        services.reveal_contact(actor=station.other_admin, provider=station.provider, reason="核实入驻材料", purpose="核对信息")
+    assert services.reveal_contact(actor=station.street_admin, provider=station.provider, reason="核实入驻材料",
+                                   purpose="核对信息") == "13800001111"
     log = SensitiveAccess.objects.get()
-    assert (log.actor, log.fields, log.reason, log.region_path) == (station.street_admin, ["contact_phone"], "核实材料",
+    assert (log.actor, log.fields, log.reason, log.region_path) == (station.street_admin, ["contact_phone"], "核对信息：核实入驻材料",
                                                                     station.provider.region_path)
+
+
+def test_a_huge_dimension_photo_is_refused_quickly_on_every_upload_path(station, client):
+    """Offering photos (service and page), and a provider's licence when it is an image."""
+    import io
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (6300, 6300), (1, 2, 3)).save(buf, "PNG")
+    huge = buf.getvalue()
+    station.approve()
+    o = station.offer()
+    started = time.monotonic()
+    with pytest.raises(DomainError) as e:
+        services.add_photos(actor=station.owner, offering=o, photos=[huge])
+    assert e.value.code == "image_too_large" and time.monotonic() - started < 1
+    client.force_login(station.owner)
+    resp = client.post(f"/station/console/offerings/{o.pk}/", {"action": "photos", "photos": [SimpleUploadedFile("h.png", huge)]})
+    assert resp.status_code == 400 and "照片尺寸过大" in resp.content.decode()
+    assert o.photos.count() == 0
+    from linli.station.tests.conftest import make_uscc
+
+    with pytest.raises(DomainError) as e:
+        services.apply_provider(actor=station.young, name="大图公司", code=make_uscc("91440106MA5CDEG8X"), kind="merchant",
+                                contact_name="林", contact_phone="13812345678", address="猎德路2号",
+                                region=station.tree.liede, licence=huge)
+    assert e.value.code == "image_too_large" and "照片尺寸过大" in str(e.value.message)

@@ -148,10 +148,18 @@ def test_vetting_shows_licence_and_a_masked_phone_revealed_with_a_reason(client,
     assert resp.status_code == 200 and b"".join(resp.streaming_content) == pdf and resp["Cache-Control"] == "private, no-store"
     assert AuditEvent.objects.filter(action="provider.licence_view", actor=station.street_admin).exists()
     resp = client.post(f"/station/vetting/{p.pk}/contact/", {"reason": ""}, HTTP_HX_REQUEST="true")
-    assert resp.status_code == 400 and "须填写事由" in resp.content.decode() and not SensitiveAccess.objects.exists()
-    resp = client.post(f"/station/vetting/{p.pk}/contact/", {"reason": "电话核实材料"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400 and "请选择查看事由" in resp.content.decode() and not SensitiveAccess.objects.exists()
+    resp = client.post(f"/station/vetting/{p.pk}/contact/", {"purpose": "核对信息", "reason": "00"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400 and "至少4个字" in resp.content.decode() and not SensitiveAccess.objects.exists()
+    resp = client.post(f"/station/vetting/{p.pk}/contact/", {"purpose": "核对信息", "reason": "电话核实材料"}, HTTP_HX_REQUEST="true")
     assert "13812345678" in resp.content.decode() and 'data-testid="reveal-logged"' in resp.content.decode()
-    assert SensitiveAccess.objects.get().reason == "电话核实材料"
+    assert SensitiveAccess.objects.get().reason == "核对信息：电话核实材料"
+    # without htmx the number is in the page answered, never in a cookie (the messages cookie is only signed)
+    resp = client.post(f"/station/vetting/{p.pk}/contact/", {"purpose": "核对信息", "reason": "电话核实材料"})
+    assert resp.status_code == 200 and "13812345678" in resp.content.decode()
+    assert all("13812345678" not in c.value for c in resp.cookies.values())
+    assert "13812345678" not in client.get("/station/vetting/").content.decode()
+    SensitiveAccess.objects.filter(pk=SensitiveAccess.objects.order_by("-pk").first().pk).delete()
     # another street's admin: nothing
     client.force_login(station.other_admin)
     assert client.get(f"/station/providers/{p.pk}/licence/").status_code == 404
