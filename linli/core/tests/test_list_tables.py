@@ -27,3 +27,18 @@ def test_every_list_table_turns_into_cards_on_a_phone(path, table):
     assert cells, f"{path}: a table without cells"
     unlabelled = [c for c in cells if "data-label=" not in c and "colspan" not in c]
     assert not unlabelled, f"{path}: cells without data-label: {unlabelled}"
+
+
+# Buttons that undo, refuse, remove or cancel something ask first (data-confirm, linli.js).
+DESTRUCTIVE = re.compile(r"撤回|取消|停止|不通过|爽约|撤销|关闭|删除|下架|移除|驳回|暂停|隐藏|不予|放弃|卸任|合并|退单")
+HARMLESS = {"取消关注", "关闭精准推荐"}  # a follow or a preference, undone with one more tap
+BUTTONS = [(p, m.group(1), m.group(2)) for p in sorted(TEMPLATES.rglob("*.html"))
+           for m in re.finditer(r"<button\b([^>]*)>(.*?)</button>", p.read_text(), re.S)]
+
+
+def test_every_destructive_button_asks_for_confirmation():
+    labels = lambda inner: set(re.findall(r'translate "([^"]+)"', inner))  # noqa: E731
+    missing = [f"{p.relative_to(TEMPLATES)}: {inner}" for p, attrs, inner in BUTTONS
+               if any(DESTRUCTIVE.search(t) and t not in HARMLESS for t in labels(inner)) and "data-confirm=" not in attrs]
+    assert not missing, missing
+    assert sum("data-confirm=" in attrs for _, attrs, _ in BUTTONS) >= 25
