@@ -19,6 +19,22 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
+class Dialogs:
+    """Confirmation dialogs (data-confirm buttons) of a test page: accepted unless a test sets
+    ``page.dialogs.accept = False``; their texts are kept in ``page.dialogs.seen``."""
+
+    def __init__(self) -> None:
+        self.accept = True
+        self.seen: list[str] = []
+
+    def answer(self, dialog: Any) -> None:
+        self.seen.append(dialog.message)
+        if self.accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
@@ -39,6 +55,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     pg = context.new_page()
+    pg.dialogs = Dialogs()
+    pg.on("dialog", pg.dialogs.answer)
     yield pg
     context.close()
 

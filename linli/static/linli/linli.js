@@ -1,7 +1,11 @@
-/* Behaviour of the pages, without inline script (the Content-Security-Policy allows none):
+/* Behaviour of the pages, loaded by base.html, without inline script (the pages run under a
+   Content-Security-Policy that allows none):
    data-autosubmit   a select or input that submits its form when changed
    data-print        a button that prints the page
-   data-ctrl-enter   a form that Ctrl+Enter submits (the hotline desk) */
+   data-ctrl-enter   a form that Ctrl+Enter submits (the hotline desk)
+   data-confirm      a destructive button (or form) asks first: <button data-confirm="确定撤回？">
+                     shows the text in a confirmation dialog; "Cancel" stops the submission,
+                     htmx requests included. */
 (function () {
   "use strict";
   document.addEventListener("change", function (e) {
@@ -25,4 +29,13 @@
       form.requestSubmit();
     }
   });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    var text = (button && button.getAttribute("data-confirm")) || (form && form.getAttribute && form.getAttribute("data-confirm"));
+    if (text && !window.confirm(text)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
 })();
