@@ -15,11 +15,12 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import AnonRateThrottle, UserRateThrottle
 
 from linli.accounts.services import user_for_token
 from linli.core.errors import DomainError
 from linli.core.handlers import status_error
+from linli.core.ratelimit import RateLimited
+from linli.core.throttling import AnonThrottle, UserThrottle
 
 
 class SessionAuth(APIKeyCookie):
@@ -84,7 +85,7 @@ api = LinliAPI(
     description="社区服务与基层治理平台接口。错误格式：`{\"error\": {\"code\", \"message\", \"details\"}}`。",
     urls_namespace="api",
     auth=[BearerAuth(), SessionAuth()],
-    throttle=[AnonRateThrottle(settings.LINLI_API_ANON_RATE), UserRateThrottle(settings.LINLI_API_USER_RATE)],
+    throttle=[AnonThrottle(settings.LINLI_API_ANON_RATE), UserThrottle(settings.LINLI_API_USER_RATE)],
 )
 
 
@@ -148,6 +149,11 @@ def _field_message(err: dict[str, Any]) -> str:
         if kind.startswith(prefix):
             return text
     return _("取值无效")
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    resp = api.create_response(request, exc.as_dict(), status=429)
+    resp["Retry-After"] = str(exc.retry_after)
+    return resp
 
 
 @api.exception_handler(NinjaValidationError)

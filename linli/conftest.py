@@ -34,6 +34,21 @@ def _fast_hashing(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _write_limits(request: Any, settings: Any) -> None:
+    """Tests build many records as one person: per-person write limits are raised far out of the
+    way, except for tests that ask for ``real_write_limits`` (the limits as deployed by default)."""
+    if "real_write_limits" in request.fixturenames:
+        settings.LINLI_WRITE_LIMITS = ""
+    else:
+        settings.LINLI_WRITE_LIMITS = "report=100000/m,booking=100000/m,application=100000/m"
+
+
+@pytest.fixture
+def real_write_limits() -> None:
+    """The default per-person write limits (core.ratelimit.DEFAULT_LIMITS), whatever the environment says."""
+
+
+@pytest.fixture(autouse=True)
 def _clear_caches() -> Any:
     from django.core.cache import cache
 

@@ -164,7 +164,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "linli.accounts.backends.lockout_name"  # the account signed in to, however it was typed
+AXES_CLIENT_IP_CALLABLE = "linli.core.middleware.client_ip"
 AXES_VERBOSE = False
+# Behind reverse proxies: how many are trusted and the header they append the client's address to
+# (0 = none: the connection's own address, REMOTE_ADDR, is the client's).
+LINLI_TRUSTED_PROXY_COUNT = int(os.environ.get("LINLI_TRUSTED_PROXY_COUNT", "0"))
+LINLI_CLIENT_IP_HEADER = os.environ.get("LINLI_CLIENT_IP_HEADER", "X-Forwarded-For")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -248,6 +254,9 @@ else:
 # API rate limits (per user, or per IP when anonymous); counters live in the cache (Redis when set).
 LINLI_API_USER_RATE = os.environ.get("LINLI_API_USER_RATE", "3000/m")
 LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
+# Writes per person (pages and API alike): "report=5/m,booking=10/m,application=5/m" by default,
+# "kind=off" or "off" lifts limits (core.ratelimit).
+LINLI_WRITE_LIMITS = os.environ.get("LINLI_WRITE_LIMITS", "")
 # Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): task path → seconds.
 LINLI_PERIODIC_TASKS = {
     "linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300")),

@@ -20,7 +20,7 @@ from linli.core.services import record_audit
 
 from .models import ApiToken, RoleAssignment, User
 from .roles import Role
-from .validators import looks_like_phone
+from .validators import looks_like_phone, normalize_phone
 
 
 @transaction.atomic
@@ -28,9 +28,10 @@ def create_user(
     *, actor: Any, username: str, password: str, display_name: str = "", phone: str = "", is_staff: bool = False,
     resident: Any = None,
 ) -> User:
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():  # names sign in in any case
         raise DomainError("username_taken", _("用户名已被使用"), username=username)
     if phone:
+        phone = normalize_phone(phone) or phone
         if not looks_like_phone(phone):
             raise DomainError("invalid_phone", _("手机号格式不正确"))
         if User.objects.filter(phone_hash=lookup_hash(phone)).exists():

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.idempotency import scoped_key
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 
@@ -86,7 +87,7 @@ def get_item(request: ApiRequest, code: str):  # type: ignore[no-untyped-def]
 @router.post("/applications", response={201: ApplicationDetail, **ERRORS}, summary="网上申请(居民；支持 Idempotency-Key)")
 def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     app = services.apply_online(actor=request.auth, item=_item(payload.item_code), note=payload.note,
-                                idempotency_key=f"api:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None)
+                                idempotency_key=scoped_key("api", request.auth, idempotency_key))
     return Status(201, detail(request, app))
 
 
@@ -105,7 +106,7 @@ def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: st
         actor=request.auth, centre=centre, item=_item(payload.item_code), resident=resident,
         applicant_name=payload.applicant_name, applicant_id_number=number, applicant_phone=payload.applicant_phone,
         received=payload.received, note=payload.note, home_community=payload.home_community,
-        idempotency_key=f"apiwin:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None)
+        idempotency_key=scoped_key("apiwin", request.auth, idempotency_key))
     return Status(201, detail(request, app))
 
 

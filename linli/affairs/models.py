@@ -202,6 +202,8 @@ class Application(TimeStamped):
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     public_token = models.CharField(_("查询码"), max_length=24, unique=True, default=_token, editable=False)
     idempotency_key = models.CharField(_("幂等键"), max_length=80, null=True, blank=True, unique=True)
+    idempotency_fingerprint = models.CharField(_("首次请求摘要"), max_length=64, blank=True, default="", db_default="",
+                                               editable=False)  # a retry with the same key must carry the same payload
 
     class Meta:
         verbose_name = _("办件")

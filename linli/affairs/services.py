@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.accounts.selectors import has_role, holders_at, holders_by_path, in_scope
-from linli.core import calendar, idcard
+from linli.core import calendar, idcard, idempotency, ratelimit
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.numbers import next_value
@@ -134,6 +134,13 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
         raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"), status=400)
     note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
     community = resident.region_path[:12]
+    fingerprint = idempotency.fingerprint("online", item.pk, note, files or {}) if idempotency_key else ""
+    try:
+        ratelimit.hit("application", actor)
+    except ratelimit.RateLimited:
+        if idempotency_key and (first := _replayed(idempotency_key, fingerprint)) is not None:
+            return first
+        raise
     try:
         with transaction.atomic():
             app = Application.objects.create(
@@ -141,7 +148,8 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
                 limit_days=item.committed_limit_days, channel=Application.Channel.ONLINE, applicant_user=actor,
                 resident=resident, applicant_name=resident.name, applicant_id_number=resident.id_number,
                 applicant_id_hash=resident.id_hash, applicant_phone=getattr(actor, "phone", "") or "",
-                home_path=community, region_path=community, note=note, idempotency_key=idempotency_key or None)
+                home_path=community, region_path=community, note=note, idempotency_key=idempotency_key or None,
+                idempotency_fingerprint=fingerprint)
             materials = _copy_materials(app, item)
             by_pk = {m.pk: m for m in materials}
             for mid, data in (files or {}).items():
@@ -150,12 +158,19 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
                 _store_file(by_pk[mid], data)
             _event(app, actor, "submit", "", Status.SUBMITTED, _("网上提交"))
     except IntegrityError:
-        existing = Application.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        existing = _replayed(idempotency_key, fingerprint) if idempotency_key else None
         if existing is not None:
             return existing
         raise
     _notify_window(app, _("新的网上申请 %(n)s：%(i)s") % {"n": app.number, "i": app.item_name})
     return app
+
+
+def _replayed(idempotency_key: str, fingerprint: str) -> Application | None:
+    """The application a request with this key stored first, if it carried the same payload
+    (keys are bound to their sender: ``core.idempotency.scoped_key``)."""
+    existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+    return idempotency.replay(existing, same=existing is not None and existing.idempotency_fingerprint == fingerprint)
 
 
 def _store_file(material: ApplicationMaterial, data: bytes) -> None:
@@ -190,9 +205,15 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
     if not item.active:
         raise DomainError("invalid", _("该事项已停用"), field="item")
     if idempotency_key:
+        # the form sent again (the applicant looked up may have left the session by then): the
+        # first answer, if it was for the same window, matter and — when one is sent — applicant
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+        sent = resident.id_hash if resident is not None else (
+            lookup_hash(idcard.normalize(applicant_id_number)) if applicant_id_number.strip() else "")
+        first = idempotency.replay(existing, same=existing is not None and existing.centre_id == centre.pk
+                                   and existing.item_id == item.pk and sent in ("", existing.applicant_id_hash))
+        if first is not None:
+            return first
     if resident is not None:
         name, id_number, id_hash = resident.name, resident.id_number, resident.id_hash
         phone = applicant_phone or resident.phone or ""
@@ -209,6 +230,7 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
         if item.local_scope == ServiceItem.LocalScope.STREET:
             raise DomainError("not_citywide", _("该事项不在全市通办范围，只能在申请人居住地所在街道的社区窗口办理"), field="item")
         raise DomainError("not_citywide", _("该事项不在全市通办范围，请到户籍或居住地社区办理"), field="item")
+    ratelimit.hit("application", actor)
     today = timezone.localdate()
     app = Application.objects.create(
         number=_number(), item=item, item_version=item.version, item_name=item.name, limit_days=item.committed_limit_days,

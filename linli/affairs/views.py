@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.idempotency import scoped_key
 from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 
@@ -140,8 +141,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         try:
             files = {m.pk: f.read() for m in ctx["materials"] if (f := request.FILES.get(f"m{m.pk}")) is not None}
             app = services.apply_online(actor=request.user, item=found, note=request.POST.get("note", ""), files=files,
-                                        idempotency_key=f"web:{request.user.pk}:{request.POST.get('token', '')[:40]}"
-                                        if request.POST.get("token") else None)
+                                        idempotency_key=scoped_key("web", request.user, request.POST.get("token")))
             messages.success(request, _("已提交，受理编号 %(n)s。社区受理后会通知您") % {"n": app.number})
             return redirect("affairs:my_detail", pk=app.pk)
         except DomainError as exc:
@@ -368,7 +368,7 @@ def desk_new(request: HttpRequest) -> HttpResponse:
                 applicant_phone=request.POST.get("applicant_phone", ""),
                 received=[int(x) for x in request.POST.getlist("received") if x.isdigit()],
                 home_community=request.POST.get("home_community", "")[:15],
-                note=request.POST.get("note", ""), idempotency_key=f"win:{request.user.pk}:{request.POST.get('token', '')[:40]}")
+                note=request.POST.get("note", ""), idempotency_key=scoped_key("win", request.user, request.POST.get("token")))
             request.session.pop("affairs_applicant", None)
             messages.success(request, _("已受理，受理编号 %(n)s") % {"n": app.number})
             return redirect("affairs:receipt", pk=app.pk)

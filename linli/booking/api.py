@@ -7,6 +7,7 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.idempotency import scoped_key
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut, ScheduleDay
 
@@ -55,7 +56,7 @@ def book(request: ApiRequest, payload: BookIn, idempotency_key: str | None = Hea
     res = selectors.resource(payload.resource_id)
     return Status(201, services.book(actor=request.auth, resource=res, starts_at=payload.starts_at, wait=payload.wait,
                                      note=payload.note,
-                                     idempotency_key=f"api:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None))
+                                     idempotency_key=scoped_key("api", request.auth, idempotency_key)))
 
 
 @router.get("/reservations", response={200: list[ReservationOut], **READ_ERRORS}, summary="我的预约")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import record_audit
 from linli.workorders.services import notify
@@ -146,11 +147,11 @@ def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool =
 
 def _replayed(idempotency_key: str, resource: Resource, starts_at: dt.datetime) -> Reservation | None:
     """The booking an earlier request with this key made, if any. A key reused for another
-    resource or time is refused rather than answered with the first booking."""
+    resource or time is refused rather than answered with the first booking (keys are bound to
+    their sender: ``core.idempotency.scoped_key``)."""
     existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None and (existing.resource_id != resource.pk or existing.starts_at != starts_at):
-        raise Conflict("idempotency_key_reused", _("该请求编号已用于另一次预约，请换一个编号"))
-    return existing
+    return idempotency.replay(existing, message=_("该请求编号已用于另一次预约，请换一个编号"), same=existing is not None
+                              and existing.resource_id == resource.pk and existing.starts_at == starts_at)
 
 
 def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool, note: str,
@@ -171,6 +172,7 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
         raise PermissionDenied("suspended", _("因多次爽约，您的预约已暂停至 %(d)s") % {
             "d": timezone.localtime(until).strftime("%Y-%m-%d")})
     note = (note or "").strip()[:200]
+    ratelimit.hit("booking", actor)  # a few a minute per person; a retry of a stored booking is answered above
     for _attempt in range(3):
         try:
             return _insert(actor=actor, resource=resource, period=period, wait=wait, note=note, idempotency_key=idempotency_key)

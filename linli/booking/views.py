@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from linli.core.bounds import page_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_date, form_int, form_moment, form_time
+from linli.core.idempotency import scoped_key
 
 from . import ical, selectors, services
 from .models import Feed, Reservation, Resource
@@ -50,8 +51,7 @@ def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
                 raise DomainError("invalid", _("请选择时段"), field="starts_at")
             r = services.book(actor=request.user, resource=res, starts_at=starts_at, wait=request.POST.get("wait") == "1",
                               note=request.POST.get("note", ""),
-                              idempotency_key=f"web:{request.user.pk}:{request.POST.get('token', '')[:40]}"
-                              if request.POST.get("token") else None)
+                              idempotency_key=scoped_key("web", request.user, request.POST.get("token")))
             done = {"confirmed": _("预约成功，签到码 %(c)s"), "requested": _("已提交，等待审核"),
                     "waiting": _("已加入候补，有空位会自动为您预约")}
             messages.success(request, done.get(str(r.status), _("已提交")) % {"c": r.code})

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,23 @@ from .images import image_budget
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR; behind LINLI_TRUSTED_PROXY_COUNT trusted proxies, the
+    address the outermost of them saw, from LINLI_CLIENT_IP_HEADER (each proxy appends the address
+    it saw, so entries further left, which a client can write itself, are not believed)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "LINLI_TRUSTED_PROXY_COUNT", 0)
+    header = getattr(settings, "LINLI_CLIENT_IP_HEADER", "")
+    if count <= 0 or not header:
+        return remote
+    name = header.upper().replace("-", "_")
+    name = name if name.startswith("HTTP_") or name == "REMOTE_ADDR" else f"HTTP_{name}"
+    seen = [v.strip() for v in str(request.META.get(name, "")).split(",") if v.strip()]
+    if not seen:
+        return remote
+    try:
+        return str(ipaddress.ip_address(seen[-min(count, len(seen))]))
+    except ValueError:
+        return remote
 
 
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")

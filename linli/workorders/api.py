@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
 from linli.core.errors import DomainError, NotFound
+from linli.core.idempotency import scoped_key
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, Day, ErrorOut
 from linli.regions.selectors import region_for
@@ -95,7 +96,7 @@ def create_order(request: ApiRequest, payload: OrderIn, idempotency_key: str | N
         description=payload.description, region=_any_region(payload.region_code), address=payload.address,
         lat=payload.lat, lng=payload.lng, urgency=payload.urgency, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, anonymous=payload.anonymous,
-        idempotency_key=f"u{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None,
+        idempotency_key=scoped_key("api", request.auth, idempotency_key),
         reporter=request.auth if payload.channel in ("web", "api") else None,
     )
     return Status(201, order)  # already has its category and region: no second read

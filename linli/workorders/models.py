@@ -142,6 +142,8 @@ class WorkOrder(TimeStamped):
     rating = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
     rating_comment = models.CharField(_("评价内容"), max_length=500, blank=True)
     idempotency_key = models.CharField(_("幂等键"), max_length=64, null=True, blank=True, unique=True)
+    idempotency_fingerprint = models.CharField(_("首次请求摘要"), max_length=64, blank=True, default="", db_default="",
+                                               editable=False)  # a retry with the same key must carry the same payload
 
     class Meta:
         verbose_name = _("诉求工单")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.validators import looks_like_phone
-from linli.core import calendar
+from linli.core import calendar, idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.notify import sender
 from linli.core.numbers import next_value
@@ -199,9 +199,11 @@ def submit_order(
     contact_phone: str = "", anonymous: bool = True, idempotency_key: str | None = None, reporter: Any = None,
     photos: list[bytes] | None = None,
 ) -> WorkOrder:
-    """Accept a report from any channel. A retried request with the same idempotency key returns
-    the order already stored instead of a second one (the unique key in the database decides, so
-    two concurrent retries cannot both insert)."""
+    """Accept a report from any channel. A retried request with the same idempotency key (bound to
+    its sender: ``core.idempotency.scoped_key``) and the same payload returns the order already
+    stored instead of a second one (the unique key in the database decides, so two concurrent
+    retries cannot both insert); the same key with another payload is refused. Each person may
+    report a few a minute (``core.ratelimit``, kind "report")."""
     if channel not in WorkOrder.Channel.values:
         raise DomainError("invalid", _("来源无效"), field="channel")
     if not category.active or (not getattr(category, "_known_leaf", False) and category.children.exists()):
@@ -229,6 +231,16 @@ def submit_order(
         contact_name=clean_text(contact_name, limit=50), contact_phone=contact_phone, anonymous=anonymous,
         idempotency_key=idempotency_key or None,
     )
+    if idempotency_key:
+        order.idempotency_fingerprint = idempotency.fingerprint(
+            channel, category.pk, description, region.pk, order.address, order.lat, order.lng, urgency, order.contact_name,
+            contact_phone, anonymous, order.reporter_id, list(photos or []))
+    try:
+        ratelimit.hit("report", actor)
+    except ratelimit.RateLimited:
+        if idempotency_key and (first := _replayed(idempotency_key, order)) is not None:
+            return first
+        raise
     now = timezone.now()
     _set_clock(order, now, step_deadline(urgency, now, category.register_limit_hours))  # 立案时限
     # One transaction for the order, its photos, timeline, audit and notification: a failure
@@ -248,11 +260,18 @@ def submit_order(
             if order.reporter_id:
                 notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
     except IntegrityError:
-        existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        existing = _replayed(idempotency_key, order) if idempotency_key else None
         if existing is not None:
             return existing
         raise
     return order
+
+
+def _replayed(idempotency_key: str, order: WorkOrder) -> WorkOrder | None:
+    """The order a request with this key stored first, if it carried the same payload."""
+    existing = WorkOrder.objects.filter(idempotency_key=idempotency_key).first()
+    return idempotency.replay(existing, same=existing is not None
+                              and existing.idempotency_fingerprint == order.idempotency_fingerprint)
 
 
 MAX_PHOTOS = 6

@@ -19,6 +19,7 @@ from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
 from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound
+from linli.core.idempotency import scoped_key
 from linli.core.ratings import RATING_LABELS
 from linli.regions.models import Level, RegionNode
 from linli.regions.selectors import region_for, regions_for
@@ -69,7 +70,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 actor=request.user, channel=channel, category=category, description=request.POST.get("description", ""),
                 region=region, address=request.POST.get("address", ""), urgency=request.POST.get("urgency", "normal"),
                 contact_name=request.POST.get("contact_name", ""), contact_phone=request.POST.get("contact_phone", ""),
-                anonymous=request.POST.get("public_name") != "1", idempotency_key=request.POST.get("token") or None,
+                anonymous=request.POST.get("public_name") != "1",
+                idempotency_key=scoped_key(channel, request.user, request.POST.get("token")),
                 reporter=request.user if channel == "web" else None,
                 photos=[f.read() for f in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]],
             )
@@ -114,7 +116,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
             order = services.submit_order(
                 actor=request.user, channel="patrol", category=category, description=description, region=region,
                 address=request.POST.get("address", ""), urgency="urgent" if request.POST.get("urgent") == "1" else "normal",
-                idempotency_key=f"patrol:{request.user.pk}:{request.POST.get('token', '')[:40]}" if request.POST.get("token") else None,
+                idempotency_key=scoped_key("patrol", request.user, request.POST.get("token")),
                 photos=[f.read() for f in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]],
             )
             messages.success(request, _("已上报，工单号 %(n)s") % {"n": order.number})
@@ -308,7 +310,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 actor=request.user, channel="hotline", category=category, description=request.POST.get("description", ""),
                 region=region, address=request.POST.get("address", ""), urgency=request.POST.get("urgency", "normal"),
                 contact_name=request.POST.get("contact_name", ""), contact_phone=phone,
-                idempotency_key=request.POST.get("token") or None,
+                idempotency_key=scoped_key("hotline", request.user, request.POST.get("token")),
                 reporter=found["residents"][0].user if found["residents"] and hasattr(found["residents"][0], "user") else None,
             )
             messages.success(request, _("已登记热线工单 %(n)s") % {"n": order.number})
