@@ -270,10 +270,19 @@ def available_actions(actor: Any, order: WorkOrder) -> list[str]:
             if action == "rate" and order.rating is not None:
                 continue
             out.append(action)
+    return out + [a for a in supervisor_actions(actor, order) if a not in out]
+
+
+def supervisor_actions(actor: Any, order: WorkOrder) -> list[str]:
+    """What a supervisor may do to an order running late: 督办 (urge), 延期 (extend), 改派
+    (reroute). From the actor's role assignments alone (no query per order)."""
+    out = []
+    if states.can(order.status, states.Action.REROUTE) and actor.has_perm("workorders.dispatch", order):
+        out.append("reroute")
     if order.status in states.OPEN and actor.has_perm("workorders.supervise", order):
-        out.append("urge")  # 督办
+        out.append("urge")
         if order.status != states.Status.SUBMITTED and order.due_at is not None:
-            out.append("extend")  # 延期
+            out.append("extend")
     return out
 
 
