@@ -98,12 +98,11 @@ def as_outsider(order: WorkOrder) -> WorkOrder:
     community or grid), what kind, how far along and the result."""
     import copy
 
-    out = copy.copy(order)
+    out = copy.copy(order)  # its own field cache (Model.__getstate__): the original keeps its reporter
     out.description = out.address = out.contact_name = out.contact_phone = out.rating_comment = ""
     out.lat = out.lng = None
     out.reporter_id = None
-    out._state = copy.copy(order._state)
-    out._state.fields_cache = {k: v for k, v in order._state.fields_cache.items() if k != "reporter"}
+    out._state.fields_cache.pop("reporter", None)
     return out
 
 
