@@ -98,12 +98,11 @@ def as_outsider(order: WorkOrder) -> WorkOrder:
     community or grid), what kind, how far along and the result."""
     import copy
 
-    out = copy.copy(order)
+    out = copy.copy(order)  # its own field cache (Model.__getstate__): the original keeps its reporter
     out.description = out.address = out.contact_name = out.contact_phone = out.rating_comment = ""
     out.lat = out.lng = None
     out.reporter_id = None
-    out._state = copy.copy(order._state)
-    out._state.fields_cache = {k: v for k, v in order._state.fields_cache.items() if k != "reporter"}
+    out._state.fields_cache.pop("reporter", None)
     return out
 
 
@@ -270,10 +269,19 @@ def available_actions(actor: Any, order: WorkOrder) -> list[str]:
             if action == "rate" and order.rating is not None:
                 continue
             out.append(action)
+    return out + [a for a in supervisor_actions(actor, order) if a not in out]
+
+
+def supervisor_actions(actor: Any, order: WorkOrder) -> list[str]:
+    """What a supervisor may do to an order running late: 督办 (urge), 延期 (extend), 改派
+    (reroute). From the actor's role assignments alone (no query per order)."""
+    out = []
+    if states.can(order.status, states.Action.REROUTE) and actor.has_perm("workorders.dispatch", order):
+        out.append("reroute")
     if order.status in states.OPEN and actor.has_perm("workorders.supervise", order):
-        out.append("urge")  # 督办
+        out.append("urge")
         if order.status != states.Status.SUBMITTED and order.due_at is not None:
-            out.append("extend")  # 延期
+            out.append("extend")
     return out
 
 

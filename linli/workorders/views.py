@@ -250,7 +250,7 @@ def supervise(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             raise Http404 from exc
     # each overdue order with what this supervisor may do to it: 督办, 延期, 改派
-    overdue = [(o, [a for a in selectors.available_actions(request.user, o) if a in ("urge", "extend", "reroute")])
+    overdue = [(o, selectors.supervisor_actions(request.user, o))
                for o in selectors.orders_for(request.user, overdue=True, region=region).order_by("due_at")[:50]]
     return render(request, "workorders/supervise.html", {
         "figures": selectors.figures(request.user, start=start, end=end, region=region), "start": start, "end": end,

@@ -133,3 +133,28 @@ def test_enter_in_the_report_form_submits_the_report_even_with_similar_orders_of
     assert new.description == "南门第二盏路灯闪烁，晚上看不清台阶" and new.address == "猎德花园南门"
     assert new.photos.count() == 1 and not existing.followers.exists()
     shot(page, "enter-submitted")
+
+
+def test_a_street_admin_urges_an_overdue_order_from_the_supervision_page(page, loop, login, shot):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.workorders import services
+    from linli.workorders.models import Notification
+
+    order = loop.submit()
+    services.register(actor=loop.dispatcher, order=order)
+    services.accept(actor=loop.handler, order=WorkOrder.objects.get(pk=order.pk))
+    WorkOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
+    loop.street_admin.set_password("pw-secret-123")
+    loop.street_admin.save()
+    login(page, loop.street_admin.username)
+    page.goto("/orders/supervise/")
+    row = page.locator(f"#overdue-{order.number}")
+    row.locator("summary").click()
+    row.locator("form.supervise-urge input[name=reason]").fill("请今天内修好，居民反映多次")
+    shot(page, "urge")
+    row.locator("form.supervise-urge button").click()
+    expect(page.locator("body")).to_contain_text("已完成：督办")
+    assert Notification.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()

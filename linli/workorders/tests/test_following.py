@@ -176,3 +176,7 @@ def test_similar_orders_show_no_typed_address_to_residents_anywhere(client, loop
     assert order.number in box and "恩宁路" not in box and "陈阿婆" not in box and "第1网格" in box
     client.force_login(loop.dispatcher)  # staff of the area read it to judge duplicates
     assert client.get(url).json()[0]["address"] == "恩宁路12号3楼 陈阿婆家"
+    order = WorkOrder.objects.select_related("reporter").get(pk=order.pk)
+    outsider = selectors.as_outsider(order)
+    assert outsider.address == outsider.contact_name == "" and outsider.reporter is None
+    assert order.address == "恩宁路12号3楼 陈阿婆家" and order.reporter == loop.resident  # a copy: the order is untouched
