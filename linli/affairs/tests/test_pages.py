@@ -322,3 +322,83 @@ def test_workbench_item_and_centre_filters_and_id_search_never_in_the_url(client
     assert insured.number not in page and elder.number not in page
     client.force_login(desk.user)
     assert client.post("/affairs/desk/", {"id_number": desk.resident.id_number}).status_code == 403
+
+
+def test_window_intake_page_refuses_missing_materials_and_asks_to_confirm_a_duplicate(client, desk):
+    client.force_login(desk.pantang_worker)
+    client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01", "id_number": desk.resident.id_number})
+    card, hukou, bank = [str(m.pk) for m in desk.elder.materials.filter(required=True).order_by("sort", "id")]
+    form = {"submit": "1", "item": "YL01", "centre": desk.pantang_centre.pk, "received": [card, hukou]}
+    resp = client.post("/affairs/desk/new/", {**form, "token": "a"})
+    page = resp.content.decode()
+    assert resp.status_code == 400 and "必交材料未收齐" in page and "本人银行账户" in page
+    assert 'name="deferral_reason"' in page and f'value="{card}" checked' in page  # the ticks are kept
+    assert not Application.objects.exists()
+    resp = client.post("/affairs/desk/new/", {**form, "deferral_reason": "银行卡明天补交", "token": "a"})
+    first = Application.objects.get()
+    assert resp.status_code == 302 and first.deferral_reason == "银行卡明天补交"
+    page = client.get(f"/affairs/desk/{first.pk}/").content.decode()
+    assert "容缺后补" in page and 'data-testid="deferral"' in page
+    # the same person, the same item again: warned with a link to the first, and a box to confirm
+    client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01", "id_number": desk.resident.id_number})
+    resp = client.post("/affairs/desk/new/", {**form, "received": [card, hukou, bank], "token": "b"})
+    page = resp.content.decode()
+    assert resp.status_code == 400 and first.number in page and f'href="/affairs/desk/{first.pk}/"' in page
+    assert 'name="confirm_duplicate"' in page and Application.objects.count() == 1
+    resp = client.post("/affairs/desk/new/", {**form, "received": [card, hukou, bank], "confirm_duplicate": "1", "token": "b"})
+    assert resp.status_code == 302 and Application.objects.count() == 2
+    # an item without 容缺受理 says so on the form
+    page = client.get("/affairs/desk/new/?item=HJ03").content.decode()
+    assert 'data-testid="no-deferral"' in page and 'name="deferral_reason"' not in page
+
+
+def test_desk_page_forwards_street_items_and_completes_with_their_decision(client, desk):
+    app = desk.at_pantang()
+    client.force_login(desk.pantang_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'data-testid="finish-elsewhere"' in page and "猎德街道办事处" in page
+    assert 'id="complete-form"' not in page and 'value="猎德街道办事处"' in page  # the forward form names the street
+    resp = client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "approved", "note": "窗口决定"}, follow=True)
+    assert "社区窗口不能作出准予或不予的决定" in resp.content.decode()
+    assert Application.objects.get(pk=app.pk).status == "accepted"
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "forward", "to": "猎德街道办事处", "days": "5"})
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "return", "outcome": "approved", "note": "街道审核通过"})
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'id="complete-form"' in page and 'data-testid="decided-outcome"' in page and 'name="outcome" value="denied"' not in page
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "", "note": "次月起发放"})
+    app.refresh_from_db()
+    assert app.status == "completed" and app.outcome == "approved"
+
+
+def test_certificate_desk_asks_the_kinds_fields_and_previews_before_issuing(client, desk):
+    from linli.affairs.models import Certificate
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="子女入学", detail="2015年起住猎德")
+    client.force_login(desk.liede_worker)
+    page = client.get("/affairs/desk/certificates/").content.decode()
+    assert f'href="/affairs/desk/certificates/{cert.pk}/"' in page and 'name="detail"' not in page
+    page = client.get(f"/affairs/desk/certificates/{cert.pk}/").content.decode()
+    assert 'type="month" name="f_since"' in page and 'name="f_address"' in page and 'name="f_tenure"' in page
+    assert "居住起始年月" in page and "2015年起住猎德" in page and 'name="f_detail"' not in page
+    assert 'data-testid="issue-button"' not in page  # nothing to issue before a preview
+    form = {"f_since": "2015-03", "f_address": "猎德花园3栋501", "f_tenure": "", "issuer_name": "猎德社区居民委员会"}
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "preview"})
+    assert resp.status_code == 400 and 'data-testid="error-f_tenure"' not in resp.content.decode()
+    assert 'data-testid="error-tenure"' in resp.content.decode() and "请填写居住方式" in resp.content.decode()
+    form["f_tenure"] = "租住"
+    part = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "preview"}, HTTP_HX_REQUEST="true")
+    text = part.content.decode()
+    assert "<html" not in text and "自2015年3月起在本社区猎德花园3栋501实际居住至今，居住方式为租住。" in text
+    digest = text.split('name="previewed" value="')[1].split('"')[0]
+    # changed after the preview: the new text is shown first, nothing issued
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "f_since": "2016-01", "action": "issue", "previewed": digest})
+    assert 'data-testid="changed"' in resp.content.decode() and Certificate.objects.get(pk=cert.pk).state == "requested"
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "issue", "previewed": digest})
+    cert.refresh_from_db()
+    assert resp.status_code == 302 and cert.state == "issued" and resp["Location"] == f"/affairs/certificates/{cert.pk}/"
+    assert cert.body == "兹证明申请人甲(身份证号" + cert.body.split("身份证号")[1]
+    assert "自2015年3月起在本社区猎德花园3栋501实际居住至今，居住方式为租住。" in client.get(resp["Location"]).content.decode()
+    assert client.get(f"/affairs/desk/certificates/{cert.pk}/").status_code == 404  # issued: nothing more to do here
+    client.force_login(desk.pantang_worker)
+    other = services.request_certificate(actor=desk.user, kind="ZM02", purpose="继承")
+    assert client.get(f"/affairs/desk/certificates/{other.pk}/").status_code == 404
