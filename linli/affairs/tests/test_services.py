@@ -664,3 +664,12 @@ def test_certificate_kind_template_and_fields_must_agree():
     assert any("since" in p for p in check_kind("兹证明{name}。", fields))
     assert check_kind("{name}{x}", [{"name": "x", "type": "color"}])
     assert check_kind("{name}{x}", [{"name": "x", "required": False}])  # optional, but no phrase
+    from django.core.exceptions import ValidationError
+
+    from linli.affairs.models import CertificateKind
+
+    kind = CertificateKind(code="ZM99", name="测试证明", purpose="测试", checks="核实", template="兹证明{name}{since}{x}。",
+                           fields=fields)
+    with pytest.raises(ValidationError) as err:  # what the admin form shows
+        kind.full_clean()
+    assert "{x}" in str(err.value)
