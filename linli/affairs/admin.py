@@ -30,8 +30,8 @@ class ServiceItemAdmin(AuditedAdmin):
     """The catalogue. Saving raises the version; accepted applications keep their own copy."""
 
     list_display = ("code", "name", "category", "committed_limit_days", "legal_limit_days", "finish_at", "citywide", "local_scope",
-                    "online", "version", "active")
-    list_filter = ("category", "finish_at", "citywide", "local_scope", "online", "active")
+                    "online", "deferral_allowed", "version", "active")
+    list_filter = ("category", "finish_at", "citywide", "local_scope", "online", "deferral_allowed", "active")
     search_fields = ("code", "name")
     readonly_fields = ("version",)
     inlines = (ItemMaterialInline,)

@@ -20,9 +20,12 @@ from .schemas import (
     ApplicationRow,
     AppMaterialOut,
     CertificateActionIn,
+    CertificateFieldOut,
     CertificateIn,
     CertificateKindOut,
     CertificateOut,
+    CertificatePreviewIn,
+    CertificatePreviewOut,
     CertificateStaffOut,
     ForwardingOut,
     IdSearchIn,
@@ -54,6 +57,8 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
         id=app.pk, number=app.number, **{"item.code": app.item.code}, item_name=app.item_name, item_version=app.item_version,
         channel=app.channel, status=app.status, applicant_name=app.applicant_name, region_path=app.region_path,
         centre_id=app.centre_id, centre_name=app.centre.name if app.centre is not None else "",
+        finish_at=app.finish_at, finish_office=services.finish_office(app),
+        decision=found.outcome if (found := services.decision(app)) is not None else "", deferral_reason=app.deferral_reason,
         correction_notified=app.correction_notified,
         accepted_on=app.accepted_on, due_date=app.due_date, paused_days=app.paused_days,
         escalation_level=app.escalation_level, outcome=app.outcome, rating=app.rating,
@@ -65,7 +70,7 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
         result_document_url=request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("api:affairs_result_document", args=[app.pk])) if app.status == "completed" and app.result_file else "",
         materials=[AppMaterialOut(id=m.pk, name=m.name, form=m.form, count=m.count, required=m.required,
-                                  received=m.received, requested=m.requested, request_note=m.request_note,
+                                  received=m.received, requested=m.requested, request_note=m.request_note, deferred=m.deferred,
                                   has_file=bool(m.file)) for m in app.materials.all()],
         forwardings=[ForwardingOut(department=f.department, request_note=f.request_note if staff else "", sent_at=f.sent_at,
                                    days=f.days, due_date=f.due_date, overdue=f.overdue, returned_at=f.returned_at,
@@ -87,6 +92,7 @@ def get_item(request: ApiRequest, code: str):  # type: ignore[no-untyped-def]
 @router.post("/applications", response={201: ApplicationDetail, **ERRORS}, summary="网上申请(居民；支持 Idempotency-Key)")
 def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     app = services.apply_online(actor=request.auth, item=_item(payload.item_code), note=payload.note,
+                                confirm_duplicate=payload.confirm_duplicate,
                                 idempotency_key=scoped_key("api", request.auth, idempotency_key))
     return Status(201, detail(request, app))
 
@@ -106,6 +112,7 @@ def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: st
         actor=request.auth, centre=centre, item=_item(payload.item_code), resident=resident,
         applicant_name=payload.applicant_name, applicant_id_number=number, applicant_phone=payload.applicant_phone,
         received=payload.received, note=payload.note, home_community=payload.home_community,
+        deferral_reason=payload.deferral_reason, confirm_duplicate=payload.confirm_duplicate,
         idempotency_key=scoped_key("apiwin", request.auth, idempotency_key))
     return Status(201, detail(request, app))
 
@@ -210,7 +217,12 @@ def figures_by_region(request: ApiRequest, region: str = ""):  # type: ignore[no
 
 @router.get("/certificate-kinds", response={200: list[CertificateKindOut], **READ_ERRORS}, summary="社区可出具证明清单")
 def certificate_kinds(request: ApiRequest):  # type: ignore[no-untyped-def]
-    return list(selectors.certificate_kinds())
+    from .certificates import fields_of
+
+    return [CertificateKindOut(code=k.code, name=k.name, purpose=k.purpose, checks=k.checks, fields=[
+        CertificateFieldOut(name=f.name, label=f.label_display, type=f.type, required=f.required, options=list(f.options),
+                            min=f.min, max=f.max, help=f.help_display) for f in fields_of(k)])
+        for k in selectors.certificate_kinds()]
 
 
 @router.post("/certificates", response={201: CertificateOut, **ERRORS}, summary="申请开具证明(清单外的不予出具)")
@@ -235,12 +247,21 @@ def certificate_action(request: ApiRequest, cert_id: int, payload: CertificateAc
     if cert is None:
         raise NotFound("not_found", _("证明不存在或无权查看"))
     if payload.action == "issue":
-        return services.issue_certificate(actor=request.auth, cert=cert, detail=payload.detail, issuer_name=payload.issuer_name)
+        return services.issue_certificate(actor=request.auth, cert=cert, facts=payload.facts, issuer_name=payload.issuer_name)
     if payload.action == "refuse":
         return services.refuse_certificate(actor=request.auth, cert=cert, reason=payload.reason)
     if payload.action == "revoke":
         return services.revoke_certificate(actor=request.auth, cert=cert, reason=payload.reason)
     raise DomainError("invalid", _("未知操作"), field="action")
+
+
+@router.post("/certificates/{cert_id}/preview", response={200: CertificatePreviewOut, **ERRORS},
+             summary="证明正文预览(按证明种类的内容项逐项校验；不写入)")
+def certificate_preview(request: ApiRequest, cert_id: int, payload: CertificatePreviewIn):  # type: ignore[no-untyped-def]
+    cert = selectors.certificates_for(request.auth).filter(pk=cert_id).first()
+    if cert is None:
+        raise NotFound("not_found", _("证明不存在或无权查看"))
+    return CertificatePreviewOut(body=services.preview_certificate(actor=request.auth, cert=cert, facts=payload.facts))
 
 
 @router.get("/certificates/verify/{code}", response={200: VerifyOut, 404: ErrorOut}, auth=None, summary="证明核验(公开)")

@@ -140,6 +140,8 @@ def seed(item_model: Any, material_model: Any) -> int:
                     "citywide": code not in LOCAL_ITEMS, "sort": sort}
         if has_scope:
             defaults["local_scope"] = LOCAL_ITEMS.get(code, "community")
+        if any(f.name == "deferral_allowed" for f in item_model._meta.get_fields()):
+            defaults["deferral_allowed"] = code in DEFERRAL_ITEMS
         item, created = item_model.objects.get_or_create(code=code, defaults=defaults)
         if created:
             made += 1
@@ -149,32 +151,93 @@ def seed(item_model: Any, material_model: Any) -> int:
     return made
 
 
-CERTIFICATE_KINDS: list[tuple[str, str, str, str, str]] = [
+# Items a window may accept with a mandatory material still missing (容缺受理), to be supplied
+# before the decision: applications for support where the person's need does not wait (救助,
+# subsidies of the elderly and the disabled). Registrations done on the spot, and items decided
+# by a department on the papers, are not: without the material there is nothing to decide on.
+DEFERRAL_ITEMS: frozenset[str] = frozenset({
+    "YL01", "YL02", "YL05", "CJ01", "CJ02", "JZ01", "JZ02", "JZ03", "JZ04", "JZ05", "JZ06", "SY04", "WS03",
+})
+
+
+def _field(name: str, label: str, kind: str = "text", *, required: bool = True, **more: Any) -> dict[str, Any]:
+    return {"name": name, "label": label, "type": kind, "required": required, **more}
+
+
+ADDRESS = _field("address", "居住地址", help="本社区内的门牌地址，如 猎德花园3栋2单元501")
+RELATIVE_KINDS = ["配偶", "父母", "子女", "兄弟姐妹", "祖父母", "外祖父母", "孙子女", "外孙子女", "其他近亲属"]
+
+# (code, name, purpose, checks, template, fields): each blank of the template is one declared
+# field, or {name} / {id} (the subject's name and masked ID number); the text reads as one
+# sentence with every field filled in
+CERTIFICATE_KINDS: list[tuple[str, str, str, str, str, list[dict[str, Any]]]] = [
     ("ZM01", "居住证明", "办理居住证、入学等需证明在本社区实际居住且无其他证明材料的",
      "入户核实、出租屋登记信息",
-     "兹证明{name}(身份证号{id})自{detail}起在本社区{address}实际居住。"),
+     "兹证明{name}(身份证号{id})自{since}起在本社区{address}实际居住至今，居住方式为{tenure}。",
+     [_field("since", "居住起始年月", "month"), ADDRESS,
+      _field("tenure", "居住方式", "choice", options=["自有住房", "租住", "借住", "单位宿舍"])]),
     ("ZM02", "亲属关系证明", "户籍、档案等无法反映亲属关系，需社区根据掌握情况证明的",
      "户籍信息、走访核实",
-     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+     "兹证明{name}(身份证号{id})，住本社区{address}，与{relative_name}(身份证号{relative_id})系{relation}关系。",
+     [ADDRESS, _field("relative_name", "亲属姓名"), _field("relative_id", "亲属身份证号", "id_number"),
+      _field("relation", "亲属关系", "choice", options=["夫妻", "父子", "父女", "母子", "母女", "兄弟", "姐妹", "兄妹", "姐弟",
+                                                     "祖孙", "外祖孙"])]),
     ("ZM03", "居民死亡证明(居家正常死亡)", "在家中正常死亡、无医疗机构出具死亡证明的",
      "社区卫生服务机构意见、入户核实",
-     "兹证明本社区居民{name}(身份证号{id})，住{address}，{detail}。"),
+     "兹证明本社区居民{deceased_name}(身份证号{deceased_id})，生前住本社区{address}，于{died_on}在家中因{cause}死亡，"
+     "经社区卫生服务机构确认属正常死亡，{name}(身份证号{id})系其{relation}。",
+     [_field("deceased_name", "死者姓名"), _field("deceased_id", "死者身份证号", "id_number"), ADDRESS,
+      _field("died_on", "死亡日期", "date"), _field("cause", "死亡原因", help="如 年老体衰、慢性病病故"),
+      _field("relation", "申请人与死者关系", "choice", options=RELATIVE_KINDS)]),
     ("ZM04", "监护关系证明", "办理残疾人、精神障碍患者等事务需证明监护人的",
      "户籍信息、亲属意见",
-     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+     "兹证明{name}(身份证号{id})，住本社区{address}，系{ward_kind}{ward_name}(身份证号{ward_id})的{relation}，"
+     "依法担任其监护人。",
+     [ADDRESS, _field("ward_kind", "被监护人情况", "choice", options=["未成年人", "精神障碍患者", "智力残疾人", "失能老年人"]),
+      _field("ward_name", "被监护人姓名"), _field("ward_id", "被监护人身份证号", "id_number"),
+      _field("relation", "与被监护人关系", "choice", options=RELATIVE_KINDS)]),
     ("ZM05", "生活困难情况证明", "申请助学、减免等需说明家庭困难情况的",
      "入户核实、救助档案",
-     "兹证明{name}(身份证号{id})家住本社区{address}，{detail}。"),
+     "兹证明{name}(身份证号{id})家住本社区{address}，家庭共{members}口人，家庭月收入约{income}元，因{cause}家庭生活困难{assistance}。",
+     [ADDRESS, _field("members", "家庭人口", "integer", min=1, max=20),
+      _field("income", "家庭月收入(元)", "integer", min=0, max=1000000),
+      _field("cause", "困难原因", help="如 主要劳动力患重病、家庭成员残疾"),
+      _field("assistance", "已享受的救助", "choice", required=False, phrase="，现享受{value}待遇",
+             options=["最低生活保障", "特困人员救助供养", "低收入家庭救助", "临时救助"])]),
     ("ZM06", "未再婚(丧偶后)情况证明", "办理遗属待遇等需证明丧偶后未再婚、民政系统无法查询的",
      "入户核实、邻里走访",
-     "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。"),
+     "兹证明{name}(身份证号{id})，住本社区{address}，其配偶{spouse_name}于{spouse_died_on}去世，本人此后至今未再婚。",
+     [ADDRESS, _field("spouse_name", "配偶姓名"), _field("spouse_died_on", "配偶去世日期", "date")]),
 ]
+
+# the templates the kinds were seeded with before they declared fields (one free "detail" blank);
+# migration 0009 moves kinds still carrying one of these to the templates and fields above
+OLD_TEMPLATES: dict[str, str] = {
+    "ZM01": "兹证明{name}(身份证号{id})自{detail}起在本社区{address}实际居住。",
+    "ZM02": "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。",
+    "ZM03": "兹证明本社区居民{name}(身份证号{id})，住{address}，{detail}。",
+    "ZM04": "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。",
+    "ZM05": "兹证明{name}(身份证号{id})家住本社区{address}，{detail}。",
+    "ZM06": "兹证明{name}(身份证号{id})，住本社区{address}，{detail}。",
+}
 
 
 def seed_certificate_kinds(model: Any) -> int:
     made = 0
-    for sort, (code, name, purpose, checks, template) in enumerate(CERTIFICATE_KINDS):
-        _, created = model.objects.get_or_create(code=code, defaults={
-            "name": name, "purpose": purpose, "checks": checks, "template": template, "sort": sort})
+    has_fields = any(f.name == "fields" for f in model._meta.get_fields())  # the model before migration 0009 lacks it
+    for sort, (code, name, purpose, checks, template, fields) in enumerate(CERTIFICATE_KINDS):
+        defaults: dict[str, Any] = {"name": name, "purpose": purpose, "checks": checks, "sort": sort,
+                                    "template": template if has_fields else OLD_TEMPLATES[code]}
+        if has_fields:
+            defaults["fields"] = fields
+        _, created = model.objects.get_or_create(code=code, defaults=defaults)
         made += created
     return made
+
+
+def update_certificate_kinds(model: Any) -> int:
+    """Seeded kinds nobody has reworded since (template as seeded) get their declared fields."""
+    changed = 0
+    for code, _name, _purpose, _checks, template, fields in CERTIFICATE_KINDS:
+        changed += model.objects.filter(code=code, template=OLD_TEMPLATES[code]).update(template=template, fields=fields)
+    return changed

@@ -61,6 +61,8 @@ class ServiceItem(TimeStamped):
     local_scope = models.CharField(_("非通办时受理范围"), max_length=10, choices=LocalScope.choices,
                                    default=LocalScope.COMMUNITY, db_default=LocalScope.COMMUNITY)
     online = models.BooleanField(_("可网上申请"), default=True)
+    # 容缺受理: the window may accept with a mandatory material still missing (supplied later), with a reason
+    deferral_allowed = models.BooleanField(_("允许容缺受理"), default=False, db_default=False)
     fee = models.CharField(_("收费"), max_length=60, default="不收费")
     active = models.BooleanField(_("在用"), default=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
@@ -168,6 +170,10 @@ class Application(TimeStamped):
     item_version = models.PositiveIntegerField(_("事项版本"))
     item_name = models.CharField(_("事项名称"), max_length=100)
     limit_days = models.PositiveSmallIntegerField(_("承诺时限(工作日)"))
+    # where the matter is decided, copied from the item when filed: a street or department decides
+    # what is not finished at the community; the window forwards it and records their decision
+    finish_at = models.CharField(_("办结地点"), max_length=12, choices=ServiceItem.Finish.choices,
+                                 default=ServiceItem.Finish.COMMUNITY, db_default=ServiceItem.Finish.COMMUNITY)
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
@@ -192,6 +198,7 @@ class Application(TimeStamped):
     correction_notified = models.BooleanField(_("已一次性告知补正"), default=False, db_default=False)
     forwarded_to = models.CharField(_("转办至"), max_length=100, blank=True)
     refusal_reason = models.CharField(_("不予受理理由"), max_length=500, blank=True)
+    deferral_reason = models.CharField(_("容缺受理理由"), max_length=300, blank=True, default="", db_default="")
     outcome = models.CharField(_("办理结果"), max_length=8, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
     result_file = models.FileField(_("结果文书"), upload_to="affairs/results/%Y/%m/", storage=private_storage, blank=True)
@@ -302,6 +309,7 @@ class ApplicationMaterial(models.Model):
     condition = models.CharField(_("何种情形需要"), max_length=200, blank=True)
     received = models.BooleanField(_("已收"), default=False)
     requested = models.BooleanField(_("待补正"), default=False)
+    deferred = models.BooleanField(_("容缺后补"), default=False, db_default=False)
     request_note = models.CharField(_("补正说明"), max_length=200, blank=True)
     file = models.FileField(_("电子材料"), upload_to="affairs/materials/%Y/%m/", storage=private_storage, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=40, blank=True)
@@ -376,7 +384,10 @@ class CertificateKind(models.Model):
     name = models.CharField(_("证明名称"), max_length=60)
     purpose = models.CharField(_("适用情形"), max_length=300)
     checks = models.CharField(_("社区核实内容"), max_length=300)
-    template = models.TextField(_("证明正文模板"), help_text=_("可用占位：{name} {id} {address} {detail}"))
+    template = models.TextField(_("证明正文模板"), help_text=_("可用占位：{name} {id} 以及下面声明的各项内容，如 {address}"))
+    # what the window fills in for this kind: [{"name", "label", "type", "required", "options", "help"}]
+    # (certificates.FIELD_TYPES); the template's blanks are exactly these names plus {name} and {id}
+    fields = models.JSONField(_("证明内容项"), default=list, blank=True)
     active = models.BooleanField(_("在清单内"), default=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -387,6 +398,15 @@ class CertificateKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .certificates import check_kind
+
+        problems = check_kind(self.template, self.fields)
+        if problems:
+            raise ValidationError({"template": problems})
 
 
 def _verify_code() -> str:
@@ -413,7 +433,8 @@ class Certificate(TimeStamped):
     subject_name = models.CharField(_("证明对象"), max_length=50)
     subject_id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
     purpose = models.CharField(_("用途"), max_length=200)
-    detail = models.TextField(_("证明事实"), blank=True)
+    detail = models.TextField(_("证明事实"), blank=True)  # the requester's own account of what is to be certified
+    facts = models.JSONField(_("证明内容"), default=dict, blank=True)  # the kind's fields as the window filled them in
     body = models.TextField(_("证明正文"), blank=True)
     region_path = models.CharField(_("出具社区路径"), max_length=15)
     issuer_name = models.CharField(_("出具单位"), max_length=100, blank=True)

@@ -26,6 +26,7 @@ class ItemOut(Schema):
     citywide: bool
     local_scope: str = Field(..., description="where an item that is not city-wide is accepted: community | street")
     online: bool
+    deferral_allowed: bool = Field(..., description="容缺受理: the window may accept with a mandatory material missing, with a reason")
     fee: str
     version: int
     materials: list[MaterialOut]
@@ -59,6 +60,7 @@ class AppMaterialOut(Schema):
     received: bool
     requested: bool
     request_note: str
+    deferred: bool = Field(False, description="accepted without it (容缺受理); to be supplied before the decision")
     has_file: bool
 
 
@@ -84,6 +86,11 @@ class ForwardingOut(Schema):
 
 class ApplicationDetail(ApplicationRow):
     centre_name: str
+    finish_at: str = Field(..., description="community | street | department: who decides the matter")
+    finish_office: str = Field(..., description="the street office or department that decides it (forward to it); "
+                                                "empty when the community decides")
+    decision: str = Field(..., description="their decision once returned (approved | denied), which completion gives out")
+    deferral_reason: str
     correction_notified: bool
     masked_id_number: str
     forwarded_to: str
@@ -101,6 +108,8 @@ class ApplicationDetail(ApplicationRow):
 class OnlineIn(Schema):
     item_code: str = Field(..., max_length=20)
     note: str = Field("", max_length=1000)
+    confirm_duplicate: bool = Field(False, description="apply although a matter for the same item is still in progress "
+                                                       "(refused with code duplicate otherwise)")
 
 
 class WindowIn(Schema):
@@ -111,7 +120,11 @@ class WindowIn(Schema):
     applicant_phone: str = Field("", max_length=20)
     home_community: str = Field("", max_length=15, description="applicant not in the registry: the 12-digit code of the "
                                                                "community they live in (required for items not city-wide)")
-    received: list[int] = []
+    received: list[int] = Field([], description="ids of the catalogue materials received; every mandatory one, "
+                                                 "unless deferral_reason is given for an item that allows 容缺受理")
+    deferral_reason: str = Field("", max_length=300, description="容缺受理: why it is accepted with mandatory materials missing")
+    confirm_duplicate: bool = Field(False, description="accept although the applicant has a matter for the same item in "
+                                                       "progress (refused with code duplicate and its link otherwise)")
     note: str = Field("", max_length=1000)
 
 
@@ -141,11 +154,23 @@ class RatingIn(Schema):
     comment: str = Field("", max_length=500)
 
 
+class CertificateFieldOut(Schema):
+    name: str
+    label: str
+    type: str = Field(..., description="text | textarea | date (YYYY-MM-DD) | month (YYYY-MM) | year | integer | choice | id_number")
+    required: bool
+    options: list[str]
+    min: int | None
+    max: int | None
+    help: str
+
+
 class CertificateKindOut(Schema):
     code: str
     name: str
     purpose: str
     checks: str
+    fields: list[CertificateFieldOut] = Field(..., description="what the window fills in to issue it (facts)")
 
 
 class CertificateIn(Schema):
@@ -166,14 +191,25 @@ class CertificateOut(Schema):
 
 class CertificateActionIn(Schema):
     action: str = Field(..., max_length=10, description="issue | refuse | revoke")
-    detail: str = Field("", max_length=1000, description="issue: the facts the community checked")
+    facts: dict[str, str] = Field({}, description="issue: the kind's fields (certificate-kinds → fields), name → value; "
+                                                  "each is checked, errors per field in error.details.errors")
     issuer_name: str = Field("", max_length=100, description="issue: the issuing body, e.g. 某某社区居民委员会")
     reason: str = Field("", max_length=300, description="refuse / revoke: the reason")
 
 
+class CertificatePreviewIn(Schema):
+    facts: dict[str, str] = {}
+
+
+class CertificatePreviewOut(Schema):
+    body: str = Field(..., description="the exact text the certificate will carry")
+
+
 class CertificateStaffOut(CertificateOut):
     subject_name: str
-    detail: str
+    detail: str = Field(..., description="what the requester wrote")
+    facts: dict[str, str]
+    body: str
     verify_code: str
     revoke_reason: str
 

@@ -25,6 +25,7 @@ from linli.core.services import record_audit
 from linli.workorders.services import notify
 
 from . import states
+from .certificates import clean_facts, fields_of, render
 from .models import (
     Application,
     ApplicationEvent,
@@ -95,11 +96,15 @@ def _number() -> str:
     return f"A{timezone.localdate():%Y%m%d}{next_value('application', start=lambda: 1):07d}"
 
 
-def _copy_materials(app: Application, item: ServiceItem, received: set[int] | None = None) -> list[ApplicationMaterial]:
+def _copy_materials(app: Application, item: ServiceItem, received: set[int] | None = None) -> dict[int, ApplicationMaterial]:
+    """The application's own checklist, copied from the catalogue; keyed by the catalogue
+    material's id (what the intake forms know), each value the application's copy."""
+    source = list(item.materials.all())
     rows = [ApplicationMaterial(application=app, name=m.name, form=m.form, count=m.count, required=m.required,
                                 condition=m.condition, sort=m.sort, received=received is not None and m.pk in received)
-            for m in item.materials.all()]
-    return ApplicationMaterial.objects.bulk_create(rows)
+            for m in source]
+    made = ApplicationMaterial.objects.bulk_create(rows)
+    return {m.pk: row for m, row in zip(source, made, strict=True)}
 
 
 def _clean_text(value: str, field: str, *, required: bool = True, limit: int = 500, label: str = "") -> str:
@@ -125,14 +130,22 @@ def next_item_version(item: ServiceItem) -> int:
 # ---------------------------------------------------------------- filing
 
 def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[int, bytes] | None = None,
-                 idempotency_key: str | None = None) -> Application:
-    """A resident applies from home; the application goes to their own community's window."""
+                 idempotency_key: str | None = None, confirm_duplicate: bool = False) -> Application:
+    """A resident applies from home; the application goes to their own community's window.
+    ``files`` are keyed by the id of the catalogue material (``ItemMaterial``) they are for; each
+    is stored on the application's own copy of that material. A second application for an item
+    the resident already has in progress is refused with a link to the first, unless confirmed."""
+    if idempotency_key and (existing := Application.objects.filter(idempotency_key=idempotency_key).first()) is not None:
+        return existing
     if not item.active or not item.online:
         raise DomainError("not_online", _("该事项不支持网上申请，请到社区窗口办理"), field="item")
     resident = getattr(actor, "resident", None)
     if resident is None:
         raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"), status=400)
     note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
+    duplicate = _open_duplicate(item, resident.id_hash)
+    if duplicate is not None and not confirm_duplicate:
+        _refuse_duplicate(actor, duplicate, own=True)
     community = resident.region_path[:12]
     fingerprint = idempotency.fingerprint("online", item.pk, note, files or {}) if idempotency_key else ""
     try:
@@ -149,14 +162,14 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
                 resident=resident, applicant_name=resident.name, applicant_id_number=resident.id_number,
                 applicant_id_hash=resident.id_hash, applicant_phone=getattr(actor, "phone", "") or "",
                 home_path=community, region_path=community, note=note, idempotency_key=idempotency_key or None,
-                idempotency_fingerprint=fingerprint)
-            materials = _copy_materials(app, item)
-            by_pk = {m.pk: m for m in materials}
+                idempotency_fingerprint=fingerprint, finish_at=item.finish_at)
+            by_item_material = _copy_materials(app, item)
             for mid, data in (files or {}).items():
-                if mid not in by_pk:
+                if mid not in by_item_material:
                     raise DomainError("invalid", _("材料不属于该事项"), field="files")
-                _store_file(by_pk[mid], data)
-            _event(app, actor, "submit", "", Status.SUBMITTED, _("网上提交"))
+                _store_file(by_item_material[mid], data)
+            _event(app, actor, "submit", "", Status.SUBMITTED, _("网上提交") + (
+                _("；申请人确认再次申请(已有在办 %(n)s)") % {"n": duplicate.number} if duplicate is not None else ""))
     except IntegrityError:
         existing = _replayed(idempotency_key, fingerprint) if idempotency_key else None
         if existing is not None:
@@ -182,6 +195,31 @@ def _store_file(material: ApplicationMaterial, data: bytes) -> None:
     material.save(update_fields=["file", "content_type", "received", "requested"])
 
 
+def _open_duplicate(item: ServiceItem, id_hash: str) -> Application | None:
+    """The same person's matter for the same item that is still in progress, if any (the first)."""
+    if not id_hash:
+        return None
+    return (Application.objects.filter(item=item, applicant_id_hash=id_hash, status__in=states.OPEN)
+            .select_related("centre").order_by("id").first())
+
+
+def _refuse_duplicate(actor: Any, first: Application, *, own: bool) -> None:
+    """A second matter of one person for one item: refused with the first named and linked; the
+    caller may go on only with an explicit confirmation (``confirm_duplicate``)."""
+    url = ""
+    if actor.has_perm("affairs.view", first):
+        url = reverse("affairs:my_detail" if own else "affairs:desk_detail", args=[first.pk])
+    values = {"i": first.item_name, "n": first.number, "s": first.get_status_display(),
+              "c": first.centre.name if first.centre is not None else _("网上申请")}
+    if own:
+        message = _("您已有一件在办的“%(i)s”(受理编号 %(n)s，%(s)s)，请先查看其进度；确需再次申请的，请勾选“确认再次申请”后提交") % values
+    else:
+        message = _("申请人已有一件在办的“%(i)s”(受理编号 %(n)s，%(s)s，%(c)s)。同一事项一般不重复受理；"
+                    "核实确需再次受理的，请勾选“确认再次受理”") % values
+    raise Conflict("duplicate", message, field="confirm_duplicate", existing_id=first.pk, existing_number=first.number,
+                   existing_url=url)
+
+
 def _window_staff(path: str) -> list[Any]:
     """Caseworkers and admins of one community's window."""
     return holders_at((Role.CASEWORKER, Role.COMMUNITY_ADMIN), path)
@@ -195,11 +233,17 @@ def _notify_window(app: Application, text: str) -> None:
 def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, resident: Any = None,
                      applicant_name: str = "", applicant_id_number: str = "", applicant_phone: str = "",
                      received: list[int] | None = None, note: str = "", idempotency_key: str | None = None,
-                     home_community: str = "") -> Application:
+                     home_community: str = "", deferral_reason: str = "", confirm_duplicate: bool = False) -> Application:
     """全市通办: a caseworker at any window accepts for a resident of anywhere in the city (the item
     must be city-wide, or the applicant must live in the window's own community — or street, for
     items accepted street-wide). An applicant not in the registry says which community they live in
-    (``home_community``, its code). Accepted at once; the promised date starts today."""
+    (``home_community``, its code). Accepted at once; the promised date starts today.
+
+    Every mandatory material must have been received (``received``: catalogue material ids), or,
+    where the item allows 容缺受理, a reason given for accepting without it (``deferral_reason``):
+    those materials are marked to be supplied before the decision. A second matter of the same
+    person for the same item still in progress is refused with the first named and linked, unless
+    the caseworker confirms (``confirm_duplicate``)."""
     if not in_scope(actor, CASE_ROLES, centre.region_path):
         raise PermissionDenied("forbidden", _("您不是该窗口的工作人员"))
     if not item.active:
@@ -230,6 +274,23 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
         if item.local_scope == ServiceItem.LocalScope.STREET:
             raise DomainError("not_citywide", _("该事项不在全市通办范围，只能在申请人居住地所在街道的社区窗口办理"), field="item")
         raise DomainError("not_citywide", _("该事项不在全市通办范围，请到户籍或居住地社区办理"), field="item")
+    duplicate = _open_duplicate(item, id_hash)
+    if duplicate is not None and not confirm_duplicate:
+        _refuse_duplicate(actor, duplicate, own=False)
+    received_ids = set(received or [])
+    missing = [m for m in item.materials.all() if m.required and m.pk not in received_ids]
+    deferral_reason = _clean_text(deferral_reason, "deferral_reason", required=False, limit=300, label=_("容缺受理理由"))
+    if missing:
+        names = "、".join(m.name for m in missing)
+        if not item.deferral_allowed:
+            raise DomainError("materials_missing", _("必交材料未收齐：%(m)s。该事项不能容缺受理，请一次性告知申请人需补齐的材料，"
+                                                     "补齐后再受理") % {"m": names}, field="received", missing=[m.name for m in missing])
+        if not deferral_reason:
+            raise DomainError("materials_missing", _("必交材料未收齐：%(m)s。该事项允许容缺受理：请填写容缺受理理由(如申请人承诺补交的时间)，"
+                                                     "或补齐后再受理") % {"m": names}, field="deferral_reason",
+                              missing=[m.name for m in missing])
+    else:
+        deferral_reason = ""
     ratelimit.hit("application", actor)
     today = timezone.localdate()
     app = Application.objects.create(
@@ -237,13 +298,21 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
         channel=Application.Channel.WINDOW, resident=resident, applicant_name=name, applicant_id_number=id_number,
         applicant_id_hash=id_hash, applicant_phone=phone, home_path=home, centre=centre, region_path=centre.region_path[:12],
         caseworker=actor, note=_clean_text(note, "note", required=False, limit=1000), status=Status.ACCEPTED,
+        finish_at=item.finish_at, deferral_reason=deferral_reason,
         accepted_on=today, due_date=due_date(today, item.committed_limit_days, 0),
         applicant_user=getattr(resident, "user", None) if resident is not None else None,
         idempotency_key=idempotency_key or None)
-    _copy_materials(app, item, set(received or []))
-    _event(app, actor, "accept", "", Status.ACCEPTED, _("%(c)s 窗口受理") % {"c": centre.name})
+    copies = _copy_materials(app, item, received_ids)
+    note = _("%(c)s 窗口受理") % {"c": centre.name}
+    if missing:
+        ApplicationMaterial.objects.filter(pk__in=[copies[m.pk].pk for m in missing]).update(deferred=True)
+        note += _("；容缺受理，后补：%(m)s(%(r)s)") % {"m": "、".join(m.name for m in missing), "r": deferral_reason}
+    if duplicate is not None:
+        note += _("；已核实确认再次受理(在办 %(n)s)") % {"n": duplicate.number}
+    _event(app, actor, "accept", "", Status.ACCEPTED, note)
     record_audit(actor=actor, action="affairs.accept", target=app, region_path=app.region_path,
-                 changes={"item": item.code, "home": home})
+                 changes={"item": item.code, "home": home, "deferred": [m.name for m in missing],
+                          "duplicate_of": duplicate.number if duplicate is not None else ""})
     _tell_applicant(app, _("您的“%(i)s”已在%(c)s受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
         "i": app.item_name, "c": centre.name, "n": app.number, "d": str(app.due_date)})
     return app
@@ -376,10 +445,11 @@ def supply(*, actor: Any, app: Application, material: ApplicationMaterial, data:
     is_staff = actor.has_perm("affairs.handle", app)
     if not is_staff and not actor.has_perm("affairs.apply", app):
         raise PermissionDenied("forbidden", _("您无权办理该事项"))
-    if app.status not in (Status.CORRECTION, Status.SUBMITTED) and not (is_staff and app.status in states.CLOCK_RUNNING):
-        raise Conflict("not_waiting", _("该办件当前不需要补交材料"))
     if material.application_id != app.pk:
         raise DomainError("invalid", _("材料不属于该办件"), field="material")
+    owed = material.deferred and not material.received and app.status in states.CLOCK_RUNNING  # 容缺受理, to be supplied
+    if app.status not in (Status.CORRECTION, Status.SUBMITTED) and not (is_staff and app.status in states.CLOCK_RUNNING) and not owed:
+        raise Conflict("not_waiting", _("该办件当前不需要补交材料"))
     if data is not None:
         _store_file(material, data)
     elif is_staff:
@@ -425,7 +495,7 @@ def forward(*, actor: Any, app: Application, to: str, days: Any = FORWARD_DAYS, 
     """转办, tracked: the department, when it was sent, the working day by which it answers."""
     app = _lock(app)
     _require(actor, app)
-    to = _clean_text(to, "to", limit=100, label=_("转办单位"))
+    to = _clean_text(to or finish_office(app), "to", limit=100, label=_("转办单位"))
     days = _days(days)
     note = _clean_text(note, "note", required=False, limit=500, label=_("转办说明"))
     due = calendar.add_working_days(timezone.localdate(), days)
@@ -471,8 +541,14 @@ def return_from_department(*, actor: Any, app: Application, outcome: str, note: 
 def complete(*, actor: Any, app: Application, outcome: str, note: str, document: bytes | None = None) -> Application:
     app = _lock(app)
     _require(actor, app)
+    states.LIFECYCLE.require(app.status, Action.COMPLETE)
+    if app.finish_at != ServiceItem.Finish.COMMUNITY:
+        outcome = _decided_outcome(app, outcome)
     if outcome not in Application.Outcome.values:
         raise DomainError("invalid", _("请选择办理结果"), field="outcome")
+    owed = list(app.materials.filter(deferred=True, received=False).values_list("name", flat=True))
+    if owed:
+        raise Conflict("materials_owed", _("容缺受理的材料尚未补交：%(m)s。补齐后才能办结") % {"m": "、".join(owed)}, field="materials")
     note = _clean_text(note, "note", limit=2000, label=_("结果说明"))
     _move(app, Action.COMPLETE, actor, f"{Application.Outcome(outcome).label}：{note}")
     app.outcome, app.outcome_note, app.completed_at = outcome, note, timezone.now()
@@ -483,6 +559,50 @@ def complete(*, actor: Any, app: Application, outcome: str, note: str, document:
     record_audit(actor=actor, action="affairs.complete", target=app, region_path=app.region_path, changes={"outcome": outcome})
     _tell_applicant(app, _("“%(i)s”已办结(%(o)s)。请您评价。") % {"i": app.item_name, "o": Application.Outcome(outcome).label})
     return app
+
+
+def finish_office(app: Application) -> str:
+    """Who decides a matter the community does not finish: the street office, or the district
+    department the catalogue names, of the place the applicant lives (异地受理、属地办理; the
+    accepting window's place where that is not known). Empty for an item finished at the community."""
+    if app.finish_at == ServiceItem.Finish.COMMUNITY:
+        return ""
+    from linli.regions.models import RegionNode
+
+    place = app.home_path or app.region_path
+    names = dict(RegionNode.objects.filter(path__in=[place[:6], place[:9]]).values_list("path", "name"))
+    if app.finish_at == ServiceItem.Finish.STREET:
+        street = names.get(place[:9], "")
+        if not street:
+            return _("街道办事处")
+        return street + ("办事处" if street.endswith("街道") else "道办事处" if street.endswith("街") else "办事处")
+    department = app.item.department
+    district = names.get(place[:6], "")
+    return district + department[1:] if district and department.startswith("区") else department
+
+
+def decision(app: Application) -> Forwarding | None:
+    """The street's or department's decision on a matter finished there: its latest forwarding,
+    returned approved or denied (None while there is none, or it was sent back to the window)."""
+    latest = app.forwardings.order_by("-sent_at", "-id").first()
+    if latest is None or latest.outcome not in (Forwarding.Outcome.APPROVED, Forwarding.Outcome.DENIED):
+        return None
+    return latest
+
+
+def _decided_outcome(app: Application, outcome: str) -> str:
+    """A matter finished by the street or a department: the window completes it with their decision,
+    it does not decide itself."""
+    found = decision(app)
+    if found is None:
+        raise PermissionDenied("decided_elsewhere", _("该事项%(w)s，社区窗口不能作出准予或不予的决定：请转 %(u)s 办理，"
+                                                      "登记其审核结果后再办结") % {
+            "w": ServiceItem.Finish(app.finish_at).label, "u": finish_office(app)}, field="outcome", office=finish_office(app))
+    expected = Application.Outcome.APPROVED if found.outcome == Forwarding.Outcome.APPROVED else Application.Outcome.DENIED
+    if outcome and outcome != expected:
+        raise DomainError("outcome_mismatch", _("办理结果应与 %(u)s 的审核结果一致：%(o)s") % {
+            "u": found.department, "o": found.get_outcome_display()}, field="outcome")
+    return str(expected)
 
 
 def open_result_document(*, actor: Any, app: Application) -> tuple[Any, str]:
@@ -661,27 +781,49 @@ def _cert_scope(actor: Any, cert: Certificate) -> None:
         raise PermissionDenied("forbidden", _("您无权办理该事项"))
 
 
-@transaction.atomic
-def issue_certificate(*, actor: Any, cert: Certificate, detail: str, issuer_name: str) -> Certificate:
-    cert = Certificate.objects.select_for_update(of=("self",)).select_related("kind", "resident").get(pk=cert.pk)
-    _cert_scope(actor, cert)
+def initial_facts(cert: Certificate) -> dict[str, str]:
+    """What the desk form starts with: the address from the registry, where the kind asks for one."""
+    household = cert.resident.household if cert.resident is not None else None
+    if household is None or not household.room_id or all(f.name != "address" for f in fields_of(cert.kind)):
+        return {}
+    return {"address": str(household.room)}
+
+
+def _issuable(cert: Certificate) -> None:
     if cert.state != Certificate.State.REQUESTED:
         raise Conflict("illegal_transition", _("该证明已处理"))
     if not cert.kind.active:  # taken off the published list after it was requested
         raise Conflict("not_on_list", _("“%(k)s”已不在社区可出具证明清单内，社区不能出具，请不予出具并告知申请人。清单：%(u)s") % {
             "k": cert.kind.name, "u": allowed_list_url()}, field="kind", list_url=allowed_list_url())
-    cert.detail = _clean_text(detail, "detail", limit=1000, label=_("证明事实"))
-    address = ""
-    household = cert.resident.household if cert.resident is not None else None
-    if household is not None and household.room_id:
-        address = str(household.room)
-    from linli.core.masking import mask_id
 
-    cert.body = cert.kind.template.format(name=cert.subject_name, id=mask_id(cert.subject_id_number),
-                                          address=address, detail=cert.detail)
+
+def _wording(cert: Certificate, facts: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """The kind's fields checked one by one (every problem named, per field), and the text."""
+    fields = fields_of(cert.kind)
+    clean = clean_facts(fields, facts, today=timezone.localdate())
+    return clean, render(cert.kind.template, fields, clean, name=cert.subject_name, id_number=cert.subject_id_number)
+
+
+def preview_certificate(*, actor: Any, cert: Certificate, facts: dict[str, Any]) -> str:
+    """The exact text the certificate will carry with these facts; nothing is written."""
+    cert = Certificate.objects.select_related("kind", "resident").get(pk=cert.pk)
+    _cert_scope(actor, cert)
+    _issuable(cert)
+    return _wording(cert, facts)[1]
+
+
+@transaction.atomic
+def issue_certificate(*, actor: Any, cert: Certificate, facts: dict[str, Any], issuer_name: str) -> Certificate:
+    """Issued with the facts the kind asks for (``facts``: field name → value, as the desk form
+    and the API send them); the text is the kind's template with each blank filled once."""
+    cert = Certificate.objects.select_for_update(of=("self",)).select_related("kind", "resident").get(pk=cert.pk)
+    _cert_scope(actor, cert)
+    _issuable(cert)
+    issuer = _clean_text(issuer_name, "issuer_name", limit=100, label=_("出具单位"))
+    cert.facts, cert.body = _wording(cert, facts)
     cert.serial = f"ZM{timezone.localdate():%Y}{next_value('certificate'):07d}"
     cert.state, cert.issued_by, cert.issued_at = Certificate.State.ISSUED, actor, timezone.now()
-    cert.issuer_name = _clean_text(issuer_name, "issuer_name", limit=100, label=_("出具单位"))
+    cert.issuer_name = issuer
     cert.save()
     record_audit(actor=actor, action="certificate.issue", target=cert, region_path=cert.region_path,
                  changes={"kind": cert.kind.code, "serial": cert.serial})

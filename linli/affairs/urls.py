@@ -25,5 +25,6 @@ urlpatterns = [
     path("desk/<int:pk>/", views.desk_detail, name="desk_detail"),
     path("desk/rectifications/", views.rectifications, name="rectifications"),
     path("desk/certificates/", views.certificates_desk, name="certificates_desk"),
+    path("desk/certificates/<int:pk>/", views.certificate_issue, name="certificate_issue"),
     path("desk/figures/", views.figures, name="figures"),
 ]

@@ -23,6 +23,7 @@ from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 
 from . import selectors, services
+from .certificates import fields_of
 from .documents import certificate_pdf, qr_svg, result_notice_pdf
 from .models import Application, ApplicationMaterial, Certificate, Rectification, ServiceItem
 from .states import Action, Status
@@ -141,12 +142,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         try:
             files = {m.pk: f.read() for m in ctx["materials"] if (f := request.FILES.get(f"m{m.pk}")) is not None}
             app = services.apply_online(actor=request.user, item=found, note=request.POST.get("note", ""), files=files,
-                                        idempotency_key=scoped_key("web", request.user, request.POST.get("token")))
+                                        idempotency_key=scoped_key("web", request.user, request.POST.get("token")),
+                                        confirm_duplicate=request.POST.get("confirm_duplicate") == "1")
             messages.success(request, _("已提交，受理编号 %(n)s。社区受理后会通知您") % {"n": app.number})
             return redirect("affairs:my_detail", pk=app.pk)
         except DomainError as exc:
             ctx["error"] = exc.message
-    ctx["token"] = uuid.uuid4().hex
+            ctx["duplicate"] = exc.details if exc.code == "duplicate" else None
+    ctx["token"] = uuid.uuid4().hex if not ctx.get("duplicate") else request.POST.get("token", "")
     return render(request, "affairs/apply.html", ctx, status=400 if ctx.get("error") else 200)
 
 
@@ -368,12 +371,17 @@ def desk_new(request: HttpRequest) -> HttpResponse:
                 applicant_phone=request.POST.get("applicant_phone", ""),
                 received=[int(x) for x in request.POST.getlist("received") if x.isdigit()],
                 home_community=request.POST.get("home_community", "")[:15],
+                deferral_reason=request.POST.get("deferral_reason", ""),
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
                 note=request.POST.get("note", ""), idempotency_key=scoped_key("win", request.user, request.POST.get("token")))
             request.session.pop("affairs_applicant", None)
             messages.success(request, _("已受理，受理编号 %(n)s") % {"n": app.number})
             return redirect("affairs:receipt", pk=app.pk)
         except DomainError as exc:
             ctx["error"] = exc.message
+            ctx["error_field"] = exc.details.get("field", "")
+            ctx["duplicate"] = exc.details if exc.code == "duplicate" else None
+    ctx["received"] = {int(x) for x in request.POST.getlist("received") if x.isdigit()}
     ctx["token"] = request.POST.get("token") or uuid.uuid4().hex
     return render(request, "affairs/desk_new.html", ctx, status=400 if ctx.get("error") else 200)
 
@@ -413,12 +421,16 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can = {a: next_status(app.status, a) is not None for a in Action.values}
     correction_used = can[Action.REQUEST_CORRECTION] and app.correction_notified  # 一次性告知: no second notice
     can[Action.REQUEST_CORRECTION] = can[Action.REQUEST_CORRECTION] and not app.correction_notified
+    # a matter the street or a department finishes: the window gives out their decision, it does not decide
+    decided_elsewhere = app.finish_at != ServiceItem.Finish.COMMUNITY
+    can[Action.COMPLETE] = can[Action.COMPLETE] and (not decided_elsewhere or services.decision(app) is not None)
     return render(request, "affairs/desk_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=True), "materials": app.materials.all(),
         "history": selectors.history(request.user, app), "outcomes": Application.Outcome.choices,
         "forwardings": selectors.forwardings(app), "forward_days": services.FORWARD_DAYS,
         "max_forward_days": services.MAX_FORWARD_DAYS,
         "return_outcomes": [(o.value, o.label) for o in services.RETURN_OUTCOMES],
+        "finish_office": services.finish_office(app), "decision": services.decision(app),
         "can": can, "correction_used": correction_used, "accept_centres": services.acceptance_centres(app) if can[Action.ACCEPT] else [],
         "rectification": Rectification.objects.filter(application=app).first(),
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})
@@ -442,10 +454,7 @@ def certificates_desk(request: HttpRequest) -> HttpResponse:
             if cert is None:
                 raise DomainError("invalid", _("证明不存在"))
             action = request.POST.get("action")
-            if action == "issue":
-                services.issue_certificate(actor=request.user, cert=cert, detail=request.POST.get("detail", ""),
-                                           issuer_name=request.POST.get("issuer_name", ""))
-            elif action == "refuse":
+            if action == "refuse":
                 services.refuse_certificate(actor=request.user, cert=cert, reason=request.POST.get("reason", ""))
             elif action == "revoke":
                 services.revoke_certificate(actor=request.user, cert=cert, reason=request.POST.get("reason", ""))
@@ -453,9 +462,55 @@ def certificates_desk(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("affairs:certificates_desk")
+    return render(request, "affairs/certificates_desk.html", {"rows": selectors.certificates_for(request.user)[:100]})
+
+
+def _facts(data: Any, fields: list[Any]) -> dict[str, str]:
+    return {f.name: str(data.get(f"f_{f.name}", ""))[:400] for f in fields}
+
+
+def _digest(body: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+@login_required
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issuing one requested certificate: the kind's own fields, then the exact text to check
+    (preview: a button, and live through htmx as the fields change), then issue. What is issued
+    is the text last previewed: a change after the preview asks for another look."""
+    if not selectors.is_caseworker(request.user):
+        return _forbidden(request)
+    cert = selectors.certificates_for(request.user).filter(pk=pk, state=Certificate.State.REQUESTED).first()
+    if cert is None:
+        raise Http404
+    fields = fields_of(cert.kind)
     centre = selectors.centres_for(request.user).first()
-    return render(request, "affairs/certificates_desk.html", {
-        "rows": selectors.certificates_for(request.user)[:100], "issuer": f"{centre.region.name}居民委员会" if centre else ""})
+    ctx: dict[str, Any] = {"cert": cert, "fields": fields, "errors": {}, "preview": "",
+                           "facts": services.initial_facts(cert), "issuer": f"{centre.region.name}居民委员会" if centre else ""}
+    if request.method == "POST":
+        ctx["facts"] = _facts(request.POST, fields)
+        ctx["issuer"] = request.POST.get("issuer_name", "")
+        try:
+            ctx["preview"] = services.preview_certificate(actor=request.user, cert=cert, facts=ctx["facts"])
+            ctx["digest"] = _digest(ctx["preview"])
+            if request.POST.get("action") == "issue":
+                if request.POST.get("previewed") != ctx["digest"]:
+                    ctx["changed"] = True  # not what was looked at: show the new text first
+                else:
+                    done = services.issue_certificate(actor=request.user, cert=cert, facts=ctx["facts"],
+                                                      issuer_name=ctx["issuer"])
+                    messages.success(request, _("已出具，编号 %(s)s") % {"s": done.serial})
+                    return redirect("affairs:certificate_doc", pk=done.pk)
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            ctx["errors"] = exc.details.get("errors", {})
+            ctx["preview"] = ""
+        if request.headers.get("HX-Request"):
+            return render(request, "affairs/_certificate_preview.html", ctx)
+    ctx["rows"] = [{"field": f, "value": ctx["facts"].get(f.name, ""), "error": ctx["errors"].get(f.name, "")} for f in fields]
+    return render(request, "affairs/certificate_issue.html", ctx, status=400 if ctx.get("error") else 200)
 
 
 @login_required

@@ -41,8 +41,22 @@ class Desk:
     def at_pantang(self, item=None, **kw):
         from linli.affairs import services
 
-        return services.accept_at_window(actor=self.pantang_worker, centre=self.pantang_centre, item=item or self.elder,
+        item = item or self.elder
+        kw.setdefault("received", self.all_materials(item))  # the caseworker ticks every material off
+        return services.accept_at_window(actor=self.pantang_worker, centre=self.pantang_centre, item=item,
                                          resident=self.resident, **kw)
+
+    @staticmethod
+    def all_materials(item):
+        return [m.pk for m in item.materials.all()]
+
+    def decide(self, app, actor=None, outcome="approved"):
+        """A matter the street or a department finishes: forwarded to them and their decision recorded."""
+        from linli.affairs import services
+
+        actor = actor or self.pantang_worker
+        app = services.forward(actor=actor, app=app, to="")
+        return services.return_from_department(actor=actor, app=app, outcome=outcome, note="审核意见")
 
 
 @pytest.fixture

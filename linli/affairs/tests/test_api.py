@@ -1,6 +1,6 @@
 import pytest
 
-from linli.affairs.models import Application
+from linli.affairs.models import Application, ServiceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 def test_api_window_online_correction_rating_and_isolation(client, desk):
     client.force_login(desk.pantang_worker)
     r = client.post("/api/v1/affairs/window-applications", {"centre_id": desk.pantang_centre.pk, "item_code": "YL01",
-                    "applicant_id_number": desk.resident.id_number, "received": []}, content_type="application/json",
-                    HTTP_IDEMPOTENCY_KEY="k1")
+                    "applicant_id_number": desk.resident.id_number, "received": desk.all_materials(desk.elder)},
+                    content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["status"] == "accepted" and body["applicant_name"] == "申请人甲" and desk.resident.id_number not in r.content.decode()
@@ -71,18 +71,27 @@ def test_api_certificates_issue_refuse_revoke_scoped(client, desk):
     cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="入学")
     client.force_login(desk.pantang_worker)  # another district's window
     assert client.get("/api/v1/affairs/certificates").json()["items"] == []
-    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "x", "issuer_name": "y"},
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "facts": {}, "issuer_name": "y"},
                     content_type="application/json")
     assert r.status_code == 404
     client.force_login(desk.user)
     assert client.get("/api/v1/affairs/certificates").status_code == 403
     client.force_login(desk.liede_worker)
     assert [c["id"] for c in client.get("/api/v1/affairs/certificates?state=requested").json()["items"]] == [cert.pk]
-    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "2018年起",
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "facts": {"since": "2018-09"},
                     "issuer_name": "猎德社区居民委员会"}, content_type="application/json")
+    assert r.status_code == 400 and set(r.json()["error"]["details"]["errors"]) == {"address", "tenure"}
+    assert r.json()["error"]["details"]["errors"]["tenure"] == "请填写居住方式"
+    facts = {"since": "2018-09", "address": "猎德花园1栋101", "tenure": "租住"}
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/preview", {"facts": facts}, content_type="application/json")
+    assert r.status_code == 200 and "自2018年9月起在本社区猎德花园1栋101实际居住至今" in r.json()["body"]
+    preview = r.json()["body"]
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "facts": facts,
+                    "issuer_name": "猎德社区居民委员会"}, content_type="application/json")
+    assert r.json()["body"] == preview and r.json()["facts"] == facts
     assert r.status_code == 200 and r.json()["state"] == "issued" and r.json()["serial"].startswith("ZM")
     code = r.json()["verify_code"]
-    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "detail": "x", "issuer_name": "y"},
+    r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "issue", "facts": facts, "issuer_name": "y"},
                     content_type="application/json")
     assert r.status_code == 409
     r = client.post(f"/api/v1/affairs/certificates/{cert.pk}/actions", {"action": "revoke"}, content_type="application/json")
@@ -107,9 +116,10 @@ def test_errors_in_english_when_asked(client, desk):
 def test_figures_per_window_and_region_are_scoped(client, desk):
     from linli.affairs import selectors, services
 
-    done = services.complete(actor=desk.pantang_worker, app=desk.at_pantang(), outcome="approved", note="ok")
+    done = services.complete(actor=desk.pantang_worker, app=desk.decide(desk.at_pantang()), outcome="approved", note="ok")
     services.rate(actor=desk.user, app=done, rating=1)
-    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.insurance, resident=desk.resident)
+    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.insurance, resident=desk.resident,
+                              received=desk.all_materials(desk.insurance))
     rows = {r["centre__name"]: r for r in selectors.figures_by_centre(desk.street_admin)}
     assert list(rows) == ["猎德社区党群服务中心"] and rows["猎德社区党群服务中心"]["received"] == 1  # not 泮塘's
     client.force_login(desk.pantang_admin)
@@ -143,10 +153,13 @@ def test_api_accept_names_the_window_and_refuses_a_second_correction(client, des
 def test_api_result_notice_and_document(client, desk):
     from linli.affairs import services
 
-    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
-                            outcome="approved", note="核准", document=b"%PDF-1.4 letter")
-    plain = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
-                              outcome="denied", note="不符合条件")
+    def decided(outcome):
+        return desk.decide(services.accept(actor=desk.liede_worker, app=desk.online(confirm_duplicate=True)),
+                           actor=desk.liede_worker, outcome=outcome)
+
+    app = services.complete(actor=desk.liede_worker, app=decided("approved"), outcome="approved", note="核准",
+                            document=b"%PDF-1.4 letter")
+    plain = services.complete(actor=desk.liede_worker, app=decided("denied"), outcome="denied", note="不符合条件")
     client.force_login(desk.user)
     body = client.get(f"/api/v1/affairs/applications/{app.pk}").json()
     assert body["result_notice_url"].endswith(f"/api/v1/affairs/applications/{app.pk}/result-notice")
@@ -159,7 +172,7 @@ def test_api_result_notice_and_document(client, desk):
     assert body["result_notice_url"] and body["result_document_url"] == ""
     r = client.get(f"/api/v1/affairs/applications/{plain.pk}/result-document")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-    running = services.accept(actor=desk.liede_worker, app=desk.online())
+    running = services.accept(actor=desk.liede_worker, app=desk.online(confirm_duplicate=True))
     assert client.get(f"/api/v1/affairs/applications/{running.pk}").json()["result_notice_url"] == ""
     assert client.get(f"/api/v1/affairs/applications/{running.pk}/result-notice").status_code == 404
     for other in (desk.huabiao_worker, desk.pantang_worker):
@@ -205,7 +218,8 @@ def test_api_window_intake_with_home_community(client, desk):
 
     number = idcard.make("440106", dt.date(1975, 3, 8), 123)
     client.force_login(desk.liede_worker)
-    base = {"centre_id": desk.liede_centre.pk, "item_code": "HJ04", "applicant_id_number": number, "applicant_name": "李四"}
+    base = {"centre_id": desk.liede_centre.pk, "item_code": "HJ04", "applicant_id_number": number, "applicant_name": "李四",
+            "received": desk.all_materials(ServiceItem.objects.get(code="HJ04"))}
     r = client.post("/api/v1/affairs/window-applications", base, content_type="application/json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "home_required"
     r = client.post("/api/v1/affairs/window-applications", {**base, "home_community": desk.tree.pantang.code},
@@ -241,8 +255,9 @@ def test_api_and_page_figures_per_region(client, desk, make_user):
     from linli.accounts.roles import Role
     from linli.affairs import services
 
-    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
-    desk.at_pantang()
+    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident,
+                              received=desk.all_materials(desk.elder))
+    desk.at_pantang(confirm_duplicate=True)
     client.force_login(desk.street_admin)
     rows = client.get("/api/v1/affairs/figures/regions").json()
     assert [(r["name"], r["level"], r["received"]) for r in rows] == [("猎德社区", "community", 1), ("华标社区", "community", 0)]

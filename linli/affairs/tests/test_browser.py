@@ -54,8 +54,16 @@ def test_citywide_acceptance_correction_online_completion_rating(page, desk, log
     logout(page)
 
     login(page, desk.pantang_worker.username)
-    page.goto(f"/affairs/desk/{app.pk}/")
-    page.check("#complete-form input[value=approved]")
+    page.goto(f"/affairs/desk/{app.pk}/")  # 高龄津贴 is decided by the street where the applicant lives
+    expect(page.locator("[data-testid=finish-elsewhere]")).to_contain_text("猎德街道办事处")
+    expect(page.locator("#complete-form")).to_have_count(0)
+    expect(page.locator("#forward-form input[name=to]")).to_have_value("猎德街道办事处")
+    page.click("#forward-form button[type=submit]")
+    expect(page.locator("[data-testid=app-status]")).to_have_text("已转办")
+    page.check("#return-form input[value=approved]")
+    page.fill("#return-form textarea[name=note]", "街道审核通过")
+    page.click("#return-form button[type=submit]")
+    expect(page.locator("[data-testid=decided-outcome]")).to_contain_text("部门审核通过")
     page.fill("#complete-form textarea[name=note]", "审核通过，次月起发放")
     page.click("#complete-form button[type=submit]")
     expect(page.locator("[data-testid=app-status]")).to_have_text("已办结")
@@ -70,3 +78,59 @@ def test_citywide_acceptance_correction_online_completion_rating(page, desk, log
     shot(page, "rated")
     app.refresh_from_db()
     assert app.status == "completed" and app.rating == 5 and app.paused_days >= 0
+
+
+def test_online_application_with_two_files_reaches_the_caseworker(page, desk, login, shot, tmp_path):
+    """A resident applies online with two scans; the caseworker of their community sees both and opens them."""
+    card = tmp_path / "id-card.pdf"
+    card.write_bytes(b"%PDF-1.4\n% scanned ID card\n")
+    bank = tmp_path / "bank.png"
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(bank)
+    id_card, _hukou, bank_book = list(desk.elder.materials.order_by("sort", "id"))[:3]
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "13900003333")
+    page.goto("/affairs/items/YL01/apply/")
+    page.set_input_files(f"input[name=m{id_card.pk}]", str(card))
+    page.set_input_files(f"input[name=m{bank_book.pk}]", str(bank))
+    page.fill("textarea[name=note]", "父亲今年满80岁")
+    shot(page, "apply-with-files")
+    page.click("#main form button[type=submit]")
+    expect(page.locator("[data-testid=app-status]")).to_contain_text("已提交")
+    app = Application.objects.get()
+    assert app.materials.exclude(file="").count() == 2
+    logout(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, desk.liede_worker.username)
+    page.goto(f"/affairs/desk/{app.pk}/")
+    links = page.locator("a", has_text="查看文件")
+    expect(links).to_have_count(2)
+    shot(page, "caseworker-sees-files")
+    for i, kind in ((0, "application/pdf"), (1, "image/png")):
+        href = links.nth(i).get_attribute("href")
+        resp = page.request.get(href)
+        assert resp.status == 200 and resp.headers["content-type"] == kind
+    assert page.request.get(links.nth(0).get_attribute("href")).body().startswith(b"%PDF")
+
+
+def test_certificate_desk_previews_the_exact_text_before_issuing(page, desk, login, shot):
+    from linli.affairs import services
+    from linli.affairs.models import Certificate
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="子女入学", detail="2015年起住猎德")
+    login(page, desk.liede_worker.username)
+    page.goto("/affairs/desk/certificates/")
+    page.click(f"[data-testid=issue-{cert.pk}]")
+    page.fill("input[name=f_since]", "2015-03")
+    page.fill("input[name=f_address]", "猎德花园3栋2单元501")
+    page.select_option("select[name=f_tenure]", "租住")  # the change brings the preview (htmx)
+    preview = page.locator("[data-testid=preview-text]")
+    expect(preview).to_have_text(re.compile("自2015年3月起在本社区猎德花园3栋2单元501实际居住至今，居住方式为租住。$"))
+    shot(page, "certificate-preview")
+    page.click("[data-testid=issue-button]")
+    expect(page.locator("body")).to_contain_text("自2015年3月起在本社区猎德花园3栋2单元501实际居住至今，居住方式为租住。")
+    cert = Certificate.objects.get(pk=cert.pk)
+    assert cert.state == "issued" and cert.body.count("起在本社区") == 1

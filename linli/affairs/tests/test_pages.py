@@ -1,7 +1,7 @@
 import pytest
 
 from linli.affairs import services
-from linli.affairs.models import Application
+from linli.affairs.models import Application, ServiceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_window_intake_receipt_and_workbench(client, desk):
     page = client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01",
                                                         "id_number": desk.resident.id_number}).content.decode()
     assert "申请人甲" in page and desk.resident.id_number not in page  # found, shown masked, not echoed
-    received = [str(m.pk) for m in desk.elder.materials.all()[:2]]
+    received = [str(m.pk) for m in desk.elder.materials.all()]
     resp = client.post("/affairs/desk/new/", {"submit": "1", "item": "YL01",
                                               "centre": desk.pantang_centre.pk, "received": received, "token": "t1"})
     app = Application.objects.get()
@@ -66,11 +66,23 @@ def test_correction_upload_and_rating_through_pages(client, desk):
     assert client.get(f"/affairs/materials/{card.pk}/").status_code == 404
     client.force_login(desk.liede_worker)
     assert client.get(f"/affairs/materials/{card.pk}/").status_code == 200
+    desk.decide(app, actor=desk.liede_worker)  # 高龄津贴: the street decides
     client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "approved", "note": "核准"})
     client.force_login(desk.user)
     client.post(f"/affairs/my/{app.pk}/", {"rating": "4", "comment": "不错"})
     app.refresh_from_db()
     assert app.status == "completed" and app.rating == 4
+
+
+def issue_through_desk(client, cert, facts, issuer="猎德社区居民委员会"):
+    """The certificate desk: fill in the kind's fields, preview, issue what was previewed."""
+    import re
+
+    url = f"/affairs/desk/certificates/{cert.pk}/"
+    form = {f"f_{k}": v for k, v in facts.items()} | {"issuer_name": issuer}
+    page = client.post(url, {**form, "action": "preview"}).content.decode()
+    found = re.search(r'name="previewed" value="(\w+)"', page)
+    return client.post(url, {**form, "action": "issue", "previewed": found.group(1) if found else ""}, follow=True)
 
 
 def test_certificate_pages_refusal_document_and_pdf(client, desk):
@@ -83,8 +95,7 @@ def test_certificate_pages_refusal_document_and_pdf(client, desk):
 
     cert = Certificate.objects.get()
     client.force_login(desk.liede_worker)
-    client.post("/affairs/desk/certificates/", {"cert": cert.pk, "action": "issue", "detail": "2019年3月",
-                                                "issuer_name": "猎德社区居民委员会"})
+    issue_through_desk(client, cert, {"since": "2019-03", "address": "猎德花园1栋101", "tenure": "自有住房"})
     cert.refresh_from_db()
     assert cert.state == "issued"
     client.force_login(desk.user)
@@ -97,7 +108,8 @@ def test_certificate_pages_refusal_document_and_pdf(client, desk):
     assert client.get(f"/affairs/certificates/{cert.pk}/").status_code == 404
     assert client.post("/affairs/desk/certificates/", {"cert": "x'", "action": "issue"}).status_code == 302  # no 500
     client.force_login(desk.liede_worker)
-    app = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
+    app = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident,
+                                    received=desk.all_materials(desk.elder))
     assert client.post(f"/affairs/desk/{app.pk}/", {"action": "received", "material": "abc"}).status_code == 302
 
 
@@ -137,8 +149,8 @@ def test_certificate_desk_flags_kinds_taken_off_the_list(client, desk):
     client.force_login(desk.liede_worker)
     page = client.get("/affairs/desk/certificates/").content.decode()
     assert f'data-testid="off-list-{cert.pk}"' in page and 'href="/affairs/certificates/"' in page
-    resp = client.post("/affairs/desk/certificates/", {"cert": cert.pk, "action": "issue", "detail": "困难",
-                                                       "issuer_name": "猎德社区居民委员会"}, follow=True)
+    assert f'data-testid="issue-{cert.pk}"' not in page
+    resp = issue_through_desk(client, cert, {"address": "猎德花园1栋101", "members": "3", "income": "1000", "cause": "患病"})
     assert "已不在社区可出具证明清单内" in resp.content.decode()
     assert Certificate.objects.get(pk=cert.pk).state == "requested"
 
@@ -146,9 +158,12 @@ def test_certificate_desk_flags_kinds_taken_off_the_list(client, desk):
 def test_result_notice_and_document_reachable_only_by_applicant_and_window(client, desk, make_user):
     from linli.core.models import AuditEvent
 
-    plain = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
-                              outcome="denied", note="年龄未满80周岁")
-    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
+    def decided(outcome):
+        return desk.decide(services.accept(actor=desk.liede_worker, app=desk.online(confirm_duplicate=True)),
+                           actor=desk.liede_worker, outcome=outcome)
+
+    plain = services.complete(actor=desk.liede_worker, app=decided("denied"), outcome="denied", note="年龄未满80周岁")
+    app = services.complete(actor=desk.liede_worker, app=decided("approved"),
                             outcome="approved", note="核准，次月起发放", document=b"%PDF-1.4 approval letter")
     client.force_login(desk.user)
     page = client.get(f"/affairs/my/{app.pk}/").content.decode()
@@ -180,7 +195,7 @@ def test_result_notice_and_document_reachable_only_by_applicant_and_window(clien
         for url in (f"/affairs/result/{app.pk}/", f"/affairs/result/{app.pk}/?format=pdf", f"/affairs/result/{app.pk}/document/"):
             assert client.get(url).status_code == 404, (other, url)
     client.force_login(desk.liede_worker)
-    running = services.accept(actor=desk.liede_worker, app=desk.online())
+    running = services.accept(actor=desk.liede_worker, app=desk.online(confirm_duplicate=True))
     assert client.get(f"/affairs/result/{running.pk}/").status_code == 404  # not completed yet
 
 
@@ -234,7 +249,8 @@ def test_window_intake_asks_where_an_unregistered_applicant_lives(client, desk):
     assert part.status_code == 200 and "<script>" not in part.content.decode()
     number = idcard.make("440106", dt.date(1975, 3, 8), 123)
     form = {"submit": "1", "item": "HJ04", "centre": desk.liede_centre.pk, "applicant_name": "李四",
-            "applicant_id_number": number, "home_district": desk.tree.tianhe.code, "home_street": desk.tree.liede.code}
+            "applicant_id_number": number, "home_district": desk.tree.tianhe.code, "home_street": desk.tree.liede.code,
+            "received": [str(m) for m in desk.all_materials(ServiceItem.objects.get(code="HJ04"))]}
     resp = client.post("/affairs/desk/new/", {**form, "token": "a"})
     assert resp.status_code == 400 and "请选择申请人居住的社区" in resp.content.decode()
     assert number not in resp.content.decode()  # the typed ID number is not echoed back
@@ -275,7 +291,8 @@ def test_workbench_item_and_centre_filters_and_id_search_never_in_the_url(client
 
     station = ServiceCentre.objects.create(name="泮塘便民服务站", region=desk.tree.g_pantang, address="泮塘路8号")
     elder = desk.at_pantang()
-    insured = services.accept_at_window(actor=desk.pantang_worker, centre=station, item=desk.insurance, resident=desk.resident)
+    insured = services.accept_at_window(actor=desk.pantang_worker, centre=station, item=desk.insurance, resident=desk.resident,
+                                        received=desk.all_materials(desk.insurance))
     client.force_login(desk.pantang_worker)
     page = client.get("/affairs/desk/").content.decode()
     assert 'name="item"' in page and 'name="centre"' in page and "泮塘便民服务站" in page
@@ -305,3 +322,83 @@ def test_workbench_item_and_centre_filters_and_id_search_never_in_the_url(client
     assert insured.number not in page and elder.number not in page
     client.force_login(desk.user)
     assert client.post("/affairs/desk/", {"id_number": desk.resident.id_number}).status_code == 403
+
+
+def test_window_intake_page_refuses_missing_materials_and_asks_to_confirm_a_duplicate(client, desk):
+    client.force_login(desk.pantang_worker)
+    client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01", "id_number": desk.resident.id_number})
+    card, hukou, bank = [str(m.pk) for m in desk.elder.materials.filter(required=True).order_by("sort", "id")]
+    form = {"submit": "1", "item": "YL01", "centre": desk.pantang_centre.pk, "received": [card, hukou]}
+    resp = client.post("/affairs/desk/new/", {**form, "token": "a"})
+    page = resp.content.decode()
+    assert resp.status_code == 400 and "必交材料未收齐" in page and "本人银行账户" in page
+    assert 'name="deferral_reason"' in page and f'value="{card}" checked' in page  # the ticks are kept
+    assert not Application.objects.exists()
+    resp = client.post("/affairs/desk/new/", {**form, "deferral_reason": "银行卡明天补交", "token": "a"})
+    first = Application.objects.get()
+    assert resp.status_code == 302 and first.deferral_reason == "银行卡明天补交"
+    page = client.get(f"/affairs/desk/{first.pk}/").content.decode()
+    assert "容缺后补" in page and 'data-testid="deferral"' in page
+    # the same person, the same item again: warned with a link to the first, and a box to confirm
+    client.post("/affairs/desk/new/?item=YL01", {"lookup": "1", "item": "YL01", "id_number": desk.resident.id_number})
+    resp = client.post("/affairs/desk/new/", {**form, "received": [card, hukou, bank], "token": "b"})
+    page = resp.content.decode()
+    assert resp.status_code == 400 and first.number in page and f'href="/affairs/desk/{first.pk}/"' in page
+    assert 'name="confirm_duplicate"' in page and Application.objects.count() == 1
+    resp = client.post("/affairs/desk/new/", {**form, "received": [card, hukou, bank], "confirm_duplicate": "1", "token": "b"})
+    assert resp.status_code == 302 and Application.objects.count() == 2
+    # an item without 容缺受理 says so on the form
+    page = client.get("/affairs/desk/new/?item=HJ03").content.decode()
+    assert 'data-testid="no-deferral"' in page and 'name="deferral_reason"' not in page
+
+
+def test_desk_page_forwards_street_items_and_completes_with_their_decision(client, desk):
+    app = desk.at_pantang()
+    client.force_login(desk.pantang_worker)
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'data-testid="finish-elsewhere"' in page and "猎德街道办事处" in page
+    assert 'id="complete-form"' not in page and 'value="猎德街道办事处"' in page  # the forward form names the street
+    resp = client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "approved", "note": "窗口决定"}, follow=True)
+    assert "社区窗口不能作出准予或不予的决定" in resp.content.decode()
+    assert Application.objects.get(pk=app.pk).status == "accepted"
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "forward", "to": "猎德街道办事处", "days": "5"})
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "return", "outcome": "approved", "note": "街道审核通过"})
+    page = client.get(f"/affairs/desk/{app.pk}/").content.decode()
+    assert 'id="complete-form"' in page and 'data-testid="decided-outcome"' in page and 'name="outcome" value="denied"' not in page
+    client.post(f"/affairs/desk/{app.pk}/", {"action": "complete", "outcome": "", "note": "次月起发放"})
+    app.refresh_from_db()
+    assert app.status == "completed" and app.outcome == "approved"
+
+
+def test_certificate_desk_asks_the_kinds_fields_and_previews_before_issuing(client, desk):
+    from linli.affairs.models import Certificate
+
+    cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="子女入学", detail="2015年起住猎德")
+    client.force_login(desk.liede_worker)
+    page = client.get("/affairs/desk/certificates/").content.decode()
+    assert f'href="/affairs/desk/certificates/{cert.pk}/"' in page and 'name="detail"' not in page
+    page = client.get(f"/affairs/desk/certificates/{cert.pk}/").content.decode()
+    assert 'type="month" name="f_since"' in page and 'name="f_address"' in page and 'name="f_tenure"' in page
+    assert "居住起始年月" in page and "2015年起住猎德" in page and 'name="f_detail"' not in page
+    assert 'data-testid="issue-button"' not in page  # nothing to issue before a preview
+    form = {"f_since": "2015-03", "f_address": "猎德花园3栋501", "f_tenure": "", "issuer_name": "猎德社区居民委员会"}
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "preview"})
+    assert resp.status_code == 400 and 'data-testid="error-f_tenure"' not in resp.content.decode()
+    assert 'data-testid="error-tenure"' in resp.content.decode() and "请填写居住方式" in resp.content.decode()
+    form["f_tenure"] = "租住"
+    part = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "preview"}, HTTP_HX_REQUEST="true")
+    text = part.content.decode()
+    assert "<html" not in text and "自2015年3月起在本社区猎德花园3栋501实际居住至今，居住方式为租住。" in text
+    digest = text.split('name="previewed" value="')[1].split('"')[0]
+    # changed after the preview: the new text is shown first, nothing issued
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "f_since": "2016-01", "action": "issue", "previewed": digest})
+    assert 'data-testid="changed"' in resp.content.decode() and Certificate.objects.get(pk=cert.pk).state == "requested"
+    resp = client.post(f"/affairs/desk/certificates/{cert.pk}/", {**form, "action": "issue", "previewed": digest})
+    cert.refresh_from_db()
+    assert resp.status_code == 302 and cert.state == "issued" and resp["Location"] == f"/affairs/certificates/{cert.pk}/"
+    assert cert.body == "兹证明申请人甲(身份证号" + cert.body.split("身份证号")[1]
+    assert "自2015年3月起在本社区猎德花园3栋501实际居住至今，居住方式为租住。" in client.get(resp["Location"]).content.decode()
+    assert client.get(f"/affairs/desk/certificates/{cert.pk}/").status_code == 404  # issued: nothing more to do here
+    client.force_login(desk.pantang_worker)
+    other = services.request_certificate(actor=desk.user, kind="ZM02", purpose="继承")
+    assert client.get(f"/affairs/desk/certificates/{other.pk}/").status_code == 404

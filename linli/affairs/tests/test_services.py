@@ -134,8 +134,8 @@ def test_supply_is_only_for_the_applicant_or_the_window(desk, make_user, tree):
 
 
 def test_bad_rating_opens_rectification_and_reply_reaches_applicant(desk):
-    app = services.complete(actor=desk.liede_worker, app=services.accept(actor=desk.liede_worker, app=desk.online()),
-                            outcome="denied", note="年龄未满80周岁")
+    app = desk.decide(services.accept(actor=desk.liede_worker, app=desk.online()), actor=desk.liede_worker, outcome="denied")
+    app = services.complete(actor=desk.liede_worker, app=app, outcome="denied", note="年龄未满80周岁")
     services.rate(actor=desk.user, app=app, rating=2, comment="跑了两趟")
     rect = Rectification.objects.get(application=app)
     assert rect.region_path == desk.tree.liede_sq.path and rect.due_date > dt.date.today()
@@ -175,14 +175,17 @@ def test_item_change_never_alters_accepted_applications(desk):
     assert app.limit_days == 10 and list(app.materials.values_list("name", flat=True)) == before
 
 
+RESIDENCE = {"since": "2020-01", "address": "猎德花园3栋501", "tenure": "租住"}
+
+
 def test_certificates_only_from_the_list_verified_and_revoked(desk, client):
     with pytest.raises(DomainError) as err:
         services.request_certificate(actor=desk.user, kind="无犯罪记录证明", purpose="求职")
     assert err.value.code == "not_on_list" and "/affairs/certificates/" in str(err.value.message)
     cert = services.request_certificate(actor=desk.user, kind="居住证明", purpose="子女入学")
     with pytest.raises(PermissionDenied):
-        services.issue_certificate(actor=desk.pantang_worker, cert=cert, detail="2020年1月", issuer_name="泮塘社区居委会")
-    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="2020年1月", issuer_name="猎德社区居民委员会")
+        services.issue_certificate(actor=desk.pantang_worker, cert=cert, facts=RESIDENCE, issuer_name="泮塘社区居委会")
+    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, facts=RESIDENCE, issuer_name="猎德社区居民委员会")
     assert cert.serial.startswith("ZM") and "申请人甲" in cert.body and cert.resident.id_number not in cert.body
     page = client.get(f"/affairs/verify/{cert.verify_code}/").content.decode()
     assert cert.serial in page and "有效" in page and cert.resident.id_number not in page
@@ -219,7 +222,7 @@ def test_services_follow_the_state_machine(desk):
     allows succeeds, anything else is refused without a change."""
     reached = {Status.SUBMITTED}
     for action in [a.value for a in Action]:
-        app = desk.online()
+        app = desk.online(confirm_duplicate=True)
         before = app.status
         data = {"reason": "理由", "to": "街道", "outcome": "approved", "note": "结果",
                 "materials": [app.materials.first().pk]}
@@ -269,7 +272,7 @@ def test_online_acceptance_records_the_accepting_window(desk, registry, make_use
     assert rows[desk.liede_centre.pk]["received"] == 1
     # a second window in the community: the caseworker says which one; another community's is refused
     station = ServiceCentre.objects.create(name="猎德社区便民服务站", region=desk.tree.g_liede2, address="猎德路9号")
-    second = desk.online()
+    second = desk.online(confirm_duplicate=True)
     with pytest.raises(DomainError) as err:
         services.accept(actor=desk.liede_worker, app=second)
     assert err.value.details["field"] == "centre" and Application.objects.get(pk=second.pk).status == Status.SUBMITTED
@@ -300,6 +303,7 @@ def test_correction_is_notified_only_once(desk):
     app.refresh_from_db()
     assert app.status == Status.IN_PROGRESS and not app.materials.filter(requested=True).exists()
     assert [e.action for e in app.events.all()].count("request_correction") == 1
+    app = desk.decide(app, actor=desk.liede_worker)  # 高龄津贴 is decided by the street
     done = services.complete(actor=desk.liede_worker, app=app, outcome="approved", note="ok")
     with pytest.raises(Conflict) as err:  # a closed matter: the state refuses first
         services.request_correction(actor=desk.liede_worker, app=done, materials=[other.pk])
@@ -312,7 +316,7 @@ def test_issue_rechecks_that_the_kind_is_still_on_the_list(desk):
     cert = services.request_certificate(actor=desk.user, kind="ZM06", purpose="遗属待遇")
     CertificateKind.objects.filter(code="ZM06").update(active=False)  # taken off the list meanwhile
     with pytest.raises(Conflict) as err:
-        services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="丧偶后未再婚", issuer_name="猎德社区居民委员会")
+        services.issue_certificate(actor=desk.liede_worker, cert=cert, facts={}, issuer_name="猎德社区居民委员会")
     assert err.value.code == "not_on_list" and "/affairs/certificates/" in str(err.value.message)
     assert "未再婚" in str(err.value.message)
     cert.refresh_from_db()
@@ -332,7 +336,7 @@ def test_withdraw_and_revocation_notify_the_other_side(desk):
     services.withdraw(actor=desk.pantang_worker, app=at_window, reason="申请人电话要求撤回")
     assert Notification.objects.filter(user=desk.user, text__contains="已由窗口撤回").exists()
     cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="入学")
-    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, detail="2020年起", issuer_name="猎德社区居民委员会")
+    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, facts=RESIDENCE, issuer_name="猎德社区居民委员会")
     services.revoke_certificate(actor=desk.liede_worker, cert=cert, reason="居住信息有误")
     note = Notification.objects.get(user=desk.user, text__contains="已被撤销")
     assert cert.serial in note.text and "居住信息有误" in note.text and note.link == f"/affairs/certificates/{cert.pk}/"
@@ -399,7 +403,8 @@ def test_local_items_are_accepted_only_in_the_applicants_community_or_street(des
     assert mediation.local_scope == "street" and not mediation.citywide
 
     def at(worker, centre, item):
-        return services.accept_at_window(actor=worker, centre=centre, item=item, resident=desk.resident)
+        return services.accept_at_window(actor=worker, centre=centre, item=item, resident=desk.resident,
+                                         received=desk.all_materials(item))
 
     assert at(desk.liede_worker, desk.liede_centre, rental).home_path == desk.tree.liede_sq.path
     with pytest.raises(DomainError) as err:  # same street, another community
@@ -421,9 +426,9 @@ def test_applicant_entered_by_hand_names_their_home_community(desk):
     number = idcard.make("440106", _dt.date(1975, 3, 8), 123)
     rental = ServiceItem.objects.get(code="HJ04")  # own community only
 
-    def enter(item, home=""):
+    def enter(item, home="", **kw):
         return services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=item, applicant_name="李四",
-                                         applicant_id_number=number, home_community=home)
+                                         applicant_id_number=number, home_community=home, received=desk.all_materials(item), **kw)
 
     with pytest.raises(DomainError) as err:
         enter(rental)
@@ -439,7 +444,7 @@ def test_applicant_entered_by_hand_names_their_home_community(desk):
     assert app.home_path == desk.tree.liede_sq.path and app.resident is None
     assert enter(ServiceItem.objects.get(code="QT02"), desk.tree.huabiao.code).home_path == desk.tree.huabiao.path  # same street
     assert enter(desk.elder).home_path == ""  # city-wide: not required
-    assert enter(desk.elder, desk.tree.pantang.code).home_path == desk.tree.pantang.path
+    assert enter(desk.elder, desk.tree.pantang.code, confirm_duplicate=True).home_path == desk.tree.pantang.path
 
 
 def test_figures_per_region_one_level_down_scoped_to_the_viewer(desk, make_user):
@@ -447,12 +452,16 @@ def test_figures_per_region_one_level_down_scoped_to_the_viewer(desk, make_user)
     from linli.affairs.models import ServiceCentre
 
     huabiao_centre = ServiceCentre.objects.create(name="华标社区党群服务中心", region=desk.tree.huabiao, address="华标路3号")
-    done = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident)
+    def at(worker, centre, item, **kw):
+        return services.accept_at_window(actor=worker, centre=centre, item=item, resident=desk.resident,
+                                         received=desk.all_materials(item), **kw)
+
+    done = desk.decide(at(desk.liede_worker, desk.liede_centre, desk.elder), actor=desk.liede_worker)
     services.rate(actor=desk.user, app=services.complete(actor=desk.liede_worker, app=done, outcome="approved", note="ok"),
                   rating=2)
-    services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.insurance, resident=desk.resident)
-    services.accept_at_window(actor=desk.huabiao_worker, centre=huabiao_centre, item=desk.elder, resident=desk.resident)
-    desk.at_pantang()  # another district
+    at(desk.liede_worker, desk.liede_centre, desk.insurance)
+    at(desk.huabiao_worker, huabiao_centre, desk.elder)
+    desk.at_pantang(confirm_duplicate=True)  # another district
     rows = {r.name: r for r in selectors.figures_by_region(desk.street_admin)}
     assert list(rows) == ["猎德社区", "华标社区"] and {r.level for r in rows.values()} == {"community"}
     assert (rows["猎德社区"].received, rows["猎德社区"].completed, rows["猎德社区"].bad_ratings) == (2, 1, 1)
@@ -467,3 +476,200 @@ def test_figures_per_region_one_level_down_scoped_to_the_viewer(desk, make_user)
         selectors.figures_area(desk.street_admin, desk.tree.tianhe.code)  # above the viewer's area
     with pytest.raises(NotFound):
         selectors.figures_area(desk.street_admin, "x'; drop")
+
+
+# ---------------------------------------------------------------- issue 11
+
+def test_online_application_keeps_the_uploaded_materials(desk):
+    """The apply page keys each file by the catalogue material; the application's own copy gets it."""
+    card, hukou = list(desk.elder.materials.order_by("sort", "id"))[:2]
+    app = desk.online(files={card.pk: b"%PDF-1.4 id card", hukou.pk: b"%PDF-1.4 hukou"})
+    stored = {m.name: m for m in app.materials.all()}
+    assert stored[card.name].file and stored[card.name].received and stored[hukou.name].file
+    assert stored[card.name].file.open("rb").read().startswith(b"%PDF")
+    assert sum(1 for m in stored.values() if m.file) == 2
+    other = ServiceItem.objects.get(code="YB01").materials.first()
+    with pytest.raises(DomainError) as err:  # a material of another item
+        desk.online(item=desk.insurance, files={card.pk: b"%PDF-1.4 x"})
+    assert err.value.details["field"] == "files"
+    assert desk.online(item=desk.insurance, files={other.pk: b"%PDF-1.4 x"}).materials.filter(received=True).count() == 1
+
+
+def test_window_refuses_missing_mandatory_materials_unless_deferral_is_allowed_and_reasoned(desk):
+    rental = ServiceItem.objects.get(code="HJ03")  # 流动人口信息登记: on the spot, no 容缺
+    assert desk.elder.deferral_allowed and not rental.deferral_allowed and not desk.insurance.deferral_allowed
+    card, hukou, bank = [m.pk for m in desk.elder.materials.filter(required=True).order_by("sort", "id")]
+    with pytest.raises(DomainError) as err:
+        desk.at_pantang(received=[card, hukou])
+    assert err.value.code == "materials_missing" and "本人银行账户" in str(err.value.message)
+    assert err.value.details["field"] == "deferral_reason" and "容缺受理" in str(err.value.message)
+    assert not Application.objects.exists()
+    app = desk.at_pantang(received=[card, hukou], deferral_reason="银行卡在家属处，申请人承诺3个工作日内补交")
+    assert app.deferral_reason.startswith("银行卡") and app.status == Status.ACCEPTED
+    owed = app.materials.get(deferred=True)
+    assert "银行账户" in owed.name and not owed.received
+    assert "容缺受理" in app.events.get(action="accept").note
+    app = desk.decide(app)
+    with pytest.raises(Conflict) as err:  # the deferred material comes in before the decision is given out
+        services.complete(actor=desk.pantang_worker, app=app, outcome="approved", note="ok")
+    assert err.value.code == "materials_owed"
+    app = services.supply(actor=desk.user, app=app, material=owed, data=b"%PDF-1.4 bank card")  # the applicant uploads it
+    assert services.complete(actor=desk.pantang_worker, app=app, outcome="approved", note="ok").status == Status.COMPLETED
+    # an item without 容缺受理: refused, whatever the reason
+    other = desk.resident
+    with pytest.raises(DomainError) as err:
+        services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=rental, resident=other,
+                                  received=[], deferral_reason="下次带来")
+    assert err.value.code == "materials_missing" and "不能容缺受理" in str(err.value.message)
+    assert err.value.details["field"] == "received"
+
+
+def test_second_matter_for_the_same_item_warns_links_and_needs_confirmation(desk):
+    first = desk.at_pantang()
+    with pytest.raises(Conflict) as err:
+        desk.at_pantang()
+    assert err.value.code == "duplicate" and first.number in str(err.value.message)
+    assert err.value.details["existing_id"] == first.pk and err.value.details["existing_url"] == f"/affairs/desk/{first.pk}/"
+    assert Application.objects.count() == 1
+    # another window sees the warning too, without a link it could not open
+    with pytest.raises(Conflict) as err:
+        services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre, item=desk.elder, resident=desk.resident,
+                                  received=desk.all_materials(desk.elder))
+    assert err.value.details["existing_url"] == "" and "泮塘社区党群服务中心" in str(err.value.message)
+    second = desk.at_pantang(confirm_duplicate=True)
+    assert "确认再次受理" in second.events.get(action="accept").note
+    assert desk.at_pantang(item=desk.insurance).status == Status.ACCEPTED  # another item: no warning
+    # online: the resident is warned and linked to their own matter
+    with pytest.raises(Conflict) as err:
+        desk.online()
+    assert err.value.details["existing_url"] == f"/affairs/my/{first.pk}/"
+    assert desk.online(confirm_duplicate=True).status == Status.SUBMITTED
+    services.withdraw(actor=desk.pantang_worker, app=first)
+    services.withdraw(actor=desk.pantang_worker, app=second)
+    services.withdraw(actor=desk.user, app=Application.objects.get(channel="online"))
+    assert desk.at_pantang().status == Status.ACCEPTED  # nothing in progress any more
+
+
+def test_items_finished_by_the_street_or_a_department_are_forwarded_not_decided(desk):
+    """高龄津贴 is finished by the street where the applicant lives (猎德街), 医疗救助 by the district's
+    医保局; the community window forwards them there and gives out their decision."""
+    app = desk.at_pantang()
+    assert app.finish_at == "street"
+    for outcome in ("approved", "denied"):
+        with pytest.raises(PermissionDenied) as err:
+            services.complete(actor=desk.pantang_worker, app=app, outcome=outcome, note="窗口自行决定")
+        assert err.value.code == "decided_elsewhere" and "猎德街道办事处" in str(err.value.message)
+    assert services.finish_office(app) == "猎德街道办事处"
+    app = services.forward(actor=desk.pantang_worker, app=app, to="")  # the office the catalogue names
+    assert app.forwarded_to == "猎德街道办事处"
+    app = services.return_from_department(actor=desk.pantang_worker, app=app, outcome="returned", note="请核实户籍")
+    with pytest.raises(PermissionDenied):  # sent back to the window: still not the window's decision
+        services.complete(actor=desk.pantang_worker, app=app, outcome="approved", note="x")
+    app = services.forward(actor=desk.pantang_worker, app=app, to="猎德街道办事处")
+    app = services.return_from_department(actor=desk.pantang_worker, app=app, outcome="denied", note="未满80周岁")
+    with pytest.raises(DomainError) as err:
+        services.complete(actor=desk.pantang_worker, app=app, outcome="approved", note="x")
+    assert err.value.code == "outcome_mismatch"
+    app = services.complete(actor=desk.pantang_worker, app=app, outcome="", note="经街道审核，年龄不符合条件")
+    assert app.outcome == "denied"
+    medical = ServiceItem.objects.get(code="JZ05")
+    assert medical.finish_at == "department"
+    app = desk.at_pantang(item=medical)
+    assert services.finish_office(app) == "天河区医保局"
+    with pytest.raises(PermissionDenied):
+        services.perform(actor=desk.pantang_worker, app=app, action="complete", data={"outcome": "approved", "note": "x"})
+    # an item the community finishes is decided at the window
+    done = desk.at_pantang(item=ServiceItem.objects.get(code="YL03"))
+    assert services.complete(actor=desk.pantang_worker, app=done, outcome="approved", note="已制证").status == Status.COMPLETED
+
+
+# every seeded kind, filled in as a caseworker would
+KIND_FACTS = {
+    "ZM01": {"since": "2015-03", "address": "猎德花园3栋2单元501", "tenure": "租住"},
+    "ZM02": {"address": "猎德花园3栋501", "relative_name": "龚美玲", "relative_id": "440106198001011230", "relation": "母子"},
+    "ZM03": {"deceased_name": "龚国强", "deceased_id": "440106194501011239", "address": "猎德花园3栋501", "died_on": "2026-10-03",
+             "cause": "年老体衰。", "relation": "子女"},
+    "ZM04": {"address": "猎德花园3栋501", "ward_name": "龚小明", "ward_id": "440106201001011235", "relation": "父母",
+             "ward_kind": "精神障碍患者"},
+    "ZM05": {"address": "猎德花园3栋501", "members": "4", "income": "2300", "cause": "主要劳动力患重病，", "assistance": ""},
+    "ZM06": {"address": "猎德花园3栋501", "spouse_name": "龚国强", "spouse_died_on": "2019-06-30"},
+}
+
+
+def _reads_as_one_text(body, template):
+    import re
+
+    assert "{" not in body and "}" not in body, body  # no blank left
+    assert not re.search(r"[，。；、,.;：]{2,}", body), body  # no doubled punctuation
+    assert body.endswith("。") and body.count("。") == 1, body  # one sentence
+    literal = re.sub(r"\{\w+\}", "\x00", template)
+    for size in range(3, 12):  # no fragment written twice, unless the template itself has it twice
+        for i in range(len(body) - size + 1):
+            piece = body[i:i + size]
+            if not re.search(r"[*0-9]", piece) and body.count(piece) > 1:  # masked ID numbers share digits
+                assert literal.count(piece) >= body.count(piece), (piece, body)
+
+
+def test_every_seeded_certificate_kind_is_issued_as_one_sentence(desk):
+    from linli.affairs.catalogue import CERTIFICATE_KINDS
+    from linli.affairs.certificates import check_kind, fields_of
+    from linli.affairs.models import CertificateKind
+
+    assert set(KIND_FACTS) == {k[0] for k in CERTIFICATE_KINDS}
+    for kind in CertificateKind.objects.all():
+        assert check_kind(kind.template, kind.fields) == [], kind.code
+        labels = [f.label for f in fields_of(kind)]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels) and all(labels)
+        cert = services.request_certificate(actor=desk.user, kind=kind.code, purpose="办事")
+        preview = services.preview_certificate(actor=desk.liede_worker, cert=cert, facts=KIND_FACTS[kind.code])
+        cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, facts=KIND_FACTS[kind.code],
+                                          issuer_name="猎德社区居民委员会")
+        assert cert.body == preview and cert.body.startswith("兹证明")
+        _reads_as_one_text(cert.body, kind.template)
+        assert "申请人甲" in cert.body and desk.resident.id_number not in cert.body
+        assert "440106" not in cert.body.replace(desk.resident.id_number[:6], "", 1) or "*" in cert.body
+    bodies = {c.kind.code: c.body for c in Certificate.objects.select_related("kind")}
+    assert "自2015年3月起在本社区猎德花园3栋2单元501实际居住至今，居住方式为租住。" in bodies["ZM01"]
+    assert "于2026年10月3日在家中因年老体衰死亡" in bodies["ZM03"] and "440106194501011239" not in bodies["ZM03"]
+    assert "系精神障碍患者龚小明(身份证号" in bodies["ZM04"]
+    assert "因主要劳动力患重病家庭生活困难。" in bodies["ZM05"]  # the optional assistance left out, nothing dangling
+
+
+def test_certificate_fields_are_checked_one_by_one(desk):
+    cert = services.request_certificate(actor=desk.user, kind="ZM03", purpose="办理丧葬")
+    with pytest.raises(DomainError) as err:
+        services.issue_certificate(actor=desk.liede_worker, cert=cert, issuer_name="猎德社区居民委员会",
+                                   facts={"deceased_name": "龚国强", "deceased_id": "440106194501011234", "address": "",
+                                          "died_on": "2999-01-01", "cause": "病故", "relation": "邻居"})
+    errors = err.value.details["errors"]
+    assert set(errors) == {"deceased_id", "address", "died_on", "relation"}
+    assert errors["deceased_id"] == "死者身份证号不正确" and errors["address"] == "请填写居住地址"
+    assert errors["died_on"] == "死亡日期不能晚于今天" and errors["relation"] == "请从选项中选择申请人与死者关系"
+    assert err.value.details["field"] == "facts.deceased_id"
+    cert.refresh_from_db()
+    assert cert.state == Certificate.State.REQUESTED and cert.serial is None
+    with pytest.raises(DomainError) as err:
+        services.preview_certificate(actor=desk.liede_worker, cert=cert, facts={**KIND_FACTS["ZM03"], "died_on": "3 Oct"})
+    assert "格式不正确" in err.value.details["errors"]["died_on"]
+    with pytest.raises(PermissionDenied):  # another community's caseworker
+        services.preview_certificate(actor=desk.pantang_worker, cert=cert, facts=KIND_FACTS["ZM03"])
+
+
+def test_certificate_kind_template_and_fields_must_agree():
+    from linli.affairs.certificates import check_kind
+
+    fields = [{"name": "since", "label": "起始年月", "type": "month", "required": True}]
+    assert check_kind("兹证明{name}自{since}起居住。", fields) == []
+    assert any("{detail}" in p for p in check_kind("兹证明{name}{detail}。", fields))
+    assert any("since" in p for p in check_kind("兹证明{name}。", fields))
+    assert check_kind("{name}{x}", [{"name": "x", "type": "color"}])
+    assert check_kind("{name}{x}", [{"name": "x", "required": False}])  # optional, but no phrase
+    from django.core.exceptions import ValidationError
+
+    from linli.affairs.models import CertificateKind
+
+    kind = CertificateKind(code="ZM99", name="测试证明", purpose="测试", checks="核实", template="兹证明{name}{since}{x}。",
+                           fields=fields)
+    with pytest.raises(ValidationError) as err:  # what the admin form shows
+        kind.full_clean()
+    assert "{x}" in str(err.value)

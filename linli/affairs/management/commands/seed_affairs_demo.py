@@ -58,6 +58,9 @@ class Command(BaseCommand):
             elif end == "forwarded":
                 services.forward(actor=worker, app=app, to="猎德街道社会事务办")
             elif end == "done":
+                if item.finish_at != ServiceItem.Finish.COMMUNITY:  # decided by the street: forwarded, their answer recorded
+                    app = services.forward(actor=worker, app=app, to="")
+                    app = services.return_from_department(actor=worker, app=app, outcome="approved", note="街道审核通过")
                 services.complete(actor=worker, app=app, outcome="approved", note="审核通过，次月起发放")
             count += 1
         self.stdout.write(f"一窗通办：{made} 个服务中心，{count} 件办件")
