@@ -135,8 +135,13 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
     ``files`` are keyed by the id of the catalogue material (``ItemMaterial``) they are for; each
     is stored on the application's own copy of that material. A second application for an item
     the resident already has in progress is refused with a link to the first, unless confirmed."""
-    if idempotency_key and (existing := Application.objects.filter(idempotency_key=idempotency_key).first()) is not None:
-        return existing
+    if idempotency_key and Application.objects.filter(idempotency_key=idempotency_key).exists():
+        # a retry: the first answer if it carried the same payload (409 otherwise), before any
+        # check that the first application itself would now trip (it is an open duplicate)
+        clean_note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
+        first = _replayed(idempotency_key, idempotency.fingerprint("online", item.pk, clean_note, files or {}))
+        if first is not None:
+            return first
     if not item.active or not item.online:
         raise DomainError("not_online", _("该事项不支持网上申请，请到社区窗口办理"), field="item")
     resident = getattr(actor, "resident", None)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('affairs', '0008_local_items'),
+        ('affairs', '0009_declared_fields_deferral_finish'),
     ]
 
     operations = [
