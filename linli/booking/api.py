@@ -54,7 +54,9 @@ def slots(request: ApiRequest, resource_id: int, date: dt.date | None = None):  
 def book(request: ApiRequest, payload: BookIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     res = selectors.resource(payload.resource_id)
     return Status(201, services.book(actor=request.auth, resource=res, starts_at=payload.starts_at, wait=payload.wait,
-                                     note=payload.note,
+                                     note=payload.note, details=services.Details(
+                                         purpose=payload.purpose, headcount=payload.headcount, contact=payload.contact,
+                                         address=payload.address),
                                      idempotency_key=f"api:{request.auth.pk}:{idempotency_key[:50]}" if idempotency_key else None))
 
 
