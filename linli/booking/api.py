@@ -55,7 +55,9 @@ def slots(request: ApiRequest, resource_id: int, date: ScheduleDay | None = None
 def book(request: ApiRequest, payload: BookIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     res = selectors.resource(payload.resource_id)
     return Status(201, services.book(actor=request.auth, resource=res, starts_at=payload.starts_at, wait=payload.wait,
-                                     note=payload.note,
+                                     note=payload.note, details=services.Details(
+                                         purpose=payload.purpose, headcount=payload.headcount, contact=payload.contact,
+                                         address=payload.address),
                                      idempotency_key=scoped_key("api", request.auth, idempotency_key)))
 
 

@@ -41,7 +41,9 @@ def _utc(value: dt.datetime) -> dt.datetime:
 def personal(name: str, reservations: Iterable[Any]) -> bytes:
     """A person's bookings. A place on a waiting list or a request not yet approved is marked so
     in the title (候补 / 待审核), tentative and not blocking time; only a confirmed or attended
-    booking carries the check-in code."""
+    booking carries the check-in code. A cancelled or rejected booking stays in the feed for a
+    while (the caller decides how long) as ``STATUS:CANCELLED`` with a raised ``SEQUENCE``, so
+    that calendar clients remove it rather than keep the event they already have."""
     cal = _calendar(name)
     stamp = _utc(timezone.now())
     domain = uid_domain()
@@ -51,7 +53,14 @@ def personal(name: str, reservations: Iterable[Any]) -> bytes:
         ev.add("dtstamp", stamp)
         ev.add("dtstart", _utc(r.slot.starts_at))
         ev.add("dtend", _utc(r.slot.ends_at))
-        if r.status == "waiting":
+        ev.add("sequence", int(getattr(r, "sequence", 0) or 0))
+        if r.status in ("cancelled", "rejected"):
+            ev.add("summary", _("【已取消】%(r)s") % {"r": r.resource.name})
+            if r.cancel_reason:
+                ev.add("description", r.cancel_reason)
+            ev.add("status", "CANCELLED")
+            ev.add("transp", "TRANSPARENT")
+        elif r.status == "waiting":
             ev.add("summary", _("【候补】%(r)s") % {"r": r.resource.name})
             ev.add("description", _("候补中：有空位会自动为您预约并通知您，届时才算预约成功"))
             ev.add("status", "TENTATIVE")

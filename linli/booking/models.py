@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.fields import EncryptedTextField
 from linli.core.models import TimeStamped
 
 
@@ -33,6 +34,11 @@ class Resource(TimeStamped):
     class Kind(models.TextChoices):
         SERVICE = "service", _("服务")
         SPACE = "space", _("场地")
+
+    class Asks(models.TextChoices):
+        NOTHING = "", _("无需填写")
+        GROUP = "group", _("用途、人数和联系人(场地)")
+        ADDRESS = "address", _("上门地址(上门服务)")
 
     class Audience(models.TextChoices):
         EVERYONE = "everyone", _("所有人")
@@ -58,6 +64,8 @@ class Resource(TimeStamped):
     no_show_limit = models.PositiveSmallIntegerField(_("爽约次数上限(30天)"), default=3)
     suspend_days = models.PositiveSmallIntegerField(_("爽约后暂停预约天数"), default=14)
     active = models.BooleanField(_("开放预约"), default=True)
+    asks = models.CharField(_("预约时须填写"), max_length=8, choices=Asks.choices, default=Asks.NOTHING, blank=True,
+                            help_text=_("场地：用途、人数和联系人，给审核人看；上门服务：上门地址，只给服务方看"))
     feed_token = models.CharField(_("日历订阅码"), max_length=32, unique=True, default=_token, editable=False)
 
     class Meta:
@@ -194,6 +202,11 @@ class Reservation(TimeStamped):
     region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
     starts_at = models.DateTimeField(_("开始"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    headcount = models.PositiveSmallIntegerField(_("人数"), null=True, blank=True)
+    contact = EncryptedTextField(_("联系人及电话"), blank=True, default="")
+    address = EncryptedTextField(_("上门地址"), blank=True, default="")
+    sequence = models.PositiveIntegerField(_("修订次数"), default=0, help_text=_("日历订阅的 SEQUENCE：每次变更加一"))
     code = models.CharField(_("签到码"), max_length=8, unique=True, default=_code, editable=False)
     idempotency_key = models.CharField(_("幂等键"), max_length=80, null=True, blank=True, unique=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("取消人"), null=True, blank=True,

@@ -41,6 +41,10 @@ class BookIn(Schema):
     starts_at: ScheduleMoment
     wait: bool = Field(False, description="约满时加入候补")
     note: str = Field("", max_length=200)
+    purpose: str = Field("", max_length=200, description="场地(asks=group)：用途")
+    headcount: int | None = Field(None, ge=1, le=10000, description="场地(asks=group)：人数，不超过每段名额")
+    contact: str = Field("", max_length=100, description="场地(asks=group)：联系人及电话，给审核人")
+    address: str = Field("", max_length=200, description="上门服务(asks=address)：上门地址，只给服务方")
 
 
 class ReservationOut(BaseModel):
@@ -59,6 +63,9 @@ class ReservationOut(BaseModel):
 
 class StaffReservationOut(ReservationOut):
     user_name: str = Field(..., validation_alias=AliasChoices("user_name", AliasPath("user", "display_name")))
+    purpose: str = ""
+    headcount: int | None = None
+    contact: str = ""
 
 
 class ReasonIn(Schema):

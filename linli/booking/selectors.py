@@ -226,3 +226,16 @@ def resource_day(actor: Any, res: Resource, day: dt.date) -> QuerySet[Reservatio
 def live_future_count(resource: Resource, *, now: dt.datetime | None = None) -> int:
     """Bookings, requests and waiting places of ``resource`` not yet begun."""
     return Reservation.objects.filter(resource=resource, status__in=LIVE, starts_at__gt=now or timezone.now()).count()
+
+
+def next_open_day(resource: Resource, *, after: dt.date, now: dt.datetime | None = None) -> dt.date | None:
+    """The first day after ``after`` (within how far ahead one may book) with a slot one can
+    still book: offered by the schedule and with a free seat."""
+    now = now or timezone.now()
+    last = timezone.localtime(now + dt.timedelta(days=resource.book_ahead_days)).date()
+    day = after + dt.timedelta(days=1)
+    while day <= last:
+        if any(s.bookable and s.free for s in day_view(resource, day, now=now)):
+            return day
+        day += dt.timedelta(days=1)
+    return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -89,9 +90,44 @@ RETURNING id"""
 # retried idempotency key) the statement fails as a whole and the seat is not taken.
 TAKE_SEAT_AND_BOOK = "WITH seat AS (" + TAKE_SEAT + ")" + """
 INSERT INTO booking_reservation (slot_id, resource_id, user_id, status, region_path, starts_at, note, code,
-                                 idempotency_key, cancel_reason, created_at, updated_at)
-SELECT seat.id, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s FROM seat
+                                 idempotency_key, cancel_reason, created_at, updated_at,
+                                 purpose, headcount, contact, address, sequence)
+SELECT seat.id, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s, %s, %s, %s, %s, 0 FROM seat
 RETURNING id, slot_id"""
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a resource asks of whoever books it (``Resource.asks``): for a room, the purpose,
+    how many come and a contact for the approver; for a home service, the address."""
+
+    purpose: str = ""
+    headcount: int | None = None
+    contact: str = ""
+    address: str = ""
+
+
+def clean_details(resource: Resource, details: Details | None) -> Details:
+    """The details the resource asks for, checked; what it does not ask for is dropped."""
+    d = details or Details()
+    asks = resource.asks
+    if asks == Resource.Asks.GROUP:
+        purpose = " ".join((d.purpose or "").split())[:200]
+        if len(purpose) < 2:
+            raise DomainError("invalid", _("请填写用途(例如：社区合唱团排练)"), field="purpose")
+        if d.headcount is None or not (1 <= int(d.headcount) <= resource.capacity):
+            raise DomainError("invalid", _("人数须在1到%(n)s之间(场地容纳人数)") % {"n": resource.capacity},
+                              field="headcount", max=resource.capacity)
+        contact = " ".join((d.contact or "").split())[:100]
+        if sum(ch.isdigit() for ch in contact) < 7:
+            raise DomainError("invalid", _("请填写联系人及电话，供审核人联系"), field="contact")
+        return Details(purpose=purpose, headcount=int(d.headcount), contact=contact)
+    if asks == Resource.Asks.ADDRESS:
+        address = " ".join((d.address or "").split())[:200]
+        if len(address) < 4:
+            raise DomainError("invalid", _("请填写上门服务的地址(小区、楼栋、房号)"), field="address")
+        return Details(address=address)
+    return Details()
 
 
 def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int | None:
@@ -106,19 +142,23 @@ def _take_seat(resource: Resource, start: dt.datetime, end: dt.datetime) -> int 
 
 
 def _take_seat_and_book(*, actor: Any, resource: Resource, start: dt.datetime, end: dt.datetime, note: str,
-                        idempotency_key: str | None) -> Reservation | None:
+                        idempotency_key: str | None, details: Details) -> Reservation | None:
     """The common case on PostgreSQL in one statement; None when the slot is full."""
     status = S.REQUESTED if resource.approval_required else S.CONFIRMED
     code = Reservation._meta.get_field("code").get_default()
     now = timezone.now()
+    encrypted = Reservation._meta.get_field("contact").get_prep_value  # the same stored form as the ORM's
     with connection.cursor() as cur:
         cur.execute(TAKE_SEAT_AND_BOOK, [resource.pk, start, end, resource.capacity, resource.pk, actor.pk, status,
-                                         resource.region_path, start, note, code, idempotency_key, now, now])
+                                         resource.region_path, start, note, code, idempotency_key, now, now,
+                                         details.purpose, details.headcount, encrypted(details.contact),
+                                         encrypted(details.address)])
         row = cur.fetchone()
     if row is None:
         return None
     return Reservation(pk=row[0], slot_id=row[1], resource=resource, user=actor, status=status, region_path=resource.region_path,
-                       starts_at=start, note=note, code=code, idempotency_key=idempotency_key, created_at=now, updated_at=now)
+                       starts_at=start, note=note, code=code, idempotency_key=idempotency_key, created_at=now, updated_at=now,
+                       purpose=details.purpose, headcount=details.headcount, contact=details.contact, address=details.address)
 
 
 def _clash_on_code(exc: IntegrityError) -> bool:
@@ -129,14 +169,14 @@ def _clash_on_code(exc: IntegrityError) -> bool:
 
 
 def book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool = False, note: str = "",
-         idempotency_key: str | None = None, now: dt.datetime | None = None) -> Reservation:
+         idempotency_key: str | None = None, now: dt.datetime | None = None, details: Details | None = None) -> Reservation:
     """Book one seat, or join the waiting list when full and ``wait``. A retried request with the
     same idempotency key returns the first answer and never books twice: the unique key decides
     on the insert, and any refusal first checks whether the request had already succeeded (the
     slot may be full, or started, by the time the retry arrives)."""
     try:
         return _book(actor=actor, resource=resource, starts_at=starts_at, wait=wait, note=note,
-                     idempotency_key=idempotency_key, now=now or timezone.now())
+                     idempotency_key=idempotency_key, now=now or timezone.now(), details=details)
     except DomainError:
         if idempotency_key:
             existing = _replayed(idempotency_key, resource, starts_at)
@@ -155,7 +195,7 @@ def _replayed(idempotency_key: str, resource: Resource, starts_at: dt.datetime) 
 
 
 def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool, note: str,
-          idempotency_key: str | None, now: dt.datetime) -> Reservation:
+          idempotency_key: str | None, now: dt.datetime, details: Details | None = None) -> Reservation:
     if not resource.active:
         raise DomainError("closed", _("该项目暂停预约"), field="resource")
     period = offered(resource, starts_at)
@@ -172,10 +212,12 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
         raise PermissionDenied("suspended", _("因多次爽约，您的预约已暂停至 %(d)s") % {
             "d": timezone.localtime(until).strftime("%Y-%m-%d")})
     note = (note or "").strip()[:200]
+    cleaned = clean_details(resource, details)
     ratelimit.hit("booking", actor)  # a few a minute per person; a retry of a stored booking is answered above
     for _attempt in range(3):
         try:
-            return _insert(actor=actor, resource=resource, period=period, wait=wait, note=note, idempotency_key=idempotency_key)
+            return _insert(actor=actor, resource=resource, period=period, wait=wait, note=note, idempotency_key=idempotency_key,
+                           details=cleaned)
         except IntegrityError as exc:
             if _clash_on_code(exc):
                 continue
@@ -188,13 +230,13 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
 
 
 def _insert(*, actor: Any, resource: Resource, period: tuple[dt.datetime, dt.datetime], wait: bool, note: str,
-            idempotency_key: str | None) -> Reservation:
+            idempotency_key: str | None, details: Details) -> Reservation:
     if connection.vendor == "postgresql" and not resource.weekly_limit:
         # on its own the statement is its own transaction; inside a caller's, a savepoint keeps
         # a refusal from breaking it
         with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
             res = _take_seat_and_book(actor=actor, resource=resource, start=period[0], end=period[1], note=note,
-                                      idempotency_key=idempotency_key or None)
+                                      idempotency_key=idempotency_key or None, details=details)
         if res is not None:
             return res
     with transaction.atomic():
@@ -209,7 +251,9 @@ def _insert(*, actor: Any, resource: Resource, period: tuple[dt.datetime, dt.dat
         else:
             raise Conflict("full", _("该时段已约满，可以加入候补"))
         res = Reservation.objects.create(slot_id=slot_id, resource=resource, user=actor, status=status, starts_at=period[0],
-                                         region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None)
+                                         region_path=resource.region_path, note=note, idempotency_key=idempotency_key or None,
+                                         purpose=details.purpose, headcount=details.headcount, contact=details.contact,
+                                         address=details.address)
     if status == S.WAITING:  # a confirmation is the answer itself; a place in the queue is worth a message
         notify([actor], None, _("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您") % {
             "r": resource.name, "t": _when(res.starts_at)}, link=_link())
@@ -252,7 +296,8 @@ def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
         return None
     Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
     waiting.status = S.REQUESTED if waiting.resource.approval_required else S.CONFIRMED
-    waiting.save(update_fields=["status", "updated_at"])
+    waiting.sequence += 1
+    waiting.save(update_fields=["status", "sequence", "updated_at"])
     notify([waiting.user], None, _("候补成功：%(r)s %(t)s 已为您预约，签到码 %(c)s") % {
         "r": waiting.resource.name, "t": _when(waiting.starts_at), "c": waiting.code}, link=_link())
     return waiting
@@ -278,7 +323,8 @@ def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.da
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
     held = res.status in HOLDS_SEAT
     res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
-    res.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
+    res.sequence += 1  # calendar clients take the cancellation only with a raised SEQUENCE
+    res.save(update_fields=["status", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
     if held:
         _free_seat_and_promote(res.slot_id, actor)
     if res.user_id != actor.pk:
@@ -297,7 +343,8 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
         raise Conflict("not_requested", _("该预约不在待审核状态"))
     if approve:
         res.status = S.CONFIRMED
-        res.save(update_fields=["status", "updated_at"])
+        res.sequence += 1
+        res.save(update_fields=["status", "sequence", "updated_at"])
         notify([res.user], None, _("%(r)s %(t)s 的预约已通过，签到码 %(c)s") % {
             "r": res.resource.name, "t": _when(res.starts_at), "c": res.code}, link=_link())
         return res
@@ -305,7 +352,8 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
     if not reason:
         raise DomainError("invalid", _("请填写不通过的原因"), field="reason")
     res.status, res.cancel_reason, res.cancelled_by = S.REJECTED, reason, actor
-    res.save(update_fields=["status", "cancel_reason", "cancelled_by", "updated_at"])
+    res.sequence += 1
+    res.save(update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"])
     _free_seat_and_promote(res.slot_id, actor)
     notify([res.user], None, _("%(r)s %(t)s 的预约未通过：%(why)s") % {
         "r": res.resource.name, "t": _when(res.starts_at), "why": reason}, link=_link())
@@ -366,7 +414,8 @@ def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.
                 .filter(resource=resource, status__in=LIVE, starts_at__gt=now))
     for res in live:
         res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
-        res.save(update_fields=["status", "cancelled_by", "cancel_reason", "updated_at"])
+        res.sequence += 1
+        res.save(update_fields=["status", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
         notify([res.user], None, _("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s") % {
             "t": _when(res.starts_at), "r": resource.name, "why": reason}, link=_link())
     Slot.objects.filter(resource=resource, starts_at__gt=now).update(booked=0)
@@ -388,7 +437,8 @@ def close_past(*, now: dt.datetime | None = None) -> dict[str, int]:
             was = res.status
             res.status = S.REJECTED if was == S.REQUESTED else S.CANCELLED
             res.cancel_reason = str(_("时段开始前未获审核") if was == S.REQUESTED else _("时段已开始，候补未能排上"))
-            res.save(update_fields=["status", "cancel_reason", "updated_at"])
+            res.sequence += 1
+            res.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
             done[str(was)] += 1
             notify([res.user], None, _("%(r)s %(t)s：%(why)s") % {
                 "r": res.resource.name, "t": _when(res.starts_at), "why": res.cancel_reason}, link=_link())

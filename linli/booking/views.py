@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,11 +47,15 @@ def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         try:
-            starts_at = parse_datetime(request.POST.get("starts_at", ""))
+            wait_at = request.POST.get("wait_at", "")  # the 候补 button of a form that asks for details
+            starts_at = parse_datetime(wait_at or request.POST.get("starts_at", ""))
             if starts_at is None:
                 raise DomainError("invalid", _("请选择时段"), field="starts_at")
-            r = services.book(actor=request.user, resource=res, starts_at=starts_at, wait=request.POST.get("wait") == "1",
-                              note=request.POST.get("note", ""),
+            details = services.Details(purpose=request.POST.get("purpose", ""), contact=request.POST.get("contact", ""),
+                                       headcount=form_int(request.POST.get("headcount")) if request.POST.get("headcount") else None,
+                                       address=request.POST.get("address", ""))
+            r = services.book(actor=request.user, resource=res, starts_at=starts_at, wait=request.POST.get("wait") == "1" or bool(wait_at),
+                              note=request.POST.get("note", ""), details=details,
                               idempotency_key=scoped_key("web", request.user, request.POST.get("token")))
             done = {"confirmed": _("预约成功，签到码 %(c)s"), "requested": _("已提交，等待审核"),
                     "waiting": _("已加入候补，有空位会自动为您预约")}
@@ -60,8 +65,14 @@ def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, getattr(exc, "message", _("输入有误")))
             return redirect(f"{request.path}?date={day.isoformat()}")
     days = [timezone.localdate() + dt.timedelta(days=i) for i in range(min(res.book_ahead_days, 14) + 1)]
+    now = timezone.now()
+    slots = selectors.day_view(res, day, viewer=request.user, now=now)
+    for s in slots:
+        s.over = s.ends_at <= now  # type: ignore[attr-defined]
+    nothing_left = not any(s.bookable for s in slots)
     return render(request, "booking/resource.html", {
-        "res": res, "day": day, "days": days, "slots": selectors.day_view(res, day, viewer=request.user),
+        "res": res, "day": day, "days": days, "slots": slots, "now": now,
+        "next_day": selectors.next_open_day(res, after=day, now=now) if nothing_left else None,
         "token": uuid.uuid4().hex, "rules": res.rules.all()})
 
 
@@ -154,6 +165,8 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
     from . import schedule
 
     return render(request, "booking/staff_resource.html", {
+        # a home visit's address is for those who make it (the provider's staff named on the resource)
+        "sees_address": res.asks == Resource.Asks.ADDRESS and res.managers.filter(pk=request.user.pk).exists(),
         "res": res, "day": day, "rows": selectors.resource_day(request.user, res, day), "now": timezone.now(),
         "slots": selectors.day_view(res, day), "can_edit_schedule": schedule.can_edit(request.user, res),
         "feed_url": request.build_absolute_uri(reverse("booking:resource_feed", args=[res.feed_token]))})
@@ -167,6 +180,7 @@ def _ics(body: bytes, name: str) -> HttpResponse:
 
 
 FEED_DAYS = 28  # a resource's feed: its slots for the coming four weeks
+CANCELLED_KEPT_DAYS = 30  # a cancelled booking stays in a person's feed this long after cancelling
 
 
 def user_feed(request: HttpRequest, token: str) -> HttpResponse:
@@ -174,8 +188,13 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = Feed.objects.select_related("user").filter(token=token).first()
     if feed is None:
         raise Http404
-    since = timezone.now() - dt.timedelta(days=30)
-    rows = (Reservation.objects.filter(user=feed.user, starts_at__gte=since, status__in=("requested", "confirmed", "waiting", "attended"))
+    now = timezone.now()
+    since = now - dt.timedelta(days=30)
+    # a cancelled or rejected booking stays 30 days after the change, marked cancelled, so that
+    # calendars that already hold it take it away
+    kept = Q(status__in=("requested", "confirmed", "waiting", "attended")) | Q(
+        status__in=("cancelled", "rejected"), updated_at__gte=now - dt.timedelta(days=CANCELLED_KEPT_DAYS))
+    rows = (Reservation.objects.filter(kept, user=feed.user, starts_at__gte=since)
             .select_related("resource", "slot").order_by("starts_at")[:500])
     return _ics(ical.personal(_("我的预约"), rows), "linli")
 

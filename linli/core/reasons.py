@@ -5,6 +5,7 @@ reveals, so pages, API and exports accept the same reasons."""
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from .errors import DomainError
 
 # stored by their Chinese name whatever the UI language (the log reads the same for everyone)
-PURPOSES: list[tuple[str, str]] = [
+PURPOSES: list[tuple[str, Any]] = [
     ("入户核实", gettext_lazy("入户核实")),
     ("办理业务", gettext_lazy("办理业务")),
     ("应急联系", gettext_lazy("应急联系")),

@@ -52,7 +52,9 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
     resource = Resource.objects.create(name=name.strip()[:100], kind=Resource.Kind.SPACE, region=region, region_path=region.path,
                                        capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required,
-                                       audience=audience, cancel_before_hours=4)
+                                       audience=audience, cancel_before_hours=4,
+                                       # a room or hall is booked by a group: its purpose, size and a contact for the approver
+                                       asks=Resource.Asks.NOTHING if kind == Venue.Kind.SCHOOL_GROUND else Resource.Asks.GROUP)
     resource.served.set(communities)
     # hours and terms through the schedule services, with their checks (window, overlaps, term dates)
     if kind == Venue.Kind.SCHOOL_GROUND:

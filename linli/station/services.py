@@ -149,7 +149,7 @@ def _offering_fields(*, category: str, price_type: str, price: str, title: str, 
 def add_offering(*, actor: Any, provider: Provider, title: str, category: str, price_type: str, price: str,
                  description: str, communities: list[Any], weekdays: list[int], opens: dt.time, closes: dt.time,
                  slot_minutes: int = 60, capacity: int = 1, tags: list[str] | None = None, photo: bytes | None = None,
-                 approval_required: bool = False, photos: list[bytes] | None = None) -> Offering:
+                 approval_required: bool = False, photos: list[bytes] | None = None, at_home: bool = False) -> Offering:
     provider = Provider.objects.select_for_update().get(pk=provider.pk)  # its state as stored, not as the caller saw it
     _require_staff(actor, provider)
     if provider.state != Provider.State.APPROVED:
@@ -164,7 +164,9 @@ def add_offering(*, actor: Any, provider: Provider, title: str, category: str, p
     cleaned = _clean_photos([*([photo] if photo else []), *(photos or [])], have=0)
     resource = Resource.objects.create(name=title, region=provider.region, region_path=provider.region_path,
                                        slot_minutes=slot_minutes, capacity=capacity, approval_required=approval_required,
-                                       audience=Resource.Audience.RESIDENTS)
+                                       audience=Resource.Audience.RESIDENTS,
+                                       # delivered at home: the booking asks where (shown to the provider's staff only)
+                                       asks=Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING)
     resource.served.set(communities)
     resource.managers.set(provider.staff.all())
     OpeningRule.objects.bulk_create([OpeningRule(resource=resource, weekday=d, opens=opens, closes=closes) for d in sorted(set(weekdays))])
@@ -303,7 +305,7 @@ def _locked_offering(actor: Any, offering: Offering) -> Offering:
 @transaction.atomic
 def update_offering(*, actor: Any, offering: Offering, title: str, category: str, price_type: str, price: str,
                     description: str, communities: list[Any], capacity: int, tags: list[str] | None = None,
-                    approval_required: bool = False, staff: list[Any] | None = None) -> Offering:
+                    approval_required: bool = False, staff: list[Any] | None = None, at_home: bool | None = None) -> Offering:
     """What residents see and book: text, price, communities served, seats, approval, the staff
     who serve. Opening hours are edited on the schedule page (booking.schedule)."""
     o = _locked_offering(actor, offering)
@@ -323,7 +325,9 @@ def update_offering(*, actor: Any, offering: Offering, title: str, category: str
     o.staff.set(serving)
     res = o.resource
     res.name, res.capacity, res.approval_required = o.title, capacity, approval_required
-    res.save(update_fields=["name", "capacity", "approval_required", "updated_at"])
+    if at_home is not None:  # left out (an older client): unchanged
+        res.asks = Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING
+    res.save(update_fields=["name", "capacity", "approval_required", "asks", "updated_at"])
     res.served.set(communities)
     if capacity != before["capacity"]:
         booking_services.apply_capacity(res)

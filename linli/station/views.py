@@ -205,7 +205,8 @@ def new_offering(request: HttpRequest) -> HttpResponse:
                 weekdays=[int(d) for d in request.POST.getlist("weekdays") if d.isdigit()], opens=opens, closes=closes,
                 slot_minutes=int(request.POST.get("slot_minutes") or 60), capacity=int(request.POST.get("capacity") or 1),
                 tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
-                photos=[f.read() for f in uploads[:services.MAX_PHOTOS + 1]], approval_required=request.POST.get("approval") == "1")
+                photos=[f.read() for f in uploads[:services.MAX_PHOTOS + 1]], approval_required=request.POST.get("approval") == "1",
+                at_home=request.POST.get("at_home") == "1")
             messages.success(request, _("已发布"))
             return redirect("station:offering", pk=o.pk)
         except (DomainError, ValueError) as exc:
@@ -245,7 +246,7 @@ def edit_offering(request: HttpRequest, pk: int) -> HttpResponse:
                     price=request.POST.get("price", ""), description=request.POST.get("description", ""),
                     communities=chosen, capacity=form_int(request.POST.get("capacity")),
                     tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
-                    approval_required=request.POST.get("approval") == "1",
+                    approval_required=request.POST.get("approval") == "1", at_home=request.POST.get("at_home") == "1",
                     staff=list(o.provider.staff.filter(pk__in=staff_ids)) if staff_ids else [])
                 messages.success(request, _("已保存"))
             return redirect("station:edit_offering", pk=o.pk)

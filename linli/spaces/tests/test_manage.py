@@ -16,6 +16,8 @@ from linli.core.models import AuditEvent
 from linli.spaces import services
 from linli.spaces.models import Venue
 
+GROUP = booking.Details(purpose="居民活动", headcount=1, contact="联系人 13800000000")  # what a room asks (ignored by a ground)
+
 pytestmark = pytest.mark.django_db
 HOURS = [(d, dt.time(9), dt.time(12)) for d in range(7)]
 
@@ -82,11 +84,11 @@ def test_update_changes_what_residents_read_and_the_rules_they_book_under(setup,
     s = setup
     neighbour = _resident(registry, make_user, s.tree, 1, grid=s.tree.g_huabiao)  # 华标社区: not served yet
     with pytest.raises(PermissionDenied):
-        booking.book(actor=neighbour, resource=s.room.resource, starts_at=_tomorrow(9))
+        booking.book(details=GROUP, actor=neighbour, resource=s.room.resource, starts_at=_tomorrow(9))
     v = _edit(s, s.room, s.admin, rules_text="活动结束请恢复桌椅", capacity=3, served=[s.tree.liede_sq, s.tree.huabiao],
               book_ahead_days=7, cancel_before_hours=24, weekly_limit=2, approval_required=True)
     assert v.resource.capacity == 3 and v.resource.approval_required and v.resource.weekly_limit == 2
-    r = booking.book(actor=neighbour, resource=v.resource, starts_at=_tomorrow(9))
+    r = booking.book(details=GROUP, actor=neighbour, resource=v.resource, starts_at=_tomorrow(9))
     assert r.status == Reservation.Status.REQUESTED  # approval now needed
     page = client.get(f"/spaces/{v.pk}/").content.decode()
     assert "活动结束请恢复桌椅" in page and "华标社区" in page and "可提前 7 天预约" in page
@@ -96,7 +98,7 @@ def test_update_changes_what_residents_read_and_the_rules_they_book_under(setup,
     # open to everyone: someone from another district may book
     far = _resident(registry, make_user, s.tree, 2, grid=s.tree.g_pantang)
     v = _edit(s, v, s.admin, audience="everyone", served=[], approval_required=False, capacity=3)
-    assert booking.book(actor=far, resource=v.resource, starts_at=_tomorrow(10)).status == Reservation.Status.CONFIRMED
+    assert booking.book(details=GROUP, actor=far, resource=v.resource, starts_at=_tomorrow(10)).status == Reservation.Status.CONFIRMED
 
 
 def test_only_the_venues_people_may_edit_it(setup):
@@ -119,9 +121,9 @@ def test_only_the_venues_people_may_edit_it(setup):
 def test_closing_cancels_every_future_booking_and_tells_each_person(setup, registry, make_user, client):
     s = setup
     a, b, c = (_resident(registry, make_user, s.tree, n) for n in (3, 4, 5))
-    booking.book(actor=a, resource=s.room.resource, starts_at=_tomorrow(9))
-    booking.book(actor=b, resource=s.room.resource, starts_at=_tomorrow(9))
-    waiting = booking.book(actor=c, resource=s.room.resource, starts_at=_tomorrow(9), wait=True)
+    booking.book(details=GROUP, actor=a, resource=s.room.resource, starts_at=_tomorrow(9))
+    booking.book(details=GROUP, actor=b, resource=s.room.resource, starts_at=_tomorrow(9))
+    waiting = booking.book(details=GROUP, actor=c, resource=s.room.resource, starts_at=_tomorrow(9), wait=True)
     assert waiting.status == Reservation.Status.WAITING
     with pytest.raises(DomainError):
         services.close_venue(actor=s.admin, venue=s.room, reason=" ")
@@ -133,12 +135,12 @@ def test_closing_cancels_every_future_booking_and_tells_each_person(setup, regis
     assert client.get(f"/spaces/{s.room.pk}/").status_code == 404
     assert "猎德社区活动室" not in client.get("/spaces/").content.decode()
     with pytest.raises(DomainError):
-        booking.book(actor=a, resource=Resource.objects.get(pk=s.room.resource_id), starts_at=_tomorrow(10))
+        booking.book(details=GROUP, actor=a, resource=Resource.objects.get(pk=s.room.resource_id), starts_at=_tomorrow(10))
     with pytest.raises(Conflict):
         services.close_venue(actor=s.admin, venue=s.room, reason="again")
     services.reopen_venue(actor=s.admin, venue=s.room)
     assert client.get(f"/spaces/{s.room.pk}/").status_code == 200
-    assert booking.book(actor=a, resource=s.room.resource, starts_at=_tomorrow(10)).status == Reservation.Status.CONFIRMED
+    assert booking.book(details=GROUP, actor=a, resource=s.room.resource, starts_at=_tomorrow(10)).status == Reservation.Status.CONFIRMED
     assert list(AuditEvent.objects.filter(action__startswith="venue.").order_by("pk").values_list("action", flat=True))[-2:] == [
         "venue.close", "venue.reopen"]
 
@@ -275,7 +277,7 @@ def test_api_list_detail_open_update_close_and_isolation(setup, client, registry
     assert r.json()["name"] == "x" and r.json()["capacity"] == 5  # left out: kept
     r = client.patch(f"/api/v1/spaces/venues/{vid}", {"served": ["440103001001"]}, content_type="application/json")
     assert r.status_code == 400 and r.json()["error"]["details"]["field"] == "served"
-    booking.book(actor=someone, resource=Resource.objects.get(venue__pk=vid),
+    booking.book(details=GROUP, actor=someone, resource=Resource.objects.get(venue__pk=vid),
                  starts_at=timezone.make_aware(dt.datetime.combine(
                      timezone.localdate() + dt.timedelta(days=(7 - timezone.localdate().weekday()) or 7), dt.time(9))))
     r = client.post(f"/api/v1/spaces/venues/{vid}/close", {"reason": "改作他用"}, content_type="application/json")

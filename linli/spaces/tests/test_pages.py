@@ -11,6 +11,8 @@ from linli.booking import services as booking
 from linli.spaces import services
 from linli.spaces.views import day_state
 
+GROUP = booking.Details(purpose="居民活动", headcount=1, contact="联系人 13800000000")  # what a room asks (ignored by a ground)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,7 +36,7 @@ def test_a_fully_booked_day_reads_full(client, room, registry, make_user, tree):
     for i, hour in enumerate((9, 10)):
         person = registry.resident(household=registry.household(tree.g_liede1, number=f"30{i}"), name=f"住户{i}")
         who = make_user(Role.RESIDENT, tree.g_liede1, phone=f"1360000000{i}", resident=person)
-        booking.book(actor=who, resource=room.resource, starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(hour))))
+        booking.book(details=GROUP, actor=who, resource=room.resource, starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(hour))))
     page = client.get(f"/spaces/{room.pk}/").content.decode()
     row = page[page.index('data-state="full"'):]
     row = row[:row.index("</tr>")]

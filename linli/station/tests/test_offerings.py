@@ -293,3 +293,30 @@ def test_a_huge_dimension_photo_is_refused_quickly_on_every_upload_path(station,
                                 contact_name="林", contact_phone="13812345678", address="猎德路2号",
                                 region=station.tree.liede, licence=huge)
     assert e.value.code == "image_too_large" and "照片尺寸过大" in str(e.value.message)
+
+
+def test_a_home_service_asks_where_and_only_its_staff_see_the_address(station, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.booking import services as booking
+    from linli.booking.models import Resource
+
+    station.approve()
+    o = station.offer(title="上门助浴", category="elderly", at_home=True)
+    assert o.resource.asks == Resource.Asks.ADDRESS
+    services.update_offering(actor=station.owner, offering=o, title=o.title, category=o.category, price_type=o.price_type,
+                             price=o.price, description=o.description, communities=[station.tree.liede_sq], capacity=1)
+    o.resource.refresh_from_db()
+    assert o.resource.asks == Resource.Asks.ADDRESS  # left out: unchanged
+    start = timezone.localtime(timezone.now()).replace(hour=11, minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+    with pytest.raises(DomainError):
+        booking.book(actor=station.young, resource=o.resource, starts_at=start)
+    booking.book(actor=station.young, resource=o.resource, starts_at=start, details=booking.Details(address="翠苑3栋502"))
+    url = f"/booking/staff/{o.resource.pk}/?date={start:%Y-%m-%d}"
+    client.force_login(station.owner)
+    assert "翠苑3栋502" in client.get(url).content.decode()
+    client.force_login(station.street_admin)  # runs the area's bookings, does not make the visit
+    resp = client.get(url)
+    assert resp.status_code == 200 and "翠苑3栋502" not in resp.content.decode()
