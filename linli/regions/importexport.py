@@ -436,7 +436,7 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
             room.number if room else "",
             r.household.number if r.household_id else "",
             r.get_relation_display() if r.relation else "",
-            r.moved_in.isoformat() if r.moved_in else "",
+            _moved_in(r, unmasked),
             "、".join(str(dict(_tag_labels()).get(t, t)) for t in r.tags),
         ])
         count += 1
@@ -454,6 +454,13 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
                                     fields=["id_number", "phone"], reason=reason, region_path=region.path,
                                     label=f"{region} 居民导出 {count} 人")
     return out.getvalue()
+
+
+def _moved_in(r: Resident, unmasked: bool) -> str:
+    """A masked export, like every masked view, gives a move-in date near birth as its year only."""
+    if not r.moved_in:
+        return ""
+    return r.moved_in.isoformat() if unmasked or not r.moved_in_near_birth else str(r.moved_in.year)
 
 
 def _tag_labels() -> list[tuple[str, str]]:
