@@ -486,6 +486,13 @@ def template_workbook(kind: str, actor: Any = None) -> bytes:
     """The import template: the data sheet (first; the only one read) with drop-downs for the
     grid code, relation and tags and notes on the headers; a sheet with one example row (never
     imported); and a sheet of the allowed values, including the grids the actor may write to."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the layout is Chinese (column names, allowed values) in every language
+        return _template_workbook(kind, actor)
+
+
+def _template_workbook(kind: str, actor: Any) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
