@@ -113,7 +113,13 @@ def set_weekly_hours(*, actor: Any, resource: Resource, hours: Iterable[tuple[in
         rows.append(OpeningRule(resource=res, weekday=weekday, opens=opens, closes=closes, season=season))
     if len(rows) > MAX_RULES:
         raise DomainError("invalid", _("开放时间最多 %(n)s 条") % {"n": MAX_RULES}, field="hours")
-    before = [str(r) for r in OpeningRule.objects.filter(resource=res)]
+    existing = list(OpeningRule.objects.filter(resource=res))
+    def key(rule: OpeningRule) -> tuple[int, dt.time, dt.time, str]:
+        return (rule.weekday, rule.opens, rule.closes, rule.season)
+
+    if sorted(map(key, existing)) == sorted(map(key, rows)):  # saved unchanged: nothing to record
+        return Outcome(outside=bookings_outside_schedule(res, now=now))
+    before = [str(r) for r in existing]
     OpeningRule.objects.filter(resource=res).delete()
     OpeningRule.objects.bulk_create(rows)
     _changed(res)

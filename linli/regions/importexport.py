@@ -437,7 +437,7 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
             room.number if room else "",
             r.household.number if r.household_id else "",
             r.get_relation_display() if r.relation else "",
-            r.moved_in.isoformat() if r.moved_in else "",
+            _moved_in(r, unmasked),
             "、".join(str(dict(_tag_labels()).get(t, t)) for t in r.tags),
         ])
         count += 1
@@ -455,6 +455,13 @@ def export_residents(*, actor: Any, residents: Any, unmasked: bool = False, reas
                                     fields=["id_number", "phone"], reason=reason, region_path=region.path,
                                     label=f"{region} 居民导出 {count} 人")
     return out.getvalue()
+
+
+def _moved_in(r: Resident, unmasked: bool) -> str:
+    """A masked export, like every masked view, gives a move-in date near birth as its year only."""
+    if not r.moved_in:
+        return ""
+    return r.moved_in.isoformat() if unmasked or not r.moved_in_near_birth else str(r.moved_in.year)
 
 
 def _tag_labels() -> list[tuple[str, str]]:
@@ -480,6 +487,13 @@ def template_workbook(kind: str, actor: Any = None) -> bytes:
     """The import template: the data sheet (first; the only one read) with drop-downs for the
     grid code, relation and tags and notes on the headers; a sheet with one example row (never
     imported); and a sheet of the allowed values, including the grids the actor may write to."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the layout is Chinese (column names, allowed values) in every language
+        return _template_workbook(kind, actor)
+
+
+def _template_workbook(kind: str, actor: Any) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation

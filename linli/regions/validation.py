@@ -127,12 +127,22 @@ def clean_moved_out(value: Any, moved_in: dt.date | None, birth_date: dt.date | 
     return day
 
 
+def _names(choice: Any) -> tuple[str, str, str]:
+    """A choice's code, its label in the active language and its zh-hans label (the templates' and
+    the registry's own), so a file filled in one language imports in the other."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        source = str(choice.label)
+    return choice.value, str(choice.label), source
+
+
 def clean_relation(value: Any) -> str:
     text = str(value or "").strip()
     if not text:
         return ""
     for choice in Relation:
-        if text in (choice.value, str(choice.label)):
+        if text in _names(choice):
             return choice.value
     raise FieldError("relation", _("与户主关系无效：%(v)s") % {"v": text})
 
@@ -149,11 +159,11 @@ def clean_tags(value: Any) -> tuple[list[str], list[str]]:
             continue
         found = False
         for choice in Tag:
-            if item in (choice.value, str(choice.label)):
+            if item in _names(choice):
                 plain.append(choice.value)
                 found = True
         for schoice in SensitiveTag:
-            if item in (schoice.value, str(schoice.label)):
+            if item in _names(schoice):
                 sensitive.append(schoice.value)
                 found = True
         if not found:

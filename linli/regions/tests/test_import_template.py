@@ -99,3 +99,19 @@ def test_a_filled_template_imports(client, tree, admin):
     assert batch.errors == []
     importexport.confirm_import(actor=admin, batch=batch)
     assert list(Resident.objects.values_list("name", flat=True)) == ["张三"]
+
+
+def test_template_and_import_are_chinese_in_english_too(client, tree, admin):
+    from django.utils import translation
+
+    import_houses(admin)
+    with translation.override("en"):
+        wb = load_workbook(io.BytesIO(importexport.template_workbook("residents", admin)))
+        values = [c.value for c in wb["可选值"]["C"]]
+        assert "户主" in values
+        number = idcard.make("440106", dt.date(1970, 2, 3), 11)
+        wb["居民"].append(["张三", number, "", tree.g_liede1.code, "翠苑", "1栋", "1单元", "101", "HH-101", "户主", "", "党员"])
+        out = io.BytesIO()
+        wb.save(out)
+        batch = importexport.validate_upload(actor=admin, kind="residents", filename="t.xlsx", data=out.getvalue())
+        assert batch.errors == []

@@ -91,3 +91,34 @@ def test_history_written_before_the_change_is_redacted_too(client, tree, registr
     event.save()
     assert "2010-11-25" not in client.get(f"/registry/residents/{baby.pk}/").content.decode()
     assert "2010-11-25" not in client.get(f"/api/v1/registry/residents/{baby.pk}/history").content.decode()
+
+
+def test_masked_export_gives_a_move_in_near_birth_as_its_year(tree, registry, make_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from linli.regions import importexport
+    from linli.regions.models import Resident
+
+    hh = registry.household(tree.g_liede1)
+    registry.resident(household=hh, name="小明", id_number=registry.id_number(birth=BIRTH), moved_in=BIRTH)
+    registry.resident(household=hh, name="张三", moved_in=dt.date(2015, 6, 1))
+    admin = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    data = importexport.export_residents(actor=admin, residents=Resident.objects.order_by("name_pinyin"))
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    moved_in = {row[0]: row[10] for row in rows}
+    assert moved_in == {"小明": "2010", "张三": "2015-06-01"}
+    full = importexport.export_residents(actor=admin, residents=Resident.objects.all(), unmasked=True, reason="核对户籍",
+                                         region=tree.liede_sq)
+    assert "2010-11-25" in [row[10] for row in load_workbook(io.BytesIO(full)).active.iter_rows(min_row=2, values_only=True)]
+
+
+def test_audit_api_gives_a_residents_dates_as_years(client, tree, registry, street):
+    baby = registry.resident(household=registry.household(tree.g_liede1), id_number=registry.id_number(birth=BIRTH),
+                             moved_in=BIRTH)
+    resp = client.get("/api/v1/registry/audit")
+    assert resp.status_code == 200
+    created = next(e for e in resp.json()["items"] if e["action"] == "resident.create" and e["target_id"] == str(baby.pk))
+    assert created["changes"]["birth_date"] == [None, "2010"] and created["changes"]["moved_in"] == [None, "2010"]
+    assert "2010-11-25" not in resp.content.decode()
