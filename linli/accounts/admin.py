@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from linli.accounts.roles import ADMIN_ROLES
-from linli.core.admin import AuditedAdmin, ScopedAdmin
+from linli.core.admin import AuditedAdmin, ScopedAdmin, SuperuserOnly, superusers_only
 from linli.core.crypto import lookup_hash
 
 from . import services
@@ -19,26 +19,6 @@ class RoleInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("region",)
     readonly_fields = ("region_path",)
-
-
-class SuperuserOnly:
-    """Accounts, roles and tokens decide who sees what: only superusers manage them in admin
-    (a scoped admin could otherwise grant themselves a wider role)."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
 
 
 @admin.register(User)
@@ -127,4 +107,14 @@ class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
             services.revoke_api_token(actor=request.user, token=token)
 
 
-__all__ = ["ADMIN_ROLES"]
+def _login_records() -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+
+    # login records hold phone numbers as user names; groups hand out permissions
+    superusers_only(AccessAttempt, AccessLog, AccessFailureLog, Group)
+
+
+_login_records()
+
+__all__ = ["ADMIN_ROLES", "SuperuserOnly"]

@@ -18,4 +18,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
+        from django.apps import apps
+        from django.utils.translation import gettext_lazy as _
+
+        if apps.is_installed("axes"):  # a section title of its own in admin (it has none)
+            apps.get_app_config("axes").verbose_name = _("登录记录")
         post_save.connect(_user_saved, sender="accounts.User", dispatch_uid="linli.accounts.user_saved")

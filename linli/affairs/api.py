@@ -89,7 +89,7 @@ def get_item(request: ApiRequest, code: str):  # type: ignore[no-untyped-def]
     return selectors.item_by_code(code)
 
 
-@router.post("/applications", response={201: ApplicationDetail, **ERRORS}, summary="网上申请(居民；支持 Idempotency-Key)")
+@router.post("/applications", response={201: ApplicationDetail, **ERRORS, 429: ErrorOut}, summary="网上申请(居民；支持 Idempotency-Key)")
 def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     app = services.apply_online(actor=request.auth, item=_item(payload.item_code), note=payload.note,
                                 confirm_duplicate=payload.confirm_duplicate,
@@ -97,7 +97,7 @@ def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | 
     return Status(201, detail(request, app))
 
 
-@router.post("/window-applications", response={201: ApplicationDetail, **ERRORS},
+@router.post("/window-applications", response={201: ApplicationDetail, **ERRORS, 429: ErrorOut},
              summary="窗口受理(全市通办：任一社区窗口为全市居民受理)")
 def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     centre = selectors.centres_for(request.auth).filter(pk=payload.centre_id).first()

@@ -57,5 +57,7 @@ class ReservationAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(AuditedAdmin):
+class SuspensionAdmin(AuditedAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    scope_field = "user__resident__region_path"  # the suspended person's home area
     list_display = ("user", "until", "reason", "created_at")

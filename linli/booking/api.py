@@ -50,7 +50,7 @@ def slots(request: ApiRequest, resource_id: int, date: ScheduleDay | None = None
             for s in selectors.day_view(res, date or timezone.localdate(), viewer=request.auth)]
 
 
-@router.post("/reservations", response={201: ReservationOut, **ERRORS},
+@router.post("/reservations", response={201: ReservationOut, **ERRORS, 429: ErrorOut},
              summary="预约一个名额(约满可候补；同一 Idempotency-Key 重试不会重复预约)")
 def book(request: ApiRequest, payload: BookIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     res = selectors.resource(payload.resource_id)

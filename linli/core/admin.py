@@ -14,6 +14,37 @@ from .models import AuditEvent, CalendarDay, SensitiveAccess
 from .services import record_audit
 
 
+class SuperuserOnly:
+    """Sections with no region to scope them by, or that decide who sees what (accounts, roles,
+    groups, tokens, notifications, login records, task results): superusers only, hidden from
+    the index and refused by address for everyone else, whatever model permissions they hold."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+def superusers_only(*models: Any) -> None:
+    """Re-register the admin another package gave ``models`` as superuser-only."""
+    for model in models:
+        if not admin.site.is_registered(model):
+            continue
+        base = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (SuperuserOnly, base), {}))
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Non-superusers see only rows under their region nodes."""
 
@@ -103,3 +134,12 @@ class CalendarDayAdmin(AuditedAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
         transaction.on_commit(invalidate)
+
+
+def _tasks() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    superusers_only(DBTaskResult)  # task arguments and results carry names and numbers
+
+
+_tasks()

@@ -1,7 +1,8 @@
 """Per-person limits on writes: reports (work orders), bookings and applications.
 
-One counter per person, kind and window in the cache (``cache.incr``: atomic in the per-process
-memory cache and in Redis; with several processes and no Redis each process counts on its own).
+One counter per person and kind in the cache, for one period from the person's first write
+(``cache.incr``, which keeps the expiry: atomic in the per-process memory cache and in Redis;
+with several processes and no Redis each process counts on its own).
 Services call :func:`hit` just before they store something new; over the limit they refuse with
 :class:`RateLimited` (429 ``rate_limited`` in the API, with ``Retry-After``; pages show the
 message above the form, which keeps what was typed).
@@ -68,13 +69,16 @@ def hit(kind: str, who: Any) -> None:
         return
     count, period = rate
     now = time.time()
-    window = int(now // period)
-    key = f"writes:{kind}:{who_id}:{period}:{window}"
-    cache.add(key, 0, timeout=period + 1)
+    # the window opens with a person's first write and lasts one period (incr keeps the expiry)
+    key = f"writes:{kind}:{who_id}:{period}"
+    if cache.add(key, 0, timeout=period):
+        cache.set(f"{key}:since", now, timeout=period)
     try:
         n = cache.incr(key)
     except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=period + 1)
+        cache.set(key, 1, timeout=period)
+        cache.set(f"{key}:since", now, timeout=period)
         n = 1
     if n > count:
-        raise RateLimited(max(1, math.ceil((window + 1) * period - now)))
+        since = cache.get(f"{key}:since") or now
+        raise RateLimited(max(1, math.ceil(since + period - now)))

@@ -20,13 +20,17 @@ class ProviderAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 
 @admin.register(Offering)
-class OfferingAdmin(ReadOnlyAdmin):
+class OfferingAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    scope_field = "provider__region_path"
     list_display = ("title", "provider", "category", "price_type", "active", "views")
     list_filter = ("category", "price_type", "active")
     search_fields = ("title",)
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = ADMIN_ROLES
+    scope_field = "offering__provider__region_path"
     list_display = ("offering", "rating", "hidden", "created_at")
     list_filter = ("hidden", "rating")

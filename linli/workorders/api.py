@@ -86,7 +86,7 @@ def unfollow(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-def
     return Status(204, None)
 
 
-@router.post("/orders", response={201: OrderRow, **ERRORS}, summary="提交诉求(支持 Idempotency-Key 重试)",
+@router.post("/orders", response={201: OrderRow, **ERRORS, 429: ErrorOut}, summary="提交诉求(支持 Idempotency-Key 重试)",
              description="Answers the stored order (its number, status and deadline); GET /orders/{id} gives the timeline.")
 def create_order(request: ApiRequest, payload: OrderIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     if payload.channel in ("patrol", "hotline") and not has_role(request.auth, (*REGISTRY_ROLES,)):

@@ -224,7 +224,7 @@ def submit_order(
     if contact_phone and not looks_like_phone(contact_phone) and not contact_phone.replace("-", "").isdigit():
         raise DomainError("invalid", _("联系电话格式不正确"), field="contact_phone")
     order = WorkOrder(
-        number=f"{timezone.localdate():%Y%m%d}{next_value('workorder', start=_first_number):08d}", channel=channel, category=category, description=description,
+        channel=channel, category=category, description=description,
         address=clean_text(address, limit=200), lat=_clean_coord(lat, "lat", -90, 90), lng=_clean_coord(lng, "lng", -180, 180),
         region=region, region_path=region.path, urgency=urgency,
         reporter=reporter if reporter is not None else (actor if channel in ("web", "api") and getattr(actor, "pk", None) else None),
@@ -241,6 +241,7 @@ def submit_order(
         if idempotency_key and (first := _replayed(idempotency_key, order)) is not None:
             return first
         raise
+    order.number = f"{timezone.localdate():%Y%m%d}{next_value('workorder', start=_first_number):08d}"  # after the limit: no gap
     now = timezone.now()
     _set_clock(order, now, step_deadline(urgency, now, category.register_limit_hours))  # 立案时限
     # One transaction for the order, its photos, timeline, audit and notification: a failure
