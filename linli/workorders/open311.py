@@ -24,6 +24,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from linli.core.errors import DomainError
+from linli.core.idempotency import scoped_key
+from linli.core.middleware import client_ip
 from linli.core.services import record_audit
 from linli.core.text import clean_text, xml_safe
 from linli.regions.models import Level, RegionNode
@@ -272,7 +274,7 @@ def _rate_limited(client: Open311Client) -> bool:
 
 def _throttle_reads(request: HttpRequest, client: Open311Client | None) -> None:
     """Reads are limited per key, or per address without one (LINLI_OPEN311_READS_PER_MINUTE)."""
-    who = f"key:{client.pk}" if client is not None else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    who = f"key:{client.pk}" if client is not None else f"ip:{client_ip(request) or ''}"
     if _count(f"o311:read:{who}") > getattr(settings, "LINLI_OPEN311_READS_PER_MINUTE", 600):
         raise Open311Error(403, "rate limit exceeded; try again in a minute")
 
@@ -365,7 +367,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         actor=None, channel="open311", category=category, description=description, region=region,
         address=address, lat=lat or None, lng=lng or None, urgency=urgency, contact_name=name,
         contact_phone=p.get("phone", ""), anonymous=True,
-        idempotency_key=f"o311:{client.pk}:{p.get('device_id')}:{p.get('request_token')}" if p.get("request_token") else None,
+        idempotency_key=scoped_key("o311", client, f"{p.get('device_id') or ''}:{p.get('request_token')}") if p.get("request_token") else None,
     )
     return respond(fmt, [{"service_request_id": order.number, "service_notice": _notice(category, order.urgency),
                           "account_id": p.get("account_id", "")}], root="service_requests", item="request")

@@ -319,3 +319,27 @@ def test_public_reads_place_the_request_no_finer_than_its_grid(client, loop, key
     assert listed["address"] == "猎德社区 第1网格"
     keyed = row_of(f"/open311/v2/requests/{order.number}.{fmt}?api_key={key}")  # the key reads this area
     assert keyed["address"] == "5栋1201 噪音" and keyed["lat"] == "23.117456"
+
+
+def test_a_retried_request_token_gets_the_first_answer_however_long_the_device_id(client, loop, key):
+    """A client's device id and request token can be long: the stored key is the client's own and of fixed length."""
+    data = {"api_key": key, "service_code": "0201", "lat": "23.117", "long": "113.330", "description": "路灯不亮",
+            "device_id": "d" * 120, "request_token": "t" * 120}
+    first = client.post("/open311/v2/requests.json", data)
+    again = client.post("/open311/v2/requests.json", data)
+    assert first.status_code == again.status_code == 200, (first.content, again.content)
+    assert json.loads(first.content)[0]["service_request_id"] == json.loads(again.content)[0]["service_request_id"]
+    assert WorkOrder.objects.filter(channel="open311").count() == 1
+    other = client.post("/open311/v2/requests.json", {**data, "description": "另一件事：井盖缺失"})
+    assert other.status_code == 409 or other.status_code == 400, other.content  # the same token for another report is refused
+    assert WorkOrder.objects.filter(channel="open311").count() == 1
+
+
+def test_anonymous_read_limit_counts_the_client_behind_a_trusted_proxy(client, loop, settings):
+    settings.LINLI_TRUSTED_PROXY_COUNT = 1
+    settings.LINLI_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.LINLI_OPEN311_READS_PER_MINUTE = 2
+    for _ in range(2):
+        assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
+    assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 403  # GeoReport answers a refusal 403
+    assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
