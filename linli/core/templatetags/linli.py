@@ -35,7 +35,7 @@ def field_label(code: str) -> str:
 
 @register.filter
 def field_labels(codes: Any) -> str:
-    return "、".join(field_label(c) for c in (codes or []))
+    return str(_("、")).join(field_label(c) for c in (codes or []))
 
 
 @register.filter
@@ -53,7 +53,7 @@ def value_label(value: Any, field: str) -> Any:
             return value
     if field == "tags" and isinstance(value, list):
         labels = {t.value: t.label for t in Tag} | {t.value: t.label for t in SensitiveTag}
-        return "、".join(str(labels.get(v, v)) for v in value)
+        return str(_("、")).join(str(labels.get(v, v)) for v in value)
     return value
 
 
