@@ -22,6 +22,7 @@ from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
+from linli.core.text import fill
 from linli.workorders.services import notify
 
 from . import states
@@ -180,7 +181,7 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
         if existing is not None:
             return existing
         raise
-    _notify_window(app, _("新的网上申请 %(n)s：%(i)s") % {"n": app.number, "i": app.item_name})
+    _notify_window(app, fill(_("新的网上申请 %(n)s：%(i)s"), {"n": app.number, "i": app.item_name}))
     return app
 
 
@@ -318,8 +319,8 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
     record_audit(actor=actor, action="affairs.accept", target=app, region_path=app.region_path,
                  changes={"item": item.code, "home": home, "deferred": [m.name for m in missing],
                           "duplicate_of": duplicate.number if duplicate is not None else ""})
-    _tell_applicant(app, _("您的“%(i)s”已在%(c)s受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
-        "i": app.item_name, "c": centre.name, "n": app.number, "d": str(app.due_date)})
+    _tell_applicant(app, fill(_("您的“%(i)s”已在%(c)s受理，受理编号 %(n)s，承诺 %(d)s 前办结"), {
+        "i": app.item_name, "c": centre.name, "n": app.number, "d": str(app.due_date)}))
     return app
 
 
@@ -392,8 +393,8 @@ def accept(*, actor: Any, app: Application, received: list[int] | None = None,
         app.materials.filter(pk__in=received).update(received=True)
     record_audit(actor=actor, action="affairs.accept", target=app, region_path=app.region_path,
                  changes={"item": app.item.code, "centre": app.centre.pk})
-    _tell_applicant(app, _("您的“%(i)s”已受理，受理编号 %(n)s，承诺 %(d)s 前办结") % {
-        "i": app.item_name, "n": app.number, "d": app.due_date.isoformat() if app.due_date else ""})
+    _tell_applicant(app, fill(_("您的“%(i)s”已受理，受理编号 %(n)s，承诺 %(d)s 前办结"), {
+        "i": app.item_name, "n": app.number, "d": app.due_date.isoformat() if app.due_date else ""}))
     return app
 
 
@@ -406,7 +407,7 @@ def refuse(*, actor: Any, app: Application, reason: str) -> Application:
     app.refusal_reason = reason
     app.save()
     record_audit(actor=actor, action="affairs.refuse", target=app, region_path=app.region_path, changes={"reason": reason})
-    _tell_applicant(app, _("您的“%(i)s”不予受理：%(r)s") % {"i": app.item_name, "r": reason})
+    _tell_applicant(app, fill(_("您的“%(i)s”不予受理：%(r)s"), {"i": app.item_name, "r": reason}))
     return app
 
 
@@ -436,8 +437,8 @@ def request_correction(*, actor: Any, app: Application, materials: list[int], no
     app.paused_since, app.resume_status = timezone.localdate(), resume
     app.correction_notified = True
     app.save()
-    _tell_applicant(app, _("“%(i)s”需要补正材料：%(m)s。请在网上上传或带到窗口，补正期间不计时") % {
-        "i": app.item_name, "m": "、".join([r.name for r in rows] + extra)})
+    _tell_applicant(app, fill(_("“%(i)s”需要补正材料：%(m)s。请在网上上传或带到窗口，补正期间不计时"), {
+        "i": app.item_name, "m": "、".join([r.name for r in rows] + extra)}))
     return app
 
 
@@ -472,7 +473,7 @@ def supply(*, actor: Any, app: Application, material: ApplicationMaterial, data:
         app.paused_since, app.resume_status = None, ""
         app.due_date = due_date(app.accepted_on or today, app.limit_days, app.paused_days)
         app.save()
-        _tell_applicant(app, _("“%(i)s”材料已补齐，承诺 %(d)s 前办结") % {"i": app.item_name, "d": app.due_date.isoformat()})
+        _tell_applicant(app, fill(_("“%(i)s”材料已补齐，承诺 %(d)s 前办结"), {"i": app.item_name, "d": app.due_date.isoformat()}))
     return app
 
 
@@ -511,7 +512,7 @@ def forward(*, actor: Any, app: Application, to: str, days: Any = FORWARD_DAYS, 
                               sent_at=timezone.now(), sent_by=actor, days=days, due_date=due)
     record_audit(actor=actor, action="affairs.forward", target=app, region_path=app.region_path,
                  changes={"department": to, "due": due})
-    _tell_applicant(app, _("“%(i)s”已转 %(u)s 办理") % {"i": app.item_name, "u": to})
+    _tell_applicant(app, fill(_("“%(i)s”已转 %(u)s 办理"), {"i": app.item_name, "u": to}))
     return app
 
 
@@ -537,8 +538,8 @@ def return_from_department(*, actor: Any, app: Application, outcome: str, note: 
     app.save()
     record_audit(actor=actor, action="affairs.forward_return", target=app, region_path=app.region_path,
                  changes={"department": fwd.department, "outcome": outcome, "late": fwd.returned_at.date() > fwd.due_date})
-    _tell_applicant(app, _("“%(i)s”已由 %(u)s 反馈(%(o)s)，窗口继续办理") % {
-        "i": app.item_name, "u": fwd.department, "o": label})
+    _tell_applicant(app, fill(_("“%(i)s”已由 %(u)s 反馈(%(o)s)，窗口继续办理"), {
+        "i": app.item_name, "u": fwd.department, "o": label}))
     return app
 
 
@@ -562,7 +563,7 @@ def complete(*, actor: Any, app: Application, outcome: str, note: str, document:
         app.result_file.save(f"r{app.pk}.{ext}", ContentFile(clean), save=False)
     app.save()
     record_audit(actor=actor, action="affairs.complete", target=app, region_path=app.region_path, changes={"outcome": outcome})
-    _tell_applicant(app, _("“%(i)s”已办结(%(o)s)。请您评价。") % {"i": app.item_name, "o": Application.Outcome(outcome).label})
+    _tell_applicant(app, fill(_("“%(i)s”已办结(%(o)s)。请您评价。"), {"i": app.item_name, "o": Application.Outcome(outcome).label}))
     return app
 
 
@@ -638,11 +639,11 @@ def withdraw(*, actor: Any, app: Application, reason: str = "") -> Application:
         outcome=Forwarding.Outcome.CANCELLED, outcome_note=reason)
     record_audit(actor=actor, action="affairs.withdraw", target=app, region_path=app.region_path, changes={"reason": reason})
     if app.applicant_user_id == getattr(actor, "pk", None):
-        _notify_window(app, _("申请人已撤回办件 %(n)s：%(i)s%(r)s") % {
-            "n": app.number, "i": app.item_name, "r": f"({reason})" if reason else ""})
+        _notify_window(app, fill(_("申请人已撤回办件 %(n)s：%(i)s%(r)s"), {
+            "n": app.number, "i": app.item_name, "r": f"({reason})" if reason else ""}))
     else:
-        _tell_applicant(app, _("您的“%(i)s”(%(n)s)已由窗口撤回%(r)s") % {
-            "i": app.item_name, "n": app.number, "r": f"：{reason}" if reason else ""})
+        text = _("您的“%(i)s”(%(n)s)已由窗口撤回：%(r)s") if reason else _("您的“%(i)s”(%(n)s)已由窗口撤回")
+        _tell_applicant(app, fill(text, {"i": app.item_name, "n": app.number, "r": reason}))
     return app
 
 
@@ -694,7 +695,7 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
     if is_bad(rating):
         due = calendar.add_working_days(timezone.localdate(), RECTIFY_DAYS)
         Rectification.objects.create(application=app, region_path=app.region_path, due_date=due)
-        notify(_window_staff(app.region_path), None, _("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复") % {"n": app.number, "d": due.isoformat()},
+        notify(_window_staff(app.region_path), None, fill(_("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复"), {"n": app.number, "d": due.isoformat()}),
                link=reverse("affairs:desk_detail", args=[app.pk]))
     return app
 
@@ -710,8 +711,8 @@ def reply_rectification(*, actor: Any, rect: Rectification, reply: str) -> Recti
     rect.state, rect.replied_by, rect.replied_at = Rectification.State.DONE, actor, timezone.now()
     rect.save()
     _event(rect.application, actor, "rectify", rect.application.status, rect.application.status, rect.reply)
-    _tell_applicant(rect.application, _("关于您对“%(i)s”的评价，社区回复：%(r)s") % {
-        "i": rect.application.item_name, "r": rect.reply[:100]})
+    _tell_applicant(rect.application, fill(_("关于您对“%(i)s”的评价，社区回复：%(r)s"), {
+        "i": rect.application.item_name, "r": rect.reply[:100]}))
     return rect
 
 
@@ -776,7 +777,7 @@ def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = ""
         kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
         purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=(detail or "").strip()[:1000],
         region_path=resident.region_path[:12])
-    notify(_window_staff(cert.region_path), None, _("新的证明申请：%(k)s(%(n)s)") % {"k": found.name, "n": resident.name},
+    notify(_window_staff(cert.region_path), None, fill(_("新的证明申请：%(k)s(%(n)s)"), {"k": found.name, "n": resident.name}),
            link=reverse("affairs:certificates_desk"))
     return cert
 
@@ -833,7 +834,7 @@ def issue_certificate(*, actor: Any, cert: Certificate, facts: dict[str, Any], i
     record_audit(actor=actor, action="certificate.issue", target=cert, region_path=cert.region_path,
                  changes={"kind": cert.kind.code, "serial": cert.serial})
     if cert.requester_id:
-        notify([cert.requester], None, _("您申请的%(k)s已出具，编号 %(s)s") % {"k": cert.kind.name, "s": cert.serial},
+        notify([cert.requester], None, fill(_("您申请的%(k)s已出具，编号 %(s)s"), {"k": cert.kind.name, "s": cert.serial}),
                link=reverse("affairs:certificate_doc", args=[cert.pk]))
     return cert
 
@@ -849,7 +850,7 @@ def refuse_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
     cert.save()
     record_audit(actor=actor, action="certificate.refuse", target=cert, region_path=cert.region_path, changes={"reason": reason})
     if cert.requester_id:
-        notify([cert.requester], None, _("您申请的%(k)s不予出具：%(r)s") % {"k": cert.kind.name, "r": cert.refusal_reason})
+        notify([cert.requester], None, fill(_("您申请的%(k)s不予出具：%(r)s"), {"k": cert.kind.name, "r": cert.refusal_reason}))
     return cert
 
 
@@ -864,6 +865,6 @@ def revoke_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
     cert.save()
     record_audit(actor=actor, action="certificate.revoke", target=cert, region_path=cert.region_path, changes={"reason": reason})
     if cert.requester_id:
-        notify([cert.requester], None, _("您的%(k)s(编号 %(s)s)已被撤销：%(r)s") % {
-            "k": cert.kind.name, "s": cert.serial, "r": cert.revoke_reason}, link=reverse("affairs:certificate_doc", args=[cert.pk]))
+        notify([cert.requester], None, fill(_("您的%(k)s(编号 %(s)s)已被撤销：%(r)s"), {
+            "k": cert.kind.name, "s": cert.serial, "r": cert.revoke_reason}), link=reverse("affairs:certificate_doc", args=[cert.pk]))
     return cert

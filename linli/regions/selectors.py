@@ -323,11 +323,23 @@ def resident_history(actor: Any, resident: Resident, limit: int = 50) -> list[Au
     return events
 
 
-
-def audit_for(actor: Any, *, region: RegionNode | None = None) -> QuerySet[AuditEvent]:
+def audit_for(actor: Any, *, region: RegionNode | None = None, who: str = "", action: str = "", target: str = "",
+              since: dt.date | None = None, until: dt.date | None = None) -> QuerySet[AuditEvent]:
+    """The audit log of the actor's area, optionally narrowed: by who acted (user name or name),
+    the action code, the target (its label or number) and the days it happened (inclusive)."""
     qs = AuditEvent.objects.filter(scope_q(scope_paths(actor, ADMIN_ROLES)))
     if region is not None:
         qs = qs.filter(region_path__startswith=region.path)
+    if who := who.strip():
+        qs = qs.filter(Q(actor__username__icontains=who) | Q(actor__display_name__icontains=who))
+    if action:
+        qs = qs.filter(action=action)
+    if target := target.strip():
+        qs = qs.filter(Q(target_label__icontains=target) | Q(target_id=target))
+    if since is not None:
+        qs = qs.filter(occurred_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(occurred_at__date__lte=until)
     return qs.select_related("actor")
 
 

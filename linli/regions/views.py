@@ -291,8 +291,34 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if tab == "sensitive":
         page = _page(request, selectors.sensitive_access_for(request.user, region=region), 50)
     else:
-        page = _page(request, selectors.audit_for(request.user, region=region), 50)
+        return _audit_events(request, region)
     return render(request, "regions/audit.html", {"page": page, "tab": tab, "region": region})
+
+
+def _audit_events(request: HttpRequest, region: Any) -> HttpResponse:
+    """The audit log filtered by who, what, on what and when (GET, so a filtered view can be
+    bookmarked and paged)."""
+    from urllib.parse import urlencode
+
+    from linli.core.audit import ACTIONS, action_choices
+    from linli.core.forms import form_date
+
+    get = request.GET
+    flt = {k: get.get(k, "").strip() for k in ("who", "action", "target", "since", "until")}
+    error = ""
+    days: dict[str, dt.date | None] = {"since": None, "until": None}
+    for key, label in (("since", _("开始")), ("until", _("结束"))):
+        if flt[key]:
+            try:
+                days[key] = form_date(flt[key], label, key)
+            except DomainError as exc:
+                error = str(exc.message)
+    action = flt["action"] if flt["action"] in ACTIONS else ""
+    qs = selectors.audit_for(request.user, region=region, who=flt["who"], action=action, target=flt["target"], **days)
+    page = _page(request, qs, 50)
+    query = urlencode({k: v for k, v in (flt | {"region": get.get("region", "")}).items() if v})
+    return render(request, "regions/audit.html", {"page": page, "tab": "audit", "region": region, "flt": flt,
+                                                  "actions": action_choices(), "error": error, "query": query})
 
 
 def _resident_form_page(request: HttpRequest, *, resident: Any = None, household: Any = None) -> HttpResponse:

@@ -24,6 +24,7 @@ from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
 from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
+from linli.core.text import fill
 from linli.workorders.services import notify
 
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
@@ -83,7 +84,7 @@ def apply_provider(*, actor: Any, name: str, code: str, kind: str, contact_name:
                 provider.save(update_fields=["licence", "licence_type"])
     except IntegrityError as exc:
         raise Conflict("duplicate_uscc", _("该统一社会信用代码已登记")) from exc
-    notify(holders_at(VET_ROLES, region.path), None, _("新的服务商申请：%(n)s") % {"n": provider.name}, link="/station/vetting/")
+    notify(holders_at(VET_ROLES, region.path), None, fill(_("新的服务商申请：%(n)s"), {"n": provider.name}), link="/station/vetting/")
     return provider
 
 
@@ -112,15 +113,15 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
     Resource.objects.bulk_update(resources, ["active"])
     cancelled = 0
     if decision == "suspend":
-        why = _("服务商已暂停服务：%(r)s") % {"r": reason}
+        why = fill(_("服务商已暂停服务：%(r)s"), {"r": reason})
         for res in resources:
             cancelled += booking_services.cancel_for_resource(actor=actor, resource=res, reason=why[:200])
     for res in resources:
         booking_selectors.forget_schedule(res.pk)
     record_audit(actor=actor, action=f"provider.{decision}", target=provider, region_path=provider.region_path,
                  changes={"reason": reason, **({"cancelled": cancelled} if decision == "suspend" else {})})
-    notify(list(provider.staff.all()), None, _("服务商“%(n)s”审核结果：%(s)s %(r)s") % {
-        "n": provider.name, "s": provider.get_state_display(), "r": reason}, link="/station/console/")
+    notify(list(provider.staff.all()), None, fill(_("服务商“%(n)s”审核结果：%(s)s %(r)s"), {
+        "n": provider.name, "s": provider.get_state_display(), "r": reason}), link="/station/console/")
     return provider
 
 
@@ -226,7 +227,7 @@ def reply(*, actor: Any, review_obj: Review, text: str) -> Review:
         raise Conflict("already_replied", _("已经回复过了"))
     r.reply, r.replied_at = _text(text, "reply", _("回复"), 500), timezone.now()
     r.save(update_fields=["reply", "replied_at"])
-    notify([r.user], None, _("%(p)s 回复了您的评价：%(t)s") % {"p": r.offering.provider.name, "t": r.reply[:80]})
+    notify([r.user], None, fill(_("%(p)s 回复了您的评价：%(t)s"), {"p": r.offering.provider.name, "t": r.reply[:80]}))
     return r
 
 
@@ -272,7 +273,7 @@ def add_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
     _sync_managers(provider)
     record_audit(actor=actor, action="provider.staff_add", target=provider, region_path=provider.region_path,
                  changes={"user": user.pk})
-    notify([user], None, _("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到") % {"p": provider.name},
+    notify([user], None, fill(_("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到"), {"p": provider.name}),
            link="/station/console/")
     return provider
 

@@ -18,7 +18,7 @@ from linli.core.notify import sender
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
-from linli.core.text import clean_text
+from linli.core.text import clean_text, fill
 
 from . import states
 from .models import (
@@ -259,7 +259,7 @@ def submit_order(
                 record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
                              changes={"channel": channel, "category": category.code})
             if order.reporter_id:
-                notify([order.reporter], order, _("您的诉求已提交，工单号 %(n)s") % {"n": order.number})
+                notify([order.reporter], order, fill(_("您的诉求已提交，工单号 %(n)s"), {"n": order.number}))
     except IntegrityError:
         existing = _replayed(idempotency_key, order) if idempotency_key else None
         if existing is not None:
@@ -303,7 +303,7 @@ def add_photo(*, actor: Any, order: WorkOrder, data: bytes) -> WorkOrderPhoto:
         raise Conflict("order_closed", _("工单已办结，不能再添加照片"))
     photo = _attach_photo(order, data, actor)
     WorkOrderEvent.objects.create(order=order, actor=actor, action="photo", note=_("添加照片"))
-    text = _("工单 %(n)s 新增了现场照片") % {"n": order.number}
+    text = fill(_("工单 %(n)s 新增了现场照片"), {"n": order.number})
     if actor.pk == order.reporter_id:
         notify([u for u in _unit_users(order) or _dispatchers(order) if u.pk != actor.pk], order, text)
     else:
@@ -352,8 +352,8 @@ def register(*, actor: Any, order: WorkOrder, auto_dispatch: bool = True) -> Wor
     order.registered_at = now
     _new_round(order, now)
     order.save()
-    tell(order, _("工单 %(n)s 已立案，办理期限 %(d)s") % {
-        "n": order.number, "d": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
+    tell(order, fill(_("工单 %(n)s 已立案，办理期限 %(d)s"), {
+        "n": order.number, "d": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")}))
     if auto_dispatch:
         _dispatch(order, actor, route(order.category, order.region_path), Action.DISPATCH, "")
     return order
@@ -367,7 +367,7 @@ def refuse(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     _move(order, Action.REFUSE, actor, reason)
     order.closed_at = timezone.now()
     order.save()
-    tell(order, _("工单 %(n)s 不予立案：%(r)s") % {"n": order.number, "r": reason})
+    tell(order, fill(_("工单 %(n)s 不予立案：%(r)s"), {"n": order.number, "r": reason}))
     return order
 
 
@@ -378,7 +378,7 @@ def withdraw(*, actor: Any, order: WorkOrder) -> WorkOrder:
     _move(order, Action.WITHDRAW, actor)
     order.closed_at = timezone.now()
     order.save()
-    tell(order, _("工单 %(n)s 已撤回") % {"n": order.number})
+    tell(order, fill(_("工单 %(n)s 已撤回"), {"n": order.number}))
     return order
 
 
@@ -400,9 +400,9 @@ def merge(*, actor: Any, order: WorkOrder, into: WorkOrder) -> WorkOrder:
     Follower.objects.bulk_create([Follower(order=into, user_id=f.user_id) for f in order.followers.all()], ignore_conflicts=True)
     order.followers.all().delete()
     WorkOrderEvent.objects.create(order=into, actor=actor, action="merged_in", note=_("合并了 %(n)s") % {"n": order.number})
-    notify(audience, order, _("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知") % {"n": into.number})
+    notify(audience, order, fill(_("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知"), {"n": into.number}))
     if order.reporter_id is None and order.contact_phone:
-        tell(order, _("您反映的问题与工单 %(n)s 相同，已合并办理") % {"n": into.number})
+        tell(order, fill(_("您反映的问题与工单 %(n)s 相同，已合并办理"), {"n": into.number}))
     return into
 
 
@@ -415,9 +415,9 @@ def _dispatch(order: WorkOrder, actor: Any, unit: HandlingUnit, action: str, not
     order.step_due_at = step_deadline(order.urgency, timezone.now(), order.category.accept_limit_hours)  # 接单时限
     order.step_reminded = False
     order.save()
-    notify(list(unit.members.all()), order, _("新派工单 %(n)s：%(c)s，请于 %(d)s 前接单") % {
-        "n": order.number, "c": order.category.name, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")})
-    tell(order, _("工单 %(n)s 已派至 %(u)s 办理") % {"n": order.number, "u": unit.name})
+    notify(list(unit.members.all()), order, fill(_("新派工单 %(n)s：%(c)s，请于 %(d)s 前接单"), {
+        "n": order.number, "c": order.category.name, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")}))
+    tell(order, fill(_("工单 %(n)s 已派至 %(u)s 办理"), {"n": order.number, "u": unit.name}))
 
 
 @transaction.atomic
@@ -509,7 +509,7 @@ def accept(*, actor: Any, order: WorkOrder) -> WorkOrder:
     _move(order, Action.ACCEPT, actor, _("%(u)s 已接单") % {"u": order.unit.name if order.unit else ""})
     order.step_due_at = None
     order.save()
-    tell(order, _("工单 %(n)s 已由 %(u)s 接单办理") % {"n": order.number, "u": order.unit.name if order.unit else ""})
+    tell(order, fill(_("工单 %(n)s 已由 %(u)s 接单办理"), {"n": order.number, "u": order.unit.name if order.unit else ""}))
     return order
 
 
@@ -528,7 +528,7 @@ def send_back(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     from linli.accounts.selectors import holders_at
 
     admins = holders_at(ADMIN_ROLES, order.region_path[:12], order.region_path[:9])
-    notify(admins, order, _("工单 %(n)s 被 %(u)s 退回：%(r)s") % {"n": order.number, "u": unit.name if unit else "", "r": reason})
+    notify(admins, order, fill(_("工单 %(n)s 被 %(u)s 退回：%(r)s"), {"n": order.number, "u": unit.name if unit else "", "r": reason}))
     return order
 
 
@@ -541,8 +541,8 @@ def report_done(*, actor: Any, order: WorkOrder, result: str) -> WorkOrder:
     order.step_due_at = step_deadline(order.urgency, timezone.now(), order.category.verify_limit_hours)  # 核查时限
     order.step_reminded = False
     order.save()
-    notify(_dispatchers(order), order, _("工单 %(n)s 已办结上报，请于 %(d)s 前核查") % {
-        "n": order.number, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")})
+    notify(_dispatchers(order), order, fill(_("工单 %(n)s 已办结上报，请于 %(d)s 前核查"), {
+        "n": order.number, "d": timezone.localtime(order.step_due_at).strftime("%m-%d %H:%M")}))
     return order
 
 
@@ -556,13 +556,13 @@ def verify(*, actor: Any, order: WorkOrder, passed: bool, note: str = "") -> Wor
         _move(order, Action.VERIFY_PASS, actor, note)
         order.closed_at = timezone.now()
         order.save()
-        tell(order, _("工单 %(n)s 已办结：%(r)s。请您评价。") % {"n": order.number, "r": order.result[:100]})
+        tell(order, fill(_("工单 %(n)s 已办结：%(r)s。请您评价。"), {"n": order.number, "r": order.result[:100]}))
     else:
         note = _need(note, "note", _("核查不通过须说明原因"))
         _move(order, Action.VERIFY_FAIL, actor, note)
         order.save()
-        notify(_unit_users(order), order, _("工单 %(n)s 核查不通过：%(r)s") % {"n": order.number, "r": note})
-        tell(order, _("工单 %(n)s 经核查需继续办理") % {"n": order.number})
+        notify(_unit_users(order), order, fill(_("工单 %(n)s 核查不通过：%(r)s"), {"n": order.number, "r": note}))
+        tell(order, fill(_("工单 %(n)s 经核查需继续办理"), {"n": order.number}))
     return order
 
 
@@ -587,7 +587,7 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
         from linli.accounts.selectors import holders_at
 
         staff = holders_at((Role.COMMUNITY_ADMIN, Role.CASEWORKER), order.region_path[:12])
-        notify(staff, order, _("工单 %(n)s 收到差评，请于 %(d)s 前回访") % {"n": order.number, "d": due.isoformat()})
+        notify(staff, order, fill(_("工单 %(n)s 收到差评，请于 %(d)s 前回访"), {"n": order.number, "d": due.isoformat()}))
     return order
 
 
@@ -611,8 +611,8 @@ def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: 
         order.closed_at = None
         _new_round(order, timezone.now())
         order.save()
-        notify(_unit_users(order), order, _("工单 %(n)s 回访后重新办理") % {"n": order.number})
-    tell(order, _("关于工单 %(n)s 的回访：%(a)s") % {"n": order.number, "a": follow_up.answer[:100]})
+        notify(_unit_users(order), order, fill(_("工单 %(n)s 回访后重新办理"), {"n": order.number}))
+    tell(order, fill(_("关于工单 %(n)s 的回访：%(a)s"), {"n": order.number, "a": follow_up.answer[:100]}))
     return follow_up
 
 

@@ -64,7 +64,23 @@ def sign_in(page, username):
         page.click("#main form button[type=submit]")
 
 
+def reseed() -> None:
+    """What the migrations seed and seed_demo needs (an earlier transactional test flushes it)."""
+    from linli.affairs.catalogue import seed as seed_items
+    from linli.affairs.catalogue import seed_certificate_kinds
+    from linli.core.calendar import invalidate
+    from linli.core.calendar_seed import seed as seed_calendar
+    from linli.workorders.catalogue import seed as seed_categories
+
+    seed_categories(apps.get_model("workorders", "Category"))
+    seed_items(apps.get_model("affairs", "ServiceItem"), apps.get_model("affairs", "ItemMaterial"))
+    seed_certificate_kinds(apps.get_model("affairs", "CertificateKind"))
+    seed_calendar(apps.get_model("core", "CalendarDay"))
+    invalidate()
+
+
 def test_every_list_page_shows_cards_on_a_phone_and_tables_on_a_desktop(page, shot):
+    reseed()
     call_command("seed_demo", residents=300, quiet=True, stdout=io.StringIO())
     pages = demo_pages()
     page.set_viewport_size(PHONE)

@@ -1,0 +1,110 @@
+"""What each audit action means, in the user's language: one label for every action code a
+service, view or admin writes with ``record_audit`` (the audit log page, the change history of a
+record and the audit filter show these). A new action code gets its label here;
+``core/tests/test_audit_labels.py`` finds every code the code base writes and fails on one
+without a label. Codes from a lifecycle (``workorder.<action>``) are listed in full."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, Any] = {
+    # registry
+    "resident.create": _("登记居民"),
+    "resident.update": _("修改居民信息"),
+    "room.create": _("登记房屋"),
+    "room.update": _("修改房屋信息"),
+    "compound.create": _("登记小区"),
+    "building.create": _("登记楼栋"),
+    "household.create": _("立户"),
+    "household.representative": _("设定户代表"),
+    "ownership.create": _("登记权属"),
+    "duty.assign": _("任命楼长/居民代表"),
+    "duty.end": _("卸任"),
+    "visit.record": _("入户走访"),
+    "import.validate": _("上传导入文件"),
+    "import.confirm": _("确认导入"),
+    "import.discard": _("放弃导入"),
+    "registry.export": _("导出登记数据"),
+    "registry.id_search": _("按身份证号检索居民"),
+    "registry.phone_search": _("按手机号检索居民"),
+    "demo.seed": _("生成演示数据"),
+    # accounts and the admin site
+    "role.assign": _("授予角色"),
+    "user.create": _("创建用户"),
+    "api_token.issue": _("签发接口令牌"),
+    "api_token.revoke": _("吊销接口令牌"),
+    "admin.add": _("后台新增"),
+    "admin.change": _("后台修改"),
+    "admin.delete": _("后台删除"),
+    # work orders and Open311
+    "workorder.submit": _("提交诉求"),
+    "workorder.register": _("工单立案"),
+    "workorder.refuse": _("工单不予立案"),
+    "workorder.withdraw": _("撤回工单"),
+    "workorder.merge": _("合并工单"),
+    "workorder.dispatch": _("工单派单"),
+    "workorder.reroute": _("工单改派"),
+    "workorder.accept": _("工单接单"),
+    "workorder.send_back": _("工单退单"),
+    "workorder.report_done": _("工单办结上报"),
+    "workorder.verify_pass": _("工单核查通过"),
+    "workorder.verify_fail": _("工单核查不通过"),
+    "workorder.rate": _("工单评价"),
+    "workorder.reopen": _("工单重新办理"),
+    "workorder.follow_up": _("差评回访"),
+    "open311.client.issue": _("签发 Open311 接入密钥"),
+    # one-window services and certificates
+    "affairs.accept": _("受理办件"),
+    "affairs.refuse": _("办件不予受理"),
+    "affairs.forward": _("办件转办"),
+    "affairs.forward_return": _("登记部门反馈"),
+    "affairs.complete": _("办件办结"),
+    "affairs.withdraw": _("撤回办件"),
+    "affairs.result_view": _("查看办理结果"),
+    "affairs.material_view": _("查看申请材料"),
+    "affairs.applicant_lookup": _("查找申请人"),
+    "affairs.id_search": _("按身份证号查找办件"),
+    "certificate.issue": _("证明已出具"),
+    "certificate.refuse": _("不予出具证明"),
+    "certificate.revoke": _("撤销证明"),
+    # booking, the service station, shared spaces
+    "booking.hours": _("修改开放时间"),
+    "booking.closure_add": _("临时关闭"),
+    "booking.closure_remove": _("撤销临时关闭"),
+    "booking.extra_add": _("加开时段"),
+    "booking.extra_remove": _("撤销加开"),
+    "booking.term_add": _("添加学期"),
+    "booking.term_remove": _("删除学期"),
+    "booking.cancel": _("取消预约"),
+    "booking.cancel_all": _("取消全部预约"),
+    "provider.approve": _("服务商审核通过"),
+    "provider.reject": _("驳回服务商申请"),
+    "provider.suspend": _("暂停服务商"),
+    "provider.staff_add": _("添加服务商工作人员"),
+    "provider.staff_remove": _("移除服务商工作人员"),
+    "provider.licence_view": _("查看服务商证照"),
+    "offering.create": _("发布服务"),
+    "offering.update": _("修改服务"),
+    "offering.publish": _("重新上架服务"),
+    "offering.unpublish": _("下架服务"),
+    "offering.photos_add": _("添加服务照片"),
+    "offering.photo_remove": _("删除服务照片"),
+    "review.hide": _("隐藏评价"),
+    "venue.open": _("开放共享场地"),
+    "venue.update": _("修改共享场地"),
+    "venue.close": _("停止开放场地"),
+    "venue.reopen": _("重新开放场地"),
+}
+
+
+def action_label(code: str) -> str:
+    """The label of an action code; an unknown code shows as itself (never an empty cell)."""
+    return str(ACTIONS.get(code, code))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) of every action, for the audit filter, in the order above."""
+    return [(code, str(label)) for code, label in ACTIONS.items()]
