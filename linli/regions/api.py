@@ -138,7 +138,7 @@ def list_rooms(request: ApiRequest, region: str | None = None, address: str = ""
 def _room_detail(room):  # type: ignore[no-untyped-def]
     room.owners = list(room.ownerships.filter(until__isnull=True))
     hhs = selectors.room_households(room)
-    room.households = [
+    room.household_rows = [  # not ``households``: that name is the reverse relation's manager
         HouseholdOut(id=h.pk, number=h.number, representative_id=h.representative_id,
                      members=[MemberOut.from_orm(m) for m in h.members.all() if m.moved_out is None])
         for h in hhs

@@ -306,3 +306,12 @@ def test_dates_are_checked_against_today(client, admin):
     envelope(client.get(f"/api/v1/station/offerings?date={far}"), 400, "invalid")
     near = (dt.date.today() + dt.timedelta(days=7)).isoformat()
     assert client.get(f"/api/v1/station/offerings?date={near}").status_code == 200
+
+
+def test_room_detail_lists_its_households(client, admin, tree, registry):
+    hh = registry.household(tree.g_liede1)
+    registry.resident(household=hh, name="王五")
+    resp = client.get(f"/api/v1/registry/rooms/{hh.room_id}")
+    assert resp.status_code == 200, resp.content[:300]
+    assert [h["number"] for h in resp.json()["households"]] == [hh.number]
+    assert [m["name"] for m in resp.json()["households"][0]["members"]] == ["王五"]
