@@ -19,8 +19,6 @@ from .errors import DomainError
 MIN_DATE = dt.date(1900, 1, 1)  # birth dates of the oldest residents on record
 MAX_DATE = dt.date(2100, 12, 31)
 SCHEDULE_YEARS = 5  # slots, bookings and day lists: within today ± 5 years
-MAX_BIGINT = 2**63 - 1  # BigAutoField ids and every other 64-bit column
-MAX_INT = 2**31 - 1  # IntegerField, PositiveIntegerField
 MAX_PAGE = 1_000_000  # page × page size stays far inside a 64-bit OFFSET
 
 

@@ -56,6 +56,3 @@ ScheduleDay = Annotated[dt.date, AfterValidator(_check_schedule),
 ScheduleMoment = Annotated[dt.datetime, AfterValidator(_check_schedule),
                            Field(description=f"within today ± {bounds.SCHEDULE_YEARS} years")]
 """A moment of a schedule (a slot's start)."""
-
-Id = Annotated[int, Field(ge=1, le=bounds.MAX_BIGINT)]
-"""The id of a row (64-bit)."""

@@ -30,7 +30,6 @@ from .schemas import (
     ImportConfirmIn,
     ImportOut,
     MemberOut,
-    OwnerOut,
     RegionOut,
     ResidentDetail,
     ResidentIn,
@@ -156,17 +155,15 @@ def list_rooms(request: ApiRequest, region: str | None = None, address: str = ""
     return selectors.rooms_for(request.auth, region=_region(request, region), address=address[:100])
 
 
-def _room_detail(room) -> RoomDetail:  # type: ignore[no-untyped-def]
-    # built as a schema: ``room.households`` is the reverse relation and cannot be assigned
-    return RoomDetail(
-        **RoomOut.from_orm(room).dict(),
-        owners=[OwnerOut.from_orm(o) for o in room.ownerships.filter(until__isnull=True)],
-        households=[
-            HouseholdOut(id=h.pk, number=h.number, representative_id=h.representative_id,
-                         members=[MemberOut.from_orm(m) for m in h.members.all() if m.moved_out is None])
-            for h in selectors.room_households(room)
-        ],
-    )
+def _room_detail(room):  # type: ignore[no-untyped-def]
+    room.owners = list(room.ownerships.filter(until__isnull=True))
+    hhs = selectors.room_households(room)
+    room.household_rows = [  # not ``households``: that name is the reverse relation's manager
+        HouseholdOut(id=h.pk, number=h.number, representative_id=h.representative_id,
+                     members=[MemberOut.from_orm(m) for m in h.members.all() if m.moved_out is None])
+        for h in hhs
+    ]
+    return room
 
 
 @router.get("/rooms/{room_id}", response={200: RoomDetail, **READ_ERRORS}, summary="房屋详情(权属、住户)")

@@ -137,7 +137,7 @@ class RoomOut(Schema):
 
 class RoomDetail(RoomOut):
     owners: list[OwnerOut] = []
-    households: list[HouseholdOut] = []
+    households: list[HouseholdOut] = Field([], validation_alias="household_rows")
 
 
 class RoomIn(Schema):

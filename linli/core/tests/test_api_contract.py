@@ -306,3 +306,29 @@ def test_dates_are_checked_against_today(client, admin):
     envelope(client.get(f"/api/v1/station/offerings?date={far}"), 400, "invalid")
     near = (dt.date.today() + dt.timedelta(days=7)).isoformat()
     assert client.get(f"/api/v1/station/offerings?date={near}").status_code == 200
+
+
+def test_room_detail_lists_its_households(client, admin, tree, registry):
+    hh = registry.household(tree.g_liede1)
+    registry.resident(household=hh, name="王五")
+    resp = client.get(f"/api/v1/registry/rooms/{hh.room_id}")
+    assert resp.status_code == 200, resp.content[:300]
+    assert [h["number"] for h in resp.json()["households"]] == [hh.number]
+    assert [m["name"] for m in resp.json()["households"][0]["members"]] == ["王五"]
+
+
+def test_a_far_visit_date_on_the_page_form_is_refused(client, admin, tree, registry):
+    from linli.regions.models import HomeVisit
+
+    hh = registry.household(tree.g_liede1)
+    resp = client.post("/registry/visits/", {"household": hh.pk, "visited_on": "0001-01-01", "purpose": "routine"})
+    assert resp.status_code == 400 and "日期须在 1900-01-01 至 2100-12-31 之间" in resp.content.decode()
+    assert not HomeVisit.objects.exists()
+
+
+def test_unknown_open311_address_keeps_the_georeport_format(client):
+    resp = client.get("/open311/v2/nope.json")
+    assert resp.status_code == 404 and resp.json() == [{"code": 404, "description": "接口不存在"}]
+    resp = client.get("/open311/v2/nope.xml", **EN)
+    assert resp.status_code == 404 and resp["Content-Type"].startswith("text/xml")
+    assert b"<description>No such endpoint</description>" in resp.content
