@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotFound
+from linli.core.forms import form_int
 from linli.core.idempotency import scoped_key
 from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
@@ -167,11 +168,11 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "rating" in request.POST:
-                services.rate(actor=request.user, app=app, rating=int(request.POST.get("rating") or 0),
+                services.rate(actor=request.user, app=app, rating=form_int(request.POST.get("rating")),
                               comment=request.POST.get("comment", ""))
                 messages.success(request, _("感谢您的评价"))
             elif "material" in request.POST:
-                material = app.materials.filter(pk=int(request.POST.get("material") or 0)).first()
+                material = app.materials.filter(pk=form_int(request.POST.get("material"))).first()
                 upload = request.FILES.get("file")
                 if material is None or upload is None:
                     raise DomainError("invalid", _("请选择要上传的文件"), field="file")
@@ -395,7 +396,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "received":
-                material = app.materials.filter(pk=int(request.POST.get("material") or 0)).first()
+                material = app.materials.filter(pk=form_int(request.POST.get("material"))).first()
                 if material is None:
                     raise DomainError("invalid", _("材料不属于该办件"), field="material")
                 services.supply(actor=request.user, app=app, material=material,

@@ -13,11 +13,16 @@ from django.utils.translation import gettext as _
 from .bounds import date_in_range
 from .errors import DomainError
 
+MAX_INT64 = 2**63 - 1
+
 
 def form_int(value: Any, default: int = 0) -> int:
     """A non-negative whole number, or ``default`` when the field is empty or not a number."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else default
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to str.isdigit, not to int()
+        return default
+    number = int(text)
+    return number if number <= MAX_INT64 else default  # beyond any column: no row has it
 
 
 def form_time(value: Any, label: str, field: str = "") -> dt.time:

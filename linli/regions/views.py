@@ -21,6 +21,7 @@ from linli.accounts.selectors import has_role, role_assignments
 from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.errors import PermissionDenied as DomainPermissionDenied
+from linli.core.forms import form_int
 from linli.core.reasons import clean_reason
 
 from . import importexport, selectors, services
@@ -252,7 +253,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            household = selectors.household_for(request.user, int(request.POST.get("household") or 0))
+            household = selectors.household_for(request.user, form_int(request.POST.get("household")))
             services.record_visit(
                 actor=request.user, household=household,
                 visited_on=check_date(dt.date.fromisoformat(request.POST.get("visited_on") or today.isoformat()), field="visited_on"),
@@ -382,7 +383,7 @@ def resident_new(request: HttpRequest, household_pk: int) -> HttpResponse:
 def household_representative(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_for(request.user, pk)
     try:
-        member = selectors.resident_for(request.user, int(request.POST.get("resident") or 0))
+        member = selectors.resident_for(request.user, form_int(request.POST.get("resident")))
         services.set_household_representative(actor=request.user, household=household, resident=member)
         messages.success(request, _("已设定户代表"))
     except (DomainError, ValueError) as exc:
@@ -408,11 +409,11 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("end"):
-                duty = building.duties.get(pk=int(request.POST["end"]))
+                duty = building.duties.get(pk=form_int(request.POST.get("end")))
                 services.end_duty(actor=request.user, duty=duty)
                 messages.success(request, _("已卸任"))
             else:
-                resident = selectors.resident_for(request.user, int(request.POST.get("resident") or 0))
+                resident = selectors.resident_for(request.user, form_int(request.POST.get("resident")))
                 services.assign_duty(actor=request.user, kind=request.POST.get("kind", ""), resident=resident, building=building)
                 messages.success(request, _("已任命"))
         except (DomainError, ValueError) as exc:

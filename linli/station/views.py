@@ -92,7 +92,7 @@ def review(request: HttpRequest, reservation_pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            services.review(actor=request.user, reservation=res, rating=int(request.POST.get("rating") or 0),
+            services.review(actor=request.user, reservation=res, rating=form_int(request.POST.get("rating")),
                             text=request.POST.get("text", ""))
             messages.success(request, _("感谢您的评价"))
             return redirect("booking:mine")
@@ -203,7 +203,7 @@ def new_offering(request: HttpRequest) -> HttpResponse:
                 price_type=request.POST.get("price_type", ""), price=request.POST.get("price", ""),
                 description=request.POST.get("description", ""), communities=chosen,
                 weekdays=[int(d) for d in request.POST.getlist("weekdays") if d.isdigit()], opens=opens, closes=closes,
-                slot_minutes=int(request.POST.get("slot_minutes") or 60), capacity=int(request.POST.get("capacity") or 1),
+                slot_minutes=form_int(request.POST.get("slot_minutes"), 60), capacity=form_int(request.POST.get("capacity"), 1),
                 tags=[t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()],
                 photos=[f.read() for f in uploads[:services.MAX_PHOTOS + 1]], approval_required=request.POST.get("approval") == "1",
                 at_home=request.POST.get("at_home") == "1")

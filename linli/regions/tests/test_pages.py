@@ -112,3 +112,26 @@ def test_admin_is_chinese_and_scoped_for_staff(client, tree, registry, make_user
     assert "本社区人" in page and "泮塘人" not in page
     assert "居民" in page and "管理后台" in page
     assert "440106*****" in page  # ID numbers masked in admin lists too
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "²", "-1", "abc", ""])
+def test_page_forms_with_an_impossible_number_answer_without_a_server_error(client, tree, registry, admin, value):
+    """An id or number typed into a page form beyond any column (or not a number at all) finds nothing:
+    the page answers with its message, never a 500 (SQLite and PostgreSQL both fail on such integers)."""
+    hh = registry.household(tree.g_liede1, building="1栋")
+    building = hh.room.building
+    resp = client.post("/registry/visits/", {"household": value, "visited_on": "2026-01-05", "purpose": "care"})
+    assert resp.status_code < 500, resp.status_code
+    resp = client.post(f"/registry/buildings/{building.pk}/", {"end": value})
+    assert resp.status_code < 500, resp.status_code
+    resp = client.post(f"/registry/buildings/{building.pk}/", {"resident": value, "kind": "building_leader"})
+    assert resp.status_code < 500, resp.status_code
+
+
+def test_form_int_bounds():
+    from linli.core.forms import MAX_INT64, form_int
+
+    assert form_int("42") == 42 and form_int(" 7 ") == 7
+    assert form_int(str(MAX_INT64)) == MAX_INT64
+    assert form_int(str(MAX_INT64 + 1)) == 0 and form_int("99999999999999999999", 5) == 5
+    assert form_int("²") == 0 and form_int("٣") == 0 and form_int("-3") == 0 and form_int(None, 60) == 60
