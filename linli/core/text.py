@@ -5,11 +5,11 @@ interface (page, API, Open311, import) can store characters that break what is b
 text later: control characters (``\\x00`` is refused by PostgreSQL; ``\\x01``, ``\\x1b`` … make
 XML invalid and can drive terminals), lone surrogates (not encodable as UTF-8), the
 non-characters U+FFFE/U+FFFF and the bidirectional overrides that make text read differently
-from how it is stored. Multi-line fields keep their newlines and tabs (``\\r\\n`` becomes ``\\n``);
-single-line fields (names, addresses) get a space for each of them and also lose the invisible
-zero-width space, word joiner, byte-order mark and directional marks. Each app's own checks
-(required, length, the Excel importer's ``12.0`` for 12) are thin wrappers around it, never a
-second cleaning.
+from how it is stored, and the invisible zero-width space, word joiner, byte-order mark and
+directional marks that make two equal-looking names differ. Multi-line fields keep their
+newlines and tabs (``\\r\\n`` becomes ``\\n``); single-line fields (names, addresses) get a
+space for each of them. Each app's own checks (required, length, the Excel importer's ``12.0``
+for 12) are thin wrappers around it, never a second cleaning.
 
 ``xml_safe`` is for writers of XML 1.0: it drops whatever that format forbids, for text stored
 before this cleaning existed or coming from elsewhere.
@@ -25,8 +25,8 @@ from typing import Any
 # bidirectional embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069)
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 # invisible characters that make two equal-looking names differ (zero-width space, word joiner,
-# byte-order mark, directional marks): dropped from single-line fields. The zero-width joiner
-# and non-joiner stay (emoji sequences, some scripts need them).
+# byte-order mark, directional marks): dropped too. The zero-width joiner and non-joiner stay
+# (emoji sequences, some scripts need them).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u061c\u2060\ufeff]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
 # characters XML 1.0 does not allow at all (section 2.2)
@@ -42,8 +42,8 @@ def clean_text(value: Any, *, multiline: bool = False, limit: int | None = None,
     text = unicodedata.normalize("NFC", str(value))
     text = _LINE_BREAKS.sub("\n", text)
     if not multiline:
-        text = _INVISIBLE.sub("", text.replace("\n", " ").replace("\t", " "))
-    text = _FORBIDDEN.sub("", text).strip()
+        text = text.replace("\n", " ").replace("\t", " ")
+    text = _INVISIBLE.sub("", _FORBIDDEN.sub("", text)).strip()
     if collapse:
         text = " ".join(text.split())
     return text[:limit] if limit is not None else text
