@@ -17,6 +17,7 @@ from linli.core.crypto import lookup_hash
 from linli.core.errors import DomainError
 from linli.core.memo import Memo
 from linli.core.services import record_audit
+from linli.core.text import clean_text
 
 from .models import ApiToken, RoleAssignment, User
 from .roles import Role
@@ -36,7 +37,7 @@ def create_user(
             raise DomainError("invalid_phone", _("手机号格式不正确"))
         if User.objects.filter(phone_hash=lookup_hash(phone)).exists():
             raise DomainError("phone_taken", _("该手机号已注册"))
-    user = User(username=username, display_name=display_name, phone=phone, phone_hash=lookup_hash(phone),
+    user = User(username=username, display_name=clean_text(display_name, collapse=True), phone=phone, phone_hash=lookup_hash(phone),
                 is_staff=is_staff, resident=resident)
     user.set_password(password)
     user.save()
@@ -64,6 +65,7 @@ def _digest(key: str) -> str:
 def issue_api_token(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the secret, which is shown once and never stored."""
     secret = "ll_" + secrets.token_urlsafe(32)
+    name = clean_text(name, collapse=True)
     token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], key_hash=_digest(secret))
     record_audit(actor=actor, action="api_token.issue", target=token, changes={"user": user.username, "name": name})
     return token, secret

@@ -22,7 +22,7 @@ from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS, is_bad
 from linli.core.services import record_audit
-from linli.core.text import fill
+from linli.core.text import clean_text, fill
 from linli.workorders.services import notify
 
 from . import states
@@ -108,8 +108,13 @@ def _copy_materials(app: Application, item: ServiceItem, received: set[int] | No
     return {m.pk: row for m, row in zip(source, made, strict=True)}
 
 
+_MULTILINE = {"note", "reply", "detail"}  # notes, replies and certified facts keep their line breaks;
+# names (applicant, issuer) have each run of blanks made one space
+
+
 def _clean_text(value: str, field: str, *, required: bool = True, limit: int = 500, label: str = "") -> str:
-    value = (value or "").strip()
+    """``core.text.clean_text`` with the required and length checks of a form field."""
+    value = clean_text(value, multiline=field in _MULTILINE, collapse=field.endswith("name"))
     if required and not value:
         raise DomainError("invalid", _("请填写%(f)s") % {"f": label or field}, field=field)
     if len(value) > limit:
@@ -274,7 +279,7 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
             info = idcard.parse(applicant_id_number)
         except idcard.IdNumberError as exc:
             raise DomainError("invalid", _("身份证号码不正确"), field="applicant_id_number") from exc
-        id_number, id_hash, phone = info.number, lookup_hash(info.number), applicant_phone.strip()[:20]
+        id_number, id_hash, phone = info.number, lookup_hash(info.number), clean_text(applicant_phone, limit=20)
         home = _home_community(home_community, required=not item.citywide)
     if not item.accepts_at(home_path=home, window_path=centre.region_path):
         if item.local_scope == ServiceItem.LocalScope.STREET:
@@ -423,14 +428,14 @@ def request_correction(*, actor: Any, app: Application, materials: list[int], no
                        field="materials")
     notes = notes or {}
     rows = list(app.materials.filter(pk__in=materials))
-    extra = [e.strip()[:100] for e in (extra or []) if e and e.strip()]
+    extra = [e for e in (clean_text(x, limit=100) for x in extra or []) if e]
     if not rows and not extra:
         raise DomainError("invalid", _("请列出需要补正的全部材料"), field="materials")
     resume = app.status
     _move(app, Action.REQUEST_CORRECTION, actor, "；".join([r.name for r in rows] + extra))
     for row in rows:
         row.requested, row.received = True, False
-        row.request_note = (notes.get(row.pk) or "").strip()[:200]
+        row.request_note = clean_text(notes.get(row.pk), limit=200)
         row.save(update_fields=["requested", "received", "request_note"])
     for i, name in enumerate(extra):
         ApplicationMaterial.objects.create(application=app, name=name, form="copy", required=True, requested=True, sort=100 + i)
@@ -631,7 +636,7 @@ def withdraw(*, actor: Any, app: Application, reason: str = "") -> Application:
     app = _lock(app)
     if not (actor.has_perm("affairs.apply", app) or actor.has_perm("affairs.handle", app)):
         raise PermissionDenied("forbidden", _("您无权办理该事项"))
-    reason = (reason or "").strip()[:200]
+    reason = clean_text(reason, limit=200)
     _move(app, Action.WITHDRAW, actor, reason)
     app.save()
     Forwarding.objects.filter(application=app, returned_at__isnull=True).update(  # a correction interrupted it
@@ -689,7 +694,7 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
         raise Conflict("already_rated", _("每件事只能评价一次"))
     if rating not in RATING_LABELS:
         raise DomainError("invalid", _("请选择评价等级"), field="rating")
-    app.rating, app.rating_comment, app.rated_at = rating, (comment or "").strip()[:500], timezone.now()
+    app.rating, app.rating_comment, app.rated_at = rating, clean_text(comment, multiline=True, limit=500), timezone.now()
     app.save()
     _event(app, actor, "rate", app.status, app.status, f"{RATING_LABELS[rating]} {app.rating_comment}".strip())
     if is_bad(rating):
@@ -775,7 +780,7 @@ def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = ""
         raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"))
     cert = Certificate.objects.create(
         kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
-        purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=(detail or "").strip()[:1000],
+        purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=clean_text(detail, multiline=True, limit=1000),
         region_path=resident.region_path[:12])
     notify(_window_staff(cert.region_path), None, fill(_("新的证明申请：%(k)s(%(n)s)"), {"k": found.name, "n": resident.name}),
            link=reverse("affairs:certificates_desk"))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, PermissionDenied
 from linli.core.services import record_audit
+from linli.core.text import clean_text
 
 from . import availability, selectors, services
 from .models import Closure, ExtraOpening, OpeningRule, Reservation, Resource, TermPeriod
@@ -138,7 +139,7 @@ def add_closure(*, actor: Any, resource: Resource, starts_at: dt.datetime, ends_
     yet ended) is cancelled with the reason, and each person is told."""
     res = _locked(actor, resource)
     now = now or timezone.now()
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise DomainError("invalid", _("请填写关闭原因"), field="reason")
     if len(reason) > 200:
@@ -188,7 +189,7 @@ def add_extra_opening(*, actor: Any, resource: Resource, date: dt.date, opens: d
     if date < timezone.localtime(now).date():
         raise DomainError("invalid", _("不能为过去的日期加开"), field="date")
     _check_window(res, opens, closes, "opens")
-    note = (note or "").strip()
+    note = clean_text(note)
     if len(note) > 200:
         raise DomainError("invalid", _("说明过长(最多200字)"), field="note")
     tz = timezone.get_current_timezone()
@@ -232,7 +233,7 @@ def add_term(*, actor: Any, resource: Resource, name: str, start: dt.date, end: 
              now: dt.datetime | None = None) -> tuple[TermPeriod, Outcome]:
     """A school term: its working days follow the term hours, every other day the holiday hours."""
     res = _locked(actor, resource)
-    name = (name or "").strip()
+    name = clean_text(name, collapse=True)
     if not name:
         raise DomainError("invalid", _("请填写学期名称"), field="name")
     if len(name) > 40:

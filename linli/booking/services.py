@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from linli.core import idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import record_audit
-from linli.core.text import fill
+from linli.core.text import clean_text, fill
 from linli.workorders.services import notify
 
 from . import selectors
@@ -212,7 +212,7 @@ def _book(*, actor: Any, resource: Resource, starts_at: dt.datetime, wait: bool,
     if until is not None:
         raise PermissionDenied("suspended", _("因多次爽约，您的预约已暂停至 %(d)s") % {
             "d": timezone.localtime(until).strftime("%Y-%m-%d")})
-    note = (note or "").strip()[:200]
+    note = clean_text(note, limit=200)
     cleaned = clean_details(resource, details)
     ratelimit.hit("booking", actor)  # a few a minute per person; a retry of a stored booking is answered above
     for _attempt in range(3):
@@ -319,7 +319,7 @@ def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.da
         raise Conflict("not_live", _("该预约已是“%(s)s”，不能取消") % {"s": res.get_status_display()})
     if not staff and res.status in HOLDS_SEAT and now > res.starts_at - dt.timedelta(hours=res.resource.cancel_before_hours):
         raise Conflict("too_late", _("开始前 %(h)s 小时内不能在线取消，请联系服务方") % {"h": res.resource.cancel_before_hours})
-    reason = (reason or "").strip()[:200]
+    reason = clean_text(reason, limit=200)
     if staff and res.user_id != actor.pk and not reason:
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
     held = res.status in HOLDS_SEAT
@@ -349,7 +349,7 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
         notify([res.user], None, fill(_("%(r)s %(t)s 的预约已通过，签到码 %(c)s"), {
             "r": res.resource.name, "t": _when(res.starts_at), "c": res.code}), link=_link())
         return res
-    reason = (reason or "").strip()[:200]
+    reason = clean_text(reason, limit=200)
     if not reason:
         raise DomainError("invalid", _("请填写不通过的原因"), field="reason")
     res.status, res.cancel_reason, res.cancelled_by = S.REJECTED, reason, actor
@@ -407,7 +407,7 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
 def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.datetime | None = None) -> int:
     """A provider suspended or a venue closed for good: every live future booking is cancelled
     (the waiting list too) and each person is told why."""
-    reason = (reason or "").strip()[:200]
+    reason = clean_text(reason, limit=200)
     if not reason:
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
     now = now or timezone.now()

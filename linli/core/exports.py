@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from .text import xml_safe
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
 
 
@@ -26,7 +28,7 @@ def safe_cell(value: Any) -> Any:
         return str(value)
     if isinstance(value, int | float | dt.date | dt.datetime | dt.time):
         return value
-    text = str(value)
+    text = xml_safe(str(value))  # a spreadsheet is XML: a control character stored long ago must not break it
     if text.startswith(FORMULA_START):
         return "'" + text
     return text

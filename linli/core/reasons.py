@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import DomainError
+from .text import clean_text
 
 # stored by their Chinese name whatever the UI language (the log reads the same for everyone)
 PURPOSES: list[tuple[str, Any]] = [
@@ -33,7 +34,7 @@ def meaningful(text: str) -> str:
 def clean_reason(purpose: str, reason: str, *, field: str = "reason") -> str:
     """The reason as it is recorded, ``入户核实：核对高龄津贴申请``, or DomainError."""
     purpose = (purpose or "").strip()
-    text = " ".join((reason or "").split())
+    text = clean_text(reason, collapse=True)
     if purpose not in dict(PURPOSES):
         raise DomainError("reason_required", _("请选择查看事由"), field="purpose", choices=[p for p, _label in PURPOSES])
     letters = meaningful(text)

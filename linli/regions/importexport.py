@@ -27,6 +27,7 @@ from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
 from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
+from linli.core.text import clean_text
 
 from . import services
 from . import validation as v
@@ -84,7 +85,7 @@ def _read_rows(data: bytes, kind: str) -> list[Row]:
         for i, raw in enumerate(rows_iter, start=2):
             if raw is None or all(c is None or str(c).strip() == "" for c in raw):
                 continue
-            values = {names[j]: (str(raw[j]).replace("\x00", "") if isinstance(raw[j], str) else raw[j])
+            values = {names[j]: (clean_text(raw[j], collapse=True) if isinstance(raw[j], str) else raw[j])
                       for j in range(min(len(names), len(raw))) if names[j]}
             rows.append(Row(number=i, values=values))
             if len(rows) > settings.LINLI_IMPORT_MAX_ROWS:

@@ -16,6 +16,7 @@ from linli.core.masking import mask_id, mask_phone
 from linli.core.models import SensitiveAccess
 from linli.core.reasons import clean_reason
 from linli.core.services import diff, record_audit, record_sensitive_access
+from linli.core.text import clean_text
 
 from . import validation as v
 from .models import (
@@ -213,7 +214,7 @@ def search_lookup(*, actor: Any, q: str) -> dict[str, str]:
 @transaction.atomic
 def create_compound(*, actor: Any, grid: RegionNode, name: str, address: str = "") -> Compound:
     _grid(grid)
-    compound = Compound(grid=grid, region_path=grid.path, name=name.strip(), address=address.strip())
+    compound = Compound(grid=grid, region_path=grid.path, name=clean_text(name, collapse=True), address=clean_text(address))
     require(actor, "regions.change_registry", compound)
     if not compound.name:
         raise DomainError("invalid", _("小区名称不能为空"), field="name")
@@ -227,7 +228,7 @@ def create_compound(*, actor: Any, grid: RegionNode, name: str, address: str = "
 @transaction.atomic
 def create_building(*, actor: Any, compound: Compound, name: str, grid: RegionNode | None = None, floors: int = 1) -> Building:
     grid = _grid(grid or compound.grid)
-    building = Building(compound=compound, name=name.strip(), grid=grid, region_path=grid.path, floors=floors)
+    building = Building(compound=compound, name=clean_text(name, collapse=True), grid=grid, region_path=grid.path, floors=floors)
     require(actor, "regions.change_registry", building)
     existing = Building.objects.filter(compound=compound, name=building.name).first()
     if existing:
@@ -303,7 +304,7 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
     require(actor, "regions.change_registry", room)
     if kind not in Ownership.Kind.values:
         raise DomainError("invalid", _("权属类型无效"), field="kind")
-    owner_name = (owner_name or (resident.name if resident else "")).strip()
+    owner_name = clean_text(owner_name or (resident.name if resident else ""), collapse=True)
     if not owner_name:
         raise DomainError("invalid", _("权利人不能为空"), field="owner_name")
     if kind == Ownership.Kind.PERSON:
@@ -341,12 +342,12 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
 @transaction.atomic
 def create_household(*, actor: Any, room: Room, number: str = "") -> Household:
     require(actor, "regions.change_registry", room)
-    if not number.strip():
+    number = clean_text(number)
+    if not number:
         n = room.households.count() + 1
         while Household.objects.filter(number=f"H{room.pk}-{n}").exists():
             n += 1
         number = f"H{room.pk}-{n}"
-    number = number.strip()
     if len(number) > 32:
         raise DomainError("invalid", _("户号过长(最多32个字符)"), field="number")
     if Household.objects.filter(number=number).exists():
@@ -415,10 +416,11 @@ def record_visit(*, actor: Any, household: Household, visited_on: dt.date, purpo
         v.clean_plausible_date(visited_on, "visited_on", _("走访日期"), earliest=EARLIEST_RECORD)
     except v.FieldError as err:
         raise _invalid(err) from err
+    notes = clean_text(notes, multiline=True)
     if len(notes) > 2000:
         raise DomainError("invalid", _("情况记录过长"), field="notes")
     visit = HomeVisit.objects.create(household=household, region_path=household.region_path, visitor=actor,
-                                     visited_on=visited_on, purpose=purpose, met=met, notes=notes.strip(),
+                                     visited_on=visited_on, purpose=purpose, met=met, notes=notes,
                                      needs_follow_up=needs_follow_up)
     record_audit(actor=actor, action="visit.record", target=visit, region_path=visit.region_path,
                  changes={"visited_on": str(visited_on), "purpose": purpose, "met": met})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from linli.accounts.validators import looks_like_phone
 from linli.core import dates, idcard
+from linli.core.text import clean_text as clean_free_text
 
 from .models import Relation, SensitiveTag, Tag
 
@@ -36,7 +37,7 @@ ID_MESSAGES = {
 
 
 def clean_name(value: Any) -> str:
-    name = str(value or "").strip()
+    name = clean_free_text(value, collapse=True)
     if not name:
         raise FieldError("name", _("姓名不能为空"), "required")
     if len(name) > 50:
@@ -185,7 +186,8 @@ def clean_area(value: Any) -> Decimal:
 
 
 def clean_text(value: Any, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    text = str(value if value is not None else "").strip()
+    """A single-line registry field (``core.text.clean_text``) with its required and length checks."""
+    text = clean_free_text(value)
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     if required and not text:

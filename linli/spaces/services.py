@@ -17,6 +17,7 @@ from linli.booking import services as booking_services
 from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import diff, record_audit
+from linli.core.text import clean_text
 from linli.regions.models import Level
 
 from .models import Venue
@@ -38,7 +39,8 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
         raise PermissionDenied("forbidden", _("您无权在该区域开放场地"))
     if kind not in Venue.Kind.values:
         raise DomainError("invalid", _("请选择场地类型"), field="kind")
-    if not (name or "").strip() or not (owner or "").strip():
+    name, owner = clean_text(name, collapse=True, limit=100), clean_text(owner, collapse=True, limit=100)
+    if not name or not owner:
         raise DomainError("invalid", _("请填写名称和权属单位"), field="name")
     if not (1 <= capacity <= 1000):
         raise DomainError("invalid", _("名额不正确"), field="capacity")
@@ -50,7 +52,7 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     if kind != Venue.Kind.SCHOOL_GROUND and not hours:
         raise DomainError("invalid", _("请填写开放时间"), field="hours")
     communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
-    resource = Resource.objects.create(name=name.strip()[:100], kind=Resource.Kind.SPACE, region=region, region_path=region.path,
+    resource = Resource.objects.create(name=name, kind=Resource.Kind.SPACE, region=region, region_path=region.path,
                                        capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required,
                                        audience=audience, cancel_before_hours=4,
                                        # a room or hall is booked by a group: its purpose, size and a contact for the approver
@@ -68,8 +70,9 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
             booking_schedule.add_term(actor=actor, resource=resource, name=term_name, start=start, end=end)
     if managers:
         resource.managers.set(managers)
-    venue = Venue.objects.create(name=resource.name, kind=kind, owner=owner.strip()[:100], address=address.strip()[:200],
-                                 resource=resource, rules_text=rules_text.strip()[:2000], facilities=facilities.strip()[:200])
+    venue = Venue.objects.create(name=resource.name, kind=kind, owner=owner, address=clean_text(address, limit=200), resource=resource,
+                                 rules_text=clean_text(rules_text, multiline=True, limit=2000),
+                                 facilities=clean_text(facilities, limit=200))
     record_audit(actor=actor, action="venue.open", target=venue, region_path=region.path, changes={"kind": kind})
     return venue
 
@@ -113,7 +116,7 @@ def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: st
     approval applies to new requests; unlisting hides the venue from the public list (bookings
     made stay)."""
     v = _locked(actor, venue)
-    name, owner = (name or "").strip(), (owner or "").strip()
+    name, owner = clean_text(name, collapse=True), clean_text(owner, collapse=True)
     if not name or not owner:
         raise DomainError("invalid", _("请填写名称和权属单位"), field="name" if not name else "owner")
     if not (1 <= int(capacity or 0) <= 1000):
@@ -133,8 +136,9 @@ def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: st
     if audience == Resource.Audience.RESIDENTS and not communities and r.region.level != Level.COMMUNITY:
         raise DomainError("invalid", _("请选择向哪些社区的居民开放"), field="served")
     before = _state(v)
-    v.name, v.owner, v.address = name[:100], owner[:100], (address or "").strip()[:200]
-    v.rules_text, v.facilities, v.public = (rules_text or "").strip()[:2000], (facilities or "").strip()[:200], bool(public)
+    v.name, v.owner, v.address = name[:100], owner[:100], clean_text(address, limit=200)
+    v.rules_text, v.facilities = clean_text(rules_text, multiline=True, limit=2000), clean_text(facilities, limit=200)
+    v.public = bool(public)
     v.save()
     r.name, r.capacity, r.approval_required, r.audience = v.name, int(capacity), bool(approval_required), audience
     r.book_ahead_days, r.cancel_before_hours, r.weekly_limit = ahead, cancel_h, limit
@@ -156,7 +160,7 @@ def close_venue(*, actor: Any, venue: Venue, reason: str) -> int:
     future booking and waiting place is cancelled with the reason told to each person. Returns
     how many were cancelled."""
     v = _locked(actor, venue)
-    reason = (reason or "").strip()[:200]
+    reason = clean_text(reason, limit=200)
     if not reason:
         raise DomainError("invalid", _("请填写停止开放的原因"), field="reason")
     r = v.resource

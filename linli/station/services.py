@@ -24,7 +24,7 @@ from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
 from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
-from linli.core.text import fill
+from linli.core.text import clean_text, fill
 from linli.workorders.services import notify
 
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
@@ -40,7 +40,9 @@ USCC_MESSAGES = {
 
 
 def _text(value: str, field: str, label: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
+    """``core.text.clean_text`` with the required and length checks of a form field; the service
+    description keeps its line breaks, names have each run of blanks made one space."""
+    value = clean_text(value, multiline=field == "description", collapse=field in ("name", "contact_name", "title"))
     if required and not value:
         raise DomainError("invalid", _("请填写%(f)s") % {"f": label}, field=field)
     if len(value) > limit:
@@ -65,7 +67,7 @@ def apply_provider(*, actor: Any, name: str, code: str, kind: str, contact_name:
         raise DomainError("invalid", _("请选择所在街道或社区"), field="region")
     from linli.accounts.validators import looks_like_phone
 
-    phone = (contact_phone or "").strip()
+    phone = clean_text(contact_phone)
     if not looks_like_phone(phone) and not phone.replace("-", "").isdigit():
         raise DomainError("invalid", _("联系电话格式不正确"), field="contact_phone")
     try:
@@ -100,7 +102,7 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
         raise DomainError("invalid", _("未知操作"), field="decision")
     if provider.state not in allowed[decision]:
         raise Conflict("illegal_transition", _("服务商当前为“%(s)s”，不能这样处理") % {"s": provider.get_state_display()})
-    reason = (reason or "").strip()[:300]
+    reason = clean_text(reason, limit=300)
     if decision in ("reject", "suspend") and not reason:
         raise DomainError("invalid", _("请填写理由"), field="reason")
     provider.state = {"approve": Provider.State.APPROVED, "reject": Provider.State.REJECTED, "suspend": Provider.State.SUSPENDED}[decision]
@@ -143,7 +145,7 @@ def _offering_fields(*, category: str, price_type: str, price: str, title: str, 
     return {"category": category, "price_type": price_type, "title": _text(title, "title", _("服务名称"), 100),
             "description": _text(description, "description", _("服务内容"), 3000),
             "price": _text(price, "price", _("价格说明"), 100, required=False),
-            "tags": [t.strip()[:20] for t in (tags or []) if t and t.strip()][:10]}
+            "tags": [t for t in (clean_text(x, limit=20) for x in tags or []) if t][:10]}
 
 
 @transaction.atomic
@@ -216,7 +218,7 @@ def review(*, actor: Any, reservation: Reservation, rating: int, text: str = "")
         raise DomainError("invalid", _("请选择1到5分"), field="rating")
     if Review.objects.filter(reservation=res).exists():
         raise Conflict("already_reviewed", _("每次服务只能评价一次"))
-    return Review.objects.create(reservation=res, offering=offering, user=actor, rating=rating, text=(text or "").strip()[:500])
+    return Review.objects.create(reservation=res, offering=offering, user=actor, rating=rating, text=clean_text(text, multiline=True, limit=500))
 
 
 @transaction.atomic

@@ -74,3 +74,10 @@ def test_xml_safe_text_parses():
     el = ET.Element("x")
     el.text = text
     assert ET.fromstring(ET.tostring(el)).text == "abcde\n\tf"
+
+
+def test_invisible_characters_go_names_collapse_and_joiners_stay():
+    assert clean_text("张\u200b三\ufeff\u200e") == "张三"
+    assert clean_text("第一行\u2060\n第二行\u200f", multiline=True) == "第一行\n第二行"
+    assert clean_text("  张   三 ", collapse=True) == "张 三" and clean_text("张   三") == "张   三"
+    assert clean_text("👩\u200d💻") == "👩\u200d💻"
