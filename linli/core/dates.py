@@ -16,11 +16,13 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from .bounds import MIN_DATE
+
 ISO_DATE = "%Y-%m-%d"
 ISO_TIME = "%H:%M"
 ISO_DATETIME = "%Y-%m-%dT%H:%M"
 
-EARLIEST_LIFE_EVENT = dt.date(1900, 1, 1)
+EARLIEST_LIFE_EVENT = MIN_DATE
 """The earliest plausible date of a living person's life event (birth excepted: ID numbers allow 1880)."""
 EARLIEST_RECORD = dt.date(2000, 1, 1)
 """The earliest plausible date of something the community's staff recorded (a visit, an ownership)."""

@@ -256,7 +256,7 @@ def visits(request: HttpRequest) -> HttpResponse:
             household = selectors.household_for(request.user, form_int(request.POST.get("household")))
             services.record_visit(
                 actor=request.user, household=household,
-                visited_on=check_date(dt.date.fromisoformat(request.POST.get("visited_on") or today.isoformat()), field="visited_on"),
+                visited_on=dt.date.fromisoformat(request.POST.get("visited_on") or today.isoformat()),  # the service checks it
                 purpose=request.POST.get("purpose", HomeVisit.Purpose.ROUTINE), met=request.POST.get("met") == "1",
                 notes=request.POST.get("notes", ""), needs_follow_up=request.POST.get("needs_follow_up") == "1")
             messages.success(request, _("走访已记录"))

@@ -12,12 +12,13 @@ API = "/api/v1/affairs/applications"
 
 
 def api_apply(client, key, note="新参保", item="YB01"):
-    return client.post(API, {"item_code": item, "note": note}, content_type="application/json",
+    # the same person applies for the same item again on purpose (confirmed), so only the keys decide here
+    return client.post(API, {"item_code": item, "note": note, "confirm_duplicate": True}, content_type="application/json",
                        **({"HTTP_IDEMPOTENCY_KEY": key} if key else {}))
 
 
 def page_apply(client, token, note="新参保", item="YB01"):
-    return client.post(f"/affairs/items/{item}/apply/", {"note": note, "token": token})
+    return client.post(f"/affairs/items/{item}/apply/", {"note": note, "token": token, "confirm_duplicate": "1"})
 
 
 @pytest.fixture
@@ -54,7 +55,13 @@ def test_same_key_other_payload_is_409_same_payload_is_the_first_application(cli
 
 def test_window_keys_are_each_caseworkers_own(client, desk, make_user):
     other = make_user(Role.CASEWORKER, desk.tree.pantang)
-    body = {"centre_id": desk.pantang_centre.pk, "item_code": "YL01", "applicant_id_number": desk.resident.id_number}
+    from linli.affairs.models import ServiceItem
+
+    def received(code):
+        return [m.pk for m in ServiceItem.objects.get(code=code, active=True).materials.all() if m.required]
+
+    body = {"centre_id": desk.pantang_centre.pk, "item_code": "YL01", "applicant_id_number": desk.resident.id_number,
+            "received": received("YL01"), "confirm_duplicate": True}
     ids = set()
     for who in (desk.pantang_worker, other):
         client.force_login(who)
@@ -62,13 +69,15 @@ def test_window_keys_are_each_caseworkers_own(client, desk, make_user):
         assert r.status_code == 201
         ids.add(r.json()["id"])
     assert len(ids) == 2
-    r = client.post("/api/v1/affairs/window-applications", {**body, "item_code": "YB01"}, content_type="application/json",
+    r = client.post("/api/v1/affairs/window-applications", {**body, "item_code": "YB01", "received": received("YB01")}, content_type="application/json",
                     HTTP_IDEMPOTENCY_KEY="w1")
     assert r.status_code == 409 and r.json()["error"]["code"] == "idempotency_key_reused"
     # an empty page token is no key at all: two forms without one are two applications
     client.post("/affairs/desk/new/", {"submit": "1", "item": "YL01", "applicant_name": "申请人甲", "token": "",
+                                       "received": received("YL01"), "confirm_duplicate": "1",
                                        "applicant_id_number": desk.resident.id_number, "centre": desk.pantang_centre.pk})
     client.post("/affairs/desk/new/", {"submit": "1", "item": "YB01", "applicant_name": "申请人甲", "token": "",
+                                       "received": received("YB01"), "confirm_duplicate": "1",
                                        "applicant_id_number": desk.resident.id_number, "centre": desk.pantang_centre.pk})
     assert Application.objects.filter(caseworker=other).count() == 3
 

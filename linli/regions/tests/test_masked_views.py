@@ -109,7 +109,7 @@ def test_masked_export_gives_a_move_in_near_birth_as_its_year(tree, registry, ma
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
     moved_in = {row[0]: row[10] for row in rows}
     assert moved_in == {"小明": "2010", "张三": "2015-06-01"}
-    full = importexport.export_residents(actor=admin, residents=Resident.objects.all(), unmasked=True, reason="核对户籍",
+    full = importexport.export_residents(actor=admin, residents=Resident.objects.all(), unmasked=True, purpose="核对信息", reason="核对户籍信息",
                                          region=tree.liede_sq)
     assert "2010-11-25" in [row[10] for row in load_workbook(io.BytesIO(full)).active.iter_rows(min_row=2, values_only=True)]
 
