@@ -47,6 +47,8 @@ ACTIONS: dict[str, Any] = {
     "workorder.merge": _("合并工单"),
     "workorder.dispatch": _("工单派单"),
     "workorder.reroute": _("工单改派"),
+    "workorder.urge": _("工单督办"),
+    "workorder.extend": _("延长办理期限"),
     "workorder.accept": _("工单接单"),
     "workorder.send_back": _("工单退单"),
     "workorder.report_done": _("工单办结上报"),

@@ -204,7 +204,7 @@ def search_lookup(*, actor: Any, q: str) -> dict[str, str]:
         result = {"kind": "phone", "hash": lookup_hash(found.value), "masked": mask_phone(found.value)}
     else:
         raise DomainError("invalid", _("请输入完整的18位身份证号或11位手机号"), field="q")
-    record_audit(actor=actor, action=f"registry.{'id' if result['kind'] == 'id_number' else 'phone'}_search",
+    record_audit(actor=actor, action="registry.id_search" if result["kind"] == "id_number" else "registry.phone_search",
                  target=actor, label=result["masked"])
     return result
 

@@ -439,7 +439,7 @@ def reroute(*, actor: Any, order: WorkOrder, unit: HandlingUnit, note: str = "")
     # an order taken from a unit while in hand (a supervisor's re-route): that unit is told too
     staying = set(unit.members.values_list("pk", flat=True))
     notify([u for u in before if u.pk not in staying], order,
-           _("工单 %(n)s 已改派至 %(u)s，您无需再办理") % {"n": order.number, "u": unit.name})
+           fill(_("工单 %(n)s 已改派至 %(u)s，您无需再办理"), {"n": order.number, "u": unit.name}))
     return order
 
 

@@ -24,6 +24,8 @@ ISO_FILTERS = ("|date:'Y-m-d'", '|date:"Y-m-d"', "|time:'H:i'", '|time:"H:i"', "
 # submitted value echoed back after an error
 ISO_TEXT = {
     "station/browse.html": {"{{ date }}"},
+    "affairs/certificate_issue.html": {"{{ r.value }}"},
+    "regions/audit.html": {"{{ flt.since }}", "{{ flt.until }}"},  # the filter's own query text, echoed  # the typed value echoed back (the form keeps text, ISO from the browser)
     "spaces/manage.html": {"{{ data.opens|default:'09:00' }}", "{{ data.closes|default:'21:00' }}", "{{ data.term1_start }}",
                            "{{ data.term1_end }}", "{{ data.term2_start }}", "{{ data.term2_end }}"},
 }

@@ -13,7 +13,10 @@ MO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 # CJK ideographs, CJK symbols and punctuation (U+3000–303F), full-width forms (U+FF00–FFEF)
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 # where the Chinese is the point: the values an import file must contain
-MEANT = {"性别只能填“男”或“女”", "用途应为：住宅、商业、办公、其他"}
+MEANT = {"性别只能填“男”或“女”", "用途应为：住宅、商业、办公、其他",
+         # the import template is Chinese in every language: its sheet is named 可选值
+         "从下拉列表选择；多个标签用顿号“、”分隔",  # the separator a cell must contain
+         "15位网格编码(统计用区划代码12位 + 网格序号3位)，从下拉列表选择；“可选值”表列出您可以导入的网格及其名称。"}
 
 
 def test_no_english_translation_has_chinese_text_or_punctuation():
