@@ -245,9 +245,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # Background work: Django tasks API; database backend by default, RQ on Redis to scale out.
-if REDIS_URL:
+if REDIS_URL:  # workers: `manage.py rqworker --job-class django_tasks_rq.Job default`
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS.append("django_rq")  # its rqworker command runs the queued tasks
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

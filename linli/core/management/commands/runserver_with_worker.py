@@ -16,7 +16,13 @@ class Command(RunserverCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if os.environ.get("RUN_MAIN") != "true":  # the outer process, not the autoreloaded child
-            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--no-reload"])  # noqa: S603
+            from django.conf import settings
+
+            if settings.REDIS_URL:  # tasks are queued on Redis: RQ's worker runs them
+                command = ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+            else:
+                command = ["db_worker", "--queue-name", "default", "--no-reload"]
+            worker = subprocess.Popen([sys.executable, "manage.py", *command])  # noqa: S603
             scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"])  # noqa: S603
             self.stdout.write(f"后台任务 worker(pid {worker.pid})与周期任务调度(pid {scheduler.pid})已启动")
             atexit.register(worker.terminate)
