@@ -113,18 +113,18 @@ def clean_details(resource: Resource, details: Details | None) -> Details:
     d = details or Details()
     asks = resource.asks
     if asks == Resource.Asks.GROUP:
-        purpose = " ".join((d.purpose or "").split())[:200]
+        purpose = clean_text(d.purpose, collapse=True, limit=200)
         if len(purpose) < 2:
             raise DomainError("invalid", _("请填写用途(例如：社区合唱团排练)"), field="purpose")
         if d.headcount is None or not (1 <= int(d.headcount) <= resource.capacity):
             raise DomainError("invalid", _("人数须在1到%(n)s之间(场地容纳人数)") % {"n": resource.capacity},
                               field="headcount", max=resource.capacity)
-        contact = " ".join((d.contact or "").split())[:100]
+        contact = clean_text(d.contact, collapse=True, limit=100)
         if sum(ch.isdigit() for ch in contact) < 7:
             raise DomainError("invalid", _("请填写联系人及电话，供审核人联系"), field="contact")
         return Details(purpose=purpose, headcount=int(d.headcount), contact=contact)
     if asks == Resource.Asks.ADDRESS:
-        address = " ".join((d.address or "").split())[:200]
+        address = clean_text(d.address, collapse=True, limit=200)
         if len(address) < 4:
             raise DomainError("invalid", _("请填写上门服务的地址(小区、楼栋、房号)"), field="address")
         return Details(address=address)

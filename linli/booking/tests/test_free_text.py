@@ -46,3 +46,14 @@ def test_booking_texts_are_stored_clean_and_the_feeds_stay_valid(client, venue):
     body = client.get(f"/booking/resource-feed/{venue.meal.feed_token}.ics").content.decode()
     assert "燃气管道检修" in body and not NOT_ICAL.search(body.replace("\r\n", ""))
     assert len(Calendar.from_ical(body).walk("VEVENT")) >= 2
+
+
+def test_room_details_and_home_addresses_are_stored_clean():
+    from linli.booking.models import Resource
+    from linli.booking.services import Details, clean_details
+
+    room = Resource(capacity=30, asks=Resource.Asks.GROUP)
+    got = clean_details(room, Details(purpose="合唱\u0001团\u202e排练", headcount=12, contact="王老师\u001b 13800001234"))
+    assert got.purpose == "合唱团排练" and got.contact == "王老师 13800001234"
+    home = Resource(capacity=1, asks=Resource.Asks.ADDRESS)
+    assert clean_details(home, Details(address="猎德花园\x7f3栋   2单元501")).address == "猎德花园3栋 2单元501"
