@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.core import idcard
 from linli.core.errors import DomainError
 from linli.core.masking import mask_id
+from linli.core.text import clean_text
 
 FIELD_TYPES = ("text", "textarea", "date", "month", "year", "integer", "choice", "id_number")
 SUBJECT_BLANKS = ("name", "id")  # filled from the subject, never asked
@@ -89,7 +90,7 @@ def check_kind(template: str, fields: Any) -> list[str]:
 
 def _phrase(value: str) -> str:
     """A phrase to put in a blank: one line, without the punctuation the template supplies."""
-    return " ".join(value.split()).strip(TRAILING)
+    return clean_text(value, collapse=True).strip(TRAILING)
 
 
 def _one(field: Field, raw: Any, today: dt.date) -> str:

@@ -26,7 +26,8 @@ def test_applications_and_certificates_store_clean_text(desk):
     by_hand = services.accept_at_window(actor=desk.liede_worker, centre=desk.liede_centre,
                                         item=desk.elder, applicant_name=dirty("李  四"),
                                         applicant_id_number=idcard.make("440106", dt.date(1975, 3, 8), 123),
-                                        applicant_phone=dirty("13900001111"), home_community=desk.tree.liede_sq.code)
+                                        applicant_phone=dirty("13900001111"), home_community=desk.tree.liede_sq.code,
+                                        received=desk.all_materials(desk.elder))
     by_hand.refresh_from_db()
     assert (by_hand.applicant_name, by_hand.applicant_phone) == ("李 四", "13900001111")
     services.forward(actor=desk.liede_worker, app=by_hand, to=dirty("区民政局"), note=dirty("请核实"))
@@ -36,10 +37,11 @@ def test_applications_and_certificates_store_clean_text(desk):
     assert ApplicationEvent.objects.filter(application=app).latest("pk").note == "材料不全"
     cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose=dirty("子女入学"), detail=dirty("2020年起"))
     assert (cert.purpose, cert.detail) == ("子女入学", "2020年起")
-    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, detail=f"2020年起{CONTROLS}\n居住至今",
-                                      issuer_name=dirty("猎德社区居民委员会"))
+    cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, issuer_name=dirty("猎德社区居民委员会"),
+                                      facts={"since": "2020-01", "address": f"猎德花园{CONTROLS}3栋501", "tenure": "租住"})
     cert = Certificate.objects.get(pk=cert.pk)
-    assert (cert.detail, cert.issuer_name) == ("2020年起\n居住至今", "猎德社区居民委员会")
+    assert cert.issuer_name == "猎德社区居民委员会"
+    assert "猎德花园3栋501" in cert.body and not any(ch in cert.body for ch in CONTROLS)
 
 
 def test_a_reason_of_nothing_but_control_characters_is_no_reason(desk):
