@@ -1,6 +1,6 @@
 """Services for a resource's schedule: weekly opening hours, closures, extra openings and school
-terms, set by the people who run the resource (``booking.edit_schedule``: a provider's staff for
-its offerings; a venue's managers and the admins of its area for a shared space).
+terms, set by the people who run the resource (``booking.edit_schedule``: its named managers, and
+the admins of its area for the kinds registered so, ``hooks.register_schedule_by_area_admins``).
 
 Each function runs in one transaction on the resource row (``select_for_update``), checks the
 permission, writes an audit event and drops the cached schedule (``forget_schedule``; the

@@ -277,7 +277,7 @@ def _check_weekly_limit(actor: Any, resource: Resource, start: dt.datetime) -> N
 
 def _lock(res: Reservation) -> Reservation:
     # of=self: the reservation row only; locking the shared resource row too would serialise
-    # every cancellation of a venue with its new bookings, and deadlock two of them
+    # every cancellation of a resource with its new bookings, and deadlock two of them
     return Reservation.objects.select_for_update(of=("self",)).select_related("resource").get(pk=res.pk)
 
 
@@ -363,7 +363,7 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
 
 @transaction.atomic
 def check_in(*, actor: Any, code: str, resource: Resource | None = None, now: dt.datetime | None = None) -> Reservation:
-    """The venue or provider scans (or types) the code on the resident's booking."""
+    """The resource's staff scan (or type) the code on the resident's booking."""
     now = now or timezone.now()
     code = scanned_code(code)
     res = Reservation.objects.select_for_update(of=("self",)).select_related("resource", "slot", "user").filter(code=code).first()
@@ -405,7 +405,7 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
 
 @transaction.atomic
 def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.datetime | None = None) -> int:
-    """A provider suspended or a venue closed for good: every live future booking is cancelled
+    """A resource closed for good (``resources.close_resource``): every live future booking is cancelled
     (the waiting list too) and each person is told why."""
     reason = clean_text(reason, limit=200)
     if not reason:

@@ -24,6 +24,7 @@ from linli.core.forms import form_date, form_int, form_moment, form_time
 from linli.core.idempotency import scoped_key
 
 from . import ical, selectors, services
+from .hooks import reservation_extras
 from .models import Feed, Reservation, Resource
 
 
@@ -102,6 +103,7 @@ def reservation_page(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["error"] = exc.message
             ctx["reason"] = request.POST.get("reason", "")[:200]
     ctx["qr"] = qr_code(r.code) if r.status == "confirmed" else ""
+    ctx["extras"] = reservation_extras(r, request.user, staff_view=staff_view)  # what its owner adds (a review link)
     return render(request, "booking/reservation.html", ctx, status=400 if ctx.get("error") else 200)
 
 
@@ -124,11 +126,13 @@ def staff(request: HttpRequest) -> HttpResponse:
     from linli.accounts.roles import ADMIN_ROLES
     from linli.accounts.selectors import in_scope
 
+    from .hooks import schedule_by_area_admins
+
     named = set(request.user.managed_resources.values_list("pk", flat=True))  # type: ignore[union-attr]
     listed = list(rows[:500])
     for r in listed:  # booking.edit_schedule without a query per row
         r.can_edit_schedule = request.user.is_superuser or r.pk in named or (  # type: ignore[attr-defined]
-            r.kind == Resource.Kind.SPACE and in_scope(request.user, ADMIN_ROLES, r.region_path))
+            schedule_by_area_admins(r.kind) and in_scope(request.user, ADMIN_ROLES, r.region_path))
     return render(request, "booking/staff.html", {"rows": listed})
 
 

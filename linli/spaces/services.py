@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import in_scope
+from linli.booking import resources as booking_resources
 from linli.booking import schedule as booking_schedule
-from linli.booking import selectors as booking_selectors
-from linli.booking import services as booking_services
 from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import diff, record_audit
@@ -52,12 +51,12 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     if kind != Venue.Kind.SCHOOL_GROUND and not hours:
         raise DomainError("invalid", _("请填写开放时间"), field="hours")
     communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
-    resource = Resource.objects.create(name=name, kind=Resource.Kind.SPACE, region=region, region_path=region.path,
-                                       capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required,
-                                       audience=audience, cancel_before_hours=4,
-                                       # a room or hall is booked by a group: its purpose, size and a contact for the approver
-                                       asks=Resource.Asks.NOTHING if kind == Venue.Kind.SCHOOL_GROUND else Resource.Asks.GROUP)
-    resource.served.set(communities)
+    resource = booking_resources.create_resource(
+        actor=actor, name=name, kind=Resource.Kind.SPACE, region=region, served=communities, managers=managers or [],
+        capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required, audience=audience,
+        cancel_before_hours=4,
+        # a room or hall is booked by a group: its purpose, size and a contact for the approver
+        asks=Resource.Asks.NOTHING if kind == Venue.Kind.SCHOOL_GROUND else Resource.Asks.GROUP)
     # hours and terms through the schedule services, with their checks (window, overlaps, term dates)
     if kind == Venue.Kind.SCHOOL_GROUND:
         weekly = [(d, *SCHOOL_TERM_EVENING, OpeningRule.Season.TERM.value) for d in range(5)]
@@ -68,8 +67,6 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     if kind == Venue.Kind.SCHOOL_GROUND:
         for term_name, start, end in terms or []:
             booking_schedule.add_term(actor=actor, resource=resource, name=term_name, start=start, end=end)
-    if managers:
-        resource.managers.set(managers)
     venue = Venue.objects.create(name=resource.name, kind=kind, owner=owner, address=clean_text(address, limit=200), resource=resource,
                                  rules_text=clean_text(rules_text, multiline=True, limit=2000),
                                  facilities=clean_text(facilities, limit=200))
@@ -140,14 +137,9 @@ def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: st
     v.rules_text, v.facilities = clean_text(rules_text, multiline=True, limit=2000), clean_text(facilities, limit=200)
     v.public = bool(public)
     v.save()
-    r.name, r.capacity, r.approval_required, r.audience = v.name, int(capacity), bool(approval_required), audience
-    r.book_ahead_days, r.cancel_before_hours, r.weekly_limit = ahead, cancel_h, limit
-    r.save(update_fields=["name", "capacity", "approval_required", "audience", "book_ahead_days", "cancel_before_hours",
-                          "weekly_limit", "updated_at"])
-    r.served.set(communities)
-    if before["capacity"] != r.capacity:
-        booking_services.apply_capacity(r)
-    booking_selectors.forget_schedule(r.pk)
+    booking_resources.update_resource(actor=actor, resource=r, served=communities, name=v.name, capacity=int(capacity),
+                                      approval_required=bool(approval_required), audience=audience, book_ahead_days=ahead,
+                                      cancel_before_hours=cancel_h, weekly_limit=limit)
     changes = diff(before, _state(v))
     if changes:
         record_audit(actor=actor, action="venue.update", target=v, region_path=r.region_path, changes=changes)
@@ -166,10 +158,7 @@ def close_venue(*, actor: Any, venue: Venue, reason: str) -> int:
     r = v.resource
     if not r.active:
         raise Conflict("already_closed", _("该场地已停止开放"))
-    r.active = False
-    r.save(update_fields=["active", "updated_at"])
-    cancelled = booking_services.cancel_for_resource(actor=actor, resource=r, reason=reason)
-    booking_selectors.forget_schedule(r.pk)
+    cancelled = booking_resources.close_resource(actor=actor, resource=r, reason=reason)
     record_audit(actor=actor, action="venue.close", target=v, region_path=r.region_path,
                  changes={"reason": reason, "cancelled": cancelled})
     return cancelled
@@ -181,8 +170,6 @@ def reopen_venue(*, actor: Any, venue: Venue) -> Venue:
     r = v.resource
     if r.active:
         raise Conflict("already_open", _("该场地正在开放"))
-    r.active = True
-    r.save(update_fields=["active", "updated_at"])
-    booking_selectors.forget_schedule(r.pk)
+    booking_resources.reopen_resource(actor=actor, resource=r)
     record_audit(actor=actor, action="venue.reopen", target=v, region_path=r.region_path)
     return v

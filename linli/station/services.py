@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import holders_at, in_scope
+from linli.booking import resources as booking_resources
 from linli.booking import selectors as booking_selectors
-from linli.booking import services as booking_services
-from linli.booking.models import OpeningRule, Reservation, Resource
+from linli.booking.models import Reservation, Resource
 from linli.core import uscc
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
@@ -108,18 +108,16 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
     provider.state = {"approve": Provider.State.APPROVED, "reject": Provider.State.REJECTED, "suspend": Provider.State.SUSPENDED}[decision]
     provider.state_reason, provider.vetted_by, provider.vetted_at = reason, actor, timezone.now()
     provider.save()
-    resources = list(Resource.objects.filter(offering__provider=provider).select_related("offering"))
-    for res in resources:
-        # approved: the published offerings open again; otherwise every resource closes
-        res.active = provider.state == Provider.State.APPROVED and res.offering.active  # type: ignore[attr-defined]
-    Resource.objects.bulk_update(resources, ["active"])
     cancelled = 0
-    if decision == "suspend":
-        why = fill(_("服务商已暂停服务：%(r)s"), {"r": reason})
-        for res in resources:
-            cancelled += booking_services.cancel_for_resource(actor=actor, resource=res, reason=why[:200])
-    for res in resources:
-        booking_selectors.forget_schedule(res.pk)
+    why = fill(_("服务商已暂停服务：%(r)s"), {"r": reason})[:200] if decision == "suspend" else ""
+    for o in provider.offerings.select_related("resource"):
+        # approved: the published offerings open again; otherwise every resource closes (suspended:
+        # with every live future booking cancelled)
+        if provider.state == Provider.State.APPROVED and o.active:
+            booking_resources.reopen_resource(actor=actor, resource=o.resource)
+        else:
+            cancelled += booking_resources.close_resource(actor=actor, resource=o.resource, reason=why,
+                                                          cancel_bookings=decision == "suspend")
     record_audit(actor=actor, action=f"provider.{decision}", target=provider, region_path=provider.region_path,
                  changes={"reason": reason, **({"cancelled": cancelled} if decision == "suspend" else {})})
     notify(list(provider.staff.all()), None, fill(_("服务商“%(n)s”审核结果：%(s)s %(r)s"), {
@@ -165,14 +163,12 @@ def add_offering(*, actor: Any, provider: Provider, title: str, category: str, p
         raise DomainError("invalid", _("时段长度或名额不正确"), field="capacity")
     title, description = fields["title"], fields["description"]
     cleaned = _clean_photos([*([photo] if photo else []), *(photos or [])], have=0)
-    resource = Resource.objects.create(name=title, region=provider.region, region_path=provider.region_path,
-                                       slot_minutes=slot_minutes, capacity=capacity, approval_required=approval_required,
-                                       audience=Resource.Audience.RESIDENTS,
-                                       # delivered at home: the booking asks where (shown to the provider's staff only)
-                                       asks=Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING)
-    resource.served.set(communities)
-    resource.managers.set(provider.staff.all())
-    OpeningRule.objects.bulk_create([OpeningRule(resource=resource, weekday=d, opens=opens, closes=closes) for d in sorted(set(weekdays))])
+    resource = booking_resources.create_resource(
+        actor=actor, name=title, region=provider.region, served=communities, managers=list(provider.staff.all()),
+        hours=[(d, opens, closes) for d in set(weekdays)], slot_minutes=slot_minutes, capacity=capacity,
+        approval_required=approval_required, audience=Resource.Audience.RESIDENTS,
+        # delivered at home: the booking asks where (shown to the provider's staff only)
+        asks=Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING)
     offering = Offering.objects.create(
         provider=provider, resource=resource, title=title, category=category, price_type=price_type,
         price=fields["price"], description=description, tags=fields["tags"],
@@ -252,15 +248,12 @@ def set_recommendations(*, actor: Any, on: bool) -> Consent:
 
 # ---------------------------------------------------------------- provider staff
 
-def _sync_managers(provider: Provider) -> None:
+def _sync_managers(actor: Any, provider: Provider) -> None:
     """Everyone on the provider's staff manages its offerings' resources (check-in, day sheet,
     hours): added staff at once, removed staff no longer."""
     staff = list(provider.staff.all())
-    for res in Resource.objects.filter(offering__provider=provider).prefetch_related("managers"):
-        current = {u.pk for u in res.managers.all()}
-        wanted = {u.pk for u in staff}
-        if current != wanted:
-            res.managers.set(staff)
+    for o in provider.offerings.select_related("resource"):
+        booking_resources.set_managers(actor=actor, resource=o.resource, users=staff)
 
 
 @transaction.atomic
@@ -272,7 +265,7 @@ def add_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
     if provider.staff.filter(pk=user.pk).exists():
         raise Conflict("already_staff", _("%(n)s 已是本服务商的工作人员") % {"n": user.display_name or user.username})
     provider.staff.add(user)
-    _sync_managers(provider)
+    _sync_managers(actor, provider)
     record_audit(actor=actor, action="provider.staff_add", target=provider, region_path=provider.region_path,
                  changes={"user": user.pk})
     notify([user], None, fill(_("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到"), {"p": provider.name}),
@@ -291,7 +284,7 @@ def remove_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
     provider.staff.remove(user)
     for o in provider.offerings.all():
         o.staff.remove(user)
-    _sync_managers(provider)
+    _sync_managers(actor, provider)
     record_audit(actor=actor, action="provider.staff_remove", target=provider, region_path=provider.region_path,
                  changes={"user": user.pk})
     return provider
@@ -326,15 +319,10 @@ def update_offering(*, actor: Any, offering: Offering, title: str, category: str
     o.save()
     o.communities.set(communities)
     o.staff.set(serving)
-    res = o.resource
-    res.name, res.capacity, res.approval_required = o.title, capacity, approval_required
+    settings: dict[str, Any] = {"name": o.title, "capacity": capacity, "approval_required": approval_required}
     if at_home is not None:  # left out (an older client): unchanged
-        res.asks = Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING
-    res.save(update_fields=["name", "capacity", "approval_required", "asks", "updated_at"])
-    res.served.set(communities)
-    if capacity != before["capacity"]:
-        booking_services.apply_capacity(res)
-    booking_selectors.forget_schedule(res.pk)
+        settings["asks"] = Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING
+    booking_resources.update_resource(actor=actor, resource=o.resource, served=communities, **settings)
     from linli.core.services import diff
 
     after = {"title": o.title, "category": o.category, "price_type": o.price_type, "price": o.price, "tags": o.tags,
@@ -354,9 +342,10 @@ def set_published(*, actor: Any, offering: Offering, published: bool) -> int:
     o.active = published
     o.save(update_fields=["active", "updated_at"])
     res = o.resource
-    res.active = published and o.provider.state == Provider.State.APPROVED
-    res.save(update_fields=["active", "updated_at"])
-    booking_selectors.forget_schedule(res.pk)
+    if published and o.provider.state == Provider.State.APPROVED:
+        booking_resources.reopen_resource(actor=actor, resource=res)
+    else:  # the bookings already made stay and are served
+        booking_resources.close_resource(actor=actor, resource=res, cancel_bookings=False)
     record_audit(actor=actor, action="offering.publish" if published else "offering.unpublish", target=o,
                  region_path=o.provider.region_path)
     return booking_selectors.live_future_count(res)
