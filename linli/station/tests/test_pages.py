@@ -269,3 +269,18 @@ def test_console_and_vetting_query_counts_stay_flat(client, station, django_asse
 
 CONSOLE_QUERIES = 13
 VETTING_QUERIES = 14
+
+
+def test_an_attended_service_offers_its_resident_the_review_link_on_booking_s_page(client, station):
+    """The station adds the link through booking's hook; booking's page names no station."""
+    station.approve()
+    o = station.offer()
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(11)))
+    r = booking.book(actor=station.elder, resource=o.resource, starts_at=start, now=start - dt.timedelta(hours=3))
+    client.force_login(station.elder)
+    assert f"/station/review/{r.pk}/" not in client.get(f"/booking/reservations/{r.pk}/").content.decode()  # not yet attended
+    booking.check_in(actor=station.owner, code=r.code, now=start)
+    page = client.get(f"/booking/reservations/{r.pk}/").content.decode()
+    assert 'data-testid="review-link"' in page and "评价服务" in page
+    client.force_login(station.owner)  # the provider's staff see the booking, not the resident's review link
+    assert 'data-testid="review-link"' not in client.get(f"/booking/reservations/{r.pk}/").content.decode()
