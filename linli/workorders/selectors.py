@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -15,7 +16,7 @@ from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
 from linli.core.models import FollowUp
-from linli.core.ratings import BAD_AT_MOST
+from linli.core.ratings import BAD_AT_MOST, share
 
 from . import states
 from .models import Category, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
@@ -228,6 +229,16 @@ class Figures:
     satisfied: int
     satisfaction_rate: float
     overdue_open: int
+
+    # The pages' shape of every figure (core.ratings.share): a fraction shown with the `percent`
+    # filter, None ("—") when nothing was closed or rated. The API keeps its 0–100 fields.
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return share(self.on_time, self.closed)
+
+    @property
+    def satisfaction_share(self) -> Decimal | None:
+        return share(self.satisfied, self.rated)
 
 
 def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> Figures:

@@ -12,7 +12,7 @@ from linli.accounts.selectors import in_scope
 from linli.core import calendar, followups
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import CalendarDay, FollowUp
-from linli.core.ratings import BAD_AT_MOST, RATING_LABELS, is_bad
+from linli.core.ratings import BAD_AT_MOST, RATING_LABELS, is_bad, share
 
 
 def _may_answer(user, path):
@@ -101,3 +101,10 @@ def test_status_moves_only_through_the_follow_up_lifecycle():
     with pytest.raises(Conflict) as refused:
         followups.LIFECYCLE.require("done", "answer")
     assert refused.value.code == "illegal_transition"
+
+
+def test_rates_are_fractions_shown_as_percentages_and_none_as_a_dash():
+    from linli.core.templatetags.linli import percent
+
+    assert percent(share(1, 3)) == "33.33%" and percent(share(3, 4)) == "75%"
+    assert share(0, 0) is None and percent(share(0, 0)) == "—"
