@@ -14,7 +14,6 @@ from .models import (
     Forwarding,
     ItemMaterial,
     OpeningHours,
-    Rectification,
     ServiceCentre,
     ServiceItem,
 )
@@ -107,12 +106,6 @@ class ApplicationAdmin(ReadOnlyAdmin, ScopedAdmin):
     search_fields = ("number",)
     exclude = ("applicant_id_number", "applicant_phone", "result_file")
     inlines = (MaterialInline, ForwardingInline, EventInline)
-
-
-@admin.register(Rectification)
-class RectificationAdmin(ReadOnlyAdmin, ScopedAdmin):
-    list_display = ("application", "due_date", "state", "replied_at")
-    list_filter = ("state",)
 
 
 @admin.register(Certificate)

@@ -6,13 +6,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_id
-from linli.core.models import TimeStamped
+from linli.core.models import FollowUp, TimeStamped
 
 from .states import CLOCK_RUNNING, Status
 
@@ -176,6 +177,7 @@ class Application(TimeStamped):
                                  default=ServiceItem.Finish.COMMUNITY, db_default=ServiceItem.Finish.COMMUNITY)
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    rating_follow_ups = GenericRelation(FollowUp)  # deleted with it
     applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="applications")
     resident = models.ForeignKey("regions.Resident", verbose_name=_("居民档案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -243,6 +245,11 @@ class Application(TimeStamped):
     @property
     def clock_running(self) -> bool:
         return self.status in CLOCK_RUNNING
+
+    @property
+    def rectification(self) -> FollowUp | None:
+        """差评整改 opened by a bad rating (the kernel's follow-up task), if any."""
+        return FollowUp.objects.for_target(self).first()
 
 
 class Forwarding(models.Model):
@@ -352,29 +359,6 @@ class ApplicationEvent(models.Model):
         if self.action in Action.values:
             return str(Action(self.action).label)
         return str(self.EXTRA_LABELS.get(self.action, self.action))
-
-
-class Rectification(TimeStamped):
-    """差评整改: a bad rating opens it for the accepting community, with a deadline; the reply is
-    shown to the applicant."""
-
-    class State(models.TextChoices):
-        OPEN = "open", _("待整改")
-        DONE = "done", _("已回复")
-
-    application = models.OneToOneField(Application, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="rectification")
-    region_path = models.CharField(_("区划路径"), max_length=15)
-    due_date = models.DateField(_("整改期限"))
-    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.OPEN)
-    reply = models.TextField(_("整改回复"), blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回复人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("差评整改")
-        verbose_name_plural = _("差评整改")
-        ordering = ["due_date"]
-        indexes = [models.Index(fields=["region_path", "state"], name="rect_region_state", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"])]
 
 
 class CertificateKind(models.Model):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from linli.accounts.selectors import has_role, in_scope, scope_paths, scope_q
 from linli.core import calendar
 from linli.core.errors import NotFound
+from linli.core.models import FollowUp
+from linli.core.ratings import BAD_AT_MOST
 
 from . import states
 from .models import (
@@ -22,7 +24,6 @@ from .models import (
     Certificate,
     CertificateKind,
     Forwarding,
-    Rectification,
     ServiceCentre,
     ServiceItem,
 )
@@ -169,9 +170,9 @@ def by_token(token: str) -> Application:
     return app
 
 
-def rectifications_for(actor: Any, *, state: str = "open") -> QuerySet[Rectification]:
-    qs = Rectification.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).select_related("application")
-    return qs.filter(state=state) if state else qs
+def rectifications_for(actor: Any, *, state: str = "open") -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.of_model(Application).filter(scope_q(scope_paths(actor, CASE_ROLES))).prefetch_related("target")
+    return qs.filter(status=state) if state else qs
 
 
 def certificate_kinds() -> QuerySet[CertificateKind]:
@@ -233,7 +234,7 @@ def figures(actor: Any, *, path: str = "", item: str = "", centre: ServiceCentre
         on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
         rated=Count("id", filter=Q(rating__isnull=False)),
         avg=Avg("rating"),
-        bad=Count("id", filter=Q(rating__lte=2)),
+        bad=Count("id", filter=Q(rating__lte=BAD_AT_MOST)),
         overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=timezone.localdate())),
     )
     return Figures(received=agg["received"], completed=agg["completed"], on_time=agg["on_time"],
@@ -249,7 +250,7 @@ def _breakdown(actor: Any, keys: tuple[str, ...], path: str = "") -> list[dict[s
     return list(qs.values(*keys).annotate(
         received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
         on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
-        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2))).order_by("-received")[:100])
+        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=BAD_AT_MOST))).order_by("-received")[:100])
 
 
 def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
@@ -316,7 +317,7 @@ def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
     agg = {r["area"]: r for r in qs.order_by().annotate(area=Substr("region_path", 1, width)).values("area").annotate(
         received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
         on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
-        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=2)),
+        avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=BAD_AT_MOST)),
         overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=today)))}
     nodes = RegionNode.objects.filter(scope_q(bases, "path"), level=level).order_by("path").values_list("path", "name")
     names = dict(nodes[:2000])

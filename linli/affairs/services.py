@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.accounts.selectors import has_role, holders_at, holders_by_path, in_scope
-from linli.core import calendar, idcard, idempotency, ratelimit
+from linli.core import calendar, followups, idcard, idempotency, ratelimit
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from linli.core.models import FollowUp
 from linli.core.numbers import next_value
-from linli.core.ratings import RATING_LABELS, is_bad
+from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
 from linli.workorders.services import notify
@@ -34,14 +35,12 @@ from .models import (
     Certificate,
     CertificateKind,
     Forwarding,
-    Rectification,
     ServiceCentre,
     ServiceItem,
 )
 from .rules import CASE_ROLES
 from .states import Action, Status
 
-RECTIFY_DAYS = 5  # working days to answer a bad rating
 NEAR_LIMIT_DAYS = 2  # working days before the promised date that count as "near"
 FORWARD_DAYS = 5  # working days a department is given to answer a forwarded matter, unless the window says otherwise
 MAX_FORWARD_DAYS = 60
@@ -697,24 +696,21 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
     app.rating, app.rating_comment, app.rated_at = rating, clean_text(comment, multiline=True, limit=500), timezone.now()
     app.save()
     _event(app, actor, "rate", app.status, app.status, f"{RATING_LABELS[rating]} {app.rating_comment}".strip())
-    if is_bad(rating):
-        due = calendar.add_working_days(timezone.localdate(), RECTIFY_DAYS)
-        Rectification.objects.create(application=app, region_path=app.region_path, due_date=due)
+    task, opened = followups.open_for(app, rating=rating, region_path=app.region_path)
+    if task is not None and opened:
+        due = task.due_date
         notify(_window_staff(app.region_path), None, fill(_("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复"), {"n": app.number, "d": due.isoformat()}),
                link=reverse("affairs:desk_detail", args=[app.pk]))
     return app
 
 
 @transaction.atomic
-def reply_rectification(*, actor: Any, rect: Rectification, reply: str) -> Rectification:
-    rect = Rectification.objects.select_for_update().select_related("application").get(pk=rect.pk)
-    if not in_scope(actor, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, *ADMIN_ROLES), rect.region_path):
-        raise PermissionDenied("forbidden", _("您无权办理该事项"))
-    if rect.state == Rectification.State.DONE:
-        raise Conflict("already_replied", _("已经回复过了"))
-    rect.reply = _clean_text(reply, "reply", limit=2000, label=_("整改回复"))
-    rect.state, rect.replied_by, rect.replied_at = Rectification.State.DONE, actor, timezone.now()
-    rect.save()
+def reply_rectification(*, actor: Any, rect: FollowUp, reply: str) -> FollowUp:
+    rect = followups.answer(
+        actor=actor, task=rect, text=reply,
+        may_answer=lambda user, path: in_scope(user, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, *ADMIN_ROLES), path),
+        done_error=("already_replied", _("已经回复过了")),
+        clean=lambda text: _clean_text(text, "reply", limit=2000, label=_("整改回复")))
     _event(rect.application, actor, "rectify", rect.application.status, rect.application.status, rect.reply)
     _tell_applicant(rect.application, fill(_("关于您对“%(i)s”的评价，社区回复：%(r)s"), {
         "i": rect.application.item_name, "r": rect.reply[:100]}))

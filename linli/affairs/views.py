@@ -26,7 +26,7 @@ from linli.core.services import record_audit
 from . import selectors, services
 from .certificates import fields_of
 from .documents import certificate_pdf, qr_svg, result_notice_pdf
-from .models import Application, ApplicationMaterial, Certificate, Rectification, ServiceItem
+from .models import Application, ApplicationMaterial, Certificate, ServiceItem
 from .states import Action, Status
 
 
@@ -188,7 +188,7 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "affairs/my_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=False), "materials": app.materials.all(),
         "forwardings": selectors.forwardings(app), "ratings": sorted(RATING_LABELS.items(), reverse=True),
-        "rectification": Rectification.objects.filter(application=app).first(),
+        "rectification": app.rectification,
         "can_withdraw": app.status in (Status.SUBMITTED, Status.ACCEPTED, Status.CORRECTION)})
 
 
@@ -402,7 +402,9 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.supply(actor=request.user, app=app, material=material,
                                 data=upload.read() if (upload := request.FILES.get("file")) is not None else None)
             elif action == "rectify":
-                services.reply_rectification(actor=request.user, rect=app.rectification, reply=request.POST.get("reply", ""))
+                if (rect := app.rectification) is None:
+                    raise DomainError("invalid", _("未知操作"), field="action")
+                services.reply_rectification(actor=request.user, rect=rect, reply=request.POST.get("reply", ""))
             else:
                 data: dict[str, Any] = {k: request.POST.get(k, "") for k in ("reason", "to", "outcome", "note", "centre_id", "days")}
                 data["received"] = request.POST.getlist("received")
@@ -433,7 +435,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "return_outcomes": [(o.value, o.label) for o in services.RETURN_OUTCOMES],
         "finish_office": services.finish_office(app), "decision": services.decision(app),
         "can": can, "correction_used": correction_used, "accept_centres": services.acceptance_centres(app) if can[Action.ACCEPT] else [],
-        "rectification": Rectification.objects.filter(application=app).first(),
+        "rectification": app.rectification,
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})
 
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -101,3 +104,88 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.next_value}"
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def of_model(self, model: type[models.Model]) -> FollowUpQuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def for_target(self, obj: models.Model) -> FollowUpQuerySet:
+        return self.of_model(type(obj)).filter(object_id=obj.pk)
+
+
+class FollowUp(TimeStamped):
+    """好差评 follow-up (回访 of a work order, 整改 of an application, …): a bad rating of any rated
+    object opens one task for the object's area with a working-day deadline; staff in scope answer
+    it, and where the rated thing allows it, the answer reopens it. Written by linli.core.followups."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待整改")
+        DONE = "done", _("已回复")
+
+    class Action(models.TextChoices):
+        ANSWER = "answer", _("回复")
+
+    State = Status  # the name affairs used
+
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("评价对象类型"), on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("评价对象"))
+    target = GenericForeignKey("content_type", "object_id")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    rating = models.PositiveSmallIntegerField(_("评价"))
+    due_date = models.DateField(_("整改期限"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("整改回复"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回复人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("差评整改")
+        verbose_name_plural = _("差评整改")
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="followup_once_per_object")]
+        indexes = [models.Index(fields=["region_path", "status"], name="followup_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.get_status_display()}"
+
+    # The names work orders (order, 回访) and affairs (application, state, reply) used, kept for
+    # their pages, admin and API fields.
+    @property
+    def order(self) -> Any:
+        return self.target
+
+    @property
+    def order_id(self) -> int:
+        return self.object_id
+
+    @property
+    def application(self) -> Any:
+        return self.target
+
+    @property
+    def application_id(self) -> int:
+        return self.object_id
+
+    @property
+    def state(self) -> str:
+        return self.status
+
+    def get_state_display(self) -> str:
+        return str(self.get_status_display())
+
+    @property
+    def reply(self) -> str:
+        return self.answer
+
+    @property
+    def replied_by(self) -> Any:
+        return self.done_by
+
+    @property
+    def replied_at(self) -> Any:
+        return self.done_at

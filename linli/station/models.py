@@ -4,6 +4,7 @@ through the reservation engine, reviews, and residents' consent to targeted reco
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +142,7 @@ class Review(models.Model):
     reply = models.CharField(_("服务方回复"), max_length=500, blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     hidden = models.BooleanField(_("已隐藏"), default=False)
+    follow_ups = GenericRelation("core.FollowUp")  # a bad review's follow-up (core.followups), deleted with it
     hidden_reason = models.CharField(_("隐藏理由"), max_length=200, blank=True)
     hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("隐藏人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -19,9 +19,10 @@ from linli.accounts.selectors import holders_at, in_scope
 from linli.booking import resources as booking_resources
 from linli.booking import selectors as booking_selectors
 from linli.booking.models import Reservation, Resource
-from linli.core import uscc
+from linli.core import followups, uscc
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
+from linli.core.ratings import RATING_LABELS
 from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
 from linli.core.text import clean_text, fill
@@ -210,11 +211,14 @@ def review(*, actor: Any, reservation: Reservation, rating: int, text: str = "")
     offering = Offering.objects.filter(resource_id=res.resource_id).first()
     if offering is None:
         raise DomainError("invalid", _("该预约不是驿站服务"))
-    if rating not in range(1, 6):
+    if rating not in RATING_LABELS:
         raise DomainError("invalid", _("请选择1到5分"), field="rating")
     if Review.objects.filter(reservation=res).exists():
         raise Conflict("already_reviewed", _("每次服务只能评价一次"))
-    return Review.objects.create(reservation=res, offering=offering, user=actor, rating=rating, text=clean_text(text, multiline=True, limit=500))
+    r = Review.objects.create(reservation=res, offering=offering, user=actor, rating=rating, text=clean_text(text, multiline=True, limit=500))
+    provider = Provider.objects.get(pk=offering.provider_id)
+    followups.open_for(r, rating=rating, region_path=provider.region_path)  # a bad review awaits the provider's reply
+    return r
 
 
 @transaction.atomic
@@ -225,6 +229,10 @@ def reply(*, actor: Any, review_obj: Review, text: str) -> Review:
         raise Conflict("already_replied", _("已经回复过了"))
     r.reply, r.replied_at = _text(text, "reply", _("回复"), 500), timezone.now()
     r.save(update_fields=["reply", "replied_at"])
+    task = followups.task_of(r)
+    if task is not None and task.status == task.Status.OPEN:  # the reply answers a bad review's follow-up
+        followups.answer(actor=actor, task=task, text=r.reply, clean=str,
+                         may_answer=lambda user, _path: r.offering.provider.staff.filter(pk=user.pk).exists())
     notify([r.user], None, fill(_("%(p)s 回复了您的评价：%(t)s"), {"p": r.offering.provider.name, "t": r.reply[:80]}))
     return r
 

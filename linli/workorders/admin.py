@@ -7,7 +7,6 @@ from linli.core.admin import AuditedAdmin, ReadOnlyAdmin, ScopedAdmin, Superuser
 
 from .models import (
     Category,
-    FollowUp,
     HandlingUnit,
     Notification,
     Open311Client,
@@ -94,11 +93,6 @@ class WorkOrderAdmin(ReadOnlyAdmin, ScopedAdmin):
 @admin.register(Supervision)
 class SupervisionAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_display = ("order", "level", "region_path", "created_at")
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyAdmin, ScopedAdmin):
-    list_display = ("order", "status", "due_date", "done_by")
 
 
 @admin.register(Notification)

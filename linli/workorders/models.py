@@ -1,16 +1,18 @@
 """Needs and problems (诉求工单): categories with time limits, handling units, routing rules,
-orders with their timeline, supervision (督办), follow-ups (回访) and in-app notifications."""
+orders with their timeline, supervision (督办) and in-app notifications. Follow-ups (回访) of bad
+ratings are the kernel's ``core.models.FollowUp``."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_phone
-from linli.core.models import TimeStamped
+from linli.core.models import FollowUp, TimeStamped
 from linli.core.ratings import RATING_LABELS
 
 from .states import OPEN, Status
@@ -126,6 +128,7 @@ class WorkOrder(TimeStamped):
     contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
     anonymous = models.BooleanField(_("对外匿名"), default=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    rating_follow_ups = GenericRelation(FollowUp)  # deleted with the order
     unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
@@ -186,6 +189,11 @@ class WorkOrder(TimeStamped):
     @property
     def rating_label(self) -> str:
         return str(RATING_LABELS.get(self.rating, "")) if self.rating else ""
+
+    @property
+    def follow_up(self) -> FollowUp | None:
+        """回访 opened by a bad rating (the kernel's follow-up task), if any."""
+        return FollowUp.objects.for_target(self).first()
 
 
 class WorkOrderEvent(models.Model):
@@ -254,28 +262,6 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.order_id}"
-
-
-class FollowUp(TimeStamped):
-    """回访: after a bad rating the community calls back, rectifies and answers by a deadline."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("待回访")
-        DONE = "done", _("已回访")
-
-    order = models.OneToOneField(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="follow_up")
-    region_path = models.CharField(_("区划路径"), max_length=15)
-    due_date = models.DateField(_("回访期限"))
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(_("回访情况"), blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        verbose_name = _("回访")
-        verbose_name_plural = _("回访")
-
-    def __str__(self) -> str:
-        return f"{self.order} {self.get_status_display()}"
 
 
 class Notification(models.Model):

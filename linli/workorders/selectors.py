@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +15,11 @@ from django.utils.translation import gettext as _
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
+from linli.core.models import FollowUp
+from linli.core.ratings import BAD_AT_MOST, share
 
 from . import states
-from .models import Category, FollowUp, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
+from .models import Category, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
 
 STAFF_VIEW_ROLES = (*REGISTRY_ROLES,)
 
@@ -189,11 +193,11 @@ def public_orders(*, community: Any) -> QuerySet[WorkOrder]:
 
 
 def follow_ups_for(actor: Any, *, open_only: bool = True) -> QuerySet[FollowUp]:
-    qs = FollowUp.objects.filter(scope_q(scope_paths(actor, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, Role.STREET_ADMIN,
+    qs = FollowUp.objects.of_model(WorkOrder).filter(scope_q(scope_paths(actor, (Role.COMMUNITY_ADMIN, Role.CASEWORKER, Role.STREET_ADMIN,
                                                                Role.DISTRICT_ADMIN, Role.CITY_ADMIN))))
     if open_only:
         qs = qs.filter(status=FollowUp.Status.OPEN)
-    return qs.select_related("order__category").order_by("due_date")
+    return qs.prefetch_related(GenericPrefetch("target", [WorkOrder.objects.select_related("category")])).order_by("due_date")  # type: ignore[type-var]
 
 
 def notifications_for(actor: Any, *, unread: bool = False) -> QuerySet[Notification]:
@@ -226,6 +230,16 @@ class Figures:
     satisfaction_rate: float
     overdue_open: int
 
+    # The pages' shape of every figure (core.ratings.share): a fraction shown with the `percent`
+    # filter, None ("—") when nothing was closed or rated. The API keeps its 0–100 fields.
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return share(self.on_time, self.closed)
+
+    @property
+    def satisfaction_share(self) -> Decimal | None:
+        return share(self.satisfied, self.rated)
+
 
 def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> Figures:
     """Received, closed, on-time rate, average handling time and satisfaction for an area and period."""
@@ -238,7 +252,7 @@ def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> 
     agg = closed_qs.aggregate(
         n=Count("id"), on_time=Count("id", filter=Q(closed_at__lte=F("due_at"))),
         avg=Avg(ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField())),
-        rated=Count("id", filter=Q(rating__isnull=False)), satisfied=Count("id", filter=Q(rating__gte=3)),
+        rated=Count("id", filter=Q(rating__isnull=False)), satisfied=Count("id", filter=Q(rating__gt=BAD_AT_MOST)),
     )
     avg = agg["avg"]
     return Figures(

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.validators import looks_like_phone
-from linli.core import calendar, idempotency, ratelimit
+from linli.core import calendar, followups, idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.models import FollowUp
 from linli.core.notify import sender
 from linli.core.numbers import next_value
-from linli.core.ratings import RATING_LABELS, is_bad
+from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
 
@@ -24,7 +25,6 @@ from . import states
 from .models import (
     Category,
     Follower,
-    FollowUp,
     HandlingUnit,
     Notification,
     RoutingRule,
@@ -35,7 +35,6 @@ from .models import (
 )
 from .states import Action, Status
 
-FOLLOW_UP_WORKING_DAYS = 5
 LEVEL_NAMES = {1: "社区督办", 2: "街道督办", 3: "区督办"}
 LEVEL_PATH = {1: 12, 2: 9, 3: 6}
 # escalate to level L when overdue by at least ESCALATE_AFTER[L] working days
@@ -580,9 +579,9 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
     order.rating_comment = comment
     _move(order, Action.RATE, actor, f"{RATING_LABELS[rating]} {comment}".strip())
     order.save()
-    if is_bad(rating):
-        due = calendar.add_working_days(timezone.localdate(), FOLLOW_UP_WORKING_DAYS)
-        FollowUp.objects.create(order=order, region_path=order.region_path[:12], due_date=due)
+    task, opened = followups.open_for(order, rating=rating, region_path=order.region_path[:12])
+    if task is not None and opened:
+        due = task.due_date
         from linli.accounts.roles import Role
         from linli.accounts.selectors import holders_at
 
@@ -593,15 +592,13 @@ def rate(*, actor: Any, order: WorkOrder, rating: int, comment: str = "") -> Wor
 
 @transaction.atomic
 def complete_follow_up(*, actor: Any, follow_up: FollowUp, answer: str, reopen: bool = False) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("order").get(pk=follow_up.pk)
-    order = follow_up.order
+    order = WorkOrder.objects.get(pk=follow_up.object_id)
     _require(actor, "workorders.dispatch", order)
-    if follow_up.status == FollowUp.Status.DONE:
-        raise Conflict("follow_up_done", _("该回访已完成"))
-    follow_up.answer = _need(answer, "answer", _("请填写回访情况"), multiline=True)[:2000]
-    follow_up.status = FollowUp.Status.DONE
-    follow_up.done_by = actor
-    follow_up.save()
+    follow_up = followups.answer(
+        actor=actor, task=follow_up, text=answer, reopen=reopen, can_reopen=True,
+        may_answer=lambda user, _path: user.has_perm("workorders.dispatch", order),
+        done_error=("follow_up_done", _("该回访已完成")),
+        clean=lambda text: _need(text, "answer", _("请填写回访情况"), multiline=True)[:2000])
     WorkOrderEvent.objects.create(order=order, actor=actor, action="follow_up", note=follow_up.answer[:1000])
     record_audit(actor=actor, action="workorder.follow_up", target=order, region_path=order.region_path,
                  changes={"reopen": reopen})

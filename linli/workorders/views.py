@@ -194,7 +194,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": selectors.available_actions(request.user, order),
         "units": HandlingUnit.objects.filter(active=True).order_by("region_path", "name") if staff else [],
         "ratings": sorted(RATING_LABELS.items(), reverse=True), "now": timezone.now(),
-        "follow_up": getattr(order, "follow_up", None) if staff else None,
+        "follow_up": order.follow_up if staff else None,
         "photos": view.photos, "today": timezone.localdate(),
         "base_template": "staff_base.html" if staff else "base.html",
     })
@@ -206,8 +206,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     a, p, user = request.POST.get("action", ""), request.POST, request.user
     try:
-        if a == "follow_up" and hasattr(order, "follow_up"):
-            services.complete_follow_up(actor=user, follow_up=order.follow_up, answer=p.get("answer", ""),
+        if a == "follow_up" and (task := order.follow_up) is not None:
+            services.complete_follow_up(actor=user, follow_up=task, answer=p.get("answer", ""),
                                         reopen=p.get("reopen") == "1")
         else:
             into = selectors.orders_for(user).filter(number=p.get("into", "").strip()).first() if p.get("into") else None

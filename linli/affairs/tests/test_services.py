@@ -6,9 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linli.affairs import selectors, services, states
-from linli.affairs.models import Application, Certificate, Rectification, ServiceItem
+from linli.affairs.models import Application, Certificate, ServiceItem
 from linli.affairs.states import Action, Status
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from linli.core.models import FollowUp as Rectification
 from linli.workorders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_bad_rating_opens_rectification_and_reply_reaches_applicant(desk):
     app = desk.decide(services.accept(actor=desk.liede_worker, app=desk.online()), actor=desk.liede_worker, outcome="denied")
     app = services.complete(actor=desk.liede_worker, app=app, outcome="denied", note="年龄未满80周岁")
     services.rate(actor=desk.user, app=app, rating=2, comment="跑了两趟")
-    rect = Rectification.objects.get(application=app)
+    rect = Rectification.objects.for_target(app).get()
     assert rect.region_path == desk.tree.liede_sq.path and rect.due_date > dt.date.today()
     assert list(selectors.rectifications_for(desk.liede_admin)) == [rect]
     assert list(selectors.rectifications_for(desk.pantang_admin)) == []

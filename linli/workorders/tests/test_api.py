@@ -95,8 +95,8 @@ def test_residents_cannot_file_patrol_or_hotline_orders(client, loop):
 
 
 def test_figures_supervision_and_follow_ups_stay_in_their_area(client, loop, tree, make_user):
+    from linli.core.models import FollowUp
     from linli.workorders import services
-    from linli.workorders.models import FollowUp
 
     order = loop.submit()
     services.register(actor=loop.dispatcher, order=order)

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from linli.workorders.models import FollowUp, WorkOrder
+from linli.core.models import FollowUp
+from linli.workorders.models import WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +74,7 @@ def test_report_route_handle_verify_rate_badly_follow_up(page, loop, login, shot
     shot(page, "rated")
     logout(page)
 
-    assert FollowUp.objects.get(order=order).status == "open"
+    assert FollowUp.objects.for_target(order).get().status == "open"
     login(page, loop.dispatcher.username)
     page.goto("/orders/supervise/")
     expect(page.locator("body")).to_contain_text(order.number)

@@ -1,6 +1,7 @@
 import pytest
 
-from linli.workorders.models import FollowUp, WorkOrder
+from linli.core.models import FollowUp
+from linli.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.models import FollowUp
 from linli.workorders import services, states
-from linli.workorders.models import Category, FollowUp, Notification, Supervision, WorkOrder
+from linli.workorders.models import Category, Notification, Supervision, WorkOrder
 from linli.workorders.states import Action, Status
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_bad_rating_opens_follow_up_and_can_reopen(loop):
     services.rate(actor=loop.resident, order=order, rating=2, comment="没修好")
     with pytest.raises(Conflict):
         services.rate(actor=loop.resident, order=order, rating=5)
-    fu = FollowUp.objects.get(order=order)
+    fu = FollowUp.objects.for_target(order).get()
     assert fu.region_path == loop.tree.liede_sq.path and fu.status == "open"
     assert Notification.objects.filter(user=loop.dispatcher, text__contains="差评").exists()
     services.complete_follow_up(actor=loop.dispatcher, follow_up=fu, answer="已电话回访，安排重新维修", reopen=True)
