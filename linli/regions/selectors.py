@@ -254,10 +254,10 @@ class FourNone:
 
 
 def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int = 200) -> FourNone:
-    from linli.accounts.models import RoleAssignment
+    from linli.accounts.selectors import active_assignments
 
     grids = regions_for(actor, level=Level.GRID, under=region).annotate(
-        has_worker=Exists(RoleAssignment.objects.filter(region=OuterRef("pk"), role=Role.GRID_WORKER, active=True))
+        has_worker=Exists(active_assignments().filter(region=OuterRef("pk"), role=Role.GRID_WORKER))
     ).filter(has_worker=False)
     buildings = buildings_for(actor, region=region).annotate(
         has_leader=Exists(MobilisationDuty.objects.filter(building=OuterRef("pk"), kind=MobilisationDuty.Kind.BUILDING_LEADER, active=True))
