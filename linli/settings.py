@@ -258,12 +258,11 @@ LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 # Writes per person (pages and API alike): "report=5/m,booking=10/m,application=5/m" by default,
 # "kind=off" or "off" lifts limits (core.ratelimit).
 LINLI_WRITE_LIMITS = os.environ.get("LINLI_WRITE_LIMITS", "")
-# Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): task path → seconds.
-LINLI_PERIODIC_TASKS = {
-    "linli.workorders.tasks.escalation_sweep": int(os.environ.get("LINLI_SWEEP_SECONDS", "300")),
-    "linli.affairs.tasks.supervision_sweep": int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900")),
-    "linli.booking.tasks.close_past_reservations": int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900")),
-}
+# Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): each app registers its
+# task in its AppConfig.ready (core.registry.register_periodic_task); these are their intervals in seconds.
+LINLI_SWEEP_SECONDS = int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))  # work-order escalation sweep
+LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900"))  # one-window supervision sweep
+LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900"))  # closing past reservations
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import RoleAssignment
 from .roles import Role
@@ -103,3 +103,8 @@ def holders_at(roles: Iterable[str], *paths: str) -> list[Any]:
         for u in group:
             users.setdefault(u.pk, u)
     return list(users.values())
+
+
+def active_assignments() -> QuerySet[RoleAssignment]:
+    """Every active role assignment (other apps ask "does this node have a grid worker?" here)."""
+    return RoleAssignment.objects.filter(active=True)

@@ -103,11 +103,10 @@ def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: st
     centre = selectors.centres_for(request.auth).filter(pk=payload.centre_id).first()
     if centre is None:
         raise DomainError("forbidden", _("您不是该窗口的工作人员"), status=403)
-    from linli.core.crypto import lookup_hash
-    from linli.regions.models import Resident
+    from linli.regions.selectors import resident_by_id_number
 
     number = payload.applicant_id_number.strip().upper()
-    resident = Resident.objects.filter(id_hash=lookup_hash(number)).first() if len(number) == 18 else None
+    resident = resident_by_id_number(number)
     app = services.accept_at_window(
         actor=request.auth, centre=centre, item=_item(payload.item_code), resident=resident,
         applicant_name=payload.applicant_name, applicant_id_number=number, applicant_phone=payload.applicant_phone,

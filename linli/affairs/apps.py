@@ -7,4 +7,14 @@ class AffairsConfig(AppConfig):
     verbose_name = "一窗通办"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.accounts.roles import ADMIN_ROLES, Role
+        from linli.core import registry
+
         from . import rules  # noqa: F401
+
+        registry.register_menu_entry("affairs:desk", _("窗口"), order=90, roles=(Role.CASEWORKER, *ADMIN_ROLES))
+        registry.register_start_page("affairs:desk", order=20, roles=(Role.CASEWORKER,))
+        registry.register_periodic_task("linli.affairs.tasks.supervision_sweep", setting="LINLI_AFFAIRS_SWEEP_SECONDS",
+                                        default=900)

@@ -339,21 +339,18 @@ def desk_new(request: HttpRequest) -> HttpResponse:
     ctx["chosen"] = chosen
     # The ID number is looked up by POST and never put in a URL or back into the page: the
     # resident found is kept in the session for the intake that follows.
-    from linli.regions.models import Resident
+    from linli.regions.selectors import resident_by_id_number, resident_by_pk
 
     resident = None
     if request.method == "POST" and request.POST.get("lookup") == "1":
-        from linli.core.crypto import lookup_hash
-
-        id_number = request.POST.get("id_number", "").strip().upper()
-        resident = Resident.objects.filter(id_hash=lookup_hash(id_number)).first() if len(id_number) == 18 else None
+        resident = resident_by_id_number(request.POST.get("id_number", ""))
         request.session["affairs_applicant"] = resident.pk if resident is not None else None
         ctx["looked_up"] = True
         if resident is not None:
             record_audit(actor=request.user, action="affairs.applicant_lookup", target=resident,
                          region_path=resident.region_path, label=resident.masked_id)
     elif request.method == "POST" and request.session.get("affairs_applicant"):
-        resident = Resident.objects.filter(pk=request.session["affairs_applicant"]).first()
+        resident = resident_by_pk(request.session["affairs_applicant"])
     else:
         request.session.pop("affairs_applicant", None)
     ctx["resident"] = resident

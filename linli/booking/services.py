@@ -262,9 +262,9 @@ def _insert(*, actor: Any, resource: Resource, period: tuple[dt.datetime, dt.dat
 
 
 def _check_weekly_limit(actor: Any, resource: Resource, start: dt.datetime) -> None:
-    from linli.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    User.objects.select_for_update().filter(pk=actor.pk).exists()  # one booking at a time per person
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).exists()  # one booking at a time per person
     local = timezone.localtime(start).date()
     monday = local - dt.timedelta(days=local.weekday())
     lo = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))

@@ -6,9 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES
-from linli.accounts.selectors import scope_paths, scope_q
-
+from . import registry
 from .calendar import invalidate
 from .models import AuditEvent, CalendarDay, SensitiveAccess
 from .services import record_audit
@@ -46,16 +44,17 @@ def superusers_only(*models: Any) -> None:
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see only rows under their region nodes."""
+    """Non-superusers see only rows under their region nodes (through the role and scope check
+    accounts registers). ``scope_roles``: the roles, or a registered role set's name."""
 
     scope_field = "region_path"
-    scope_roles: tuple[str, ...] = REGISTRY_ROLES
+    scope_roles: tuple[str, ...] | str = "registry"
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(scope_q(scope_paths(request.user, self.scope_roles), self.scope_field))
+        return qs.filter(registry.scope_q(request.user, self.scope_roles, self.scope_field))
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -104,7 +103,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
-    scope_roles = ADMIN_ROLES
+    scope_roles = "admin"
     list_display = ("occurred_at", "actor", "action", "target_type", "target_label", "region_path", "ip")
     list_filter = ("action", "target_type")
     search_fields = ("target_label", "action", "region_path")
@@ -113,7 +112,7 @@ class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(ReadOnlyAdmin, ScopedAdmin):
-    scope_roles = ADMIN_ROLES
+    scope_roles = "admin"
     list_display = ("occurred_at", "actor", "kind", "target_label", "reason", "ip")
     list_filter = ("kind",)
     search_fields = ("target_label", "reason")

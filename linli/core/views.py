@@ -1,39 +1,22 @@
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from linli.accounts.roles import ADMIN_ROLES, Role
-from linli.accounts.selectors import role_assignments
-
-# Where each role starts, first match wins for people holding several: area admins and grid
-# workers keep the registry workbench, a caseworker the one-window desk, a department handler
-# the work-order queue, a provider's staff their console.
-START_PAGES: tuple[tuple[tuple[str, ...], str], ...] = (
-    ((*ADMIN_ROLES, Role.GRID_WORKER), "regions:workbench"),
-    ((Role.CASEWORKER,), "affairs:desk"),
-    ((Role.HANDLER,), "workorders:queue"),
-    ((Role.PROVIDER_STAFF,), "station:console"),
-)
+from . import registry
 
 
 def start_page(user: object) -> str:
-    """The URL name a signed-in user starts on."""
-    if getattr(user, "is_superuser", False):
-        return "regions:workbench"
-    held = {a.role for a in role_assignments(user)}
-    for roles, name in START_PAGES:
-        if held & set(roles):
-            return name
-    # staff of a provider or a venue without a staff role of their own
-    if user.providers.exists():  # type: ignore[attr-defined]
-        return "station:console"
-    if user.managed_resources.exists():  # type: ignore[attr-defined]
-        return "booking:staff"
-    return "accounts:mine"
+    """The URL name a signed-in user starts on: the first start page the apps registered
+    (``core.registry.register_start_page``) whose roles or check the user passes."""
+    for page in registry.start_pages():
+        if page.allows(user):
+            return page.name
+    raise ImproperlyConfigured("no start page registered for this user (accounts registers the catch-all)")
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -137,6 +137,20 @@ def _json_contains_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
+def resident_by_id_number(id_number: str) -> Resident | None:
+    """The registry record of an 18-digit ID number anywhere in the city (a one-window desk serves
+    every resident, 全市通办), or None: for the desk's applicant lookup."""
+    number = (id_number or "").strip().upper()
+    if len(number) != 18:
+        return None
+    return Resident.objects.filter(id_hash=lookup_hash(number)).first()
+
+
+def resident_by_pk(pk: Any) -> Resident | None:
+    """The registry record kept in a desk's session for the intake that follows, or None."""
+    return Resident.objects.filter(pk=pk).first()
+
+
 def resident_for(actor: Any, pk: int) -> Resident:
     obj = (
         Resident.objects.filter(scope_q(registry_paths(actor)))
@@ -254,10 +268,10 @@ class FourNone:
 
 
 def four_none_report(actor: Any, *, region: RegionNode | None = None, limit: int = 200) -> FourNone:
-    from linli.accounts.models import RoleAssignment
+    from linli.accounts.selectors import active_assignments
 
     grids = regions_for(actor, level=Level.GRID, under=region).annotate(
-        has_worker=Exists(RoleAssignment.objects.filter(region=OuterRef("pk"), role=Role.GRID_WORKER, active=True))
+        has_worker=Exists(active_assignments().filter(region=OuterRef("pk"), role=Role.GRID_WORKER))
     ).filter(has_worker=False)
     buildings = buildings_for(actor, region=region).annotate(
         has_leader=Exists(MobilisationDuty.objects.filter(building=OuterRef("pk"), kind=MobilisationDuty.Kind.BUILDING_LEADER, active=True))

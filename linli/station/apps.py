@@ -7,8 +7,29 @@ class StationConfig(AppConfig):
     verbose_name = "社区随约服务网上驿站"
 
     def ready(self) -> None:
+        from django.db.models import Exists, OuterRef
+        from django.utils.functional import SimpleLazyObject
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.accounts.roles import ADMIN_ROLES, Role
+        from linli.accounts.selectors import has_role
         from linli.booking.hooks import register_reservation_extras
+        from linli.core import registry
 
         from .booking_hooks import reservation_extras
+        from .models import Provider
+
+        def runs_provider(user):  # type: ignore[no-untyped-def]
+            """On a provider's staff (the console), with or without the role."""
+            return has_role(user, (Role.PROVIDER_STAFF,)) or registry.user_flags(user)["runs_provider"]
+
+        registry.register_user_flag("runs_provider",
+                                    lambda user: Exists(Provider.staff.through.objects.filter(user_id=OuterRef("pk"))))
+        registry.register_menu_entry("station:console", _("服务商工作台"), order=100, visible=runs_provider)
+        registry.register_menu_entry("station:vetting", _("驿站审核"), order=120, roles=ADMIN_ROLES)
+        registry.register_start_page("station:console", order=40, roles=(Role.PROVIDER_STAFF,))
+        # staff of a provider without a staff role of their own
+        registry.register_start_page("station:console", order=50, visible=lambda user: user.providers.exists())
+        registry.register_context("station", lambda user: {"nav_provider": SimpleLazyObject(lambda: {"on": runs_provider(user)})})
 
         register_reservation_extras(reservation_extras)

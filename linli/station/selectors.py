@@ -182,13 +182,14 @@ def bookings_on(offerings: list[Offering], day: dt.date) -> dict[int, list[Any]]
 
 def user_by_login(text: str) -> Any:
     """An account by its username or phone number (exact), or None."""
-    from linli.accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from linli.core.crypto import lookup_hash
 
     text = (text or "").strip()[:64]
     if not text:
         return None
-    return User.objects.filter(Q(username=text) | Q(phone_hash=lookup_hash(text)), is_active=True).first()
+    return get_user_model().objects.filter(Q(username=text) | Q(phone_hash=lookup_hash(text)), is_active=True).first()
 
 
 def period_days(value: Any) -> int:

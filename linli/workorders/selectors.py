@@ -301,14 +301,15 @@ def supervisor_actions(actor: Any, order: WorkOrder) -> list[str]:
 
 def caller_lookup(actor: Any, phone: str) -> dict[str, Any]:
     """Hotline: who is calling (a resident in the operator's area, masked) and their recent orders."""
-    from linli.accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from linli.core.crypto import lookup_hash
     from linli.regions.selectors import residents_for
 
     if not phone:
         return {"residents": [], "orders": []}
     residents = list(residents_for(actor, q=phone)[:5])
-    users = User.objects.filter(phone_hash=lookup_hash(phone))
+    users = get_user_model().objects.filter(phone_hash=lookup_hash(phone))
     # only the orders the operator's own area covers (a district hotline sees its district's)
     orders = list(orders_for(actor).filter(reporter__in=users)[:10])
     return {"residents": residents, "orders": orders}

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from linli.core import audit
+from linli.core import audit, registry
 
 register = template.Library()
 
@@ -43,18 +43,10 @@ def value_label(value: Any, field: str) -> Any:
     """Choice codes in history rows shown with their labels."""
     if value in (None, "", []):
         return "∅"
-    from linli.regions.models import Gender, Relation, Room, SensitiveTag, Tag
-
-    maps = {"relation": Relation, "gender": Gender, "use": Room.Use}
-    if field in maps:
-        try:
-            return maps[field](value).label
-        except ValueError:
-            return value
-    if field == "tags" and isinstance(value, list):
-        labels = {t.value: t.label for t in Tag} | {t.value: t.label for t in SensitiveTag}
-        return str(_("、")).join(str(labels.get(v, v)) for v in value)
-    return value
+    label = registry.value_label_for(field)  # the apps register their choice codes' labels
+    if label is None:
+        return value
+    return label(value)
 
 
 @register.filter

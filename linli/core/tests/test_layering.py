@@ -25,3 +25,44 @@ def test_import_contracts_kept():
 def test_ruff_clean():
     result = _run("ruff", "check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _contracts() -> list[dict]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+
+
+def _apps() -> list[str]:
+    return sorted(f"linli.{p.parent.name}" for p in (ROOT / "linli").glob("*/apps.py"))
+
+
+def test_every_app_is_in_the_layers_and_guards_its_models():
+    """A new app under linli/ must take its place in the layers and protect its models."""
+    contracts = _contracts()
+    layers = [c for c in contracts if c["type"] == "layers"]
+    assert len(layers) == 1
+    layered = {m.strip() for layer in layers[0]["layers"] for m in layer.replace("|", ":").split(":")}
+    missing = [a for a in _apps() if a not in layered]
+    assert not missing, f"apps missing from the layers contract: {missing}"
+    assert layers[0]["layers"][-1] == "linli.core"  # core imports no app
+    protected = {m for c in contracts if c["type"] == "protected" for m in c["protected_modules"]}
+    unguarded = [a for a in _apps() if (ROOT / a.replace(".", "/") / "models.py").exists() and a != "linli.core"
+                 and f"{a}.models" not in protected]
+    assert not unguarded, f"apps whose models no contract protects: {unguarded}"
+
+
+def test_core_names_no_app():
+    """No module of core (its tests aside) imports an app: the apps register what it needs."""
+    import ast
+
+    apps = {a for a in _apps() if a != "linli.core"}
+    offenders = []
+    for path in (ROOT / "linli" / "core").rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if any(n == a or n.startswith(a + ".") for a in apps)]
+    assert not offenders, offenders

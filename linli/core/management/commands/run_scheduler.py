@@ -1,13 +1,14 @@
-"""Enqueue periodic tasks (settings.LINLI_PERIODIC_TASKS) on their interval. The tasks are
-idempotent sweeps, so a second scheduler or a restart does no harm."""
+"""Enqueue the periodic tasks the apps registered (core.registry.register_periodic_task) on their
+interval. The tasks are idempotent sweeps, so a second scheduler or a restart does no harm."""
 
 from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
+
+from linli.core import registry
 
 
 class Command(BaseCommand):
@@ -17,10 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="enqueue every periodic task once and exit")
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
-        due = dict.fromkeys(settings.LINLI_PERIODIC_TASKS, 0.0)
+        tasks = registry.periodic_tasks()
+        due = dict.fromkeys(tasks, 0.0)
         while True:
             now = time.monotonic()
-            for path, every in settings.LINLI_PERIODIC_TASKS.items():
+            for path, every in tasks.items():
                 if now >= due[path]:
                     try:
                         import_string(path).enqueue()

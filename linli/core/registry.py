@@ -1,0 +1,185 @@
+"""What the apps tell the kernel about themselves, so that ``core`` imports no app.
+
+Each app fills these registries in its ``AppConfig.ready()``: the staff menu entries it offers,
+the start page of the roles it serves, its periodic tasks, the labels of its choice codes that the
+history pages show, the request context its pages share (unread count, the provider menu flag)
+and, for accounts, who holds which role and which region rows a person may see. The kernel reads
+them when a page is drawn; it never names an app.
+
+Registering twice under the same key replaces the earlier entry (``ready()`` may run again in
+tests), so registration is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+Predicate = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One staff menu link: the URL name, its label, who may see it and where it sits."""
+
+    name: str
+    label: Any
+    order: int
+    roles: tuple[str, ...] | None = None  # any of these roles (through the registered role check)
+    visible: Predicate | None = None  # or a check of its own; neither: everyone signed in
+
+    def allows(self, user: Any) -> bool:
+        if self.visible is not None:
+            return bool(self.visible(user))
+        if self.roles is not None:
+            return has_role(user, self.roles)
+        return True
+
+
+@dataclass(frozen=True)
+class StartPage:
+    """Where a person starts after signing in: the first entry (by order) whose check passes."""
+
+    name: str
+    order: int
+    roles: tuple[str, ...] | None = None
+    visible: Predicate | None = None
+
+    def allows(self, user: Any) -> bool:
+        if self.visible is not None:
+            return bool(self.visible(user))
+        if self.roles is not None:
+            return has_role(user, self.roles)
+        return True
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A task enqueued every ``setting`` seconds (``default`` when the setting is absent)."""
+
+    path: str
+    setting: str
+    default: int
+
+
+_menu: dict[str, MenuEntry] = {}
+_start_pages: dict[str, StartPage] = {}
+_periodic: dict[str, PeriodicTask] = {}
+_value_labels: dict[str, Callable[[Any], Any]] = {}
+_context: dict[str, Callable[[Any], dict[str, Any]]] = {}
+_roles: dict[str, Any] = {}
+_user_flags: dict[str, Callable[[Any], Any]] = {}
+
+
+# --- menu --------------------------------------------------------------------------------------
+
+def register_menu_entry(name: str, label: Any, *, order: int, roles: Iterable[str] | None = None,
+                        visible: Predicate | None = None) -> None:
+    _menu[name] = MenuEntry(name, label, order, tuple(roles) if roles is not None else None, visible)
+
+
+def menu_entries() -> list[MenuEntry]:
+    return sorted(_menu.values(), key=lambda e: (e.order, e.name))
+
+
+# --- start pages -------------------------------------------------------------------------------
+
+def register_start_page(name: str, *, order: int, roles: Iterable[str] | None = None,
+                        visible: Predicate | None = None) -> None:
+    _start_pages[f"{order}:{name}"] = StartPage(name, order, tuple(roles) if roles is not None else None, visible)
+
+
+def start_pages() -> list[StartPage]:
+    return sorted(_start_pages.values(), key=lambda p: (p.order, p.name))
+
+
+# --- periodic tasks ----------------------------------------------------------------------------
+
+def register_periodic_task(path: str, *, setting: str, default: int) -> None:
+    _periodic[path] = PeriodicTask(path, setting, default)
+
+
+def periodic_tasks() -> dict[str, int]:
+    """Task path → interval in seconds, read from the settings now (tests may override them)."""
+    from django.conf import settings
+
+    return {t.path: int(getattr(settings, t.setting, t.default)) for t in _periodic.values()}
+
+
+# --- value labels (history pages) --------------------------------------------------------------
+
+def register_value_labels(field: str, label: Callable[[Any], Any]) -> None:
+    """``label(value)`` shows a stored choice code of ``field`` in the reader's language."""
+    _value_labels[field] = label
+
+
+def value_label_for(field: str) -> Callable[[Any], Any] | None:
+    return _value_labels.get(field)
+
+
+# --- request context ---------------------------------------------------------------------------
+
+def register_context(key: str, provider: Callable[[Any], dict[str, Any]]) -> None:
+    """``provider(user)`` adds names to the template context of a signed-in user's pages."""
+    _context[key] = provider
+
+
+def context_providers() -> list[Callable[[Any], dict[str, Any]]]:
+    return list(_context.values())
+
+
+# --- facts about the signed-in user (one statement per request) -----------------------------
+
+def register_user_flag(name: str, expression: Callable[[Any], Any]) -> None:
+    """``expression(user)`` is a boolean query expression over the user table (an ``Exists``
+    with ``OuterRef("pk")``), e.g. "runs a provider"; all flags come back in one statement."""
+    _user_flags[name] = expression
+
+
+def user_flags(user: Any) -> dict[str, bool]:
+    """Every registered flag for ``user``, worked out in one statement and kept on the user
+    object for the request."""
+    cached = getattr(user, "_linli_nav", None)
+    if cached is not None:
+        return cached
+    from django.contrib.auth import get_user_model
+
+    cached = dict.fromkeys(_user_flags, False)
+    if _user_flags and getattr(user, "pk", None) is not None:
+        row = (get_user_model().objects.filter(pk=user.pk)
+               .annotate(**{f"flag_{k}": fn(user) for k, fn in _user_flags.items()})
+               .values(*(f"flag_{k}" for k in _user_flags)).first()) or {}
+        cached = {k: bool(row.get(f"flag_{k}")) for k in _user_flags}
+    user._linli_nav = cached
+    return cached
+
+
+# --- roles and region scope (filled by accounts) -----------------------------------------------
+
+def register_role_provider(*, has_role: Callable[[Any, Iterable[str]], bool],
+                           scope_q: Callable[[Any, Any, str], Any], role_sets: dict[str, tuple[str, ...]]) -> None:
+    """Accounts says who holds which role, which rows (a ``Q`` on a region-path field) a person
+    may see through a set of roles, and names its role sets (``"registry"``, ``"admin"``) so the
+    kernel can ask by name."""
+    _roles.update(has_role=has_role, scope_q=scope_q, role_sets=role_sets)
+
+
+def role_set(name: str) -> tuple[str, ...]:
+    return tuple(_roles["role_sets"][name])
+
+
+def _resolve(roles: Iterable[str] | str) -> tuple[str, ...]:
+    return role_set(roles) if isinstance(roles, str) else tuple(roles)
+
+
+def has_role(user: Any, roles: Iterable[str] | str) -> bool:
+    """Whether ``user`` holds one of ``roles`` (a role set's name or the roles themselves)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(_roles["has_role"](user, _resolve(roles)))
+
+
+def scope_q(user: Any, roles: Iterable[str] | str, field: str = "region_path") -> Any:
+    """The rows under the region nodes where ``user`` holds one of ``roles``."""
+    return _roles["scope_q"](user, _resolve(roles), field)
