@@ -39,6 +39,7 @@ def create_user(
             raise DomainError("phone_taken", _("该手机号已注册"))
     user = User(username=username, display_name=clean_text(display_name, collapse=True), phone=phone, phone_hash=lookup_hash(phone),
                 is_staff=is_staff, resident=resident)
+    check_password_rules(password, user)
     user.set_password(password)
     user.save()
     record_audit(actor=actor, action="user.create", target=user, changes={"username": username})
