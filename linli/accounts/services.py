@@ -329,3 +329,81 @@ def verify_identity(*, actor: User, name: str, id_number: str) -> Any:
         record_audit(actor=actor, action="user.verify_identity", target=actor, region_path=resident.region_path,
                      label=resident.masked_id)
     return resident
+
+
+# ---------------------------------------------------------------- staff of an area
+
+def _refuse_grant(role: str, region: Any) -> DomainError:
+    from linli.core.errors import PermissionDenied
+
+    return PermissionDenied("role_out_of_reach", _("不能授予高于自己的角色或本辖区以外的角色"), role=role, region=region.code)
+
+
+def _check_manage(actor: Any, user: User) -> None:
+    from linli.core.errors import PermissionDenied
+
+    from . import selectors
+
+    if not selectors.can_manage(actor, user):
+        raise PermissionDenied("not_your_staff", _("该账号不在您的管理范围内"))
+
+
+def grant_role(*, actor: Any, user: User, role: str, region: Any) -> RoleAssignment:
+    """An area admin grants ``role`` on ``region`` (inside their area, at most their own rank)."""
+    from . import selectors
+
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("未知角色"), role=role)
+    if not selectors.can_grant(actor, role, region.path):
+        raise _refuse_grant(role, region)
+    if user.roles.filter(active=True).exists():
+        _check_manage(actor, user)
+    ra = assign_role(actor=actor, user=user, role=role, region=region)
+    forget_tokens_of(user)
+    return ra
+
+
+@transaction.atomic
+def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+    from . import selectors
+
+    if not selectors.can_grant(actor, assignment.role, assignment.region_path) or assignment.user_id == getattr(actor, "pk", None):
+        raise _refuse_grant(assignment.role, assignment.region)
+    assignment.active = False
+    assignment.save(update_fields=["active"])
+    forget_tokens_of(assignment.user)
+    record_audit(actor=actor, action="role.revoke", target=assignment, region_path=assignment.region_path,
+                 changes={"role": assignment.role, "region": assignment.region.code})
+
+
+@transaction.atomic
+def create_staff(*, actor: Any, username: str, password: str, role: str, region: Any, display_name: str = "",
+                 phone: str = "") -> User:
+    """A staff account with its first role, by an admin of the area (refused before anything is stored)."""
+    from . import selectors
+
+    username = clean_text(username, collapse=True)
+    if not username:
+        raise DomainError("invalid", _("请填写用户名"), field="username")
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("未知角色"), role=role)
+    if not selectors.can_grant(actor, role, region.path):
+        raise _refuse_grant(role, region)
+    user = create_user(actor=actor, username=username, password=password, display_name=display_name, phone=phone,
+                       is_staff=False)
+    assign_role(actor=actor, user=user, role=role, region=region)
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: Any, user: User, active: bool) -> None:
+    _check_manage(actor, user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    forget_tokens_of(user)
+    record_audit(actor=actor, action="user.activate" if active else "user.deactivate", target=user)
+
+
+def admin_reset_password(*, actor: Any, user: User, password: str) -> None:
+    _check_manage(actor, user)
+    set_password(actor=actor, user=user, password=password, action="user.password_reset_by_admin")
