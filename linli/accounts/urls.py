@@ -12,4 +12,6 @@ urlpatterns = [
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/", views.password_change, name="password_change"),
     path("verify/", views.verify, name="verify"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<int:pk>/", views.staff_member, name="staff_member"),
 ]

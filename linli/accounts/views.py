@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .selectors import household_of
 
 BACKEND = "linli.accounts.backends.LinliBackend"
@@ -181,3 +181,100 @@ def password_change(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = str(exc.message)
     return render(request, "accounts/password_change.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+# ---------------------------------------------------------------- staff of an area (area admins)
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=64)
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机号(选填)"), max_length=32, required=False)
+    password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=_("至少8位，不能全是数字，不能是常见密码"))
+    role = forms.ChoiceField(label=_("角色"))
+    region = forms.ChoiceField(label=_("区划节点"))
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"))
+    region = forms.ChoiceField(label=_("区划节点"))
+
+
+def _area_choices(user: Any, form: forms.Form) -> dict[str, Any]:
+    from .roles import Role
+
+    nodes = selectors.nodes_of_area(user)
+    form.fields["role"].choices = [(r, Role(r).label) for r in selectors.grantable_roles(user)]  # type: ignore[attr-defined]
+    form.fields["region"].choices = [(str(n.pk), n.full_name) for n in nodes]  # type: ignore[attr-defined]
+    return {str(n.pk): n for n in nodes}
+
+
+def _admin_only(request: HttpRequest) -> None:
+    from linli.core.errors import PermissionDenied
+
+    if not request.user.has_perm("accounts.manage_staff"):
+        raise PermissionDenied("forbidden", _("只有区域管理员可以管理人员账号"))
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    """The staff accounts of the admin's area, and a form to open one with its first role."""
+    user = cast(Any, request.user)
+    try:
+        _admin_only(request)
+    except DomainError as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    form = StaffForm(request.POST or None)
+    nodes = _area_choices(user, form)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.create_staff(actor=user, username=data["username"], password=data["password"], role=data["role"],
+                                            region=nodes[data["region"]], display_name=data["display_name"], phone=data["phone"])
+            messages.success(request, _("已创建账号 %(u)s") % {"u": created.username})
+            return redirect("accounts:staff_member", pk=created.pk)
+        except DomainError as exc:
+            error = str(exc.message)
+    return render(request, "accounts/staff.html", {"form": form, "error": error, "people": selectors.staff_of_area(user)},
+                  status=400 if error else 200)
+
+
+@login_required
+def staff_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account: its roles, grant or revoke a role, deactivate or reactivate, reset the password."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import RoleAssignment, User
+
+    actor = cast(Any, request.user)
+    target = get_object_or_404(User, pk=pk)
+    if not actor.has_perm("accounts.manage_user", target):
+        return render(request, "403.html", {"message": _("该账号不在您的管理范围内")}, status=403)
+    grant = GrantForm(request.POST if request.POST.get("action") == "grant" else None)
+    nodes = _area_choices(actor, grant)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "grant" and grant.is_valid():
+                services.grant_role(actor=actor, user=target, role=grant.cleaned_data["role"], region=nodes[grant.cleaned_data["region"]])
+                messages.success(request, _("已授予角色"))
+            elif action == "revoke":
+                ra = get_object_or_404(RoleAssignment, pk=request.POST.get("assignment"), user=target)
+                services.revoke_role(actor=actor, assignment=ra)
+                messages.success(request, _("已撤销角色"))
+            elif action in ("deactivate", "activate"):
+                services.set_active(actor=actor, user=target, active=action == "activate")
+                messages.success(request, _("账号已停用") if action == "deactivate" else _("账号已启用"))
+            elif action == "reset":
+                services.admin_reset_password(actor=actor, user=target, password=request.POST.get("password", ""))
+                messages.success(request, _("密码已重置"))
+            else:
+                raise DomainError("invalid", _("请检查填写的内容"))
+            return redirect("accounts:staff_member", pk=target.pk)
+        except DomainError as exc:
+            error = str(exc.message)
+    roles = list(RoleAssignment.objects.filter(user=target, active=True).select_related("region").order_by("region_path"))
+    return render(request, "accounts/staff_member.html", {"target": target, "roles": roles, "grant": grant, "error": error},
+                  status=400 if error else 200)

@@ -32,6 +32,7 @@ STAFF_NAV: tuple[tuple[str, Any, Any], ...] = (
     ("regions:import", _("导入"), REGISTRY_WRITE_ROLES),
     ("regions:export", _("导出"), REGISTRY_ROLES),
     ("regions:audit", _("审计"), ADMIN_ROLES),
+    ("accounts:staff", _("人员账号"), ADMIN_ROLES),
 )
 
 

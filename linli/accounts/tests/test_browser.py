@@ -48,3 +48,27 @@ def test_resident_signs_up_and_verifies_at_390px(page, tree, registry, shot):
     expect(page.locator("#main")).to_contain_text("翠苑")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "verified-mine-390")
+
+
+def test_community_admin_creates_a_caseworker(page, tree, make_user, login, shot):
+    from linli.accounts.models import RoleAssignment
+    from linli.accounts.roles import Role
+
+    make_user(Role.COMMUNITY_ADMIN, tree.liede_sq, username="liede_admin")
+    login(page, "liede_admin")
+    page.goto("/accounts/staff/")
+    page.fill("input[name=username]", "chen_sg")
+    page.fill("input[name=display_name]", "陈社工")
+    page.fill("input[name=password]", "green-tea-42")
+    page.select_option("select[name=role]", Role.CASEWORKER)
+    page.select_option("select[name=region]", str(tree.g_liede1.pk))
+    shot(page, "create")
+    with page.expect_navigation():
+        page.get_by_role("button", name="创建账号").click()
+    expect(page.locator("#main")).to_contain_text("陈社工")
+    expect(page.locator("#main")).to_contain_text("全科社工")
+    shot(page, "created")
+    assert RoleAssignment.objects.filter(user__username="chen_sg", role=Role.CASEWORKER, region=tree.g_liede1).exists()
+    page.context.clear_cookies()
+    login(page, "chen_sg", "green-tea-42")
+    expect(page).to_have_url(re.compile(r"/affairs/desk/$"))  # the new caseworker signs in and lands on the desk

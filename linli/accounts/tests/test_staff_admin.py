@@ -93,3 +93,25 @@ def test_weak_password_refused_at_staff_creation(tree, make_user):
     with pytest.raises(DomainError) as err:
         services.create_staff(actor=community, username="cw2", password="short", role=Role.CASEWORKER, region=tree.liede_sq)
     assert err.value.code == "weak_password"
+
+
+def test_staff_pages(client, tree, make_user):
+    community = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    street = make_user(Role.STREET_ADMIN, tree.liede)
+    caseworker = make_user(Role.CASEWORKER, tree.liede_sq)
+    client.force_login(caseworker)
+    assert client.get("/accounts/staff/").status_code == 403
+    client.force_login(community)
+    page = client.get("/accounts/staff/").content.decode()
+    assert caseworker.username in page and street.username not in page
+    assert 'value="street_admin"' not in page and tree.huabiao.full_name not in page  # only what they may grant
+    assert client.get(f"/accounts/staff/{street.pk}/").status_code == 403
+    refused = client.post("/accounts/staff/", {"username": "x1", "password": "green-tea-42", "role": Role.CASEWORKER,
+                                               "region": str(tree.huabiao.pk)})
+    assert refused.status_code == 200 and not RoleAssignment.objects.filter(user__username="x1").exists()  # not a choice
+    resp = client.post(f"/accounts/staff/{caseworker.pk}/", {"action": "deactivate"})
+    assert resp.status_code == 302
+    caseworker.refresh_from_db()
+    assert not caseworker.is_active
+    weak = client.post(f"/accounts/staff/{caseworker.pk}/", {"action": "reset", "password": "123"})
+    assert weak.status_code == 400
