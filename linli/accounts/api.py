@@ -1,4 +1,5 @@
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from linli.core.schemas import ApiRequest, ErrorOut
@@ -97,4 +98,110 @@ def verify(request: ApiRequest, body: VerifyIn):  # type: ignore[no-untyped-def]
 @router.post("/me/password", response={200: OkOut, 400: ErrorOut, 401: ErrorOut}, summary="修改密码")
 def password_change(request: ApiRequest, body: PasswordChangeIn):  # type: ignore[no-untyped-def]
     services.change_password(user=request.auth, old_password=body.old_password, new_password=body.new_password)
+    return OkOut()
+
+
+class StaffRoleIn(Schema):
+    role: str
+    region_code: str
+
+
+class StaffIn(Schema):
+    username: str
+    password: str
+    role: str
+    region_code: str
+    display_name: str = ""
+    phone: str = ""
+
+
+class StaffOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    is_active: bool
+    roles: list[RoleOut]
+
+
+class StaffActiveIn(Schema):
+    active: bool
+
+
+class StaffPasswordIn(Schema):
+    password: str
+
+
+def _staff_out(user) -> StaffOut:  # type: ignore[no-untyped-def]
+    from .models import RoleAssignment
+
+    held = RoleAssignment.objects.filter(user=user, active=True).select_related("region").order_by("region_path")
+    return StaffOut(id=user.pk, username=user.username, display_name=user.display_name, is_active=user.is_active,
+                    roles=[RoleOut(role=a.role, region_code=a.region.code, region_name=a.region.full_name) for a in held])
+
+
+def _node(user, code: str):  # type: ignore[no-untyped-def]
+    from linli.core.errors import NotFound
+
+    found = next((n for n in selectors.nodes_of_area(user, limit=100_000) if n.code == code), None)
+    if found is None:
+        raise NotFound("not_found", _("区划节点不存在或不在您的辖区内"), region_code=code)
+    return found
+
+
+def _managed(request: ApiRequest, pk: int):  # type: ignore[no-untyped-def]
+    from linli.core.errors import NotFound, PermissionDenied
+
+    from .models import User
+
+    target = User.objects.filter(pk=pk).first()
+    if target is None:
+        raise NotFound("not_found", _("账号不存在"))
+    if not request.auth.has_perm("accounts.manage_user", target):
+        raise PermissionDenied("not_your_staff", _("该账号不在您的管理范围内"))
+    return target
+
+
+def _require_admin(request: ApiRequest) -> None:
+    from linli.core.errors import PermissionDenied
+
+    if not request.auth.has_perm("accounts.manage_staff"):
+        raise PermissionDenied("forbidden", _("只有区域管理员可以管理人员账号"))
+
+
+@router.get("/staff", response={200: list[StaffOut], 401: ErrorOut, 403: ErrorOut}, summary="本辖区人员账号(区域管理员)")
+def staff_list(request: ApiRequest):  # type: ignore[no-untyped-def]
+    _require_admin(request)
+    return [_staff_out(u) for u in selectors.staff_of_area(request.auth)]
+
+
+@router.post("/staff", response={201: StaffOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="新建人员账号并授予第一个角色")
+def staff_create(request: ApiRequest, body: StaffIn):  # type: ignore[no-untyped-def]
+    _require_admin(request)
+    user = services.create_staff(actor=request.auth, username=body.username, password=body.password, role=body.role,
+                                 region=_node(request.auth, body.region_code), display_name=body.display_name, phone=body.phone)
+    return Status(201, _staff_out(user))
+
+
+@router.post("/staff/{pk}/roles", response={200: StaffOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="授予角色")
+def staff_grant(request: ApiRequest, pk: int, body: StaffRoleIn):  # type: ignore[no-untyped-def]
+    target = _managed(request, pk)
+    services.grant_role(actor=request.auth, user=target, role=body.role, region=_node(request.auth, body.region_code))
+    return _staff_out(target)
+
+
+@router.post("/staff/{pk}/active", response={200: StaffOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="停用或启用账号")
+def staff_active(request: ApiRequest, pk: int, body: StaffActiveIn):  # type: ignore[no-untyped-def]
+    target = _managed(request, pk)
+    services.set_active(actor=request.auth, user=target, active=body.active)
+    return _staff_out(target)
+
+
+@router.post("/staff/{pk}/password", response={200: OkOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="重置人员密码")
+def staff_password(request: ApiRequest, pk: int, body: StaffPasswordIn):  # type: ignore[no-untyped-def]
+    target = _managed(request, pk)
+    services.admin_reset_password(actor=request.auth, user=target, password=body.password)
     return OkOut()

@@ -115,3 +115,23 @@ def test_staff_pages(client, tree, make_user):
     assert not caseworker.is_active
     weak = client.post(f"/accounts/staff/{caseworker.pk}/", {"action": "reset", "password": "123"})
     assert weak.status_code == 400
+
+
+def test_staff_api(client, tree, make_user):
+    community = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    client.force_login(community)
+    body = {"username": "cw9", "password": "green-tea-42", "role": Role.CASEWORKER, "region_code": tree.g_liede1.code}
+    resp = client.post("/api/v1/accounts/staff", body, content_type="application/json")
+    assert resp.status_code == 201 and resp.json()["roles"][0]["role"] == Role.CASEWORKER
+    pk = resp.json()["id"]
+    above = client.post(f"/api/v1/accounts/staff/{pk}/roles", {"role": Role.STREET_ADMIN, "region_code": tree.liede_sq.code},
+                        content_type="application/json")
+    assert above.status_code == 403 and above.json()["error"]["code"] == "role_out_of_reach"
+    outside = client.post("/api/v1/accounts/staff", {**body, "username": "cw10", "region_code": tree.huabiao.code},
+                          content_type="application/json")
+    assert outside.status_code == 404
+    assert "cw9" in [p["username"] for p in client.get("/api/v1/accounts/staff").json()]
+    resp = client.post(f"/api/v1/accounts/staff/{pk}/active", {"active": False}, content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["is_active"] is False
+    weak = client.post(f"/api/v1/accounts/staff/{pk}/password", {"password": "1234"}, content_type="application/json")
+    assert weak.status_code == 400 and weak.json()["error"]["code"] == "weak_password"
