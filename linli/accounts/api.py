@@ -89,13 +89,13 @@ def password_reset(request: ApiRequest, body: ResetIn):  # type: ignore[no-untyp
     return OkOut()
 
 
-@router.post("/me/verify", response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}, summary="用姓名和身份证号核验身份")
+@router.post("/me/verify", response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}, summary="用姓名和身份证号核验身份")
 def verify(request: ApiRequest, body: VerifyIn):  # type: ignore[no-untyped-def]
     services.verify_identity(actor=request.auth, name=body.name, id_number=body.id_number)
     return AccountOut(username=request.auth.username, verified=True)
 
 
-@router.post("/me/password", response={200: OkOut, 400: ErrorOut, 401: ErrorOut}, summary="修改密码")
+@router.post("/me/password", response={200: OkOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, summary="修改密码")
 def password_change(request: ApiRequest, body: PasswordChangeIn):  # type: ignore[no-untyped-def]
     services.change_password(user=request.auth, old_password=body.old_password, new_password=body.new_password)
     return OkOut()

@@ -213,12 +213,12 @@ def send_sms_code(*, phone: str, purpose: str, client_ip: str | None = None) -> 
         raise DomainError("unknown_purpose", _("未知的验证码用途"), field="purpose")
     phone = _phone(phone)
     ph = lookup_hash(phone)
+    ratelimit.hit("sms_phone", _Key(f"phone:{ph}"))  # first: asking about numbers costs the same quota
+    if client_ip:
+        ratelimit.hit("sms_address", _Key(f"ip:{client_ip}"))
     exists = User.objects.filter(phone_hash=ph, is_active=True).exists()
     if purpose == SmsCode.Purpose.SIGNUP and User.objects.filter(phone_hash=ph).exists():
         raise DomainError("phone_taken", _("该手机号已注册，请直接登录"), field="phone")
-    ratelimit.hit("sms_phone", _Key(f"phone:{ph}"))
-    if client_ip:
-        ratelimit.hit("sms_address", _Key(f"ip:{client_ip}"))
     if purpose != SmsCode.Purpose.SIGNUP and not exists:
         return
     code = f"{secrets.randbelow(1_000_000):06d}"

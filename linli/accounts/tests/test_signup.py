@@ -171,3 +171,12 @@ def test_api_signup_and_verify(client, tree, registry):
     client.force_login(User.objects.get(username=f"R{PHONE}"))
     resp = client.post("/api/v1/accounts/me/verify", {"name": "王小明", "id_number": me.id_number}, content_type="application/json")
     assert resp.status_code == 200 and resp.json()["verified"] is True
+
+
+def test_unverified_account_is_told_to_verify_before_applying_online(make_user):
+    from linli.affairs import services as affairs
+
+    user = make_user(None, phone=PHONE)
+    with pytest.raises(DomainError) as err:
+        affairs.request_certificate(actor=user, kind="ZM01", purpose="入学")
+    assert err.value.code == "no_profile" and "核验身份" in str(err.value.message)
