@@ -68,7 +68,7 @@ class AccountOut(Schema):
     verified: bool
 
 
-@router.post("/sms-code", response={200: OkOut, 400: ErrorOut, 429: ErrorOut}, auth=None,
+@router.post("/sms-code", response={200: OkOut, 400: ErrorOut, 403: ErrorOut, 429: ErrorOut}, auth=None,
              summary="发送短信验证码(注册/验证码登录/重置密码)")
 def sms_code(request: ApiRequest, body: SmsCodeIn):  # type: ignore[no-untyped-def]
     from linli.core.middleware import client_ip
@@ -77,13 +77,13 @@ def sms_code(request: ApiRequest, body: SmsCodeIn):  # type: ignore[no-untyped-d
     return OkOut()
 
 
-@router.post("/signup", response={201: AccountOut, 400: ErrorOut}, auth=None, summary="居民用手机号和验证码注册")
+@router.post("/signup", response={201: AccountOut, 400: ErrorOut, 403: ErrorOut}, auth=None, summary="居民用手机号和验证码注册")
 def signup(request: ApiRequest, body: SignupIn):  # type: ignore[no-untyped-def]
     user = services.sign_up(phone=body.phone, code=body.code, password=body.password, display_name=body.display_name)
     return Status(201, AccountOut(username=user.username, verified=False))
 
 
-@router.post("/password/reset", response={200: OkOut, 400: ErrorOut}, auth=None, summary="用短信验证码重置密码")
+@router.post("/password/reset", response={200: OkOut, 400: ErrorOut, 403: ErrorOut}, auth=None, summary="用短信验证码重置密码")
 def password_reset(request: ApiRequest, body: ResetIn):  # type: ignore[no-untyped-def]
     services.reset_password_by_code(phone=body.phone, code=body.code, password=body.password)
     return OkOut()
