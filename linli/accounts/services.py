@@ -153,19 +153,20 @@ def check_password_rules(password: str, user: Any = None) -> None:
         raise DomainError("weak_password", "；".join(str(m) for m in exc.messages), field="password") from exc
 
 
-@transaction.atomic
-def set_password(*, actor: Any, user: User, password: str, action: str = "user.password_set") -> None:
+def _store_password(user: User, password: str) -> None:
+    """Check the rules, set and save the password (callers write their own audit row)."""
     check_password_rules(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     forget_tokens_of(user)
-    record_audit(actor=actor, action=action, target=user)
 
 
+@transaction.atomic
 def change_password(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password or ""):
         raise DomainError("wrong_password", _("原密码不正确"), field="old_password")
-    set_password(actor=user, user=user, password=new_password, action="user.password_change")
+    _store_password(user, new_password)
+    record_audit(actor=user, action="user.password_change", target=user)
 
 
 # ---------------------------------------------------------------- SMS codes
@@ -292,7 +293,9 @@ def reset_password_by_code(*, phone: str, code: str, password: str) -> User:
     target = User.objects.filter(phone_hash=lookup_hash(phone), is_active=True).first()
     check_password_rules(password, target)
     user = user_for_code(phone=phone, code=code, purpose="reset")
-    set_password(actor=user, user=user, password=password, action="user.password_reset")
+    with transaction.atomic():
+        _store_password(user, password)
+        record_audit(actor=user, action="user.password_reset", target=user)
     return user
 
 
@@ -404,6 +407,8 @@ def set_active(*, actor: Any, user: User, active: bool) -> None:
     record_audit(actor=actor, action="user.activate" if active else "user.deactivate", target=user)
 
 
+@transaction.atomic
 def admin_reset_password(*, actor: Any, user: User, password: str) -> None:
     _check_manage(actor, user)
-    set_password(actor=actor, user=user, password=password, action="user.password_reset_by_admin")
+    _store_password(user, password)
+    record_audit(actor=actor, action="user.password_reset_by_admin", target=user)
