@@ -30,6 +30,8 @@ class AccountsConfig(AppConfig):
 def _register_with_core() -> None:
     """The role check and region scope the kernel asks for, the catch-all start page, and the
     menu flags of the resident and staff navigation."""
+    from django.utils.translation import gettext_lazy as _
+
     from linli.core import registry
 
     from .roles import ADMIN_ROLES, REGISTRY_ROLES, REGISTRY_WRITE_ROLES
@@ -41,5 +43,6 @@ def _register_with_core() -> None:
         role_sets={"registry": REGISTRY_ROLES, "admin": ADMIN_ROLES, "registry_write": REGISTRY_WRITE_ROLES},
     )
     registry.register_start_page("accounts:mine", order=1000)  # anyone without a staff page
+    registry.register_menu_entry("accounts:staff", _("人员账号"), order=180, roles=ADMIN_ROLES)  # the area's staff
     registry.register_context("accounts", lambda user: {"nav_can_import": has_role(user, REGISTRY_WRITE_ROLES),
                                                         "nav_is_admin": has_role(user, ADMIN_ROLES)})

@@ -95,3 +95,29 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SmsCode(models.Model):
+    """A one-time code sent by SMS (sign-up, sign-in, password reset). Only an HMAC of the code is
+    kept; it expires after five minutes and allows a few attempts."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("注册")
+        LOGIN = "login", _("验证码登录")
+        RESET = "reset", _("重置密码")
+
+    phone_hash = models.CharField(_("手机号检索码"), max_length=64, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    expires_at = models.DateTimeField(_("过期时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone_hash", "purpose", "created_at"], name="smscode_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -25,3 +25,11 @@ REVEAL_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, Role.COMMUNITY_ADMIN)
 # Who may change registry records.
 REGISTRY_WRITE_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, Role.COMMUNITY_ADMIN)
 STAFF_ROLES = (*REGISTRY_ROLES, Role.HANDLER, Role.PROVIDER_STAFF)
+
+# How far a role reaches when granting: an admin grants roles of their own rank or below, on nodes
+# inside the node they hold it on; every role that is not an admin role ranks below all admins.
+ADMIN_RANK = {Role.COMMUNITY_ADMIN: 1, Role.STREET_ADMIN: 2, Role.DISTRICT_ADMIN: 3, Role.CITY_ADMIN: 4}
+
+
+def rank(role: str) -> int:
+    return ADMIN_RANK.get(Role(role), 0) if role in Role.values else 0

@@ -34,3 +34,19 @@ def holds_over(*roles: str) -> rules.Predicate:
 
 def role_list(roles: Iterable[str]) -> tuple[str, ...]:
     return tuple(str(r) for r in roles)
+
+
+@rules.predicate
+def manages(user: Any, target: Any) -> bool:
+    """Every role the target account holds is one the user could grant (``selectors.can_manage``)."""
+    return selectors.can_manage(user, target)
+
+
+def _admin_roles() -> tuple[str, ...]:
+    from .roles import ADMIN_ROLES
+
+    return role_list(ADMIN_ROLES)
+
+
+rules.add_perm("accounts.manage_staff", holds(*_admin_roles()))
+rules.add_perm("accounts.manage_user", manages)

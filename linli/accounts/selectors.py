@@ -108,3 +108,62 @@ def holders_at(roles: Iterable[str], *paths: str) -> list[Any]:
 def active_assignments() -> QuerySet[RoleAssignment]:
     """Every active role assignment (other apps ask "does this node have a grid worker?" here)."""
     return RoleAssignment.objects.filter(active=True)
+
+
+def can_grant(user: Any, role: str, region_path: str) -> bool:
+    """The user may grant ``role`` on the node at ``region_path``: they hold an admin role of at
+    least that rank on a node containing it (superusers: anything)."""
+    from .roles import ADMIN_ROLES, rank
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    wanted = rank(role)
+    return any(a.role in ADMIN_ROLES and rank(a.role) >= wanted and region_path.startswith(a.region_path)
+               for a in role_assignments(user))
+
+
+def can_manage(user: Any, target: Any) -> bool:
+    """The user may deactivate, reset or re-grant ``target``: every active role the target holds
+    is one the user could grant (an account with no role is the superusers' alone); never oneself."""
+    if not getattr(user, "is_authenticated", False) or getattr(target, "pk", None) == user.pk:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    if getattr(target, "is_superuser", False):
+        return False
+    held = list(RoleAssignment.objects.filter(user=target, active=True).values_list("role", "region_path"))
+    return bool(held) and all(can_grant(user, role, path) for role, path in held)
+
+
+def grantable_roles(user: Any) -> list[str]:
+    from .roles import rank
+
+    if getattr(user, "is_superuser", False):
+        return list(Role.values)
+    top = max((rank(a.role) for a in role_assignments(user)), default=0)
+    return [r for r in Role.values if rank(r) <= top] if top else []
+
+
+def staff_of_area(user: Any) -> list[Any]:
+    """Accounts with an active role inside the user's admin area, with their roles, by name."""
+    from .models import User
+    from .roles import ADMIN_ROLES
+
+    paths = scope_paths(user, ADMIN_ROLES)
+    if not paths:
+        return []
+    ids = RoleAssignment.objects.filter(scope_q(paths), active=True).values("user_id")
+    return list(User.objects.filter(pk__in=ids).prefetch_related("roles__region").order_by("username"))
+
+
+def nodes_of_area(user: Any, limit: int = 500) -> list[Any]:
+    """Region nodes inside the user's admin area (for the role form), shallowest first."""
+    from .roles import ADMIN_ROLES
+
+    node_model: Any = RoleAssignment._meta.get_field("region").related_model
+    paths = scope_paths(user, ADMIN_ROLES)
+    if not paths:
+        return []
+    return list(node_model.objects.filter(scope_q(paths, "path")).order_by("path")[:limit])

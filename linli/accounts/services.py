@@ -39,6 +39,7 @@ def create_user(
             raise DomainError("phone_taken", _("该手机号已注册"))
     user = User(username=username, display_name=clean_text(display_name, collapse=True), phone=phone, phone_hash=lookup_hash(phone),
                 is_staff=is_staff, resident=resident)
+    check_password_rules(password, user)
     user.set_password(password)
     user.save()
     record_audit(actor=actor, action="user.create", target=user, changes={"username": username})
@@ -136,3 +137,278 @@ def forget_tokens_of(user: User) -> None:
     """Drop cached look-ups of every token of the user (deactivation, role or token changes)."""
     cache.delete_many([_token_cache_key(h) for h in ApiToken.objects.filter(user=user).values_list("key_hash", flat=True)])
     _accounts.forget(user.pk)
+
+
+# ---------------------------------------------------------------- passwords
+
+def check_password_rules(password: str, user: Any = None) -> None:
+    """AUTH_PASSWORD_VALIDATORS (length, common, numeric, the demo password in production), as a
+    DomainError on the ``password`` field. Every place that sets a password calls it."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password or "", user)
+    except ValidationError as exc:
+        raise DomainError("weak_password", "；".join(str(m) for m in exc.messages), field="password") from exc
+
+
+def _store_password(user: User, password: str) -> None:
+    """Check the rules, set and save the password (callers write their own audit row)."""
+    check_password_rules(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    forget_tokens_of(user)
+
+
+@transaction.atomic
+def change_password(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password or ""):
+        raise DomainError("wrong_password", _("原密码不正确"), field="old_password")
+    _store_password(user, new_password)
+    record_audit(actor=user, action="user.password_change", target=user)
+
+
+# ---------------------------------------------------------------- SMS codes
+
+CODE_TTL = dt.timedelta(minutes=5)
+CODE_ATTEMPTS = 5
+
+
+def _code_digest(phone_hash: str, purpose: str, code: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("linli.accounts.sms_code", f"{phone_hash}:{purpose}:{code}").hexdigest()
+
+
+def deliver_sms(*, phone: str, text: str) -> None:
+    """The one place an account SMS leaves the platform (through ``core.notify``'s sender)."""
+    from linli.core.notify import sender
+
+    sender().send_to_phone(phone=phone, text=text)
+
+
+def _phone(value: str) -> str:
+    phone = normalize_phone(value or "")
+    if phone is None:
+        raise DomainError("invalid_phone", _("手机号格式不正确"), field="phone")
+    return phone
+
+
+class _Key:
+    """A rate-limit subject that is not an account (a phone's hash, a client address)."""
+
+    def __init__(self, pk: str) -> None:
+        self.pk = pk
+
+
+def send_sms_code(*, phone: str, purpose: str, client_ip: str | None = None) -> None:
+    """Send a fresh six-digit code for ``purpose`` (earlier unused codes stop working). For sign-in
+    and reset a number without an account gets nothing, with the same answer (no probing who has
+    an account); for sign-up a number already registered is refused."""
+    from linli.core import ratelimit
+
+    from .models import SmsCode
+
+    if purpose not in SmsCode.Purpose.values:
+        raise DomainError("unknown_purpose", _("未知的验证码用途"), field="purpose")
+    phone = _phone(phone)
+    ph = lookup_hash(phone)
+    ratelimit.hit("sms_phone", _Key(f"phone:{ph}"))  # first: asking about numbers costs the same quota
+    if client_ip:
+        ratelimit.hit("sms_address", _Key(f"ip:{client_ip}"))
+    exists = User.objects.filter(phone_hash=ph, is_active=True).exists()
+    if purpose == SmsCode.Purpose.SIGNUP and User.objects.filter(phone_hash=ph).exists():
+        raise DomainError("phone_taken", _("该手机号已注册，请直接登录"), field="phone")
+    if purpose != SmsCode.Purpose.SIGNUP and not exists:
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        SmsCode.objects.filter(phone_hash=ph, purpose=purpose, used_at__isnull=True).update(used_at=timezone.now())
+        SmsCode.objects.create(phone_hash=ph, purpose=purpose, code_hash=_code_digest(ph, purpose, code),
+                               expires_at=timezone.now() + CODE_TTL)
+    deliver_sms(phone=phone, text=_("【邻里】验证码 %(code)s，5分钟内有效，请勿告诉他人。") % {"code": code})
+
+
+def check_sms_code(*, phone: str, purpose: str, code: str) -> str:
+    """Use up the code sent to ``phone`` for ``purpose``; returns the normalised phone. A wrong
+    code counts as an attempt (kept even though the request is refused)."""
+    from .models import SmsCode
+
+    phone = _phone(phone)
+    ph = lookup_hash(phone)
+    code = (code or "").strip()
+    error: DomainError | None = None
+    with transaction.atomic():
+        row = (SmsCode.objects.select_for_update()
+               .filter(phone_hash=ph, purpose=purpose, used_at__isnull=True).order_by("-created_at").first())
+        now = timezone.now()
+        if row is None or row.expires_at <= now:
+            error = DomainError("code_expired", _("验证码已失效，请重新获取"), field="code")
+        elif row.attempts >= CODE_ATTEMPTS:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+            error = DomainError("code_exhausted", _("验证码错误次数过多，请重新获取"), field="code")
+        elif not secrets.compare_digest(row.code_hash, _code_digest(ph, purpose, code)):
+            row.attempts += 1
+            if row.attempts >= CODE_ATTEMPTS:
+                row.used_at = now
+            row.save(update_fields=["attempts", "used_at"])
+            error = DomainError("code_wrong", _("验证码不正确"), field="code")
+        else:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+    if error is not None:
+        raise error
+    return phone
+
+
+def sign_up(*, phone: str, code: str, password: str, display_name: str = "") -> User:
+    """A resident's own account: phone proven by the SMS code, not yet linked to the registry
+    (public services only until :func:`verify_identity`)."""
+    phone = _phone(phone)
+    check_password_rules(password, User(username=f"R{phone}", phone=phone, display_name=display_name))
+    if User.objects.filter(phone_hash=lookup_hash(phone)).exists():
+        raise DomainError("phone_taken", _("该手机号已注册，请直接登录"), field="phone")
+    check_sms_code(phone=phone, purpose="signup", code=code)
+    username = f"R{phone}"
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"R{phone}-{secrets.token_hex(2)}"
+    user = create_user(actor=None, username=username, password=password, display_name=display_name, phone=phone)
+    record_audit(actor=user, action="user.sign_up", target=user)
+    return user
+
+
+def user_for_code(*, phone: str, code: str, purpose: str = "login") -> User:
+    """The active account a right sign-in (or reset) code proves."""
+    phone = check_sms_code(phone=phone, purpose=purpose, code=code)
+    user = User.objects.filter(phone_hash=lookup_hash(phone), is_active=True).first()
+    if user is None:
+        raise DomainError("code_expired", _("验证码已失效，请重新获取"), field="code")
+    return user
+
+
+def reset_password_by_code(*, phone: str, code: str, password: str) -> User:
+    phone = _phone(phone)
+    target = User.objects.filter(phone_hash=lookup_hash(phone), is_active=True).first()
+    check_password_rules(password, target)
+    user = user_for_code(phone=phone, code=code, purpose="reset")
+    with transaction.atomic():
+        _store_password(user, password)
+        record_audit(actor=user, action="user.password_reset", target=user)
+    return user
+
+
+# ---------------------------------------------------------------- identity
+
+def verify_identity(*, actor: User, name: str, id_number: str) -> Any:
+    """Link the account to the registry resident with this name and ID number (who has no
+    account yet) and give it the resident role on their grid. The same refusal whether the number
+    is unknown or the name differs, so the registry cannot be probed; a few tries an hour."""
+    from linli.core import idcard, ratelimit
+
+    resident_model: Any = User._meta.get_field("resident").related_model  # the registry, without importing the layer above
+    if actor.resident_id is not None:
+        raise DomainError("already_verified", _("您的账号已完成身份核验"))
+    ratelimit.hit("identity", actor)
+    number = idcard.normalize(id_number)
+    name = clean_text(name, collapse=True)
+    if not name or len(number) != 18:
+        raise DomainError("identity_invalid", _("请填写姓名和18位身份证号"), field="id_number")
+    with transaction.atomic():
+        resident = resident_model.objects.select_for_update().filter(id_hash=lookup_hash(number), moved_out__isnull=True).first()
+        if resident is None or resident.name != name:
+            raise DomainError("identity_mismatch", _("姓名与身份证号未能与居民档案对上，请核对，或到社区登记"), field="id_number")
+        if User.objects.filter(resident=resident).exists():
+            raise DomainError("identity_taken", _("该居民档案已关联其他账号，请到社区核实"), field="id_number")
+        actor.resident = resident
+        if not actor.display_name:
+            actor.display_name = resident.name
+        actor.save(update_fields=["resident", "display_name"])
+        RoleAssignment.objects.get_or_create(user=actor, role=Role.RESIDENT, region=resident.grid,
+                                             defaults={"region_path": resident.grid.path})
+        actor._linli_roles = None  # type: ignore[attr-defined]
+        forget_tokens_of(actor)
+        record_audit(actor=actor, action="user.verify_identity", target=actor, region_path=resident.region_path,
+                     label=resident.masked_id)
+    return resident
+
+
+# ---------------------------------------------------------------- staff of an area
+
+def _refuse_grant(role: str, region: Any) -> DomainError:
+    from linli.core.errors import PermissionDenied
+
+    return PermissionDenied("role_out_of_reach", _("不能授予高于自己的角色或本辖区以外的角色"), role=role, region=region.code)
+
+
+def _check_manage(actor: Any, user: User) -> None:
+    from linli.core.errors import PermissionDenied
+
+    from . import selectors
+
+    if not selectors.can_manage(actor, user):
+        raise PermissionDenied("not_your_staff", _("该账号不在您的管理范围内"))
+
+
+def grant_role(*, actor: Any, user: User, role: str, region: Any) -> RoleAssignment:
+    """An area admin grants ``role`` on ``region`` (inside their area, at most their own rank)."""
+    from . import selectors
+
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("未知角色"), role=role)
+    if not selectors.can_grant(actor, role, region.path):
+        raise _refuse_grant(role, region)
+    if user.roles.filter(active=True).exists():
+        _check_manage(actor, user)
+    ra = assign_role(actor=actor, user=user, role=role, region=region)
+    forget_tokens_of(user)
+    return ra
+
+
+@transaction.atomic
+def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+    from . import selectors
+
+    if not selectors.can_grant(actor, assignment.role, assignment.region_path) or assignment.user_id == getattr(actor, "pk", None):
+        raise _refuse_grant(assignment.role, assignment.region)
+    assignment.active = False
+    assignment.save(update_fields=["active"])
+    forget_tokens_of(assignment.user)
+    record_audit(actor=actor, action="role.revoke", target=assignment, region_path=assignment.region_path,
+                 changes={"role": assignment.role, "region": assignment.region.code})
+
+
+@transaction.atomic
+def create_staff(*, actor: Any, username: str, password: str, role: str, region: Any, display_name: str = "",
+                 phone: str = "") -> User:
+    """A staff account with its first role, by an admin of the area (refused before anything is stored)."""
+    from . import selectors
+
+    username = clean_text(username, collapse=True)
+    if not username:
+        raise DomainError("invalid", _("请填写用户名"), field="username")
+    if role not in Role.values:
+        raise DomainError("unknown_role", _("未知角色"), role=role)
+    if not selectors.can_grant(actor, role, region.path):
+        raise _refuse_grant(role, region)
+    user = create_user(actor=actor, username=username, password=password, display_name=display_name, phone=phone,
+                       is_staff=False)
+    assign_role(actor=actor, user=user, role=role, region=region)
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: Any, user: User, active: bool) -> None:
+    _check_manage(actor, user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    forget_tokens_of(user)
+    record_audit(actor=actor, action="user.activate" if active else "user.deactivate", target=user)
+
+
+@transaction.atomic
+def admin_reset_password(*, actor: Any, user: User, password: str) -> None:
+    _check_manage(actor, user)
+    _store_password(user, password)
+    record_audit(actor=actor, action="user.password_reset_by_admin", target=user)

@@ -19,3 +19,23 @@ def normalize_phone(value: str) -> str | None:
             text = text[len(prefix):]
             break
     return text if PHONE_RE.match(text) else None
+
+
+DEMO_PASSWORD = "Linli@2026"  # noqa: S105 (the demo data's password, refused in production)
+
+
+class DemoPasswordValidator:
+    """In production (``settings.PRODUCTION``) the demo data's password is refused everywhere."""
+
+    def validate(self, password: str, user: object = None) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        if getattr(settings, "PRODUCTION", False) and (password or "").strip().lower() == DEMO_PASSWORD.lower():
+            raise ValidationError(_("不能使用演示密码，请另设密码"), code="demo_password")
+
+    def get_help_text(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("不能使用演示密码")

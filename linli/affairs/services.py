@@ -151,7 +151,7 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
         raise DomainError("not_online", _("该事项不支持网上申请，请到社区窗口办理"), field="item")
     resident = getattr(actor, "resident", None)
     if resident is None:
-        raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"), status=400)
+        raise DomainError("no_profile", _("网上申请需要先核验身份：请在“我的”页面核验，未登记的请到社区登记居民信息"), status=400)
     note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
     duplicate = _open_duplicate(item, resident.id_hash)
     if duplicate is not None and not confirm_duplicate:
@@ -773,7 +773,7 @@ def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = ""
     found = certificate_kind(kind)
     resident = getattr(actor, "resident", None)
     if resident is None:
-        raise DomainError("no_profile", _("请先到社区完成居民信息登记后再网上申请"))
+        raise DomainError("no_profile", _("网上申请需要先核验身份：请在“我的”页面核验，未登记的请到社区登记居民信息"))
     cert = Certificate.objects.create(
         kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
         purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=clean_text(detail, multiline=True, limit=1000),
