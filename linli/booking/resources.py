@@ -164,29 +164,25 @@ def _managers_changed(actor: Any, resource: Resource, before: set[int]) -> None:
 @transaction.atomic
 def set_managers(*, actor: Any, resource: Resource, users: Iterable[Any]) -> Resource:
     """The people named as the resource's managers (besides the staff of its area): exactly ``users``."""
-    Resource.objects.select_for_update().filter(pk=resource.pk).exists()
-    _require_manage(actor, resource)
-    before = set(resource.managers.values_list("pk", flat=True))
-    resource.managers.set(list(users))
-    _managers_changed(actor, resource, before)
-    return resource
+    chosen = list(users)
+    return _change_managers(actor, resource, lambda managers: managers.set(chosen))
 
 
 @transaction.atomic
 def add_manager(*, actor: Any, resource: Resource, user: Any) -> Resource:
-    Resource.objects.select_for_update().filter(pk=resource.pk).exists()
-    _require_manage(actor, resource)
-    before = set(resource.managers.values_list("pk", flat=True))
-    resource.managers.add(user)
-    _managers_changed(actor, resource, before)
-    return resource
+    return _change_managers(actor, resource, lambda managers: managers.add(user))
 
 
 @transaction.atomic
 def remove_manager(*, actor: Any, resource: Resource, user: Any) -> Resource:
+    return _change_managers(actor, resource, lambda managers: managers.remove(user))
+
+
+def _change_managers(actor: Any, resource: Resource, change: Any) -> Resource:
+    """One change of the named managers, on the locked resource, audited when it changed anything."""
     Resource.objects.select_for_update().filter(pk=resource.pk).exists()
     _require_manage(actor, resource)
     before = set(resource.managers.values_list("pk", flat=True))
-    resource.managers.remove(user)
+    change(resource.managers)
     _managers_changed(actor, resource, before)
     return resource

@@ -30,11 +30,7 @@ class MenuEntry:
     visible: Predicate | None = None  # or a check of its own; neither: everyone signed in
 
     def allows(self, user: Any) -> bool:
-        if self.visible is not None:
-            return bool(self.visible(user))
-        if self.roles is not None:
-            return has_role(user, self.roles)
-        return True
+        return _allows(self.roles, self.visible, user)
 
 
 @dataclass(frozen=True)
@@ -47,11 +43,16 @@ class StartPage:
     visible: Predicate | None = None
 
     def allows(self, user: Any) -> bool:
-        if self.visible is not None:
-            return bool(self.visible(user))
-        if self.roles is not None:
-            return has_role(user, self.roles)
-        return True
+        return _allows(self.roles, self.visible, user)
+
+
+def _allows(roles: tuple[str, ...] | None, visible: Predicate | None, user: Any) -> bool:
+    """A menu entry's or start page's check: its own predicate, else any of its roles, else everyone."""
+    if visible is not None:
+        return bool(visible(user))
+    if roles is not None:
+        return has_role(user, roles)
+    return True
 
 
 @dataclass(frozen=True)
