@@ -28,7 +28,7 @@ from .text import clean_text
 WORKING_DAYS = 5  # working days to follow up a bad rating
 
 LIFECYCLE = Lifecycle({(FollowUp.Status.OPEN, FollowUp.Action.ANSWER): FollowUp.Status.DONE},
-                      FollowUp.Status, FollowUp.Action)
+                      FollowUp.Status, FollowUp.Action)  # the rated app audits the answer with its own code
 
 
 def open_for(target: models.Model, *, rating: int, region_path: str) -> tuple[FollowUp | None, bool]:
@@ -69,7 +69,7 @@ def answer(*, actor: Any, task: FollowUp, text: str, may_answer: Callable[[Any, 
     if reopen and not can_reopen:
         raise DomainError("invalid", _("该事项不能重新办理"), field="reopen")
     body = (clean or _clean)(text)
-    task.status = LIFECYCLE.require(task.status, FollowUp.Action.ANSWER)
+    LIFECYCLE.apply(task, FollowUp.Action.ANSWER, actor=actor, lock=False)
     task.answer, task.done_by, task.done_at = body, actor, timezone.now()
     task.save()
     return task
