@@ -108,12 +108,10 @@ def reservation_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def qr_code(code: str) -> str:
-    """The check-in code as a full QR code (not a Micro QR, which many scanners cannot read),
-    black on white with the standard quiet zone: 29 modules of 8 px, 232 px wide."""
-    import segno
+    """The check-in code as the kernel's full QR code: 29 modules of 8 px, 232 px wide."""
+    from linli.core.documents import qr_svg
 
-    return str(segno.make_qr(code, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4,
-                                                         svgclass="qr-code", title=code))
+    return qr_svg(code, scale=8, title=code, css_class="qr-code")
 
 
 # a check-in code in whatever a handheld scanner types: the code alone, or inside a URL or a
