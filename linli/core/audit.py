@@ -6,9 +6,14 @@ without a label. Codes from a lifecycle (``workorder.<action>``) are listed in f
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import AuditEvent
 
 ACTIONS: dict[str, Any] = {
     # registry
@@ -123,3 +128,41 @@ def action_label(code: str) -> str:
 def action_choices() -> list[tuple[str, str]]:
     """(code, label) of every action, for the audit filter, in the order above."""
     return [(code, str(label)) for code, label in ACTIONS.items()]
+
+
+# ---------------------------------------------------------------- the writer
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def record_audit(
+    *,
+    actor: Any,
+    action: str,
+    target: Any,
+    region_path: str = "",
+    changes: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    from .context import current_ip
+    from .models import AuditEvent
+
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=(label if label is not None else str(target))[:200],
+        region_path=region_path,
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+        ip=current_ip.get(),
+    )
+
+

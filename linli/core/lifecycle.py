@@ -26,9 +26,12 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from .audit import record_audit
 from .errors import Conflict
 
 Timeline = Callable[..., Any]  # (obj, *, action, actor, before, after, note, public) -> Any
+
+DECLARED: list[Lifecycle] = []  # every lifecycle that audits its steps (the audit-label test reads it)
 
 
 class Lifecycle:
@@ -41,6 +44,12 @@ class Lifecycle:
         self.field = field
         self.audit = audit  # audit code prefix: "<audit>.<action>"; "" = the caller audits itself
         self.timeline = timeline
+        if audit:
+            DECLARED.append(self)
+
+    def audit_codes(self) -> list[str]:
+        """Every audit action ``apply`` can write: ``<audit>.<action>`` for each action of the map."""
+        return sorted({f"{self.audit}.{a}" for (_s, a) in self.transitions}) if self.audit else []
 
     def next(self, status: str, action: str) -> str | None:
         return self.transitions.get((status, action))
@@ -70,8 +79,6 @@ class Lifecycle:
         correction request — it must be a status of the lifecycle), write the timeline event and
         the audit row. Returns the status before. Must run inside the service's transaction; the
         caller saves ``obj``."""
-        from .services import record_audit
-
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Lifecycle.apply runs inside the service's transaction")
         if lock and obj.pk is not None:

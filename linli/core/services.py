@@ -3,43 +3,13 @@ the same transaction as the change they describe."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
+from .audit import _jsonable, record_audit
 from .context import current_ip
-from .models import AuditEvent, SensitiveAccess
+from .models import SensitiveAccess
 
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime | Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "pk"):
-        return str(value)
-    return value
-
-
-def record_audit(
-    *,
-    actor: Any,
-    action: str,
-    target: Any,
-    region_path: str = "",
-    changes: dict[str, Any] | None = None,
-    label: str | None = None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=(label if label is not None else str(target))[:200],
-        region_path=region_path,
-        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
-        ip=current_ip.get(),
-    )
+__all__ = ["diff", "record_audit", "record_sensitive_access"]
 
 
 def record_sensitive_access(
