@@ -102,7 +102,7 @@ def apply_online(request: ApiRequest, payload: OnlineIn, idempotency_key: str | 
 def accept_at_window(request: ApiRequest, payload: WindowIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     centre = selectors.centres_for(request.auth).filter(pk=payload.centre_id).first()
     if centre is None:
-        raise DomainError("forbidden", _("您不是该窗口的工作人员"), status=403)
+        raise DomainError("forbidden", _("您不是该窗口的工作人员"))
     from linli.regions.selectors import resident_by_id_number
 
     number = payload.applicant_id_number.strip().upper()
@@ -198,7 +198,7 @@ def rate(request: ApiRequest, app_id: int, payload: RatingIn):  # type: ignore[n
 @router.get("/figures", response={200: ServiceFiguresOut, **ERRORS}, summary="受理、办结、按时率、好差评(本人辖区)")
 def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: int | None = None):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
-        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+        raise DomainError("forbidden", _("仅限工作人员"))
     centre = selectors.centres_for(request.auth).filter(pk=centre_id).first() if centre_id else None
     if centre_id and centre is None:
         raise NotFound("not_found", _("服务中心不存在或不在您的辖区"))
@@ -209,7 +209,7 @@ def figures(request: ApiRequest, item: str = "", region: str = "", centre_id: in
             summary="按区划分列的统计(区管理员按街道、街道管理员按社区；本人辖区)")
 def figures_by_region(request: ApiRequest, region: str = ""):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
-        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+        raise DomainError("forbidden", _("仅限工作人员"))
     path = selectors.figures_area(request.auth, region[:15]).path if region else ""
     return selectors.figures_by_region(request.auth, path=path)
 
@@ -235,7 +235,7 @@ def request_certificate(request: ApiRequest, payload: CertificateIn):  # type: i
 @paginate(PageNumberPagination, page_size=20)
 def list_certificates(request: ApiRequest, state: str = ""):  # type: ignore[no-untyped-def]
     if not selectors.is_caseworker(request.auth):
-        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+        raise DomainError("forbidden", _("仅限工作人员"))
     return selectors.certificates_for(request.auth, state=state[:10])
 
 

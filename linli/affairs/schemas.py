@@ -226,12 +226,13 @@ class VerifyOut(Schema):
 
 
 class ServiceFiguresOut(Schema):
-    """One-window figures of the caller's area (``selectors.figures``)."""
+    """One-window figures of the caller's area (``selectors.figures``): counts, and the on-time
+    rate as a fraction 0–1 (null when nothing was completed)."""
 
     received: int
     completed: int
     on_time: int
-    on_time_rate: float | None
+    on_time_rate: float | None = Field(..., ge=0, le=1, description="on_time / completed, 0–1; null when none completed")
     rated: int
     average_rating: float | None
     bad_ratings: int

@@ -16,7 +16,7 @@ from linli.accounts.selectors import has_role, in_scope, scope_paths, scope_q
 from linli.core import calendar
 from linli.core.errors import NotFound
 from linli.core.models import FollowUp
-from linli.core.ratings import BAD_AT_MOST
+from linli.core.ratings import BAD_AT_MOST, fraction
 
 from . import states
 from .models import (
@@ -238,7 +238,7 @@ def figures(actor: Any, *, path: str = "", item: str = "", centre: ServiceCentre
         overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=timezone.localdate())),
     )
     return Figures(received=agg["received"], completed=agg["completed"], on_time=agg["on_time"],
-                   on_time_rate=(agg["on_time"] / agg["completed"]) if agg["completed"] else None,
+                   on_time_rate=fraction(agg["on_time"], agg["completed"]),
                    rated=agg["rated"], average_rating=round(agg["avg"], 2) if agg["avg"] is not None else None,
                    bad_ratings=agg["bad"], overdue_open=agg["overdue"])
 
@@ -247,10 +247,13 @@ def _breakdown(actor: Any, keys: tuple[str, ...], path: str = "") -> list[dict[s
     qs = Application.objects.filter(scope_q(scope_paths(actor, CASE_ROLES))).exclude(status=states.Status.SUBMITTED)
     if path:
         qs = qs.filter(region_path__startswith=path)
-    return list(qs.values(*keys).annotate(
+    rows = list(qs.values(*keys).annotate(
         received=Count("id"), completed=Count("id", filter=Q(status=states.Status.COMPLETED)),
         on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
         avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=BAD_AT_MOST))).order_by("-received")[:100])
+    for row in rows:
+        row["on_time_rate"] = fraction(row["on_time"], row["completed"])
+    return rows
 
 
 def figures_by_item(actor: Any, *, path: str = "") -> list[dict[str, Any]]:
@@ -327,7 +330,7 @@ def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
         completed = r.get("completed", 0)
         out.append(RegionFigures(
             path=area, name=names.get(area, area), level=level, received=r.get("received", 0), completed=completed,
-            on_time=r.get("on_time", 0), on_time_rate=(r["on_time"] / completed) if completed else None,
+            on_time=r.get("on_time", 0), on_time_rate=fraction(r.get("on_time", 0), completed),
             average_rating=round(r["avg"], 2) if r.get("avg") is not None else None, bad_ratings=r.get("bad", 0),
             overdue_open=r.get("overdue", 0)))
     return out

@@ -151,7 +151,7 @@ def apply_online(*, actor: Any, item: ServiceItem, note: str = "", files: dict[i
         raise DomainError("not_online", _("该事项不支持网上申请，请到社区窗口办理"), field="item")
     resident = getattr(actor, "resident", None)
     if resident is None:
-        raise DomainError("no_profile", _("网上申请需要先核验身份：请在“我的”页面核验，未登记的请到社区登记居民信息"), status=400)
+        raise DomainError("no_profile", _("网上申请需要先核验身份：请在“我的”页面核验，未登记的请到社区登记居民信息"))
     note = _clean_text(note, "note", required=False, limit=1000, label=_("申请说明"))
     duplicate = _open_duplicate(item, resident.id_hash)
     if duplicate is not None and not confirm_duplicate:
@@ -764,7 +764,7 @@ def certificate_kind(code_or_name: str) -> CertificateKind:
     kind = CertificateKind.objects.filter(Q(code=value) | Q(name=value), active=True).first() if value else None
     if kind is None:
         raise DomainError("not_on_list", _("“%(k)s”不在社区可出具证明清单内，社区不能出具。请查看清单：%(u)s") % {
-            "k": value or "-", "u": allowed_list_url()}, field="kind", status=400)
+            "k": value or "-", "u": allowed_list_url()}, field="kind")
     return kind
 
 

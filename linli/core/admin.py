@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from . import registry
 from .calendar import invalidate
-from .models import AuditEvent, CalendarDay, SensitiveAccess
+from .models import AuditEvent, CalendarDay, FollowUp, SensitiveAccess
 from .services import record_audit
 
 
@@ -117,6 +117,18 @@ class SensitiveAccessAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("kind",)
     search_fields = ("target_label", "reason")
     date_hierarchy = "occurred_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """Every app's bad-rating follow-ups (回访, 整改), read-only and cut to the viewer's area; they
+    are answered on the pages, where the app's rule decides who may."""
+
+    list_display = ("due_date", "content_type", "object_id", "rating", "status", "region_path", "done_by", "done_at")
+    list_filter = ("status", "content_type")
+    search_fields = ("region_path", "answer")
+    date_hierarchy = "due_date"
+    list_select_related = ("content_type", "done_by")
 
 
 @admin.register(CalendarDay)

@@ -19,6 +19,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from .errors import DomainError
+
 RETRY_AFTER = 30  # seconds a client should wait when the database is unreachable
 
 
@@ -93,6 +95,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if wants_machine(request):
         return machine_error(request, 404, "not_found", _("接口不存在"), {"path": request.path[:200]})
     return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def refusal(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A refusal a view let through: the status of its code (``core.errors.STATUS``) on a page as
+    in the API — 403 the refusal page with its message, 404 the not-found page, others the message."""
+    if wants_machine(request):
+        return machine_error(request, exc.status, exc.code, str(exc.message), exc.as_dict()["error"]["details"])
+    if exc.status == 403:
+        return HttpResponse(loader.render_to_string("403.html", {"message": exc.message}, request), status=403)
+    if exc.status == 404:
+        return HttpResponse(loader.render_to_string("404.html", {}, request), status=404)
+    title = _("操作未能完成") if exc.status == 409 else _("请求有误")
+    return HttpResponse(loader.render_to_string("400.html", {"title": title, "message": exc.message}, request),
+                        status=exc.status)
 
 
 def database_down(exc: BaseException | None) -> bool:

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .context import current_ip
-from .handlers import bad_request_page, is_api, machine_error, status_error, wants_machine
+from .errors import DomainError
+from .handlers import bad_request_page, is_api, machine_error, refusal, status_error, wants_machine
 from .images import image_budget
 
 
@@ -92,6 +93,13 @@ class RequestContextMiddleware:
                 return _enveloped(request, self.get_response(request))
         finally:
             current_ip.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A ``DomainError`` no view caught answers with its code's status (a page's
+        ``PermissionDenied`` is the 403 page, as the API's is a 403), never a server error."""
+        if isinstance(exception, DomainError):
+            return refusal(request, exception)
+        return None
 
 
 API_PREFIXES = ("/api/", "/open311/")

@@ -19,3 +19,10 @@ def share(part: int, whole: int) -> Decimal | None:
     """A rate in the one shape figures use: a fraction (``percent`` shows it as a percentage), or
     None — shown as "—" — when there is nothing to count it over."""
     return Decimal(part) / Decimal(whole) if whole else None
+
+
+def fraction(part: int, whole: int) -> float | None:
+    """``share`` as the float the API answers (0–1, null when there is nothing to count over):
+    every rate of every app's figures, pages and API alike."""
+    rate = share(part, whole)
+    return None if rate is None else float(rate)

@@ -303,7 +303,7 @@ def confirm_import(*, actor: Any, batch: ImportBatch, valid_only: bool = False) 
         batch.save()
     if bad and not valid_only:
         raise DomainError("import_has_errors", _("文件中有 %(n)s 行错误，未导入任何数据。请修正后重新上传，或选择只导入有效行。") % {"n": len(bad)},
-                          error_rows=len(bad), status=409)
+                          error_rows=len(bad))
     return _write_rows(actor, batch, rows, valid_only)
 
 
@@ -311,7 +311,7 @@ def _check_open(actor: Any, batch: ImportBatch) -> None:
     if batch.uploaded_by_id != actor.pk:
         raise PermissionDenied("forbidden", _("只能确认自己上传的文件"))
     if batch.status != ImportBatch.Status.VALIDATED:
-        raise DomainError("import_closed", _("该导入已处理，不能重复导入"), status=409)
+        raise DomainError("import_closed", _("该导入已处理，不能重复导入"))
 
 
 def _read_file(batch: ImportBatch) -> bytes:

@@ -179,7 +179,7 @@ class CoverageOut(Schema):
     grid_name: str
     households: int
     visited: int
-    rate: float
+    rate: float | None = Field(..., ge=0, le=1, description="visited / households, 0–1; null for a grid without households")
 
 
 class FourNoneOut(Schema):

@@ -15,6 +15,7 @@ from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.crypto import lookup_hash
 from linli.core.errors import NotFound
 from linli.core.models import AuditEvent, SensitiveAccess
+from linli.core.ratings import fraction
 
 from .models import Building, HomeVisit, Household, Level, MobilisationDuty, RegionNode, Resident, Room
 
@@ -231,8 +232,9 @@ class Coverage:
     visited: int
 
     @property
-    def rate(self) -> float:
-        return round(100 * self.visited / self.households, 1) if self.households else 0.0
+    def rate(self) -> float | None:
+        """Visited households over households, 0–1; None for a grid without households."""
+        return fraction(self.visited, self.households)
 
 
 def visit_coverage(actor: Any, *, start: dt.date, end: dt.date, region: RegionNode | None = None) -> list[Coverage]:

@@ -127,12 +127,12 @@ def create_resident(*, actor: Any, grid: RegionNode | None = None, household: Ho
     except v.FieldError as err:
         raise _invalid(err) from err
     if Resident.objects.filter(id_hash=resident.id_hash).exists():
-        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number", status=409)
+        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number")
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
-        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number", status=409) from exc
+        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number") from exc
     record_audit(actor=actor, action="resident.create", target=resident, region_path=resident.region_path,
                  changes=diff({}, _snapshot(resident), MASKED))
     return resident
@@ -152,7 +152,7 @@ def update_resident(*, actor: Any, resident: Resident, household: Household | No
     except v.FieldError as err:
         raise _invalid(err) from err
     if "id_number" in data and Resident.objects.filter(id_hash=resident.id_hash).exclude(pk=resident.pk).exists():
-        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number", status=409)
+        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number")
     changes = diff(before, _snapshot(resident), MASKED)
     if not changes:
         return resident
@@ -160,7 +160,7 @@ def update_resident(*, actor: Any, resident: Resident, household: Household | No
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:
-        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number", status=409) from exc
+        raise DomainError("duplicate_id", _("该身份证号已登记"), field="id_number") from exc
     record_audit(actor=actor, action="resident.update", target=resident, region_path=resident.region_path, changes=changes)
     return resident
 
@@ -257,7 +257,7 @@ def create_room(*, actor: Any, building: Building, unit_name: str, number: str, 
         raise DomainError("invalid", _("房屋用途无效"), field="use")
     unit, _created = Unit.objects.get_or_create(building=building, name=unit_name)
     if Room.objects.filter(unit=unit, number=number).exists():
-        raise DomainError("duplicate_room", _("该房屋已登记"), field="number", status=409)
+        raise DomainError("duplicate_room", _("该房屋已登记"), field="number")
     if floor is None:
         digits = "".join(ch for ch in number if ch.isascii() and ch.isdigit())
         floor = int(digits[:-2]) if 2 < len(digits) <= 5 else 1
@@ -331,7 +331,7 @@ def set_ownership(*, actor: Any, room: Room, kind: str, owner_name: str, residen
     Room.objects.select_for_update().filter(pk=room.pk).first()  # serialise concurrent owners of one room
     held = sum((o.share for o in room.ownerships.filter(until__isnull=True)), Decimal(0))
     if held + share_d > Decimal(1):
-        raise DomainError("share_exceeded", _("该房屋登记的份额合计将超过100%"), field="share", status=409)
+        raise DomainError("share_exceeded", _("该房屋登记的份额合计将超过100%"), field="share")
     own = Ownership.objects.create(room=room, kind=kind, resident=resident, owner_name=owner_name, owner_key=key,
                                    share=share_d, since=since)
     record_audit(actor=actor, action="ownership.create", target=own, region_path=room.region_path,
@@ -351,12 +351,12 @@ def create_household(*, actor: Any, room: Room, number: str = "") -> Household:
     if len(number) > 32:
         raise DomainError("invalid", _("户号过长(最多32个字符)"), field="number")
     if Household.objects.filter(number=number).exists():
-        raise DomainError("duplicate_household", _("户号已存在"), field="number", status=409)
+        raise DomainError("duplicate_household", _("户号已存在"), field="number")
     try:
         with transaction.atomic():
             hh = Household.objects.create(room=room, number=number, region_path=room.region_path)
     except IntegrityError as exc:
-        raise DomainError("duplicate_household", _("户号已存在"), field="number", status=409) from exc
+        raise DomainError("duplicate_household", _("户号已存在"), field="number") from exc
     record_audit(actor=actor, action="household.create", target=hh, region_path=hh.region_path)
     return hh
 

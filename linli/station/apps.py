@@ -27,6 +27,9 @@ class StationConfig(AppConfig):
                                     lambda user: Exists(Provider.staff.through.objects.filter(user_id=OuterRef("pk"))))
         registry.register_menu_entry("station:console", _("服务商工作台"), order=100, visible=runs_provider)
         registry.register_menu_entry("station:vetting", _("驿站审核"), order=120, roles=ADMIN_ROLES)
+        # bad reviews' follow-ups: the staff who answer them (by the reply) and the admins over them
+        registry.register_menu_entry("station:follow_ups", _("差评回复"), order=110,
+                                     visible=lambda user: runs_provider(user) or has_role(user, ADMIN_ROLES))
         registry.register_start_page("station:console", order=40, roles=(Role.PROVIDER_STAFF,))
         # staff of a provider without a staff role of their own
         registry.register_start_page("station:console", order=50, visible=lambda user: user.providers.exists())

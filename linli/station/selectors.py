@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
+from linli.core.models import FollowUp
 
 from .models import Consent, Offering, OfferingViews, Provider, Review
 from .services import VET_ROLES
@@ -320,3 +321,25 @@ def figures_by_place(actor: Any, *, days: int = DEFAULT_PERIOD) -> dict[str, lis
                 for key, f in sorted(acc.items(), key=lambda kv: -kv[1].bookings)]
 
     return {"streets": group(lambda r: [r["provider__region_path"][:9]]), "communities": group(lambda r: served.get(r["id"], []))}
+
+
+def review_follow_ups_for(actor: Any, *, overdue: bool = False) -> QuerySet[FollowUp]:
+    """The open follow-ups of bad reviews (core.followups) the actor answers or oversees: those of
+    the providers they work for (the reply answers them) and, for station admins, those of their
+    area. Overdue first; ``overdue`` keeps only those past their deadline."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    mine = Review.objects.filter(offering__provider__staff=actor).values("pk")
+    qs = FollowUp.objects.of_model(Review).filter(status=FollowUp.Status.OPEN).filter(
+        Q(object_id__in=mine) | scope_q(scope_paths(actor, VET_ROLES)))
+    if overdue:
+        qs = qs.filter(due_date__lt=timezone.localdate())
+    reviews = Review.objects.select_related("offering__provider", "user")
+    return qs.prefetch_related(GenericPrefetch("target", [reviews])).order_by("due_date", "id")  # type: ignore[type-var]
+
+
+def answers_review_follow_ups(actor: Any) -> bool:
+    """Whether the follow-up list is for this person: a provider's staff or a station admin."""
+    from linli.accounts.selectors import has_role
+
+    return has_role(actor, VET_ROLES) or Provider.staff.through.objects.filter(user_id=actor.pk).exists()

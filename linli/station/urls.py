@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/offerings/new/", views.new_offering, name="new_offering"),
     path("console/offerings/<int:pk>/", views.edit_offering, name="edit_offering"),
     path("vetting/", views.vetting, name="vetting"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("vetting/<int:pk>/contact/", views.vetting_reveal, name="vetting_reveal"),
     path("providers/<int:pk>/licence/", views.licence, name="licence"),
 ]

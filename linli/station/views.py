@@ -349,3 +349,18 @@ def licence(request: HttpRequest, pk: int) -> HttpResponseBase:
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Disposition"] = f'inline; filename="licence-{provider.pk}.{provider.licence.name.rsplit(".", 1)[-1]}"'
     return resp
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """Open follow-ups of bad reviews: a provider's staff see their providers' (answered by the
+    reply on the console), station admins those of their area; overdue ones first."""
+    if not selectors.answers_review_follow_ups(request.user):
+        return render(request, "403.html", {"message": _("此页面仅限服务商工作人员和街道、社区管理员使用")}, status=403)
+    overdue = request.GET.get("flt") == "overdue"
+    rows = list(selectors.review_follow_ups_for(request.user, overdue=overdue)[:200])
+    staff_of = set(selectors.my_providers(request.user).values_list("pk", flat=True))
+    return render(request, "station/follow_ups.html", {
+        "rows": [(task, task.target, task.target is not None and task.target.offering.provider_id in staff_of) for task in rows],
+        "overdue": overdue, "today": timezone.localdate(),
+    })

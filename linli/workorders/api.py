@@ -90,7 +90,7 @@ def unfollow(request: ApiRequest, order_id: int):  # type: ignore[no-untyped-def
              description="Answers the stored order (its number, status and deadline); GET /orders/{id} gives the timeline.")
 def create_order(request: ApiRequest, payload: OrderIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):  # type: ignore[no-untyped-def]
     if payload.channel in ("patrol", "hotline") and not has_role(request.auth, (*REGISTRY_ROLES,)):
-        raise DomainError("forbidden", _("只有工作人员可登记巡查或热线工单"), status=403)
+        raise DomainError("forbidden", _("只有工作人员可登记巡查或热线工单"))
     order = services.submit_order(
         actor=request.auth, channel=payload.channel, category=_category(payload.category_code),
         description=payload.description, region=_any_region(payload.region_code), address=payload.address,
@@ -158,7 +158,7 @@ def complete_follow_up(request: ApiRequest, follow_up_id: int, payload: FollowUp
 @router.get("/figures", response={200: OrderFiguresOut, **ERRORS}, summary="受理量、办结量、按时办结率、满意度")
 def get_figures(request: ApiRequest, start: Day | None = None, end: Day | None = None, region: str | None = None):  # type: ignore[no-untyped-def]
     if not has_role(request.auth, REGISTRY_ROLES):
-        raise DomainError("forbidden", _("仅限工作人员"), status=403)
+        raise DomainError("forbidden", _("仅限工作人员"))
     end = end or timezone.localdate()
     start = start or end.replace(day=1)
     if start > end:

@@ -103,14 +103,15 @@ class NotificationOut(Schema):
 
 
 class OrderFiguresOut(Schema):
-    """Work-order figures of an area and period (``selectors.figures``)."""
+    """Work-order figures of an area and period (``selectors.figures``): counts, and rates as
+    fractions 0–1 (null when nothing was closed or rated)."""
 
     received: int
     closed: int
     on_time: int
-    on_time_rate: float
+    on_time_rate: float | None = Field(..., ge=0, le=1, description="on_time / closed, 0–1; null when none closed")
     avg_hours: float | None
     rated: int
     satisfied: int
-    satisfaction_rate: float
+    satisfaction_rate: float | None = Field(..., ge=0, le=1, description="satisfied / rated, 0–1; null when none rated")
     overdue_open: int

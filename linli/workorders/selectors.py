@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -16,7 +15,7 @@ from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
 from linli.core.models import FollowUp
-from linli.core.ratings import BAD_AT_MOST, share
+from linli.core.ratings import BAD_AT_MOST, fraction
 
 from . import states
 from .models import Category, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
@@ -220,25 +219,18 @@ def active_unit(pk: Any) -> HandlingUnit | None:
 
 @dataclass
 class Figures:
+    """Counts are ints; every rate a fraction (0–1, ``percent`` shows it), None when nothing was
+    closed or rated (core.ratings.share)."""
+
     received: int
     closed: int
     on_time: int
-    on_time_rate: float
+    on_time_rate: float | None
     avg_hours: float | None
     rated: int
     satisfied: int
-    satisfaction_rate: float
+    satisfaction_rate: float | None
     overdue_open: int
-
-    # The pages' shape of every figure (core.ratings.share): a fraction shown with the `percent`
-    # filter, None ("—") when nothing was closed or rated. The API keeps its 0–100 fields.
-    @property
-    def on_time_share(self) -> Decimal | None:
-        return share(self.on_time, self.closed)
-
-    @property
-    def satisfaction_share(self) -> Decimal | None:
-        return share(self.satisfied, self.rated)
 
 
 def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> Figures:
@@ -257,10 +249,10 @@ def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> 
     avg = agg["avg"]
     return Figures(
         received=received, closed=agg["n"], on_time=agg["on_time"],
-        on_time_rate=round(100 * agg["on_time"] / agg["n"], 1) if agg["n"] else 0.0,
+        on_time_rate=fraction(agg["on_time"], agg["n"]),
         avg_hours=round(avg.total_seconds() / 3600, 1) if avg else None,
         rated=agg["rated"], satisfied=agg["satisfied"],
-        satisfaction_rate=round(100 * agg["satisfied"] / agg["rated"], 1) if agg["rated"] else 0.0,
+        satisfaction_rate=fraction(agg["satisfied"], agg["rated"]),
         overdue_open=qs.filter(status__in=states.CLOCK_RUNNING, due_at__lt=timezone.now()).count(),
     )
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import has_role
 from linli.core.bounds import check_date
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.idempotency import scoped_key
 from linli.core.ratings import RATING_LABELS
 from linli.regions.models import Level, RegionNode
@@ -218,6 +218,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                              rating=int(p["rating"]) if p.get("rating") else None, comment=p.get("comment", ""),
                              due_date=dt.date.fromisoformat(p["due_date"]) if p.get("due_date") else None)
         messages.success(request, _("已完成：%(a)s") % {"a": dict(_action_labels()).get(a, a)})
+    except PermissionDenied:
+        raise  # the 403 page (core.handlers.refusal), as the API answers 403
     except DomainError as exc:
         messages.error(request, exc.message)
     except ValueError:

@@ -51,8 +51,8 @@ def demo_pages() -> dict[str, list[str]]:
         "liede_sq_admin": [f"/booking/staff/{venue.resource_id}/", f"/booking/staff/{venue.resource_id}/schedule/",
                            "/spaces/manage/"],
         "liede_grid1": ["/orders/patrol/"],
-        "liede_admin": ["/registry/audit/", "/station/vetting/"],
-        "provider_demo": ["/station/console/"],
+        "liede_admin": ["/registry/audit/", "/station/vetting/", "/station/follow-ups/"],
+        "provider_demo": ["/station/console/", "/station/follow-ups/"],
     }
 
 

@@ -69,7 +69,7 @@ def test_four_none_and_visits_pages(client, tree, registry, admin, django_assert
                                              "notes": "血压偏高"})
     assert resp.status_code == 302
     page = client.get("/registry/visits/?start=2026-01-01&end=2026-01-31").content.decode()
-    assert "20.0%" in page  # 1 of 5 households in grid 1
+    assert "20%" in page and "width:20%" in page  # 1 of 5 households in grid 1 (a fraction shown by percent)
     resp = client.post("/registry/visits/", {"household": hh.pk, "visited_on": "2099-01-01"})
     assert resp.status_code == 400 and "不能晚于今天" in resp.content.decode()
 

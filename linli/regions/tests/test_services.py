@@ -214,7 +214,7 @@ def test_visits_and_coverage(tree, registry, make_user):
     admin = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
     cov = {c.grid.code: (c.households, c.visited, c.rate) for c in
            selectors.visit_coverage(admin, start=today.replace(day=1), end=today)}
-    assert cov == {tree.g_liede1.code: (2, 1, 50.0), tree.g_liede2.code: (1, 0, 0.0)}
+    assert cov == {tree.g_liede1.code: (2, 1, 0.5), tree.g_liede2.code: (1, 0, 0.0)}
     hh_other = registry.household(tree.g_liede2, number="202")
     with pytest.raises(PermissionDenied):
         services.record_visit(actor=worker, household=hh_other, visited_on=today)

@@ -96,7 +96,7 @@ def test_provider_console_staff_scanner_check_in_offering_and_closure(page, stat
     login(page, "yikang")
     expect(page).to_have_url(re.compile(r"/station/console/$"))
     nav = page.locator("nav.mainnav a")
-    expect(nav).to_have_count(3)  # console, bookings, notifications: nothing that would answer 403
+    expect(nav).to_have_count(4)  # console, bad reviews, bookings, notifications: nothing that would answer 403
     expect(page.locator("main")).to_contain_text("近 30 天")
     # a colleague joins; the offering is edited (title, serving staff, a photo)
     page.fill(f"#staff-add-{station.provider.pk} input[name=login]", "13922223333")

@@ -49,7 +49,7 @@ def test_resident_reports_and_follows_the_order_through_the_api(client, loop):
     resp = post(client, f"/api/v1/workorders/follow-ups/{fus[0]['id']}", {"answer": "已致电道歉并说明", "reopen": False})
     assert resp.status_code == 200 and resp.json()["status"] == "done"
     figures = client.get("/api/v1/workorders/figures").json()
-    assert figures["received"] == 1 and figures["closed"] == 1 and figures["satisfaction_rate"] == 0.0
+    assert figures["received"] == 1 and figures["closed"] == 1 and figures["satisfaction_rate"] == 0.0 and figures["on_time_rate"] == 1.0  # fractions 0–1
 
 
 def test_illegal_action_is_409_with_chinese_message(client, loop):
@@ -108,7 +108,8 @@ def test_figures_supervision_and_follow_ups_stay_in_their_area(client, loop, tre
     follow_up = FollowUp.objects.get()
     outsider = make_user(Role.COMMUNITY_ADMIN, tree.pantang)
     client.force_login(outsider)
-    assert client.get("/api/v1/workorders/figures").json()["received"] == 0
+    empty = client.get("/api/v1/workorders/figures").json()
+    assert empty["received"] == 0 and empty["on_time_rate"] is None and empty["satisfaction_rate"] is None  # nothing counted
     assert client.get(f"/api/v1/workorders/figures?region={tree.liede_sq.code}").status_code == 404
     assert client.get(f"/orders/supervise/?region={tree.liede_sq.code}").status_code == 404
     assert order.number not in client.get("/orders/supervise/").content.decode()
