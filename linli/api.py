@@ -214,6 +214,9 @@ def _register() -> None:
     from linli.spaces.api import router as spaces_router
 
     api.add_router("/spaces", spaces_router)
+    from linli.messaging.api import router as messaging_router
+
+    api.add_router("/messages", messaging_router)
 
 
 def _document_refusals() -> None:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.accounts",
     "linli.regions",
+    "linli.messaging",
     "linli.workorders",
     "linli.affairs",
     "linli.booking",
@@ -268,10 +269,23 @@ LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", 
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")
 LINLI_OPEN311_READS_PER_MINUTE = int(os.environ.get("LINLI_OPEN311_READS_PER_MINUTE", "600"))  # per key, or per address
-LINLI_NOTIFY_BACKEND = os.environ.get("LINLI_NOTIFY_BACKEND", "linli.core.notify.ConsoleSender")
-LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # SmsGatewaySender: the intranet SMS gateway
+# SMS (core/sms.py, docs/messaging.md): the console by default, the operator's gateway in production.
+# LINLI_NOTIFY_BACKEND (before messaging) still works: its SmsGatewaySender means the HTTP gateway.
+LINLI_SMS_BACKEND = os.environ.get("LINLI_SMS_BACKEND") or (
+    "linli.core.sms.HttpGatewaySms" if os.environ.get("LINLI_NOTIFY_BACKEND", "").endswith("SmsGatewaySender")
+    else "linli.core.sms.ConsoleSms")
+LINLI_SMS_URL = os.environ.get("LINLI_SMS_URL", "")  # HttpGatewaySms: the intranet SMS gateway
 LINLI_SMS_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
 LINLI_SMS_SIGN = os.environ.get("LINLI_SMS_SIGN", "邻里")
+LINLI_SMS_CONNECT_TIMEOUT = float(os.environ.get("LINLI_SMS_CONNECT_TIMEOUT", "3"))
+LINLI_SMS_READ_TIMEOUT = float(os.environ.get("LINLI_SMS_READ_TIMEOUT", "10"))
+# Messaging deliveries (linli/messaging): attempts per delivery, waits between them (seconds),
+# deliveries per task, the sweep's interval (due retries, texts held by quiet hours, dead workers).
+LINLI_MESSAGING_MAX_ATTEMPTS = int(os.environ.get("LINLI_MESSAGING_MAX_ATTEMPTS", "4"))
+LINLI_MESSAGING_BACKOFF = tuple(int(s) for s in os.environ.get("LINLI_MESSAGING_BACKOFF", "60,300,1500").split(","))
+LINLI_MESSAGING_TASK_CHUNK = int(os.environ.get("LINLI_MESSAGING_TASK_CHUNK", "500"))
+LINLI_MESSAGING_SWEEP_SECONDS = int(os.environ.get("LINLI_MESSAGING_SWEEP_SECONDS", "60"))
+# E-mail (the e-mail channel): Django's mail settings
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # EmailSender: Django's mail settings
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@linli.local")

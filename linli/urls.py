@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("registry/", include("linli.regions.urls")),
     path("orders/", include("linli.workorders.urls")),
+    path("messages/", include("linli.messaging.urls")),
     path("affairs/", include("linli.affairs.urls")),
     path("booking/", include("linli.booking.urls")),
     path("station/", include("linli.station.urls")),

@@ -182,10 +182,11 @@ def _code_digest(phone_hash: str, purpose: str, code: str) -> str:
 
 
 def deliver_sms(*, phone: str, text: str) -> None:
-    """The one place an account SMS leaves the platform (through ``core.notify``'s sender)."""
-    from linli.core.notify import sender
+    """The one place an account SMS (a sign-in code) leaves the platform: straight through the
+    kernel's SMS backend (``core.sms``), no inbox row and no delivery record that would keep the code."""
+    from linli.core import sms
 
-    sender().send_to_phone(phone=phone, text=text)
+    sms.backend().send(key=sms.new_key(), phone=phone, text=text)
 
 
 def _phone(value: str) -> str:

@@ -24,7 +24,7 @@ from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
-from linli.workorders.services import notify
+from linli.messaging.services import send, send_many
 
 from . import states
 from .certificates import clean_facts, fields_of, render
@@ -77,7 +77,7 @@ def link_for(app: Application) -> str:
 
 def _tell_applicant(app: Application, text: str) -> None:
     if app.applicant_user_id:
-        notify([app.applicant_user], None, text, link=link_for(app))
+        send([app.applicant_user], "affairs.application", text=text, link=link_for(app))
 
 
 def due_date(accepted_on: dt.date, limit_days: int, paused_days: int) -> dt.date:
@@ -236,7 +236,7 @@ def _window_staff(path: str) -> list[Any]:
 
 
 def _notify_window(app: Application, text: str) -> None:
-    notify(_window_staff(app.region_path), None, text, link=reverse("affairs:desk_detail", args=[app.pk]))
+    send(_window_staff(app.region_path), "affairs.application", text=text, link=reverse("affairs:desk_detail", args=[app.pk]))
 
 
 @transaction.atomic
@@ -699,7 +699,7 @@ def rate(*, actor: Any, app: Application, rating: int, comment: str = "") -> App
     task, opened = followups.open_for(app, rating=rating, region_path=app.region_path)
     if task is not None and opened:
         due = task.due_date
-        notify(_window_staff(app.region_path), None, fill(_("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复"), {"n": app.number, "d": due.isoformat()}),
+        send(_window_staff(app.region_path), "affairs.supervision", text=fill(_("办件 %(n)s 收到差评，请于 %(d)s 前整改并回复"), {"n": app.number, "d": due.isoformat()}),
                link=reverse("affairs:desk_detail", args=[app.pk]))
     return app
 
@@ -743,12 +743,10 @@ def escalate_overdue(*, today: dt.date | None = None) -> dict[int, int]:
             role = Role.COMMUNITY_ADMIN if level == 1 else Role.STREET_ADMIN
             width = 12 if level == 1 else 9
             office = holders_by_path((role,), {r[1][:width] for r in rows})
-            from linli.workorders.models import Notification
-
-            Notification.objects.bulk_create(
-                [Notification(user=u, text=f"办件 {number} 已超过承诺时限，{LEVEL_NAMES[level]}",
-                              link=reverse("affairs:desk_detail", args=[pk]))
-                 for pk, path, number in rows for u in office.get(path[:width], [])], batch_size=5000)
+            send_many("affairs.supervision", [
+                (u, fill(_("办件 %(n)s 已超过承诺时限，%(l)s"), {"n": number, "l": LEVEL_NAMES[level]}), None,
+                 reverse("affairs:desk_detail", args=[pk]))
+                for pk, path, number in rows for u in office.get(path[:width], [])])
     return raised
 
 
@@ -778,7 +776,7 @@ def request_certificate(*, actor: Any, kind: str, purpose: str, detail: str = ""
         kind=found, requester=actor, resident=resident, subject_name=resident.name, subject_id_number=resident.id_number,
         purpose=_clean_text(purpose, "purpose", limit=200, label=_("用途")), detail=clean_text(detail, multiline=True, limit=1000),
         region_path=resident.region_path[:12])
-    notify(_window_staff(cert.region_path), None, fill(_("新的证明申请：%(k)s(%(n)s)"), {"k": found.name, "n": resident.name}),
+    send(_window_staff(cert.region_path), "affairs.application", text=fill(_("新的证明申请：%(k)s(%(n)s)"), {"k": found.name, "n": resident.name}),
            link=reverse("affairs:certificates_desk"))
     return cert
 
@@ -835,7 +833,7 @@ def issue_certificate(*, actor: Any, cert: Certificate, facts: dict[str, Any], i
     record_audit(actor=actor, action="certificate.issue", target=cert, region_path=cert.region_path,
                  changes={"kind": cert.kind.code, "serial": cert.serial})
     if cert.requester_id:
-        notify([cert.requester], None, fill(_("您申请的%(k)s已出具，编号 %(s)s"), {"k": cert.kind.name, "s": cert.serial}),
+        send([cert.requester], "affairs.certificate", text=fill(_("您申请的%(k)s已出具，编号 %(s)s"), {"k": cert.kind.name, "s": cert.serial}),
                link=reverse("affairs:certificate_doc", args=[cert.pk]))
     return cert
 
@@ -851,7 +849,7 @@ def refuse_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
     cert.save()
     record_audit(actor=actor, action="certificate.refuse", target=cert, region_path=cert.region_path, changes={"reason": reason})
     if cert.requester_id:
-        notify([cert.requester], None, fill(_("您申请的%(k)s不予出具：%(r)s"), {"k": cert.kind.name, "r": cert.refusal_reason}))
+        send([cert.requester], "affairs.certificate", text=fill(_("您申请的%(k)s不予出具：%(r)s"), {"k": cert.kind.name, "r": cert.refusal_reason}))
     return cert
 
 
@@ -866,6 +864,6 @@ def revoke_certificate(*, actor: Any, cert: Certificate, reason: str) -> Certifi
     cert.save()
     record_audit(actor=actor, action="certificate.revoke", target=cert, region_path=cert.region_path, changes={"reason": reason})
     if cert.requester_id:
-        notify([cert.requester], None, fill(_("您的%(k)s(编号 %(s)s)已被撤销：%(r)s"), {
+        send([cert.requester], "affairs.certificate", text=fill(_("您的%(k)s(编号 %(s)s)已被撤销：%(r)s"), {
             "k": cert.kind.name, "s": cert.serial, "r": cert.revoke_reason}), link=reverse("affairs:certificate_doc", args=[cert.pk]))
     return cert

@@ -8,8 +8,13 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.messaging import kinds
 
         from . import rules  # noqa: F401
+
+        kinds.register("booking.reservation", _("预约与候补"))
         from .models import Closure, ExtraOpening, OpeningRule, Resource, TermPeriod
 
         def changed(sender, instance, **kwargs):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from linli.core import idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
-from linli.workorders.services import notify
+from linli.messaging.services import send
 
 from . import selectors
 from .models import Reservation, Resource, Slot, Suspension
@@ -256,7 +256,7 @@ def _insert(*, actor: Any, resource: Resource, period: tuple[dt.datetime, dt.dat
                                          purpose=details.purpose, headcount=details.headcount, contact=details.contact,
                                          address=details.address)
     if status == S.WAITING:  # a confirmation is the answer itself; a place in the queue is worth a message
-        notify([actor], None, fill(_("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您"), {
+        send([actor], "booking.reservation", text=fill(_("%(r)s %(t)s 已约满，您已加入候补，有空位会自动为您预约并通知您"), {
             "r": resource.name, "t": _when(res.starts_at)}), link=_link())
     return res
 
@@ -299,7 +299,7 @@ def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
     waiting.status = S.REQUESTED if waiting.resource.approval_required else S.CONFIRMED
     waiting.sequence += 1
     waiting.save(update_fields=["status", "sequence", "updated_at"])
-    notify([waiting.user], None, fill(_("候补成功：%(r)s %(t)s 已为您预约，签到码 %(c)s"), {
+    send([waiting.user], "booking.reservation", text=fill(_("候补成功：%(r)s %(t)s 已为您预约，签到码 %(c)s"), {
         "r": waiting.resource.name, "t": _when(waiting.starts_at), "c": waiting.code}), link=_link())
     return waiting
 
@@ -329,7 +329,7 @@ def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.da
     if held:
         _free_seat_and_promote(res.slot_id, actor)
     if res.user_id != actor.pk:
-        notify([res.user], None, fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
+        send([res.user], "booking.reservation", text=fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
             "t": _when(res.starts_at), "r": res.resource.name, "why": reason}), link=_link())
         record_audit(actor=actor, action="booking.cancel", target=res, region_path=res.region_path, changes={"reason": reason})
     return res
@@ -346,7 +346,7 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
         res.status = S.CONFIRMED
         res.sequence += 1
         res.save(update_fields=["status", "sequence", "updated_at"])
-        notify([res.user], None, fill(_("%(r)s %(t)s 的预约已通过，签到码 %(c)s"), {
+        send([res.user], "booking.reservation", text=fill(_("%(r)s %(t)s 的预约已通过，签到码 %(c)s"), {
             "r": res.resource.name, "t": _when(res.starts_at), "c": res.code}), link=_link())
         return res
     reason = clean_text(reason, limit=200)
@@ -356,7 +356,7 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
     res.sequence += 1
     res.save(update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"])
     _free_seat_and_promote(res.slot_id, actor)
-    notify([res.user], None, fill(_("%(r)s %(t)s 的预约未通过：%(why)s"), {
+    send([res.user], "booking.reservation", text=fill(_("%(r)s %(t)s 的预约未通过：%(why)s"), {
         "r": res.resource.name, "t": _when(res.starts_at), "why": reason}), link=_link())
     return res
 
@@ -398,7 +398,7 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
         until = now + dt.timedelta(days=res.resource.suspend_days)
         Suspension.objects.create(user=res.user, until=until, reason=_("30天内爽约 %(n)s 次") % {"n": count})
         selectors.forget_suspensions()
-        notify([res.user], None, fill(_("您30天内爽约 %(n)s 次，预约暂停至 %(d)s"), {
+        send([res.user], "booking.reservation", text=fill(_("您30天内爽约 %(n)s 次，预约暂停至 %(d)s"), {
             "n": count, "d": timezone.localtime(until).strftime("%Y-%m-%d")}), link=_link())
     return res
 
@@ -417,7 +417,7 @@ def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.
         res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
         res.sequence += 1
         res.save(update_fields=["status", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
-        notify([res.user], None, fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
+        send([res.user], "booking.reservation", text=fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
             "t": _when(res.starts_at), "r": resource.name, "why": reason}), link=_link())
     Slot.objects.filter(resource=resource, starts_at__gt=now).update(booked=0)
     if live:
@@ -441,7 +441,7 @@ def close_past(*, now: dt.datetime | None = None) -> dict[str, int]:
             res.sequence += 1
             res.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
             done[str(was)] += 1
-            notify([res.user], None, fill(_("%(r)s %(t)s：%(why)s"), {
+            send([res.user], "booking.reservation", text=fill(_("%(r)s %(t)s：%(why)s"), {
                 "r": res.resource.name, "t": _when(res.starts_at), "why": res.cancel_reason}), link=_link())
     return done
 

@@ -117,6 +117,7 @@ ACTIONS: dict[str, Any] = {
     "venue.update": _("修改共享场地"),
     "venue.close": _("停止开放场地"),
     "venue.reopen": _("重新开放场地"),
+    "messaging.preferences": _("修改消息设置"),
 }
 
 

@@ -15,6 +15,10 @@ class StationConfig(AppConfig):
         from linli.accounts.selectors import has_role
         from linli.booking.hooks import register_reservation_extras
         from linli.core import registry
+        from linli.messaging import kinds as message_kinds
+
+        message_kinds.register("station.provider", _("服务商审核与工作人员"))
+        message_kinds.register("station.review", _("服务评价回复"))
 
         from .booking_hooks import reservation_extras
         from .models import Provider

@@ -26,7 +26,7 @@ from linli.core.ratings import RATING_LABELS
 from linli.core.reasons import clean_reason
 from linli.core.services import record_audit, record_sensitive_access
 from linli.core.text import clean_text, fill
-from linli.workorders.services import notify
+from linli.messaging.services import send
 
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
 
@@ -87,7 +87,7 @@ def apply_provider(*, actor: Any, name: str, code: str, kind: str, contact_name:
                 provider.save(update_fields=["licence", "licence_type"])
     except IntegrityError as exc:
         raise Conflict("duplicate_uscc", _("该统一社会信用代码已登记")) from exc
-    notify(holders_at(VET_ROLES, region.path), None, fill(_("新的服务商申请：%(n)s"), {"n": provider.name}), link="/station/vetting/")
+    send(holders_at(VET_ROLES, region.path), "station.provider", text=fill(_("新的服务商申请：%(n)s"), {"n": provider.name}), link="/station/vetting/")
     return provider
 
 
@@ -121,7 +121,7 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
                                                           cancel_bookings=decision == "suspend")
     record_audit(actor=actor, action=f"provider.{decision}", target=provider, region_path=provider.region_path,
                  changes={"reason": reason, **({"cancelled": cancelled} if decision == "suspend" else {})})
-    notify(list(provider.staff.all()), None, fill(_("服务商“%(n)s”审核结果：%(s)s %(r)s"), {
+    send(list(provider.staff.all()), "station.provider", text=fill(_("服务商“%(n)s”审核结果：%(s)s %(r)s"), {
         "n": provider.name, "s": provider.get_state_display(), "r": reason}), link="/station/console/")
     return provider
 
@@ -233,7 +233,7 @@ def reply(*, actor: Any, review_obj: Review, text: str) -> Review:
     if task is not None and task.status == task.Status.OPEN:  # the reply answers a bad review's follow-up
         followups.answer(actor=actor, task=task, text=r.reply, clean=str,
                          may_answer=lambda user, _path: r.offering.provider.staff.filter(pk=user.pk).exists())
-    notify([r.user], None, fill(_("%(p)s 回复了您的评价：%(t)s"), {"p": r.offering.provider.name, "t": r.reply[:80]}))
+    send([r.user], "station.review", text=fill(_("%(p)s 回复了您的评价：%(t)s"), {"p": r.offering.provider.name, "t": r.reply[:80]}))
     return r
 
 
@@ -276,7 +276,7 @@ def add_staff(*, actor: Any, provider: Provider, user: Any) -> Provider:
     _sync_managers(actor, provider)
     record_audit(actor=actor, action="provider.staff_add", target=provider, region_path=provider.region_path,
                  changes={"user": user.pk})
-    notify([user], None, fill(_("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到"), {"p": provider.name}),
+    send([user], "station.provider", text=fill(_("您已成为服务商“%(p)s”的工作人员，可以在服务商工作台办理预约和签到"), {"p": provider.name}),
            link="/station/console/")
     return provider
 

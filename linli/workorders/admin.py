@@ -8,7 +8,6 @@ from linli.core.admin import AuditedAdmin, ReadOnlyAdmin, ScopedAdmin, Superuser
 from .models import (
     Category,
     HandlingUnit,
-    Notification,
     Open311Client,
     RoutingRule,
     Supervision,
@@ -93,11 +92,6 @@ class WorkOrderAdmin(ReadOnlyAdmin, ScopedAdmin):
 @admin.register(Supervision)
 class SupervisionAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_display = ("order", "level", "region_path", "created_at")
-
-
-@admin.register(Notification)
-class NotificationAdmin(SuperuserOnly, ReadOnlyAdmin):  # people's own messages (names, check-in codes): no area to scope by
-    list_display = ("user", "text", "created_at", "read_at")
 
 
 @admin.register(Open311Client)

@@ -1,5 +1,5 @@
 """Needs and problems (诉求工单): categories with time limits, handling units, routing rules,
-orders with their timeline, supervision (督办) and in-app notifications. Follow-ups (回访) of bad
+orders with their timeline, supervision (督办). Follow-ups (回访) of bad
 ratings are the kernel's ``core.models.FollowUp``."""
 
 from __future__ import annotations
@@ -262,26 +262,6 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.order_id}"
-
-
-class Notification(models.Model):
-    """In-app message; e-mail/SMS go through the sender backend (console by default)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
-    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    link = models.CharField(_("链接"), max_length=200, blank=True)  # for messages about other matters (办件, 证明)
-    text = models.CharField(_("内容"), max_length=300)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class Open311Client(models.Model):

@@ -1,6 +1,6 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -95,11 +95,24 @@ class FollowUpIn(Schema):
 
 
 class NotificationOut(Schema):
+    """An inbox message (messaging) in the shape this API has always given; ``order_id`` is
+    the work order it is about, if any."""
+
     id: int
     text: str
     order_id: int | None
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_order_id(obj: Any) -> int | None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from .models import WorkOrder
+
+        if obj.target_type_id and obj.target_type_id == ContentType.objects.get_for_model(WorkOrder).pk:
+            return int(obj.target_id)
+        return None
 
 
 class OrderFiguresOut(Schema):

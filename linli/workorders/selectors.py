@@ -18,7 +18,7 @@ from linli.core.models import FollowUp
 from linli.core.ratings import BAD_AT_MOST, fraction
 
 from . import states
-from .models import Category, HandlingUnit, Notification, WorkOrder, WorkOrderEvent
+from .models import Category, HandlingUnit, WorkOrder, WorkOrderEvent
 
 STAFF_VIEW_ROLES = (*REGISTRY_ROLES,)
 
@@ -199,11 +199,11 @@ def follow_ups_for(actor: Any, *, open_only: bool = True) -> QuerySet[FollowUp]:
     return qs.prefetch_related(GenericPrefetch("target", [WorkOrder.objects.select_related("category")])).order_by("due_date")  # type: ignore[type-var]
 
 
-def notifications_for(actor: Any, *, unread: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(user=actor)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return qs.select_related("order")
+def notifications_for(actor: Any, *, unread: bool = False) -> QuerySet[Any]:
+    """The person's inbox (messaging) as the work-order notifications API has always listed it."""
+    from linli.messaging.selectors import messages_for
+
+    return messages_for(actor, unread=unread)
 
 
 def units_for(actor: Any) -> QuerySet[HandlingUnit]:

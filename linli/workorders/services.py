@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,18 +16,17 @@ from linli.accounts.validators import looks_like_phone
 from linli.core import calendar, followups, idempotency, ratelimit
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import FollowUp
-from linli.core.notify import sender
 from linli.core.numbers import next_value
 from linli.core.ratings import RATING_LABELS
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
+from linli.messaging import services as messaging
 
 from . import states
 from .models import (
     Category,
     Follower,
     HandlingUnit,
-    Notification,
     RoutingRule,
     Supervision,
     WorkOrder,
@@ -112,27 +112,17 @@ def route(category: Category, region_path: str) -> HandlingUnit:
 
 # ---------------------------------------------------------------- notifications
 
-def notify(users: Any, order: WorkOrder | None, text: str, *, link: str = "") -> None:
-    """The one inbox: in-app rows for every user, then e-mail/SMS through the sender backend.
-    Other capabilities (办件, 证明) pass ``link`` instead of an order."""
+def link_for(order_id: int) -> str:
+    return reverse("workorders:detail", args=[order_id])
+
+
+def notify(users: Any, order: WorkOrder | None, text: str, *, link: str = "", kind: str = "workorders.dispatch") -> None:
+    """People handling an order (or, with ``kind``, anyone) are told through the one inbox
+    (``messaging.services.send``): in-app, and SMS/e-mail as the kind and their choices say."""
     users = [u for u in users if u is not None]
     if not users:
         return
-    Notification.objects.bulk_create([Notification(user=u, order=order, text=text[:300], link=link[:200]) for u in users])
-
-    backend = sender()
-    if backend.in_background:  # another system (mail, SMS gateway): from a task, after commit
-        from .tasks import deliver_notifications
-
-        ids = [u.pk for u in users]
-        transaction.on_commit(lambda: deliver_notifications.enqueue(user_ids=ids, text=text))
-        return
-
-    def _send() -> None:
-        for u in users:
-            backend.send(user=u, text=text)
-
-    transaction.on_commit(_send)
+    messaging.send(users, kind, text=text, target=order, link=link or (link_for(order.pk) if order is not None else ""))
 
 
 def _unit_users(order: WorkOrder) -> list[Any]:
@@ -161,14 +151,12 @@ def _dispatchers(order: WorkOrder) -> list[Any]:
 
 
 def tell(order: WorkOrder, text: str) -> None:
-    """Progress for the people who raised the matter: in-app (and e-mail/SMS by the sender) to
-    those with an account; an SMS to the contact phone of a report without one (hotline, patrol,
-    Open311), sent from a task after commit so the phone number never enters the task queue."""
-    notify(_reporters(order), order, text)
+    """Progress for the people who raised the matter: through the inbox to those with an account;
+    an SMS to the contact phone of a report without one (hotline, patrol, Open311), kept
+    encrypted on the delivery row so the phone number never enters the task queue."""
+    notify(_reporters(order), order, text, kind="workorders.progress")
     if order.reporter_id is None and order.contact_phone:
-        from .tasks import text_contact
-
-        transaction.on_commit(lambda: text_contact.enqueue(order_id=order.pk, text=text[:300]))
+        messaging.send_to_phone(order.contact_phone, "workorders.progress", text)
 
 
 # ---------------------------------------------------------------- intake
@@ -258,7 +246,7 @@ def submit_order(
                 record_audit(actor=actor, action="workorder.submit", target=order, region_path=order.region_path,
                              changes={"channel": channel, "category": category.code})
             if order.reporter_id:
-                notify([order.reporter], order, fill(_("您的诉求已提交，工单号 %(n)s"), {"n": order.number}))
+                notify([order.reporter], order, fill(_("您的诉求已提交，工单号 %(n)s"), {"n": order.number}), kind="workorders.progress")
     except IntegrityError:
         existing = _replayed(idempotency_key, order) if idempotency_key else None
         if existing is not None:
@@ -399,7 +387,8 @@ def merge(*, actor: Any, order: WorkOrder, into: WorkOrder) -> WorkOrder:
     Follower.objects.bulk_create([Follower(order=into, user_id=f.user_id) for f in order.followers.all()], ignore_conflicts=True)
     order.followers.all().delete()
     WorkOrderEvent.objects.create(order=into, actor=actor, action="merged_in", note=_("合并了 %(n)s") % {"n": order.number})
-    notify(audience, order, fill(_("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知"), {"n": into.number}))
+    notify(audience, order, fill(_("您反映的问题与工单 %(n)s 相同，已合并办理，结果将一并告知"), {"n": into.number}),
+           kind="workorders.progress")
     if order.reporter_id is None and order.contact_phone:
         tell(order, fill(_("您反映的问题与工单 %(n)s 相同，已合并办理"), {"n": into.number}))
     return into
@@ -462,8 +451,9 @@ def urge(*, actor: Any, order: WorkOrder, note: str) -> WorkOrder:
                  changes={"note": note, "status": order.status})
     order.save(update_fields=["updated_at"])
     who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
-    text = _("%(who)s督办工单 %(n)s：%(t)s") % {"who": who, "n": order.number, "t": note}
-    notify([u for u in (_unit_users(order) or _dispatchers(order)) if u.pk != actor.pk], order, text)
+    text = fill(_("%(who)s督办工单 %(n)s：%(t)s"), {"who": who, "n": order.number, "t": note})
+    notify([u for u in (_unit_users(order) or _dispatchers(order)) if u.pk != actor.pk], order, text,
+           kind="workorders.supervision")
     return order
 
 
@@ -495,7 +485,7 @@ def extend_deadline(*, actor: Any, order: WorkOrder, until: dt.date | None, reas
                                   note=_("办理期限延至 %(d)s：%(r)s") % {"d": shown, "r": reason})
     record_audit(actor=actor, action="workorder.extend", target=order, region_path=order.region_path,
                  changes={"due_at": [before.isoformat(), new_due.isoformat()], "reason": reason})
-    text = _("工单 %(n)s 办理期限延至 %(d)s") % {"n": order.number, "d": shown}
+    text = fill(_("工单 %(n)s 办理期限延至 %(d)s"), {"n": order.number, "d": shown})
     notify([u for u in _unit_users(order) if u.pk != actor.pk], order, text)
     tell(order, text)
     return order
@@ -678,24 +668,11 @@ def unfollow(*, actor: Any, order: WorkOrder) -> None:
 
 # ---------------------------------------------------------------- supervision sweep
 
-def _notify_many(messages: list[tuple[Any, int | None, str]]) -> None:
-    """Many different messages at once (the sweep): in-app rows in bulk, then the sender."""
-    if not messages:
-        return
-    Notification.objects.bulk_create([Notification(user=u, order_id=oid, text=text[:300]) for u, oid, text in messages],
-                                     batch_size=5000)
-    backend = sender()
-    if backend.in_background:
-        from .tasks import deliver_messages
-
-        pairs = [[u.pk, text] for u, _oid, text in messages]
-        transaction.on_commit(lambda: [deliver_messages.enqueue(messages=pairs[i:i + 500]) for i in range(0, len(pairs), 500)])
-        return
-    def _send() -> None:
-        for u, _oid, text in messages:
-            backend.send(user=u, text=text)
-
-    transaction.on_commit(_send)
+def _notify_many(messages: list[tuple[Any, int | None, str]], kind: str = "workorders.supervision") -> None:
+    """Many different messages at once (the sweep), through the inbox in bulk."""
+    if messages:
+        messaging.send_many(kind, [(u, text, (WorkOrder, oid) if oid else None, link_for(oid) if oid else "")
+                                   for u, oid, text in messages])
 
 
 _SUPERVISE = """
@@ -760,7 +737,7 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
             # the supervising office is told too: community admins (1), street admins (2), district admins (3)
             office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
             office = holders_by_path((office_role,), {r[1][:LEVEL_PATH[level]] for r in rows})
-            _notify_many([(u, oid, f"工单 {number} 已超期，{LEVEL_NAMES[level]}")
+            _notify_many([(u, oid, fill(_("工单 %(n)s 已超期，%(l)s"), {"n": number, "l": LEVEL_NAMES[level]}))
                           for oid, path, _r, unit_id, number in rows
                           for u in members.get(unit_id, []) + office.get(path[:LEVEL_PATH[level]], [])])
             raised[level] = len(rows)
@@ -784,7 +761,7 @@ def _warn_near_limit(now: dt.datetime) -> int:
         WorkOrder.objects.filter(pk__in=[r[0] for r in rows]).update(warned_at=now)
         members = _members_of({r[2] for r in rows if r[2]})
         offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER), {r[1][:12] for r in rows if not r[2]})
-        _notify_many([(u, oid, f"工单 {number} 即将到期({timezone.localtime(due):%m-%d %H:%M})，请抓紧办理")
+        _notify_many([(u, oid, fill(_("工单 %(n)s 即将到期(%(d)s)，请抓紧办理"), {"n": number, "d": f"{timezone.localtime(due):%m-%d %H:%M}"}))
                       for oid, path, unit_id, number, due in rows
                       for u in (members.get(unit_id, []) if unit_id else offices.get(path[:12], []))])
     return len(rows)
@@ -810,14 +787,8 @@ def _remind_steps(now: dt.datetime) -> int:
         members = _members_of({r[2] for r in rows if r[2] and r[4] == states.Status.DISPATCHED})
         offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER),
                                   {r[1][:12] for r in rows if r[4] == states.Status.DONE_REPORTED})
-        _notify_many([(u, oid, f"工单 {number} 已超过接单时限，请尽快接单或退单") for oid, _p, unit_id, number, st in rows
+        _notify_many([(u, oid, fill(_("工单 %(n)s 已超过接单时限，请尽快接单或退单"), {"n": number})) for oid, _p, unit_id, number, st in rows
                       if st == states.Status.DISPATCHED for u in members.get(unit_id, [])]
-                     + [(u, oid, f"工单 {number} 已超过核查时限，请尽快核查") for oid, path, _u, number, st in rows
+                     + [(u, oid, fill(_("工单 %(n)s 已超过核查时限，请尽快核查"), {"n": number})) for oid, path, _u, number, st in rows
                         if st == states.Status.DONE_REPORTED for u in offices.get(path[:12], [])])
     return len(rows)
-
-
-def mark_read(*, actor: Any, ids: list[int]) -> int:
-    return Notification.objects.filter(user=actor, pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
-
-

@@ -325,12 +325,6 @@ def hotline(request: HttpRequest) -> HttpResponse:
     return render(request, "workorders/hotline.html", ctx, status=400 if ctx.get("error") else 200)
 
 
-@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        services.mark_read(actor=request.user, ids=list(selectors.notifications_for(request.user, unread=True).values_list("pk", flat=True)))
-        return redirect("workorders:notifications")
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
-    staff = has_role(request.user, (*STAFF, Role.PROVIDER_STAFF))  # everyone with a staff menu keeps it
-    return render(request, "workorders/notifications.html", {"page": page,
-                                                              "base_template": "staff_base.html" if staff else "base.html"})
+    """The old address of the inbox (bookmarks, texts already sent): the messaging inbox."""
+    return redirect("messaging:inbox", permanent=True)

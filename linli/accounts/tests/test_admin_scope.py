@@ -11,7 +11,7 @@ from linli.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-SUPERUSER_ONLY = ["/admin/workorders/notification/", "/admin/axes/accessattempt/", "/admin/axes/accesslog/",
+SUPERUSER_ONLY = ["/admin/messaging/message/", "/admin/messaging/delivery/", "/admin/axes/accessattempt/", "/admin/axes/accesslog/",
                   "/admin/axes/accessfailurelog/", "/admin/django_tasks_database/dbtaskresult/", "/admin/auth/group/",
                   "/admin/accounts/user/", "/admin/accounts/apitoken/", "/admin/workorders/open311client/"]
 
@@ -24,15 +24,15 @@ def rows(tree, registry, make_user):
     from django_tasks_db.models import DBTaskResult
 
     from linli.booking.models import Resource, Suspension
+    from linli.messaging.models import Message
     from linli.spaces.models import Venue
-    from linli.workorders.models import Notification
 
     people = {}
     for key, grid, name, phone in (("liede", tree.g_liede1, "猎德居民", "13900005551"),
                                    ("pantang", tree.g_pantang, "泮塘居民", "13900005552")):
         person = registry.resident(household=registry.household(grid), name=name)
         people[key] = make_user(Role.RESIDENT, grid, phone=phone, resident=person)
-        Notification.objects.create(user=people[key], text=f"{name}的预约签到码 K{key.upper()}")
+        Message.objects.create(user=people[key], kind="booking.reservation", text=f"{name}的预约签到码 K{key.upper()}")
         Suspension.objects.create(user=people[key], until=timezone.now() + dt.timedelta(days=7), reason=f"{name}多次爽约")
         community = tree.liede_sq if key == "liede" else tree.pantang
         res = Resource.objects.create(name=f"{name}活动室", region=community, region_path=community.path)
@@ -70,7 +70,7 @@ def test_a_community_admin_sees_only_their_area_and_no_superuser_section(client,
     assert client.get(f"/admin/spaces/venue/{theirs.pk}/change/").status_code == 302  # not found in scope: back to the list
     for url in ("/admin/station/offering/", "/admin/station/review/"):
         assert client.get(url).status_code == 200
-    assert "KPANTANG" not in client.get("/admin/workorders/notification/").content.decode()
+    assert "KPANTANG" not in client.get("/admin/messaging/message/").content.decode()
 
 
 def test_superusers_see_those_sections_in_chinese(client, rows, root):
@@ -79,5 +79,5 @@ def test_superusers_see_those_sections_in_chinese(client, rows, root):
     assert "登录记录" in index and "登录失败计数" in index and "后台任务" in index and "任务记录" in index
     page = client.get("/admin/axes/accessattempt/").content.decode()
     assert "13900005552" in page and "失败次数" in page
-    assert "KPANTANG" in client.get("/admin/workorders/notification/").content.decode()
+    assert "KPANTANG" in client.get("/admin/messaging/message/").content.decode()
     assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from linli.core.notify import ConsoleSender
+from linli.core.sms import ConsoleSms as ConsoleSender
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

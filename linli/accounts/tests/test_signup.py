@@ -13,8 +13,8 @@ from linli.accounts import services
 from linli.accounts.models import SmsCode, User
 from linli.accounts.roles import Role
 from linli.core.errors import DomainError
-from linli.core.notify import ConsoleSender
 from linli.core.ratelimit import RateLimited
+from linli.core.sms import ConsoleSms as ConsoleSender
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"

@@ -10,7 +10,7 @@ from linli.affairs.models import Application, Certificate, ServiceItem
 from linli.affairs.states import Action, Status
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.models import FollowUp as Rectification
-from linli.workorders.models import Notification
+from linli.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_citywide_acceptance_and_region_isolation(desk):
 def test_online_application_full_lifecycle_with_rating(desk):
     app = desk.online(note="父亲今年满80岁")
     assert app.status == Status.SUBMITTED and app.region_path == desk.tree.liede_sq.path
-    assert Notification.objects.filter(user=desk.liede_worker, link__contains=str(app.pk)).exists()
+    assert Message.objects.filter(user=desk.liede_worker, link__contains=str(app.pk)).exists()
     app = services.accept(actor=desk.liede_worker, app=app)
     app = services.forward(actor=desk.liede_worker, app=app, to="猎德街道社会事务办")
     with pytest.raises(Conflict):  # the department answers first
@@ -72,7 +72,7 @@ def test_online_application_full_lifecycle_with_rating(desk):
         services.rate(actor=desk.user, app=app, rating=1)  # one rating per matter
     events = [e.action for e in app.events.all()]
     assert events == ["submit", "accept", "forward", "return", "complete", "rate"]
-    texts = list(Notification.objects.filter(user=desk.user).values_list("text", flat=True))
+    texts = list(Message.objects.filter(user=desk.user).values_list("text", flat=True))
     assert any("已受理" in t for t in texts) and any("已办结" in t for t in texts)
 
 
@@ -145,7 +145,7 @@ def test_bad_rating_opens_rectification_and_reply_reaches_applicant(desk):
     with pytest.raises(PermissionDenied):
         services.reply_rectification(actor=desk.pantang_admin, rect=rect, reply="x")
     services.reply_rectification(actor=desk.liede_admin, rect=rect, reply="已约谈窗口人员，材料清单已在网上公示")
-    assert Notification.objects.filter(user=desk.user, text__contains="社区回复").exists()
+    assert Message.objects.filter(user=desk.user, text__contains="社区回复").exists()
     f = selectors.figures(desk.liede_admin)
     assert (f.received, f.completed, f.bad_ratings, f.average_rating) == (1, 1, 1, 2.0)
 
@@ -156,7 +156,7 @@ def test_escalation_sweep_is_idempotent(desk):
     assert services.escalate_overdue(today=dt.date(2026, 3, 3)) == {2: 0, 1: 0}
     assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 1}
     assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 0}
-    assert Notification.objects.filter(user=desk.pantang_admin, text__contains=app.number).count() == 1
+    assert Message.objects.filter(user=desk.pantang_admin, text__contains=app.number).count() == 1
     assert services.escalate_overdue(today=dt.date(2026, 3, 9)) == {2: 1, 1: 0}
     app.refresh_from_db()
     assert app.escalation_level == 2
@@ -329,17 +329,17 @@ def test_issue_rechecks_that_the_kind_is_still_on_the_list(desk):
 def test_withdraw_and_revocation_notify_the_other_side(desk):
     app = desk.online()
     services.withdraw(actor=desk.user, app=app, reason="材料不全，改天再来")
-    assert Notification.objects.filter(user=desk.liede_worker, text__contains="撤回", link__contains=str(app.pk)).exists()
-    assert not Notification.objects.filter(user=desk.user, text__contains="撤回").exists()
+    assert Message.objects.filter(user=desk.liede_worker, text__contains="撤回", link__contains=str(app.pk)).exists()
+    assert not Message.objects.filter(user=desk.user, text__contains="撤回").exists()
     at_window = desk.at_pantang()
     at_window.applicant_user = desk.user
     at_window.save()
     services.withdraw(actor=desk.pantang_worker, app=at_window, reason="申请人电话要求撤回")
-    assert Notification.objects.filter(user=desk.user, text__contains="已由窗口撤回").exists()
+    assert Message.objects.filter(user=desk.user, text__contains="已由窗口撤回").exists()
     cert = services.request_certificate(actor=desk.user, kind="ZM01", purpose="入学")
     cert = services.issue_certificate(actor=desk.liede_worker, cert=cert, facts=RESIDENCE, issuer_name="猎德社区居民委员会")
     services.revoke_certificate(actor=desk.liede_worker, cert=cert, reason="居住信息有误")
-    note = Notification.objects.get(user=desk.user, text__contains="已被撤销")
+    note = Message.objects.get(user=desk.user, text__contains="已被撤销")
     assert cert.serial in note.text and "居住信息有误" in note.text and note.link == f"/affairs/certificates/{cert.pk}/"
 
 
@@ -356,7 +356,7 @@ def test_forwarding_is_tracked_with_working_day_due_date_and_return(desk):
     assert fwd.due_date == dt.date(2025, 10, 10)  # 9-30, (10-01..10-08 holiday), 10-09, 10-10
     assert app.status == Status.FORWARDED and app.forwarded_to == "荔湾区民政局"
     assert "2025-10-10" in app.events.get(action="forward").note
-    assert Notification.objects.filter(user=desk.user, text__contains="已转 荔湾区民政局").exists()
+    assert Message.objects.filter(user=desk.user, text__contains="已转 荔湾区民政局").exists()
     with on(dt.date(2025, 10, 13)):
         assert list(selectors.queue(desk.pantang_worker, flt="forward_overdue")) == [app]
         assert fwd.overdue
@@ -371,7 +371,7 @@ def test_forwarding_is_tracked_with_working_day_due_date_and_return(desk):
     assert app.status == Status.IN_PROGRESS and not fwd.is_open and fwd.outcome == "returned"
     assert fwd.returned_by == desk.pantang_worker and fwd.outcome_note == "户籍信息需更正后再报"
     assert app.events.last().action == "return" and app.events.last().action_label == "部门反馈"
-    assert Notification.objects.filter(user=desk.user, text__contains="荔湾区民政局 反馈").exists()
+    assert Message.objects.filter(user=desk.user, text__contains="荔湾区民政局 反馈").exists()
     assert list(selectors.queue(desk.pantang_worker, flt="forward_overdue")) == []
     with pytest.raises(Conflict):  # nothing is waiting for a department any more
         services.return_from_department(actor=desk.pantang_worker, app=app, outcome="approved", note="ok")

@@ -14,7 +14,7 @@ from linli.booking.models import OpeningRule, Reservation, Resource, Slot
 from linli.booking.tests.conftest import NOW, at
 from linli.core.errors import DomainError, PermissionDenied
 from linli.core.models import AuditEvent
-from linli.workorders.models import Notification
+from linli.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_close_cancels_future_bookings_and_waiting_places_telling_each(venue):
     assert not venue.meal.active
     assert set(Reservation.objects.values_list("status", flat=True)) == {"cancelled"}
     for who in (a, b, c):
-        assert Notification.objects.filter(user=who, text__contains="饭堂装修").exists()
+        assert Message.objects.filter(user=who, text__contains="饭堂装修").exists()
     assert AuditEvent.objects.get(action="booking.resource_close").changes["cancelled"] == 3
     with pytest.raises(DomainError) as closed:
         services.book(actor=a, resource=venue.meal, starts_at=at(12), now=NOW)

@@ -11,7 +11,7 @@ from linli.booking.models import Closure, ExtraOpening, OpeningRule, Reservation
 from linli.booking.tests.conftest import DAY, NOW, at
 from linli.core.errors import DomainError, PermissionDenied
 from linli.core.models import AuditEvent
-from linli.workorders.models import Notification
+from linli.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 T = dt.time
@@ -89,8 +89,8 @@ def test_a_closure_cancels_the_bookings_it_covers_with_the_reason(venue):
     assert statuses[ra.pk] == statuses[rb.pk] == statuses[rc.pk] == ("cancelled", "燃气管道检修")
     assert statuses[rd.pk] == ("confirmed", "")
     for who in (a, b, c):
-        assert Notification.objects.filter(user=who, text__contains="燃气管道检修").exists()
-    assert not Notification.objects.filter(user=c, text__startswith="候补成功").exists()  # not moved into a closed slot
+        assert Message.objects.filter(user=who, text__contains="燃气管道检修").exists()
+    assert not Message.objects.filter(user=c, text__startswith="候补成功").exists()  # not moved into a closed slot
     assert AuditEvent.objects.filter(action="booking.closure_add", changes__cancelled=3).exists()
     schedule.remove_closure(actor=venue.staff, closure=closure)
     assert hours_on(venue.meal) == [11, 12] and not Closure.objects.exists()

@@ -6,7 +6,7 @@ from linli.booking import selectors, services
 from linli.booking.models import Closure, Reservation, Resource, Slot, Suspension
 from linli.booking.tests.conftest import DAY, NOW, at
 from linli.core.errors import Conflict, DomainError, PermissionDenied
-from linli.workorders.models import Notification
+from linli.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_last_seat_waiting_list_and_promotion_in_order(venue):
     w2.refresh_from_db()
     assert (w1.status, w2.status) == ("confirmed", "waiting")  # first come, first served
     assert Slot.objects.get().booked == 2
-    assert Notification.objects.filter(user=c, text__startswith="候补成功").exists()
+    assert Message.objects.filter(user=c, text__startswith="候补成功").exists()
     with pytest.raises(Conflict):
         book(venue, c, wait=True)  # already holds a seat in this slot
 
@@ -113,7 +113,7 @@ def test_who_may_book_weekly_limit_and_cancellation_deadline(venue, tree):
     with pytest.raises(DomainError):
         services.cancel(actor=venue.staff, reservation=r, now=at(11))  # staff must say why
     services.cancel(actor=venue.staff, reservation=r, reason="厨房停气", now=at(11))
-    assert Notification.objects.filter(user=a, text__contains="厨房停气").exists()
+    assert Message.objects.filter(user=a, text__contains="厨房停气").exists()
 
 
 def test_approval_check_in_no_show_and_suspension(venue):
@@ -196,7 +196,7 @@ def test_undecided_requests_and_unreached_waiting_places_end_when_the_slot_begin
     pending.refresh_from_db()
     queued.refresh_from_db()
     assert (pending.status, queued.status) == ("rejected", "cancelled")
-    assert Notification.objects.filter(user=b, text__contains="候补未能排上").exists()
+    assert Message.objects.filter(user=b, text__contains="候补未能排上").exists()
     assert services.close_past(now=at(12)) == {"requested": 0, "waiting": 0}  # idempotent
 
 
@@ -210,7 +210,7 @@ def test_cancelling_every_booking_of_a_resource_tells_each_person(venue):
     assert services.cancel_for_resource(actor=venue.staff, resource=venue.meal, reason="服务商暂停服务", now=NOW) == 3
     assert set(Reservation.objects.values_list("status", flat=True)) == {"cancelled"}
     assert Slot.objects.get().booked == 0
-    assert Notification.objects.filter(text__contains="服务商暂停服务").count() == 3
+    assert Message.objects.filter(text__contains="服务商暂停服务").count() == 3
 
 
 def test_check_in_reads_what_a_scanner_sends(venue):

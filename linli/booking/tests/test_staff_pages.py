@@ -10,7 +10,7 @@ from icalendar import Calendar
 from linli.booking import services
 from linli.booking.models import Feed, Reservation
 from linli.booking.tests.conftest import DAY, NOW, at
-from linli.workorders.models import Notification
+from linli.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_staff_cancel_on_the_reservation_page_needs_a_reason_the_resident_then_s
     assert resp.status_code == 302
     r.refresh_from_db()
     assert (r.status, r.cancelled_by, r.cancel_reason) == ("cancelled", venue.staff, "厨房设备检修")
-    assert Notification.objects.filter(user=a, text__contains="厨房设备检修").exists()
+    assert Message.objects.filter(user=a, text__contains="厨房设备检修").exists()
     client.force_login(a)
     page = client.get(url).content.decode()
     shown = re.search(r'data-testid="cancelled-by">(.*?)</div>', page, re.S).group(1)
@@ -90,7 +90,7 @@ def test_day_sheet_cancels_with_reason_and_offers_no_show_only_once_the_slot_sta
     client.post(sheet, {"action": "cancel", "reservation": ra.pk, "reason": "临时停业"})
     ra.refresh_from_db()
     assert (ra.status, ra.cancel_reason) == ("cancelled", "临时停业")
-    assert Notification.objects.filter(user=a, text__contains="临时停业").exists()
+    assert Message.objects.filter(user=a, text__contains="临时停业").exists()
     now_is(at(11, 5))
     client.force_login(venue.staff)
     page = client.get(sheet).content.decode()

@@ -37,7 +37,7 @@ def test_english_messages_and_other_marks():
     assert fill("爽约 %(n)d 次，100%%", {"n": 3}) == "爽约 3 次，100%"
 
 
-NOTIFIERS = {"notify", "tell", "_tell_applicant", "_notify_window"}
+NOTIFIERS = {"notify", "tell", "_tell_applicant", "_notify_window", "send", "send_many", "send_to_phone"}
 
 
 def test_every_notification_text_goes_through_fill():

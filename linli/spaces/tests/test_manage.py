@@ -129,9 +129,9 @@ def test_closing_cancels_every_future_booking_and_tells_each_person(setup, regis
         services.close_venue(actor=s.admin, venue=s.room, reason=" ")
     assert services.close_venue(actor=s.admin, venue=s.room, reason="场地改造") == 3
     assert set(Reservation.objects.values_list("status", flat=True)) == {Reservation.Status.CANCELLED}
-    from linli.workorders.models import Notification
+    from linli.messaging.models import Message
 
-    assert Notification.objects.filter(user__in=[a, b, c], text__contains="场地改造").count() == 3
+    assert Message.objects.filter(user__in=[a, b, c], text__contains="场地改造").count() == 3
     assert client.get(f"/spaces/{s.room.pk}/").status_code == 404
     assert "猎德社区活动室" not in client.get("/spaces/").content.decode()
     with pytest.raises(DomainError):

@@ -61,7 +61,7 @@ def test_search_book_last_seat_wait_cancel_promote_check_in_review(page, station
     logout(page)
 
     login(page, "13700000002")
-    page.goto("/orders/notifications/")
+    page.goto("/messages/")
     expect(page.locator("main")).to_contain_text("候补成功")
     page.goto("/booking/")
     page.click("text=长者助餐(午餐)")

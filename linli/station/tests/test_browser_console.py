@@ -61,7 +61,7 @@ def test_staff_cancel_a_booking_with_a_reason_the_resident_sees(page, station, l
     logout(page)
 
     login(page, "13700000001")
-    page.goto("/orders/notifications/")
+    page.goto("/messages/")
     expect(page.locator("main")).to_contain_text("厨师生病，今天停餐")
     page.goto(f"/booking/reservations/{r.pk}/")
     expect(page.locator("[data-testid=booking-status]")).to_have_text("已取消")

@@ -61,7 +61,7 @@ def test_the_staff_menu_offers_only_pages_the_roles_may_open(client, people):
                 status = client.get(href).status_code
                 assert status in (200, 302), (role, href, status)
         seen[role] = links
-    assert set(seen[Role.PROVIDER_STAFF]) == {"/station/console/", "/station/follow-ups/", "/booking/staff/", "/orders/notifications/"}
+    assert set(seen[Role.PROVIDER_STAFF]) == {"/station/console/", "/station/follow-ups/", "/booking/staff/", "/messages/"}
     assert "/registry/" not in seen["owner"] and "/station/console/" in seen["owner"]
     assert "/station/vetting/" in seen[Role.STREET_ADMIN] and "/registry/audit/" in seen[Role.STREET_ADMIN]
     assert "/affairs/desk/" in seen[Role.CASEWORKER] and "/station/vetting/" not in seen[Role.CASEWORKER]

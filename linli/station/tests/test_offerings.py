@@ -17,9 +17,9 @@ from linli.booking import services as booking
 from linli.booking.models import Closure, Reservation
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import AuditEvent, SensitiveAccess
+from linli.messaging.models import Message
 from linli.station import selectors, services
 from linli.station.models import Offering, OfferingPhoto, OfferingViews
-from linli.workorders.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_staff_added_later_run_the_offerings_and_removed_staff_no_longer(station
     start = at(in_days(1))
     res = booking.book(actor=station.elder, resource=o.resource, starts_at=start, now=start - dt.timedelta(hours=3))
     assert booking.check_in(actor=newcomer, code=res.code, now=start).status == "attended"  # the new staff checks in
-    assert Notification.objects.filter(user=newcomer, text__contains="工作人员").exists()
+    assert Message.objects.filter(user=newcomer, text__contains="工作人员").exists()
     with pytest.raises(Conflict):
         services.add_staff(actor=station.owner, provider=station.provider, user=newcomer)
     services.remove_staff(actor=station.owner, provider=station.provider, user=newcomer)
@@ -107,7 +107,7 @@ def test_suspending_a_provider_cancels_its_future_bookings_and_tells_the_residen
         r.refresh_from_db()
         assert r.status == "cancelled" and "食品安全检查未通过" in r.cancel_reason
     for who in (station.elder, station.young):
-        assert Notification.objects.filter(user=who, text__contains="食品安全检查未通过").exists()
+        assert Message.objects.filter(user=who, text__contains="食品安全检查未通过").exists()
     assert AuditEvent.objects.filter(action="provider.suspend", changes__cancelled=2).exists()
     o.resource.refresh_from_db()
     assert not o.resource.active

@@ -141,8 +141,8 @@ def test_a_street_admin_urges_an_overdue_order_from_the_supervision_page(page, l
 
     from django.utils import timezone
 
+    from linli.messaging.models import Message
     from linli.workorders import services
-    from linli.workorders.models import Notification
 
     order = loop.submit()
     services.register(actor=loop.dispatcher, order=order)
@@ -158,4 +158,4 @@ def test_a_street_admin_urges_an_overdue_order_from_the_supervision_page(page, l
     shot(page, "urge")
     row.locator("form.supervise-urge button").click()
     expect(page.locator("body")).to_contain_text("已完成：督办")
-    assert Notification.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()

@@ -4,8 +4,9 @@ import pytest
 
 from linli.accounts.roles import Role
 from linli.core.errors import Conflict, PermissionDenied
+from linli.messaging.models import Message
 from linli.workorders import selectors, services
-from linli.workorders.models import Follower, Notification, WorkOrder
+from linli.workorders.models import Follower, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_a_neighbour_follows_instead_of_reporting_and_hears_the_outcome(client, 
     assert "路灯一直不亮" not in page and 'data-testid="follower-note"' in page  # progress, not the reporter's words
     assert order.number in client.get("/orders/mine/").content.decode()
     close(loop, order)
-    assert Notification.objects.filter(user=other, order=order, text__contains="已办结").exists()
+    assert Message.objects.filter(user=other, target_id=order.pk, text__contains="已办结").exists()
     with pytest.raises(Conflict):
         services.follow(actor=other, order=order)  # closed now
     assert not WorkOrder.objects.filter(reporter=other).exists()  # no duplicate was filed
@@ -90,7 +91,7 @@ def test_merge_chains_keep_every_reporter_and_follower(client, loop, registry, m
     assert list(c.followers.values_list("user_id", flat=True)) == [fb.pk]
     close(loop, c)
     for person in (ra, rb, fb, loop.resident):
-        assert Notification.objects.filter(user=person, order=c, text__contains="已办结").exists(), person
+        assert Message.objects.filter(user=person, target_id=c.pk, text__contains="已办结").exists(), person
     client.force_login(ra)
     resp = client.get(f"/orders/{c.pk}/")
     assert resp.status_code == 200 and "路灯一直不亮" not in resp.content.decode()

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linli.core import calendar
+from linli.messaging.models import Message
 from linli.workorders import services
 from linli.workorders.models import (
     Category,
     HandlingUnit,
-    Notification,
     RoutingRule,
     Supervision,
     WorkOrder,
@@ -30,19 +30,19 @@ def test_each_step_has_its_limit_and_a_late_step_is_chased_once(loop):
     services.register(actor=loop.dispatcher, order=order)
     order.refresh_from_db()
     assert order.step_due_at is not None and order.step_due_at < order.due_at  # 接单时限 after the dispatch
-    assert Notification.objects.filter(user=loop.handler, text__contains="前接单").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="前接单").exists()
     late = order.step_due_at + dt.timedelta(minutes=1)
     services.escalate_overdue(now=late)
     services.escalate_overdue(now=late + dt.timedelta(minutes=5))  # twice: one reminder
-    assert Notification.objects.filter(user=loop.handler, text__contains="超过接单时限").count() == 1
+    assert Message.objects.filter(user=loop.handler, text__contains="超过接单时限").count() == 1
     assert WorkOrderEvent.objects.filter(order=order, action="remind").count() == 1
     services.accept(actor=loop.handler, order=order)
     services.report_done(actor=loop.handler, order=order, result="已修复")
     order.refresh_from_db()
     assert order.step_due_at is not None  # 核查时限
-    assert Notification.objects.filter(user=loop.dispatcher, text__contains="请于").filter(text__contains="核查").exists()
+    assert Message.objects.filter(user=loop.dispatcher, text__contains="请于").filter(text__contains="核查").exists()
     services.escalate_overdue(now=order.step_due_at + dt.timedelta(minutes=1))
-    assert Notification.objects.filter(user=loop.dispatcher, text__contains="超过核查时限").count() == 1
+    assert Message.objects.filter(user=loop.dispatcher, text__contains="超过核查时限").count() == 1
     services.verify(actor=loop.dispatcher, order=order, passed=True)
     order.refresh_from_db()
     assert order.step_due_at is None
@@ -95,7 +95,7 @@ def test_near_limit_is_the_last_fifth_flagged_and_warned_once(client, loop):
     assert f'data-testid="near-{order.number}"' in client.get("/orders/?flt=near").content.decode()
     services.escalate_overdue()
     services.escalate_overdue()
-    assert Notification.objects.filter(user=loop.handler, text__contains="即将到期").count() == 1
+    assert Message.objects.filter(user=loop.handler, text__contains="即将到期").count() == 1
 
 
 def test_without_any_rule_the_nearest_office_handles_it(loop, tree):
@@ -113,20 +113,20 @@ def test_without_any_rule_the_nearest_office_handles_it(loop, tree):
 def test_every_change_reaches_those_concerned(loop):
     order = loop.submit()
     services.register(actor=loop.dispatcher, order=order)
-    assert Notification.objects.filter(user=loop.resident, text__contains="已派至").exists()
+    assert Message.objects.filter(user=loop.resident, text__contains="已派至").exists()
     order.refresh_from_db()
     services.accept(actor=loop.handler, order=order)
     services.report_done(actor=loop.handler, order=order, result="已修复")
     services.verify(actor=loop.dispatcher, order=order, passed=False, note="现场仍不亮")
-    assert Notification.objects.filter(user=loop.resident, text__contains="继续办理").exists()
-    assert Notification.objects.filter(user=loop.handler, text__contains="核查不通过").exists()
+    assert Message.objects.filter(user=loop.resident, text__contains="继续办理").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="核查不通过").exists()
     withdrawn = loop.submit()
     services.withdraw(actor=loop.resident, order=withdrawn)
-    assert Notification.objects.filter(user=loop.resident, order=withdrawn, text__contains="已撤回").exists()
+    assert Message.objects.filter(user=loop.resident, target_id=withdrawn.pk, text__contains="已撤回").exists()
 
 
 def test_a_caller_without_an_account_is_texted_at_their_phone(loop, settings, django_capture_on_commit_callbacks):
-    from linli.core.notify import ConsoleSender
+    from linli.core.sms import ConsoleSms as ConsoleSender
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "ENQUEUE_ON_COMMIT": False}}
     ConsoleSender.sent.clear()
@@ -186,8 +186,8 @@ def test_the_sweep_run_again_changes_nothing(loop, late_hours, runs):
         WorkOrder.objects.filter(pk=order.pk).update(due_at=now - dt.timedelta(hours=h))
     services.escalate_overdue(now=now)
     snapshot = (set(WorkOrder.objects.values_list("pk", "escalation_level")), Supervision.objects.count(),
-                Notification.objects.count(), WorkOrderEvent.objects.count())
+                Message.objects.count(), WorkOrderEvent.objects.count())
     for _ in range(runs):
         assert services.escalate_overdue(now=now) == {3: 0, 2: 0, 1: 0}
     assert snapshot == (set(WorkOrder.objects.values_list("pk", "escalation_level")), Supervision.objects.count(),
-                        Notification.objects.count(), WorkOrderEvent.objects.count())
+                        Message.objects.count(), WorkOrderEvent.objects.count())

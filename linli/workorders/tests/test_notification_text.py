@@ -4,8 +4,8 @@ stop: "…路面已平整。请您评价。", not "平整。。"."""
 import pytest
 from django.utils import translation
 
+from linli.messaging.models import Message
 from linli.workorders import services
-from linli.workorders.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,6 @@ def test_closing_message_has_no_doubled_punctuation(loop, lang, expected):
     services.report_done(actor=loop.handler, order=order, result="坑洼路面已平整。")
     with translation.override(lang):
         services.verify(actor=loop.dispatcher, order=order, passed=True)
-    text = Notification.objects.filter(user=loop.resident).latest("pk").text
+    text = Message.objects.filter(user=loop.resident).latest("pk").text
     assert expected in text, text
     assert "。。" not in text and "。." not in text

@@ -100,12 +100,14 @@ def test_hotline_console_looks_up_the_caller_and_records_the_call(client, loop, 
 
 
 def test_notifications_page_and_unread_count(client, loop):
+    """The inbox is messaging's page now; the old address sends there, the menu shows the count."""
     order = loop.submit()
     client.force_login(loop.resident)
-    page = client.get("/orders/notifications/").content.decode()
-    assert order.number in page and "通知 (1)" in page
-    client.post("/orders/notifications/")
-    assert "通知 (1)" not in client.get("/orders/notifications/").content.decode()
+    assert client.get("/orders/notifications/")["Location"] == "/messages/"
+    page = client.get("/messages/").content.decode()
+    assert order.number in page and "通知 (1)" in page and f'href="/orders/{order.pk}/"' in page
+    client.post("/messages/read-all/")
+    assert "通知 (1)" not in client.get("/messages/").content.decode()
 
 
 def test_patrol_quick_form(client, loop, tree, make_user):

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import FollowUp
+from linli.messaging.models import Message
 from linli.workorders import services, states
-from linli.workorders.models import Category, Notification, Supervision, WorkOrder
+from linli.workorders.models import Category, Supervision, WorkOrder
 from linli.workorders.states import Action, Status
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,9 @@ def test_full_loop_with_timeline_and_notifications(loop):
     assert order.status == Status.RATED and order.rating == 5 and order.closed_at
     actions = list(order.events.values_list("action", flat=True))
     assert actions == ["submit", "register", "dispatch", "accept", "report_done", "verify_pass", "rate"]
-    texts = list(Notification.objects.filter(user=loop.resident).values_list("text", flat=True))
+    texts = list(Message.objects.filter(user=loop.resident).values_list("text", flat=True))
     assert any("已立案" in t for t in texts) and any("已办结" in t for t in texts)
-    assert Notification.objects.filter(user=loop.handler, text__contains="新派工单").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="新派工单").exists()
 
 
 def test_routing_precedence(loop, tree):
@@ -94,7 +95,7 @@ def test_verification_fail_goes_back_to_work(loop):
     services.report_done(actor=loop.handler, order=order, result="已处理")
     services.verify(actor=loop.dispatcher, order=order, passed=False, note="现场灯仍不亮")
     assert WorkOrder.objects.get(pk=order.pk).status == Status.IN_PROGRESS
-    assert Notification.objects.filter(user=loop.handler, text__contains="核查不通过").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="核查不通过").exists()
 
 
 def test_bad_rating_opens_follow_up_and_can_reopen(loop):
@@ -110,7 +111,7 @@ def test_bad_rating_opens_follow_up_and_can_reopen(loop):
         services.rate(actor=loop.resident, order=order, rating=5)
     fu = FollowUp.objects.for_target(order).get()
     assert fu.region_path == loop.tree.liede_sq.path and fu.status == "open"
-    assert Notification.objects.filter(user=loop.dispatcher, text__contains="差评").exists()
+    assert Message.objects.filter(user=loop.dispatcher, text__contains="差评").exists()
     services.complete_follow_up(actor=loop.dispatcher, follow_up=fu, answer="已电话回访，安排重新维修", reopen=True)
     order.refresh_from_db()
     assert order.status == Status.IN_PROGRESS and order.closed_at is None
@@ -126,7 +127,7 @@ def test_merge_duplicates_and_outcome_reaches_all_reporters(loop, make_user, tre
     services.accept(actor=loop.handler, order=first)
     services.report_done(actor=loop.handler, order=first, result="已修复")
     services.verify(actor=loop.dispatcher, order=first, passed=True)
-    assert Notification.objects.filter(user=other, text__contains="已办结").exists()
+    assert Message.objects.filter(user=other, text__contains="已办结").exists()
 
 
 def services_similar(loop, order):
@@ -185,9 +186,9 @@ def test_escalation_sweep_is_idempotent_and_climbs_levels(loop):
     assert Supervision.objects.get(order=orders[2]).region_path == loop.tree.tianhe.path  # the district
     again = services.escalate_overdue(now=base)
     assert again == {3: 0, 2: 0, 1: 0} and Supervision.objects.count() == 3
-    assert Notification.objects.filter(user=loop.handler, text__endswith="，区督办").count() == 1
-    assert Notification.objects.filter(user=loop.street_admin, text__endswith="，街道督办").count() == 1  # the office is told
-    assert Notification.objects.filter(user=loop.dispatcher, text__endswith="，社区督办").count() == 1
+    assert Message.objects.filter(user=loop.handler, text__endswith="，区督办").count() == 1
+    assert Message.objects.filter(user=loop.street_admin, text__endswith="，街道督办").count() == 1  # the office is told
+    assert Message.objects.filter(user=loop.dispatcher, text__endswith="，社区督办").count() == 1
     later = services.escalate_overdue(now=base + dt.timedelta(days=7))  # the level-1 and level-2 orders climb
     assert later == {3: 2, 2: 0, 1: 0} and Supervision.objects.count() == 5
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from linli.accounts.roles import Role
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import AuditEvent
+from linli.messaging.models import Message
 from linli.workorders import selectors, services
-from linli.workorders.models import Notification, WorkOrder
+from linli.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def post(client, url, body):
 def test_an_urge_reaches_the_handler_with_its_note_and_is_audited(loop):
     order = overdue(loop)
     services.urge(actor=loop.street_admin, order=order, note="请今天内修好，居民反映多次")
-    note = Notification.objects.get(user=loop.handler, order=order, text__contains="督办")
+    note = Message.objects.get(user=loop.handler, target_id=order.pk, text__contains="督办")
     assert "请今天内修好，居民反映多次" in note.text
     event = order.events.get(action="urge")
     assert event.actor == loop.street_admin and not event.public  # staff see it; the reporter's timeline does not
@@ -54,7 +55,7 @@ def test_only_admins_of_the_area_supervise(loop, tree, make_user):
     assert {"urge", "extend", "reroute"} <= set(selectors.available_actions(district, order))
     assert "urge" not in selectors.available_actions(caseworker, order)
     services.urge(actor=district, order=order, note="区里督办：本周内办结")
-    assert not Notification.objects.filter(text__contains="快点").exists()
+    assert not Message.objects.filter(text__contains="快点").exists()
 
 
 def test_extending_the_deadline_needs_a_reason_and_a_later_day_and_starts_a_new_round(loop):
@@ -80,8 +81,8 @@ def test_extending_the_deadline_needs_a_reason_and_a_later_day_and_starts_a_new_
     assert ev.public and "等配件到货" in ev.note  # the reporter sees why the date moved
     audit = AuditEvent.objects.get(action="workorder.extend", target_id=str(order.pk))
     assert audit.changes["reason"] == "灯杆需整根更换，等配件到货"
-    assert Notification.objects.filter(user=loop.resident, order=order, text__contains="延至").exists()
-    assert Notification.objects.filter(user=loop.handler, order=order, text__contains="延至").exists()
+    assert Message.objects.filter(user=loop.resident, target_id=order.pk, text__contains="延至").exists()
+    assert Message.objects.filter(user=loop.handler, target_id=order.pk, text__contains="延至").exists()
     fresh = loop.submit()
     with pytest.raises(Conflict):  # not registered yet: its clock is the registration limit
         services.extend_deadline(actor=loop.street_admin, order=fresh, until=until, reason="等配件")
@@ -92,8 +93,8 @@ def test_a_supervisor_reroutes_an_order_in_hand_and_the_old_unit_is_told(loop):
     services.reroute(actor=loop.street_admin, order=order, unit=loop.property_unit, note="物业负责小区内路灯")
     order.refresh_from_db()
     assert order.status == "dispatched" and order.unit == loop.property_unit
-    assert Notification.objects.filter(user=loop.handler, order=order, text__contains="改派").exists()
-    assert Notification.objects.filter(user=loop.property_handler, order=order, text__contains="新派工单").exists()
+    assert Message.objects.filter(user=loop.handler, target_id=order.pk, text__contains="改派").exists()
+    assert Message.objects.filter(user=loop.property_handler, target_id=order.pk, text__contains="新派工单").exists()
     assert AuditEvent.objects.filter(action="workorder.reroute", target_id=str(order.pk)).exists()
 
 
@@ -108,7 +109,7 @@ def test_supervising_through_the_api(client, loop, tree, make_user):
     resp = post(client, f"{url}/actions", {"action": "urge", "reason": "请今天内修好"})
     assert resp.status_code == 200, resp.content
     assert resp.json()["timeline"][-1]["action"] == "urge"
-    assert Notification.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()
     resp = post(client, f"{url}/actions", {"action": "extend", "reason": "等配件"})
     assert resp.status_code == 400 and resp.json()["error"]["details"]["field"] == "due_date"
     until = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
@@ -132,7 +133,7 @@ def test_supervising_from_the_supervision_page(client, loop, tree, make_user):
     assert 'value="reroute"' in page
     resp = client.post(f"/orders/{order.pk}/act/", {"action": "urge", "reason": "请今天内修好", "back": "supervise"})
     assert resp.status_code == 302 and resp.url == "/orders/supervise/"
-    assert Notification.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()
+    assert Message.objects.filter(user=loop.handler, text__contains="请今天内修好").exists()
     until = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     client.post(f"/orders/{order.pk}/act/", {"action": "extend", "due_date": until, "reason": "等配件", "back": "supervise"})
     order.refresh_from_db()
