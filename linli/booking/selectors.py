@@ -20,9 +20,8 @@ from linli.core.memo import Memo
 from . import availability
 from .models import Reservation, Resource, Suspension
 from .rules import MANAGE_ROLES
+from .states import LIVE  # a booking that still holds or waits for a seat
 
-# a booking that still holds or waits for a seat
-LIVE = (Reservation.Status.REQUESTED, Reservation.Status.CONFIRMED, Reservation.Status.WAITING)
 
 _schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
 _resources = Memo("booking.resource", ttl=60)
