@@ -27,9 +27,9 @@ def is_manager(user, resource) -> bool:  # type: ignore[no-untyped-def]
     (``selectors.staff_resources``) leaves the answer on each resource for this viewer."""
     if resource is None or not getattr(user, "is_authenticated", False):
         return False
-    known = getattr(resource, "_linli_named", None)
+    known = getattr(resource, "_linli_named", None)  # (viewer's pk, the answer or how to get it)
     if known is not None and known[0] == user.pk:
-        return bool(known[1])
+        return bool(known[1]() if callable(known[1]) else known[1])
     return resource.managers.filter(pk=user.pk).exists()
 
 
@@ -101,7 +101,7 @@ def in_cancel_time(user, reservation) -> bool:  # type: ignore[no-untyped-def]
 def check_in_open(reservation: Any, now: dt.datetime | None = None) -> bool:
     """From half an hour before the slot until its end."""
     now = now or timezone.now()
-    return reservation.slot.starts_at - CHECK_IN_EARLY <= now <= reservation.slot.ends_at
+    return reservation.starts_at - CHECK_IN_EARLY <= now and now <= reservation.slot.ends_at
 
 
 def started(reservation: Any, now: dt.datetime | None = None) -> bool:
