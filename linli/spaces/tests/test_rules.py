@@ -77,3 +77,12 @@ def test_venue_actions_and_permissions(role, tree, cast):
             p for p, yes in (("spaces.edit_venue", edit), ("spaces.manage_bookings", bookings),
                              ("spaces.book_venue", book and public)) if yes}, (state, public)
     assert got == want
+
+
+def test_the_api_returns_the_actions_of_the_caller(tree, cast, client):
+    v = _venue(tree, cast)
+    for role in ("community_admin", "resident", "community_admin_elsewhere"):
+        client.force_login(cast[role])
+        assert client.get(f"/api/v1/spaces/venues/{v.pk}").json()["actions"] == _expected(role, ResourceState.OPEN, True)
+    client.force_login(cast["manager"])
+    assert client.get("/api/v1/spaces/managed").json()["items"][0]["actions"] == _expected("manager", ResourceState.OPEN, True)
