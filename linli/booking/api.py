@@ -39,7 +39,7 @@ def _managed(request: ApiRequest, pk: int) -> Resource:
 @router.get("/resources", response={200: list[ResourceOut], **READ_ERRORS}, summary="可预约项目")
 @paginate(PageNumberPagination, page_size=50)
 def list_resources(request: ApiRequest, kind: str = "", region: str = ""):  # type: ignore[no-untyped-def]
-    return selectors.resources(kind=kind[:10], under=region[:15])
+    return selectors.resources(kind=kind[:10], under=region[:15]).prefetch_related("served")  # who may book: actions
 
 
 @router.get("/resources/{resource_id}/slots", response={200: list[SlotOut], **READ_ERRORS}, summary="某天的时段与空位")

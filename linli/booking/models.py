@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.fields import EncryptedTextField
 from linli.core.models import TimeStamped
 
+from . import states
+
 
 def _token() -> str:
     return secrets.token_urlsafe(18)
@@ -80,6 +82,15 @@ class Resource(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def state(self) -> str:
+        """``open``/``closed`` (``states.RESOURCE_LIFECYCLE``): the stored ``active`` flag."""
+        return states.ResourceState.OPEN if self.active else states.ResourceState.CLOSED
+
+    @state.setter
+    def state(self, value: str) -> None:  # only RESOURCE_LIFECYCLE.apply sets it
+        self.active = value == states.ResourceState.OPEN
 
 
 class OpeningRule(models.Model):
@@ -186,14 +197,7 @@ class Slot(models.Model):
 
 
 class Reservation(TimeStamped):
-    class Status(models.TextChoices):
-        REQUESTED = "requested", _("待审核")
-        CONFIRMED = "confirmed", _("已确认")
-        WAITING = "waiting", _("候补中")
-        CANCELLED = "cancelled", _("已取消")
-        REJECTED = "rejected", _("未通过")
-        ATTENDED = "attended", _("已签到")
-        NO_SHOW = "no_show", _("爽约")
+    Status = states.Status  # moved only through states.LIFECYCLE
 
     slot = models.ForeignKey(Slot, verbose_name=_("时段"), on_delete=models.PROTECT, related_name="reservations")
     resource = models.ForeignKey(Resource, verbose_name=_("资源"), on_delete=models.PROTECT, related_name="reservations")

@@ -30,6 +30,7 @@ from . import selectors
 from .models import OpeningRule, Resource
 from .rules import MANAGE_ROLES
 from .services import apply_capacity, can_manage, cancel_for_resource
+from .states import RESOURCE_LIFECYCLE, ResourceAction
 
 # the settings a capability may change after creating the resource
 EDITABLE = ("name", "capacity", "slot_minutes", "buffer_minutes", "approval_required", "audience", "asks", "tags",
@@ -47,6 +48,13 @@ def _check(fields: dict[str, Any]) -> None:
         raise DomainError("invalid", _("请选择可预约人群"), field="audience")
     if "asks" in fields and fields["asks"] not in Resource.Asks.values:
         raise DomainError("invalid", _("请选择预约时须填写的内容"), field="asks")
+
+
+def _lock(resource: Resource) -> None:
+    """Lock the resource's row and read its open/closed state as stored (the lifecycle's field is
+    the ``state`` property over ``active``, so ``RESOURCE_LIFECYCLE.apply`` runs with ``lock=False``)."""
+    Resource.objects.select_for_update().filter(pk=resource.pk).exists()
+    resource.refresh_from_db(fields=["active"])
 
 
 def _require_manage(actor: Any, resource: Resource) -> None:
@@ -124,14 +132,15 @@ def close_resource(*, actor: Any, resource: Resource, reason: str = "", cancel_b
     """No new bookings. With ``cancel_bookings`` every live future booking and waiting place is
     cancelled too and each person told ``reason`` (which is then required); without, the
     bookings already made stay and are served. Returns how many were cancelled."""
-    Resource.objects.select_for_update().filter(pk=resource.pk).exists()
+    _lock(resource)
     _require_manage(actor, resource)
     reason = clean_text(reason, limit=200)
     if cancel_bookings and not reason:
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
-    was_open = resource.active
+    # closing a closed resource again only cancels the bookings it still has
+    was_open = RESOURCE_LIFECYCLE.can(resource.state, ResourceAction.CLOSE)
     if was_open:
-        resource.active = False
+        RESOURCE_LIFECYCLE.apply(resource, ResourceAction.CLOSE, actor=actor, lock=False)
         resource.save(update_fields=["active", "updated_at"])
     cancelled = cancel_for_resource(actor=actor, resource=resource, reason=reason) if cancel_bookings else 0
     selectors.forget_schedule(resource.pk)
@@ -144,10 +153,10 @@ def close_resource(*, actor: Any, resource: Resource, reason: str = "", cancel_b
 @transaction.atomic
 def reopen_resource(*, actor: Any, resource: Resource) -> Resource:
     """Bookable again (a closed resource's cancelled bookings stay cancelled)."""
-    Resource.objects.select_for_update().filter(pk=resource.pk).exists()
+    _lock(resource)
     _require_manage(actor, resource)
-    if not resource.active:
-        resource.active = True
+    if RESOURCE_LIFECYCLE.can(resource.state, ResourceAction.REOPEN):  # reopening an open one changes nothing
+        RESOURCE_LIFECYCLE.apply(resource, ResourceAction.REOPEN, actor=actor, lock=False)
         resource.save(update_fields=["active", "updated_at"])
         selectors.forget_schedule(resource.pk)
         record_audit(actor=actor, action="booking.resource_reopen", target=resource, region_path=resource.region_path)

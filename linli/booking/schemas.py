@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, ValidationInfo, model_validator
 
 from linli.core.schemas import ScheduleMoment
 
@@ -20,6 +21,22 @@ class ResourceOut(Schema):
     weekly_limit: int
     audience: str
     approval_required: bool
+    actions: list[str] = Field([], description="此刻可做的操作：book, manage, edit_schedule, close, reopen")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        return _actions(obj, context)
+
+
+def _actions(obj: Any, context: Any) -> list[str]:
+    """``selectors.available_actions`` for the request's person (none for an anonymous one)."""
+    from . import selectors
+
+    actor = selectors.request_actor(context)
+    if actor is None:
+        return []
+    selectors.note_named_once(context["request"], actor, getattr(obj, "resource", obj))
+    return [str(a) for a in selectors.available_actions(actor, obj)]
 
 
 class SlotOut(BaseModel):
@@ -59,6 +76,15 @@ class ReservationOut(BaseModel):
     status: str
     code: str
     cancel_reason: str
+    actions: list[str] = Field([], description="此刻可做的操作：approve, reject, cancel, check_in, no_show")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_actions(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        out = handler(data)
+        if not isinstance(data, dict) and hasattr(data, "status"):  # a reservation (a dict brings its own)
+            out.actions = _actions(data, info.context)
+        return out
 
 
 class StaffReservationOut(ReservationOut):

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core import calendar
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 from linli.core.memo import Memo
 
 from . import availability
 from .models import Reservation, Resource, Suspension
-from .rules import MANAGE_ROLES
-
-# a booking that still holds or waits for a seat
-LIVE = (Reservation.Status.REQUESTED, Reservation.Status.CONFIRMED, Reservation.Status.WAITING)
+from .rules import MANAGE_ROLES, check_in_open, started
+from .states import LIFECYCLE, LIVE, RESOURCE_LIFECYCLE, Action, ResourceAction
 
 _schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
 _resources = Memo("booking.resource", ttl=60)
@@ -209,7 +208,7 @@ def mine(actor: Any, *, upcoming: bool = True, past: bool = False) -> QuerySet[R
 
 def reservation_for(actor: Any, pk: int) -> Reservation:
     res = Reservation.objects.select_related("resource", "slot", "user").filter(pk=pk).first()
-    if res is None or not (res.user_id == getattr(actor, "pk", None) or actor.has_perm("booking.manage", res.resource)):
+    if res is None or not actor.has_perm("booking.view_reservation", res):
         raise NotFound("not_found", _("预约不存在或无权查看"))
     return res
 
@@ -220,7 +219,7 @@ def resource_day(actor: Any, res: Resource, day: dt.date) -> QuerySet[Reservatio
         raise NotFound("not_found", _("预约项目不存在"))
     lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return (Reservation.objects.filter(resource=res, starts_at__gte=lo, starts_at__lt=lo + dt.timedelta(days=1))
-            .select_related("user", "slot").order_by("starts_at", "created_at"))
+            .select_related("user", "slot", "resource").order_by("starts_at", "created_at"))
 
 
 def live_future_count(resource: Resource, *, now: dt.datetime | None = None) -> int:
@@ -239,3 +238,74 @@ def next_open_day(resource: Resource, *, after: dt.date, now: dt.datetime | None
             return day
         day += dt.timedelta(days=1)
     return None
+
+
+# ---------------------------------------------------------------- what a person may do now
+
+# a reservation's steps a person takes (promote and expire are the engine's own); the rules
+# permission says who, the lifecycle in which states, ``when`` the moment
+RESERVATION_ACTIONS = Actions({
+    Action.APPROVE: "booking.decide_reservation",
+    Action.REJECT: "booking.decide_reservation",
+    Action.CANCEL: "booking.cancel_reservation",
+    Action.CHECK_IN: "booking.check_in",
+    Action.NO_SHOW: "booking.mark_no_show",
+}, lifecycle=LIFECYCLE, when={Action.CHECK_IN: check_in_open, Action.NO_SHOW: started})
+
+# a resource: book it, run its day sheet and check-in (manage), set its hours (edit_schedule),
+# close it or open it again
+RESOURCE_ACTIONS = Actions({
+    "book": "booking.book",
+    "manage": "booking.manage",
+    "edit_schedule": "booking.edit_schedule",
+    ResourceAction.CLOSE: "booking.manage",
+    ResourceAction.REOPEN: "booking.manage",
+}, lifecycle=RESOURCE_LIFECYCLE, when={"book": lambda r: bool(r.active)})
+
+STAFF_ACTIONS = ("manage", "edit_schedule", ResourceAction.CLOSE, ResourceAction.REOPEN)
+
+
+def available_actions(actor: Any, obj: Reservation | Resource, *, only: Any = None) -> list[str]:
+    """What ``actor`` may do with a reservation or a resource now: pages show buttons from it,
+    the API returns it as ``actions``."""
+    if isinstance(obj, Reservation):
+        return RESERVATION_ACTIONS.for_(actor, obj, only=only)
+    return RESOURCE_ACTIONS.for_(actor, obj, only=only)
+
+
+def note_named(actor: Any, resources: Any, named: set[int] | None = None) -> None:
+    """Leave on each resource whether ``actor`` is one of its named managers, asked once for the
+    whole list (``rules.is_manager`` reads it instead of a query per row)."""
+    if named is None:
+        named = set(actor.managed_resources.values_list("pk", flat=True)) if getattr(actor, "is_authenticated", False) else set()
+    for r in resources:
+        r._linli_named = (getattr(actor, "pk", None), r.pk in named)
+
+
+def note_named_once(holder: Any, actor: Any, resource: Resource) -> None:
+    """As ``note_named`` for a list read row by row (an API page): the person's named resources
+    are asked at most once, kept on ``holder`` (the request), and only if a rule needs them."""
+    def named() -> bool:
+        ids = getattr(holder, "_linli_named_resources", None)
+        if ids is None:
+            ids = set(actor.managed_resources.values_list("pk", flat=True))
+            holder._linli_named_resources = ids
+        return resource.pk in ids
+
+    resource._linli_named = (getattr(actor, "pk", None), named)  # type: ignore[attr-defined]
+
+
+def request_actor(context: Any) -> Any:
+    """The signed-in person of an API response's validation context, or None."""
+    request = (context or {}).get("request")
+    actor = getattr(request, "auth", None) or getattr(request, "user", None)
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def staff_resources(actor: Any, *, limit: int = 500) -> list[Resource]:
+    """The resources a person runs (``managed_resources``), each with its ``actions`` for them."""
+    rows = list(managed_resources(actor)[:limit])
+    note_named(actor, rows)
+    for r in rows:
+        r.actions = available_actions(actor, r, only=STAFF_ACTIONS)  # type: ignore[attr-defined]
+    return rows

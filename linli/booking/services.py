@@ -24,11 +24,11 @@ from linli.messaging.services import send
 
 from . import selectors
 from .models import Reservation, Resource, Slot, Suspension
+from .rules import check_in_open, eligible, started, too_late_to_cancel
+from .states import HOLDS_SEAT, LIFECYCLE, LIVE
+from .states import Action as A
 
 S = Reservation.Status
-LIVE = selectors.LIVE
-HOLDS_SEAT = (S.REQUESTED, S.CONFIRMED)
-CHECK_IN_EARLY = dt.timedelta(minutes=30)
 NO_SHOW_WINDOW = dt.timedelta(days=30)
 
 
@@ -59,23 +59,6 @@ def offered(resource: Resource, starts_at: dt.datetime) -> tuple[dt.datetime, dt
         if period.start == starts_at:
             return period.start, period.end
     return None
-
-
-def eligible(user: Any, resource: Resource) -> bool:
-    """Who may book: everyone; residents of the communities served (the owner's area when none
-    are listed); or residents carrying one of the resource's tags."""
-    if resource.audience == Resource.Audience.EVERYONE:
-        return True
-    resident = getattr(user, "resident", None)
-    if resident is None:
-        return False
-    if resource.audience == Resource.Audience.TAGGED:
-        return bool(set(resident.tags or []) & set(resource.tags or []))
-    served = getattr(resource, "served_paths", None)
-    if served is None:
-        served = [n.path for n in resource.served.all()]
-    served = served or [resource.region_path]
-    return any(resident.region_path.startswith(p) for p in served)
 
 
 # The slot follows the resource's current number of seats (a raised capacity opens seats in
@@ -296,7 +279,9 @@ def _free_seat_and_promote(slot_id: int, actor: Any) -> Reservation | None:
     if waiting is None:
         return None
     Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
-    waiting.status = S.REQUESTED if waiting.resource.approval_required else S.CONFIRMED
+    # the queue's row is locked above: the map is checked on it as read
+    LIFECYCLE.apply(waiting, A.PROMOTE, actor=actor, lock=False,
+                    to=S.REQUESTED if waiting.resource.approval_required else None)
     waiting.sequence += 1
     waiting.save(update_fields=["status", "sequence", "updated_at"])
     send([waiting.user], "booking.reservation", text=fill(_("候补成功：%(r)s %(t)s 已为您预约，签到码 %(c)s"), {
@@ -315,15 +300,16 @@ def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.da
     staff = can_manage(actor, res.resource)
     if res.user_id != actor.pk and not staff:
         raise PermissionDenied("forbidden", _("您无权操作该预约"))
-    if res.status not in LIVE:
+    if not LIFECYCLE.can(res.status, A.CANCEL):
         raise Conflict("not_live", _("该预约已是“%(s)s”，不能取消") % {"s": res.get_status_display()})
-    if not staff and res.status in HOLDS_SEAT and now > res.starts_at - dt.timedelta(hours=res.resource.cancel_before_hours):
+    if not staff and too_late_to_cancel(res, now):  # booking.cancel_reservation's deadline
         raise Conflict("too_late", _("开始前 %(h)s 小时内不能在线取消，请联系服务方") % {"h": res.resource.cancel_before_hours})
     reason = clean_text(reason, limit=200)
     if staff and res.user_id != actor.pk and not reason:
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
     held = res.status in HOLDS_SEAT
-    res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
+    LIFECYCLE.apply(res, A.CANCEL, actor=actor, lock=False, changes={"reason": reason})  # locked by _lock
+    res.cancelled_by, res.cancel_reason = actor, reason
     res.sequence += 1  # calendar clients take the cancellation only with a raised SEQUENCE
     res.save(update_fields=["status", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
     if held:
@@ -331,7 +317,6 @@ def cancel(*, actor: Any, reservation: Reservation, reason: str = "", now: dt.da
     if res.user_id != actor.pk:
         send([res.user], "booking.reservation", text=fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
             "t": _when(res.starts_at), "r": res.resource.name, "why": reason}), link=_link())
-        record_audit(actor=actor, action="booking.cancel", target=res, region_path=res.region_path, changes={"reason": reason})
     return res
 
 
@@ -340,10 +325,10 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
     res = _lock(reservation)
     if not can_manage(actor, res.resource):
         raise PermissionDenied("forbidden", _("您无权操作该预约"))
-    if res.status != S.REQUESTED:
+    if not LIFECYCLE.can(res.status, A.APPROVE if approve else A.REJECT):
         raise Conflict("not_requested", _("该预约不在待审核状态"))
     if approve:
-        res.status = S.CONFIRMED
+        LIFECYCLE.apply(res, A.APPROVE, actor=actor, lock=False)
         res.sequence += 1
         res.save(update_fields=["status", "sequence", "updated_at"])
         send([res.user], "booking.reservation", text=fill(_("%(r)s %(t)s 的预约已通过，签到码 %(c)s"), {
@@ -352,7 +337,8 @@ def decide(*, actor: Any, reservation: Reservation, approve: bool, reason: str =
     reason = clean_text(reason, limit=200)
     if not reason:
         raise DomainError("invalid", _("请填写不通过的原因"), field="reason")
-    res.status, res.cancel_reason, res.cancelled_by = S.REJECTED, reason, actor
+    LIFECYCLE.apply(res, A.REJECT, actor=actor, lock=False, changes={"reason": reason})
+    res.cancel_reason, res.cancelled_by = reason, actor
     res.sequence += 1
     res.save(update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"])
     _free_seat_and_promote(res.slot_id, actor)
@@ -371,11 +357,12 @@ def check_in(*, actor: Any, code: str, resource: Resource | None = None, now: dt
         raise DomainError("unknown_code", _("签到码无效"), field="code")
     if res.status == S.ATTENDED:
         raise Conflict("already_checked_in", _("已经签到过了"))
-    if res.status != S.CONFIRMED:
+    if not LIFECYCLE.can(res.status, A.CHECK_IN):
         raise Conflict("not_confirmed", _("该预约为“%(s)s”，不能签到") % {"s": res.get_status_display()})
-    if not (res.slot.starts_at - CHECK_IN_EARLY <= now <= res.slot.ends_at):
+    if not check_in_open(res, now):
         raise Conflict("not_now", _("只能在开始前30分钟至结束前签到"))
-    res.status, res.attended_at = S.ATTENDED, now
+    LIFECYCLE.apply(res, A.CHECK_IN, actor=actor, lock=False)  # locked above
+    res.attended_at = now
     res.save(update_fields=["status", "attended_at", "updated_at"])
     return res
 
@@ -387,11 +374,11 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
     now = now or timezone.now()
     if not can_manage(actor, res.resource):
         raise PermissionDenied("forbidden", _("您无权操作该预约"))
-    if res.status != S.CONFIRMED:
+    if not LIFECYCLE.can(res.status, A.NO_SHOW):
         raise Conflict("not_confirmed", _("该预约为“%(s)s”，不能记爽约") % {"s": res.get_status_display()})
-    if now < res.starts_at:
+    if not started(res, now):
         raise Conflict("not_started", _("时段开始后才能记爽约"))
-    res.status = S.NO_SHOW
+    LIFECYCLE.apply(res, A.NO_SHOW, actor=actor, lock=False)
     res.save(update_fields=["status", "updated_at"])
     count = Reservation.objects.filter(user=res.user, status=S.NO_SHOW, starts_at__gte=now - NO_SHOW_WINDOW).count()
     if res.resource.no_show_limit and count >= res.resource.no_show_limit:
@@ -406,7 +393,12 @@ def mark_no_show(*, actor: Any, reservation: Reservation, now: dt.datetime | Non
 @transaction.atomic
 def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.datetime | None = None) -> int:
     """A resource closed for good (``resources.close_resource``): every live future booking is cancelled
-    (the waiting list too) and each person is told why."""
+    (the waiting list too) and each person is told why.
+
+    Row by row through the lifecycle, not one bulk UPDATE: each row is saved and its person
+    notified anyway, so ``LIFECYCLE.apply`` (on rows the one SELECT … FOR UPDATE below already
+    locked, hence ``lock=False``: no query of its own) adds only the row's own audit entry
+    (booking.cancel), next to the one booking.cancel_all entry for the resource."""
     reason = clean_text(reason, limit=200)
     if not reason:
         raise DomainError("invalid", _("请填写取消原因"), field="reason")
@@ -414,7 +406,8 @@ def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.
     live = list(Reservation.objects.select_for_update(of=("self",)).select_related("user")
                 .filter(resource=resource, status__in=LIVE, starts_at__gt=now))
     for res in live:
-        res.status, res.cancelled_by, res.cancel_reason = S.CANCELLED, actor, reason
+        LIFECYCLE.apply(res, A.CANCEL, actor=actor, lock=False, changes={"reason": reason})
+        res.cancelled_by, res.cancel_reason = actor, reason
         res.sequence += 1
         res.save(update_fields=["status", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
         send([res.user], "booking.reservation", text=fill(_("您在 %(t)s 的 %(r)s 预约已被取消：%(why)s"), {
@@ -428,15 +421,15 @@ def cancel_for_resource(*, actor: Any, resource: Resource, reason: str, now: dt.
 
 def close_past(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Hourly: requests never decided and places on a waiting list never reached end when their
-    slot begins; each person is told. Idempotent."""
+    slot begins; each person is told. Idempotent. Row by row through the lifecycle (the rows are
+    locked by the select, ``lock=False``), as each is saved and notified anyway."""
     now = now or timezone.now()
     done = {"requested": 0, "waiting": 0}
     with transaction.atomic():
         stale = list(Reservation.objects.select_for_update(of=("self",), skip_locked=True).select_related("user", "resource")
                      .filter(status__in=(S.REQUESTED, S.WAITING), starts_at__lte=now)[:5000])
         for res in stale:
-            was = res.status
-            res.status = S.REJECTED if was == S.REQUESTED else S.CANCELLED
+            was = LIFECYCLE.apply(res, A.EXPIRE, actor=None, lock=False)
             res.cancel_reason = str(_("时段开始前未获审核") if was == S.REQUESTED else _("时段已开始，候补未能排上"))
             res.sequence += 1
             res.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])

@@ -102,7 +102,9 @@ def reservation_page(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             ctx["error"] = exc.message
             ctx["reason"] = request.POST.get("reason", "")[:200]
-    ctx["qr"] = qr_code(r.code) if r.status == "confirmed" else ""
+    ctx["actions"] = selectors.available_actions(request.user, r)
+    ctx["leaves_queue"] = r.status == Reservation.Status.WAITING  # the cancel button's words
+    ctx["qr"] = qr_code(r.code) if r.status == Reservation.Status.CONFIRMED else ""
     ctx["extras"] = reservation_extras(r, request.user, staff_view=staff_view)  # what its owner adds (a review link)
     return render(request, "booking/reservation.html", ctx, status=400 if ctx.get("error") else 200)
 
@@ -118,19 +120,9 @@ def qr_code(code: str) -> str:
 # prefixed payload (the scanner's symbology prefix, a trailing Enter)
 @login_required
 def staff(request: HttpRequest) -> HttpResponse:
-    rows = selectors.managed_resources(request.user)
-    if not rows.exists():
+    listed = selectors.staff_resources(request.user)  # each with its actions (booking.edit_schedule …)
+    if not listed:
         return render(request, "403.html", {"message": _("此页面仅限服务方和场地管理人员使用")}, status=403)
-    from linli.accounts.roles import ADMIN_ROLES
-    from linli.accounts.selectors import in_scope
-
-    from .hooks import schedule_by_area_admins
-
-    named = set(request.user.managed_resources.values_list("pk", flat=True))  # type: ignore[union-attr]
-    listed = list(rows[:500])
-    for r in listed:  # booking.edit_schedule without a query per row
-        r.can_edit_schedule = request.user.is_superuser or r.pk in named or (  # type: ignore[attr-defined]
-            schedule_by_area_admins(r.kind) and in_scope(request.user, ADMIN_ROLES, r.region_path))
     return render(request, "booking/staff.html", {"rows": listed})
 
 
@@ -164,13 +156,18 @@ def staff_resource(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?date={day.isoformat()}")
-    from . import schedule
-
+    named = res.managers.filter(pk=request.user.pk).exists()
+    selectors.note_named(request.user, [res], {res.pk} if named else set())
+    rows = list(selectors.resource_day(request.user, res, day))
+    for r in rows:
+        r.resource = res  # one resource object for the rows: its manager check is asked once
+        r.actions = selectors.available_actions(request.user, r)  # type: ignore[attr-defined]
     return render(request, "booking/staff_resource.html", {
         # a home visit's address is for those who make it (the provider's staff named on the resource)
-        "sees_address": res.asks == Resource.Asks.ADDRESS and res.managers.filter(pk=request.user.pk).exists(),
-        "res": res, "day": day, "rows": selectors.resource_day(request.user, res, day), "now": timezone.now(),
-        "slots": selectors.day_view(res, day), "can_edit_schedule": schedule.can_edit(request.user, res),
+        "sees_address": res.asks == Resource.Asks.ADDRESS and named,
+        "res": res, "day": day, "rows": rows, "now": timezone.now(),
+        "slots": selectors.day_view(res, day),
+        "actions": selectors.available_actions(request.user, res, only=selectors.STAFF_ACTIONS),
         "feed_url": request.build_absolute_uri(reverse("booking:resource_feed", args=[res.feed_token]))})
 
 

@@ -14,6 +14,7 @@ class SpacesConfig(AppConfig):
         from linli.booking.models import Resource
         from linli.core import registry
 
+        from . import rules  # noqa: F401
         registry.register_menu_entry("spaces:manage", _("共享场地"), order=130, roles=ADMIN_ROLES)
 
         # a shared space is run by its community: the area's admins set its hours too

@@ -31,3 +31,9 @@ class Venue(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def state(self) -> str:
+        """Open or closed: its resource's (``booking.states.RESOURCE_LIFECYCLE``, moved by
+        ``booking.resources.close_resource`` / ``reopen_resource``)."""
+        return str(self.resource.state)

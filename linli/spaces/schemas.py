@@ -29,6 +29,19 @@ class VenueOut(Schema):
     weekly_limit: int
     public: bool
     active: bool
+    actions: list[str] = Field([], description="此刻可做的操作：book, edit, schedule, bookings, close, reopen")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        from linli.booking.selectors import note_named_once, request_actor
+
+        from . import selectors
+
+        actor = request_actor(context)
+        if actor is None:
+            return []
+        note_named_once(context["request"], actor, obj.resource)
+        return [str(a) for a in selectors.available_actions(actor, obj)]
 
     @staticmethod
     def resolve_community_code(obj: Any) -> str:

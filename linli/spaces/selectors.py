@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import scope_paths, scope_q
+from linli.booking.states import RESOURCE_LIFECYCLE, ResourceAction
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 from linli.regions.models import Level, RegionNode
 
 from .models import Venue
@@ -59,6 +61,23 @@ def managed_venue(actor: Any, pk: int) -> Venue:
     if found is None:
         raise NotFound("not_found", _("场地不存在或不在您的管辖范围"))
     return found
+
+
+# book it (while listed and open), edit its text and rules, set its hours (schedule), keep its
+# day sheet (bookings), close it or open it again
+VENUE_ACTIONS = Actions({
+    "book": "spaces.book_venue",
+    "edit": "spaces.edit_venue",
+    "schedule": "spaces.edit_venue",
+    "bookings": "spaces.manage_bookings",
+    ResourceAction.CLOSE: "spaces.edit_venue",
+    ResourceAction.REOPEN: "spaces.edit_venue",
+}, lifecycle=RESOURCE_LIFECYCLE, when={"book": lambda v: bool(v.public and v.resource.active)})
+
+
+def available_actions(actor: Any, venue: Venue, *, only: Any = None) -> list[str]:
+    """What ``actor`` may do with ``venue`` now: pages show buttons from it, the API returns it."""
+    return VENUE_ACTIONS.for_(actor, venue, only=only)
 
 
 def districts() -> QuerySet[RegionNode]:

@@ -9,11 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from linli.accounts.roles import ADMIN_ROLES
-from linli.accounts.selectors import in_scope
 from linli.booking import resources as booking_resources
 from linli.booking import schedule as booking_schedule
 from linli.booking.models import OpeningRule, Resource
+from linli.booking.states import RESOURCE_LIFECYCLE, ResourceAction
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import diff, record_audit
 from linli.core.text import clean_text
@@ -34,7 +33,7 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
     """``hours`` (weekday, opens, closes) for rooms; a school ground gets the school pattern
     around its ``terms``. Open to the residents of ``served`` (communities of the venue's street;
     its own community when none are given) or to everyone."""
-    if not in_scope(actor, ADMIN_ROLES, region.path):
+    if not actor.has_perm("spaces.open_venue", region):
         raise PermissionDenied("forbidden", _("您无权在该区域开放场地"))
     if kind not in Venue.Kind.values:
         raise DomainError("invalid", _("请选择场地类型"), field="kind")
@@ -89,7 +88,7 @@ def _served(venue_path: str, communities: list[Any]) -> list[Any]:
 
 def _locked(actor: Any, venue: Venue) -> Venue:
     v = Venue.objects.select_for_update(of=("self",)).select_related("resource").get(pk=venue.pk)
-    if not booking_schedule.can_edit(actor, v.resource):
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("spaces.edit_venue", v)):
         raise PermissionDenied("forbidden", _("您无权修改该场地"))
     return v
 
@@ -156,7 +155,7 @@ def close_venue(*, actor: Any, venue: Venue, reason: str) -> int:
     if not reason:
         raise DomainError("invalid", _("请填写停止开放的原因"), field="reason")
     r = v.resource
-    if not r.active:
+    if not RESOURCE_LIFECYCLE.can(v.state, ResourceAction.CLOSE):  # the step itself: booking.resources
         raise Conflict("already_closed", _("该场地已停止开放"))
     cancelled = booking_resources.close_resource(actor=actor, resource=r, reason=reason)
     record_audit(actor=actor, action="venue.close", target=v, region_path=r.region_path,
@@ -168,7 +167,7 @@ def close_venue(*, actor: Any, venue: Venue, reason: str) -> int:
 def reopen_venue(*, actor: Any, venue: Venue) -> Venue:
     v = _locked(actor, venue)
     r = v.resource
-    if r.active:
+    if not RESOURCE_LIFECYCLE.can(v.state, ResourceAction.REOPEN):
         raise Conflict("already_open", _("该场地正在开放"))
     booking_resources.reopen_resource(actor=actor, resource=r)
     record_audit(actor=actor, action="venue.reopen", target=v, region_path=r.region_path)

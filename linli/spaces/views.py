@@ -14,9 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.roles import ADMIN_ROLES
-from linli.accounts.selectors import has_role
-from linli.booking import schedule as booking_schedule
 from linli.booking import selectors as booking_selectors
 from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import DomainError, NotFound
@@ -80,7 +77,7 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
     closures = v.resource.closures.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:10]
     served = list(v.resource.served.order_by("path")) if v.resource.audience == Resource.Audience.RESIDENTS else []
     return render(request, "spaces/venue.html", {"v": v, "week": week, "closures": closures, "served": served,
-                                                 "can_edit": booking_schedule.can_edit(request.user, v.resource)})
+                                                 "actions": selectors.available_actions(request.user, v)})
 
 
 def _open_from_post(user: Any, post: Any) -> Venue:
@@ -113,7 +110,7 @@ def _open_from_post(user: Any, post: Any) -> Venue:
 def manage(request: HttpRequest) -> HttpResponse:
     """The venues a person runs, with their state; admins open new ones here."""
     rows = selectors.managed_venues(request.user)
-    is_admin = has_role(request.user, ADMIN_ROLES) or request.user.is_superuser
+    is_admin = request.user.has_perm("spaces.open_venue")
     if not is_admin and not rows.exists():
         return render(request, "403.html", {"message": _("此页面仅限街道、社区管理员和场地管理人员使用")}, status=403)
     error, field = "", ""
@@ -176,5 +173,5 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "v": v, "r": v.resource, "error": error, "error_field": field, "action": action,
         "data": request.POST if error and action == "save" else None, "audiences": _audiences(),
         "communities": selectors.communities_for(v), "served": set(v.resource.served.values_list("code", flat=True)),
-        "live": selectors.live_bookings(v),
+        "live": selectors.live_bookings(v), "actions": selectors.available_actions(request.user, v),
     }, status=400 if error else 200)

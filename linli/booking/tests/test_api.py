@@ -96,3 +96,26 @@ def test_hot_paths_stay_at_their_statement_count(client, venue, monkeypatch, dja
         assert client.post(book, body, content_type="application/json", **auth).status_code == 201
     with django_assert_max_num_queries(1):
         assert client.get(slots_url, **auth).json()[0]["mine"] == "confirmed"
+
+
+def test_the_api_answers_what_the_caller_may_do_next(client, venue, monkeypatch):
+    """Reservations and resources carry ``actions`` (selectors.available_actions) for the caller:
+    the booker may cancel, the resource's staff may cancel too, a stranger sees nothing."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    a = venue.people[0]
+    client.force_login(a)
+    url = "/api/v1/booking/reservations"
+    made = client.post(url, {"resource_id": venue.meal.pk, "starts_at": at(11).isoformat()}, content_type="application/json").json()
+    assert made["actions"] == ["cancel"]
+    assert client.get(url).json()["items"][0]["actions"] == ["cancel"]
+    listed = {r["id"]: r["actions"] for r in client.get("/api/v1/booking/resources").json()["items"]}
+    assert listed[venue.meal.pk] == ["book"]
+    client.force_login(venue.staff)  # named on the resource
+    day = client.get(f"/api/v1/booking/resources/{venue.meal.pk}/reservations?date={DAY}").json()
+    assert day[0]["actions"] == ["cancel"]  # not begun: no check-in or no-show yet
+    listed = {r["id"]: r["actions"] for r in client.get("/api/v1/booking/resources").json()["items"]}
+    assert listed[venue.meal.pk] == ["book", "manage", "edit_schedule", "close"]  # open to everyone
+    client.force_login(venue.other_staff)  # staff of another community: may book it, run nothing
+    assert {r["id"]: r["actions"] for r in client.get("/api/v1/booking/resources").json()["items"]}[venue.meal.pk] == ["book"]
