@@ -57,28 +57,28 @@ def centres(*, under: str = "") -> QuerySet[ServiceCentre]:
 # ---------------------------------------------------------------- area picker (public: the region tree's names)
 
 def districts() -> list[Any]:
-    from linli.regions.models import Level, RegionNode
+    from linli.regions.selectors import Level, nodes
 
-    return list(RegionNode.objects.filter(level=Level.DISTRICT).only("code", "path", "name").order_by("path"))
+    return list(nodes(level=Level.DISTRICT).only("code", "path", "name"))
 
 
 def area_children(node: Any) -> list[Any]:
     """Streets of a district, communities of a street."""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import nodes
 
     if node is None:
         return []
-    return list(RegionNode.objects.filter(parent=node).only("code", "path", "name", "level").order_by("path"))
+    return list(nodes(parent=node).only("code", "path", "name", "level"))
 
 
 def area_node(code: str, level: str) -> Any:
     """The region node of ``level`` with this code (the 12-digit statistical code or its path), or None."""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import node_by_code_or_path
 
     code = (code or "").strip()
     if not code.isdigit() or len(code) > 15:
         return None
-    return RegionNode.objects.filter(Q(code=code) | Q(path=code), level=level).first()
+    return node_by_code_or_path(code, level=level)
 
 
 def centres_for(actor: Any) -> QuerySet[ServiceCentre]:
@@ -287,10 +287,10 @@ class RegionFigures:
 
 def figures_area(actor: Any, code: str) -> Any:
     """A region node inside the actor's area to narrow the figures to, by code or path; NotFound otherwise."""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import node_by_code_or_path
 
     code = (code or "").strip()
-    node = RegionNode.objects.filter(Q(code=code) | Q(path=code)).first() if code.isdigit() and len(code) <= 15 else None
+    node = node_by_code_or_path(code) if code.isdigit() and len(code) <= 15 else None
     if node is None or not in_scope(actor, CASE_ROLES, node.path):
         raise NotFound("not_found", _("区划不存在或不在您的辖区"))
     return node
@@ -300,7 +300,7 @@ def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
     """The figures of the actor's area one level down: per district for the city, per street for a
     district admin, per community for a street admin (or under ``path``, a node inside the area).
     Every node of that level in the area is listed, with zeros where nothing was accepted."""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import nodes as region_nodes
 
     paths = scope_paths(actor, CASE_ROLES)
     if not paths:
@@ -322,7 +322,7 @@ def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
         on_time=Count("id", filter=Q(status=states.Status.COMPLETED, completed_at__date__lte=F("due_date"))),
         avg=Avg("rating"), bad=Count("id", filter=Q(rating__lte=BAD_AT_MOST)),
         overdue=Count("id", filter=Q(status__in=states.CLOCK_RUNNING, due_date__lt=today)))}
-    nodes = RegionNode.objects.filter(scope_q(bases, "path"), level=level).order_by("path").values_list("path", "name")
+    nodes = region_nodes(within=bases, level=level).values_list("path", "name")
     names = dict(nodes[:2000])
     out = []
     for area in sorted(set(names) | set(agg)):

@@ -330,8 +330,7 @@ def accept_at_window(*, actor: Any, centre: ServiceCentre, item: ServiceItem, re
 
 def _home_community(code: str, *, required: bool) -> str:
     """The path of the community an applicant entered by hand lives in ('' when not given)."""
-    from linli.regions.models import Level
-    from linli.regions.selectors import node_by_code
+    from linli.regions.selectors import Level, node_by_code
 
     code = (code or "").strip()
     if not code:
@@ -577,10 +576,10 @@ def finish_office(app: Application) -> str:
     accepting window's place where that is not known). Empty for an item finished at the community."""
     if app.finish_at == ServiceItem.Finish.COMMUNITY:
         return ""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import names_of
 
     place = app.home_path or app.region_path
-    names = dict(RegionNode.objects.filter(path__in=[place[:6], place[:9]]).values_list("path", "name"))
+    names = names_of([place[:6], place[:9]])
     if app.finish_at == ServiceItem.Finish.STREET:
         street = names.get(place[:9], "")
         if not street:

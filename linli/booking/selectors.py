@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,18 @@ from linli.core.lifecycle import Actions
 from linli.core.memo import Memo
 
 from . import availability
-from .models import Reservation, Resource, Suspension
+from .models import ExtraOpening, OpeningRule, Reservation, Resource, Slot, Suspension
 from .rules import MANAGE_ROLES, check_in_open, started
 from .states import LIFECYCLE, LIVE, RESOURCE_LIFECYCLE, Action, ResourceAction
+
+# The values of a resource's settings, its hours and a booking's state (choices classes, no table),
+# for the capabilities that offer resources: they name a kind or a status without the models.
+ResourceKind = Resource.Kind
+Audience = Resource.Audience
+Asks = Resource.Asks
+Season = OpeningRule.Season
+WEEKDAYS = OpeningRule.WEEKDAYS
+ReservationStatus = Reservation.Status
 
 _schedules = Memo("booking.schedule", ttl=60)  # edits call forget_schedule(): at once everywhere with Redis
 _resources = Memo("booking.resource", ttl=60)
@@ -309,3 +318,41 @@ def staff_resources(actor: Any, *, limit: int = 500) -> list[Resource]:
     for r in rows:
         r.actions = available_actions(actor, r, only=STAFF_ACTIONS)  # type: ignore[attr-defined]
     return rows
+
+
+# ---------------------------------------------------------------- reads for the capabilities that offer resources
+
+
+def own_reservation(user_id: Any, pk: Any) -> Reservation | None:
+    """The person's own booking ``pk`` (with its resource), or None."""
+    return Reservation.objects.filter(pk=pk, user_id=user_id).select_related("resource").first()
+
+
+def reservation_for_update(pk: Any) -> Reservation:
+    """A booking (with its resource) locked for the rest of the caller's transaction."""
+    return Reservation.objects.select_for_update().select_related("resource").get(pk=pk)
+
+
+def reservations_of(resource_id: Any) -> QuerySet[Reservation]:
+    """The bookings of a resource by its id (an ``OuterRef`` in a subquery)."""
+    return Reservation.objects.filter(resource_id=resource_id)
+
+
+def reservations_on(resource_ids: list[int], day: dt.date) -> QuerySet[Reservation]:
+    """The bookings of one day of these resources (with the person), by time and then as made."""
+    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return (Reservation.objects.filter(resource_id__in=resource_ids, starts_at__gte=lo, starts_at__lt=lo + dt.timedelta(days=1))
+            .select_related("user").order_by("starts_at", "created_at"))
+
+
+def open_on(day: dt.date, *, resource: str = "resource_id") -> Any:
+    """For a subquery over rows naming a resource in the field ``resource``: whether a weekly rule
+    of that weekday or an extra opening that day is recorded for it (a cheap first cut)."""
+    return (Exists(OpeningRule.objects.filter(resource_id=OuterRef(resource), weekday=day.weekday()))
+            | Exists(ExtraOpening.objects.filter(resource_id=OuterRef(resource), date=day)))
+
+
+def seats_taken(resource_ids: list[int], lo: dt.datetime, hi: dt.datetime) -> list[tuple[int, dt.datetime, int]]:
+    """(resource id, start, seats booked) of the slots of these resources starting from ``lo`` to ``hi``."""
+    return list(Slot.objects.filter(resource_id__in=resource_ids, starts_at__gte=lo, starts_at__lte=hi)
+                .values_list("resource_id", "starts_at", "booked"))

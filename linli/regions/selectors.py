@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -55,6 +56,52 @@ def region_for(actor: Any, code: str) -> RegionNode:
     if node is None:
         raise NotFound("not_found", _NOT_FOUND)
     return node
+
+
+# ---------------------------------------------------------------- the tree, for the other apps
+# Reads of the whole tree by code, level and place (not a scope check: the caller narrows to what
+# the actor may see). ``Level`` (the tree's levels, a choices class, no table) is offered from here
+# too, so a caller names a level without importing the models.
+
+
+def _levels(qs: QuerySet[RegionNode], level: str | Iterable[str] | None) -> QuerySet[RegionNode]:
+    if level is None:
+        return qs
+    return qs.filter(level=level) if isinstance(level, str) else qs.filter(level__in=list(level))
+
+
+def node(code: str, *, level: str | Iterable[str] | None = None) -> RegionNode | None:
+    """The node with this code (of ``level``, one or several, when given), or None."""
+    return _levels(RegionNode.objects.filter(code=code), level).first()
+
+
+def node_by_code_or_path(code: str, *, level: str | None = None) -> RegionNode | None:
+    """The node whose code or path is ``code`` (of ``level`` when given), or None."""
+    return _levels(RegionNode.objects.filter(Q(code=code) | Q(path=code)), level).first()
+
+
+def nodes(*, level: str | Iterable[str] | None = None, codes: Iterable[str] | None = None, parent: RegionNode | None = None,
+          within: list[str] | None = None) -> QuerySet[RegionNode]:
+    """Nodes by path: of ``level``, with one of ``codes``, the children of ``parent``, under any
+    of the paths ``within`` (none when it is empty) — each only when given."""
+    qs = _levels(RegionNode.objects.all(), level)
+    if codes is not None:
+        qs = qs.filter(code__in=list(codes))
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if within is not None:
+        qs = qs.filter(scope_q(within, "path"))
+    return qs.order_by("path")
+
+
+def communities_under(path: str) -> QuerySet[RegionNode]:
+    """The communities under ``path`` (a street's: its 9 digits), by path."""
+    return RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=path).order_by("path")
+
+
+def names_of(paths: Iterable[str]) -> dict[str, str]:
+    """The name of each node of ``paths`` (those that exist)."""
+    return dict(RegionNode.objects.filter(path__in=list(paths)).values_list("path", "name"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from ninja.pagination import paginate
 from linli.core.errors import DomainError
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
-from linli.regions.models import Level, RegionNode
+from linli.regions import selectors as regions
+from linli.regions.selectors import Level
 
 from . import selectors, services
 from .models import Venue
@@ -23,8 +24,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _communities(codes: list[str]) -> list[RegionNode]:
-    found = list(RegionNode.objects.filter(code__in=codes, level=Level.COMMUNITY))
+def _communities(codes: list[str]) -> list[Any]:
+    found = list(regions.nodes(codes=codes, level=Level.COMMUNITY))
     if len(found) != len(set(codes)):
         raise DomainError("invalid", _("社区代码不正确"), field="served")
     return found
@@ -59,7 +60,7 @@ def managed(request: ApiRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/venues", response={201: VenueOut, **ERRORS}, summary="开放新场地(街道、社区管理员)")
 def open_venue(request: ApiRequest, payload: VenueIn):  # type: ignore[no-untyped-def]
-    region = RegionNode.objects.filter(code=payload.community_code, level=Level.COMMUNITY).first()
+    region = regions.node(payload.community_code, level=Level.COMMUNITY)
     if region is None:
         raise DomainError("invalid", _("请选择场地所在社区"), field="community_code")
     v = services.open_venue(

@@ -11,11 +11,11 @@ class SpacesConfig(AppConfig):
 
         from linli.accounts.roles import ADMIN_ROLES
         from linli.booking.hooks import register_schedule_by_area_admins
-        from linli.booking.models import Resource
+        from linli.booking.selectors import ResourceKind
         from linli.core import registry
 
         from . import rules  # noqa: F401
         registry.register_menu_entry("spaces:manage", _("共享场地"), order=130, roles=ADMIN_ROLES)
 
         # a shared space is run by its community: the area's admins set its hours too
-        register_schedule_by_area_admins(Resource.Kind.SPACE)
+        register_schedule_by_area_admins(ResourceKind.SPACE)

@@ -3,7 +3,7 @@ person runs (the admins of their area, the staff named on a venue)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -13,9 +13,13 @@ from linli.accounts.selectors import scope_paths, scope_q
 from linli.booking.states import RESOURCE_LIFECYCLE, ResourceAction
 from linli.core.errors import NotFound
 from linli.core.lifecycle import Actions
-from linli.regions.models import Level, RegionNode
+from linli.regions import selectors as regions
+from linli.regions.selectors import Level
 
 from .models import Venue
+
+if TYPE_CHECKING:
+    from linli.regions.models import RegionNode
 
 
 def area(code: str, level: str) -> RegionNode | None:
@@ -23,7 +27,7 @@ def area(code: str, level: str) -> RegionNode | None:
     code = (code or "").strip()[:12]
     if not code.isdigit():
         return None
-    return RegionNode.objects.filter(code=code, level=level).first()
+    return regions.node(code, level=level)
 
 
 def public_venues(*, kind: str = "", where: RegionNode | None = None, q: str = "") -> QuerySet[Venue]:
@@ -81,24 +85,23 @@ def available_actions(actor: Any, venue: Venue, *, only: Any = None) -> list[str
 
 
 def districts() -> QuerySet[RegionNode]:
-    return RegionNode.objects.filter(level=Level.DISTRICT).order_by("path")
+    return regions.nodes(level=Level.DISTRICT)
 
 
 def streets_of(district: RegionNode | None) -> QuerySet[RegionNode]:
     if district is None:
-        return RegionNode.objects.none()
-    return RegionNode.objects.filter(level=Level.STREET, parent=district).order_by("path")
+        return regions.nodes().none()
+    return regions.nodes(level=Level.STREET, parent=district)
 
 
 def communities_for(venue: Venue) -> QuerySet[RegionNode]:
     """Communities a venue can be opened to: those of its street."""
-    return RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=venue.resource.region_path[:9]).order_by("path")
+    return regions.communities_under(venue.resource.region_path[:9])
 
 
 def communities_to_open(actor: Any) -> list[RegionNode]:
     """Communities where an admin may open a venue (the first 300 of their area)."""
-    return list(RegionNode.objects.filter(scope_q(scope_paths(actor, ADMIN_ROLES), "path"), level=Level.COMMUNITY)
-                .order_by("path")[:300])
+    return list(regions.nodes(within=scope_paths(actor, ADMIN_ROLES), level=Level.COMMUNITY)[:300])
 
 
 def live_bookings(venue: Venue) -> int:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from linli.booking import resources as booking_resources
 from linli.booking import schedule as booking_schedule
-from linli.booking.models import OpeningRule, Resource
+from linli.booking import selectors as booking_selectors
 from linli.booking.states import RESOURCE_LIFECYCLE, ResourceAction
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.services import diff, record_audit
 from linli.core.text import clean_text
-from linli.regions.models import Level
+from linli.regions.selectors import Level
 
 from .models import Venue
 
@@ -29,7 +29,7 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
                slot_minutes: int = 60, approval_required: bool = False, rules_text: str = "", facilities: str = "",
                terms: list[tuple[str, dt.date, dt.date]] | None = None,
                hours: list[tuple[int, dt.time, dt.time]] | None = None, managers: list[Any] | None = None,
-               audience: str = Resource.Audience.RESIDENTS, served: list[Any] | None = None) -> Venue:
+               audience: str = booking_selectors.Audience.RESIDENTS, served: list[Any] | None = None) -> Venue:
     """``hours`` (weekday, opens, closes) for rooms; a school ground gets the school pattern
     around its ``terms``. Open to the residents of ``served`` (communities of the venue's street;
     its own community when none are given) or to everyone."""
@@ -51,17 +51,17 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
         raise DomainError("invalid", _("请填写开放时间"), field="hours")
     communities = _served(region.path, served if served is not None else ([region] if region.level == Level.COMMUNITY else []))
     resource = booking_resources.create_resource(
-        actor=actor, name=name, kind=Resource.Kind.SPACE, region=region, served=communities, managers=managers or [],
+        actor=actor, name=name, kind=booking_selectors.ResourceKind.SPACE, region=region, served=communities, managers=managers or [],
         capacity=capacity, slot_minutes=slot_minutes, approval_required=approval_required, audience=audience,
         cancel_before_hours=4,
         # a room or hall is booked by a group: its purpose, size and a contact for the approver
-        asks=Resource.Asks.NOTHING if kind == Venue.Kind.SCHOOL_GROUND else Resource.Asks.GROUP)
+        asks=booking_selectors.Asks.NOTHING if kind == Venue.Kind.SCHOOL_GROUND else booking_selectors.Asks.GROUP)
     # hours and terms through the schedule services, with their checks (window, overlaps, term dates)
     if kind == Venue.Kind.SCHOOL_GROUND:
-        weekly = [(d, *SCHOOL_TERM_EVENING, OpeningRule.Season.TERM.value) for d in range(5)]
-        weekly += [(d, *SCHOOL_FREE_DAY, OpeningRule.Season.HOLIDAY.value) for d in range(7)]
+        weekly = [(d, *SCHOOL_TERM_EVENING, booking_selectors.Season.TERM.value) for d in range(5)]
+        weekly += [(d, *SCHOOL_FREE_DAY, booking_selectors.Season.HOLIDAY.value) for d in range(7)]
     else:
-        weekly = [(d, a, b, OpeningRule.Season.ALL.value) for d, a, b in hours or []]
+        weekly = [(d, a, b, booking_selectors.Season.ALL.value) for d, a, b in hours or []]
     booking_schedule.set_weekly_hours(actor=actor, resource=resource, hours=weekly)
     if kind == Venue.Kind.SCHOOL_GROUND:
         for term_name, start, end in terms or []:
@@ -74,7 +74,7 @@ def open_venue(*, actor: Any, region: Any, name: str, kind: str, owner: str, add
 
 
 def _check_audience(audience: str) -> None:
-    if audience not in (Resource.Audience.RESIDENTS, Resource.Audience.EVERYONE):
+    if audience not in (booking_selectors.Audience.RESIDENTS, booking_selectors.Audience.EVERYONE):
         raise DomainError("invalid", _("请选择开放对象：服务社区的居民或所有人"), field="audience")
 
 
@@ -104,7 +104,7 @@ def _state(v: Venue) -> dict[str, Any]:
 @transaction.atomic
 def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: str, rules_text: str = "", facilities: str = "",
                  capacity: int, approval_required: bool = False, public: bool = True,
-                 audience: str = Resource.Audience.RESIDENTS, served: list[Any] | None = None,
+                 audience: str = booking_selectors.Audience.RESIDENTS, served: list[Any] | None = None,
                  book_ahead_days: int | None = None, cancel_before_hours: int | None = None,
                  weekly_limit: int | None = None) -> Venue:
     """What residents read and the rules they book under. Hours, terms and closures are the
@@ -129,7 +129,7 @@ def update_venue(*, actor: Any, venue: Venue, name: str, owner: str, address: st
     if not (0 <= limit <= 50):
         raise DomainError("invalid", _("每人每周限约须在0到50之间"), field="weekly_limit")
     communities = _served(r.region_path, served if served is not None else list(r.served.all()))
-    if audience == Resource.Audience.RESIDENTS and not communities and r.region.level != Level.COMMUNITY:
+    if audience == booking_selectors.Audience.RESIDENTS and not communities and r.region.level != Level.COMMUNITY:
         raise DomainError("invalid", _("请选择向哪些社区的居民开放"), field="served")
     before = _state(v)
     v.name, v.owner, v.address = name[:100], owner[:100], clean_text(address, limit=200)

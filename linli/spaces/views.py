@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.booking import selectors as booking_selectors
-from linli.booking.models import OpeningRule, Resource
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_date, form_int, form_time
-from linli.regions.models import Level, RegionNode
+from linli.regions import selectors as region_selectors
+from linli.regions.selectors import Level
 
 from . import selectors, services
 from .models import Venue
@@ -75,7 +75,7 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
         slots = booking_selectors.day_view(v.resource, day, viewer=request.user)
         week.append((day, [s for s in slots if s.free and s.bookable], day_state(slots, now)))
     closures = v.resource.closures.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:10]
-    served = list(v.resource.served.order_by("path")) if v.resource.audience == Resource.Audience.RESIDENTS else []
+    served = list(v.resource.served.order_by("path")) if v.resource.audience == booking_selectors.Audience.RESIDENTS else []
     return render(request, "spaces/venue.html", {"v": v, "week": week, "closures": closures, "served": served,
                                                  "actions": selectors.available_actions(request.user, v)})
 
@@ -83,7 +83,7 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
 def _open_from_post(user: Any, post: Any) -> Venue:
     """The open form read into the service's arguments (the service checks them)."""
     code = post.get("community", "").strip()[:12]
-    region = RegionNode.objects.filter(code=code, level=Level.COMMUNITY).first() if code else None
+    region = region_selectors.node(code, level=Level.COMMUNITY) if code else None
     if region is None:
         raise DomainError("invalid", _("请选择场地所在社区"), field="community")
     kind = post.get("kind", "")
@@ -103,7 +103,7 @@ def _open_from_post(user: Any, post: Any) -> Venue:
         address=post.get("address", ""), capacity=form_int(post.get("capacity")),
         slot_minutes=form_int(post.get("slot_minutes"), 60), approval_required=post.get("approval") == "1",
         rules_text=post.get("rules_text", ""), facilities=post.get("facilities", ""), terms=terms, hours=hours,
-        audience=post.get("audience") or Resource.Audience.RESIDENTS)
+        audience=post.get("audience") or booking_selectors.Audience.RESIDENTS)
 
 
 @login_required
@@ -124,14 +124,14 @@ def manage(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "spaces/manage.html", {
         "page": page, "is_admin": is_admin, "communities": selectors.communities_to_open(request.user) if is_admin else [],
-        "kinds": Venue.Kind.choices, "weekdays": OpeningRule.WEEKDAYS, "audiences": _audiences(),
+        "kinds": Venue.Kind.choices, "weekdays": booking_selectors.WEEKDAYS, "audiences": _audiences(),
         "data": request.POST if error else {}, "error": error, "error_field": field,
     }, status=400 if error else 200)
 
 
 def _audiences() -> list[tuple[str, str]]:
-    return [(Resource.Audience.RESIDENTS.value, str(Resource.Audience.RESIDENTS.label)),
-            (Resource.Audience.EVERYONE.value, str(Resource.Audience.EVERYONE.label))]
+    return [(booking_selectors.Audience.RESIDENTS.value, str(booking_selectors.Audience.RESIDENTS.label)),
+            (booking_selectors.Audience.EVERYONE.value, str(booking_selectors.Audience.EVERYONE.label))]
 
 
 @login_required
@@ -154,7 +154,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已重新开放"))
             else:
                 codes = request.POST.getlist("served")[:100]
-                served = list(RegionNode.objects.filter(code__in=codes, level=Level.COMMUNITY)) if codes else []
+                served = list(region_selectors.nodes(codes=codes, level=Level.COMMUNITY)) if codes else []
                 services.update_venue(
                     actor=request.user, venue=v, name=request.POST.get("name", ""), owner=request.POST.get("owner", ""),
                     address=request.POST.get("address", ""), rules_text=request.POST.get("rules_text", ""),

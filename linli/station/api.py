@@ -4,10 +4,10 @@
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from linli.booking.models import Reservation
+from linli.booking import selectors as booking_selectors
 from linli.core.errors import NotFound
 from linli.core.schemas import ApiRequest, ErrorOut, ScheduleDay
-from linli.regions.models import RegionNode
+from linli.regions import selectors as region_selectors
 
 from . import selectors, services
 from .models import Consent, Review
@@ -65,7 +65,7 @@ def get_consent(request: ApiRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/providers", response={201: ProviderOut, **ERRORS}, summary="服务商入驻申请(校验统一社会信用代码)")
 def apply(request: ApiRequest, payload: ProviderIn):  # type: ignore[no-untyped-def]
-    region = RegionNode.objects.filter(code=payload.region_code).first()
+    region = region_selectors.node(payload.region_code)
     return Status(201, services.apply_provider(
         actor=request.auth, name=payload.name, code=payload.uscc, kind=payload.kind, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, address=payload.address, region=region))
@@ -86,7 +86,7 @@ def vet(request: ApiRequest, provider_id: int, payload: VetIn):  # type: ignore[
 
 @router.post("/reviews", response={201: ReviewOut, **ERRORS}, summary="评价一次已签到的服务")
 def review(request: ApiRequest, payload: ReviewIn):  # type: ignore[no-untyped-def]
-    res = Reservation.objects.filter(pk=payload.reservation_id, user_id=request.auth.pk).first()
+    res = booking_selectors.own_reservation(request.auth.pk, payload.reservation_id)
     if res is None:
         raise NotFound("not_found", _("预约不存在或无权查看"))
     return Status(201, services.review(actor=request.auth, reservation=res, rating=payload.rating, text=payload.text))

@@ -70,10 +70,9 @@ def search(*, q: str = "", category: str = "", price_type: str = "", community: 
     if date is None:
         return qs.select_related("provider").order_by(*order)[:limit]
     # the rules of that weekday or an extra opening that date: a cheap first cut in the database
-    from linli.booking.models import ExtraOpening, OpeningRule
+    from linli.booking.selectors import open_on
 
-    qs = qs.filter(Exists(OpeningRule.objects.filter(resource_id=OuterRef("resource_id"), weekday=date.weekday()))
-                   | Exists(ExtraOpening.objects.filter(resource_id=OuterRef("resource_id"), date=date)))
+    qs = qs.filter(open_on(date, resource="resource_id"))
     candidates = list(qs.select_related("provider", "resource").order_by(*order)[:DATE_SCAN_LIMIT])
     found: list[Offering] = []
     for i in range(0, len(candidates), 100):
@@ -90,7 +89,6 @@ def bookable_on(resources: list[Any], day: dt.date, *, now: dt.datetime | None =
     periods from the engine's schedule (booking.selectors.slot_periods), the seats taken of all
     of them in one statement."""
     from linli.booking import selectors as booking_selectors
-    from linli.booking.models import Slot
 
     now = now or timezone.now()
     periods: dict[int, list[dt.datetime]] = {}
@@ -107,9 +105,8 @@ def bookable_on(resources: list[Any], day: dt.date, *, now: dt.datetime | None =
         return set()
     lo = min(min(v) for v in periods.values())
     hi = max(max(v) for v in periods.values())
-    full = {(rid, start) for rid, start, booked in Slot.objects.filter(
-        resource_id__in=list(periods), starts_at__gte=lo, starts_at__lte=hi).values_list("resource_id", "starts_at", "booked")
-        if booked >= capacity[rid]}
+    full = {(rid, start) for rid, start, booked in booking_selectors.seats_taken(list(periods), lo, hi)
+            if booked >= capacity[rid]}
     return {rid for rid, starts in periods.items() if any((rid, s) not in full for s in starts)}
 
 
@@ -117,13 +114,14 @@ def communities_served(*, near: str = "", chosen: str = "") -> QuerySet[Any]:
     """For the search's community filter: the communities of the street ``near`` (a region path)
     that some visible offering serves, and the one already chosen — a short list, not the city's
     thousands."""
-    from linli.regions.models import Level, RegionNode
+    from linli.regions import selectors as regions
+    from linli.regions.selectors import Level
 
     if not near and not chosen:
-        return RegionNode.objects.none()
+        return regions.nodes().none()
     served = Exists(Offering.communities.through.objects.filter(regionnode_id=OuterRef("pk"), offering__active=True))
     place = Q(path__startswith=near[:9]) if near else Q(pk__in=[])
-    return RegionNode.objects.filter(Q(level=Level.COMMUNITY) & ((place & served) | Q(code=chosen or "-"))).order_by("path")
+    return regions.nodes(level=Level.COMMUNITY).filter((place & served) | Q(code=chosen or "-"))
 
 
 def offering(pk: int) -> Offering:
@@ -171,12 +169,10 @@ def offering_of_provider(actor: Any, pk: int) -> Offering:
 def bookings_on(offerings: list[Offering], day: dt.date) -> dict[int, list[Any]]:
     """The day's bookings of the offerings (by resource id) for their provider's console, in
     one statement. The caller passes only offerings of the actor's own providers."""
-    from linli.booking.models import Reservation
+    from linli.booking.selectors import reservations_on
 
-    lo = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     out: dict[int, list[Any]] = {o.resource_id: [] for o in offerings}
-    for r in (Reservation.objects.filter(resource_id__in=list(out), starts_at__gte=lo, starts_at__lt=lo + dt.timedelta(days=1))
-              .select_related("user").order_by("starts_at", "created_at")):
+    for r in reservations_on(list(out), day):
         out[r.resource_id].append(r)
     return out
 
@@ -216,10 +212,10 @@ def offering_stats(offerings: QuerySet[Offering], *, days: int = DEFAULT_PERIOD,
     """Per offering over the last ``days`` days: views, bookings (made, and not cancelled,
     rejected or only waiting), attended, no-shows, visible reviews and the sum of their ratings.
     Every figure is its own subquery: no join fans one out by another."""
-    from linli.booking.models import Reservation
+    from linli.booking.selectors import reservations_of
 
     since = _since(days, now)
-    res = Reservation.objects.filter(resource_id=OuterRef("resource_id"), created_at__gte=since)
+    res = reservations_of(OuterRef("resource_id")).filter(created_at__gte=since)
     reviews = Review.objects.filter(offering_id=OuterRef("pk"), hidden=False, created_at__gte=since)
     views = OfferingViews.objects.filter(offering_id=OuterRef("pk"), day__gte=since.date())
     return list(offerings.order_by().annotate(
@@ -301,7 +297,7 @@ def area_figures(actor: Any, *, days: int = DEFAULT_PERIOD) -> list[dict[str, An
 def figures_by_place(actor: Any, *, days: int = DEFAULT_PERIOD) -> dict[str, list[dict[str, Any]]]:
     """Views, bookings, attendance and ratings of the offerings in the admin's area over the
     period, per street (the provider's vetting street) and per community served."""
-    from linli.regions.models import RegionNode
+    from linli.regions.selectors import names_of
 
     rows = offering_stats(Offering.objects.filter(scope_q(scope_paths(actor, VET_ROLES), field="provider__region_path")),
                           days=days)
@@ -315,7 +311,7 @@ def figures_by_place(actor: Any, *, days: int = DEFAULT_PERIOD) -> dict[str, lis
         for r in rows:
             for key in keys_of(r):
                 acc.setdefault(key, Figures()).add(r)
-        names = dict(RegionNode.objects.filter(path__in=list(acc)).values_list("path", "name"))
+        names = names_of(acc)
         return [{"path": key, "name": names.get(key, key), "offerings": f.offerings, "views": f.views, "bookings": f.bookings,
                  "attended": f.attended, "reviews": f.reviews, "rating": f.rating}
                 for key, f in sorted(acc.items(), key=lambda kv: -kv[1].bookings)]

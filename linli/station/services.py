@@ -5,7 +5,7 @@ resident's consent to targeted recommendations."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -18,7 +18,6 @@ from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import holders_at, in_scope
 from linli.booking import resources as booking_resources
 from linli.booking import selectors as booking_selectors
-from linli.booking.models import Reservation, Resource
 from linli.core import followups, uscc
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import SensitiveAccess
@@ -29,6 +28,9 @@ from linli.core.text import clean_text, fill
 from linli.messaging.services import send
 
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
+
+if TYPE_CHECKING:
+    from linli.booking.models import Reservation
 
 VET_ROLES = ADMIN_ROLES  # street or community admins over the provider's area
 USCC_MESSAGES = {
@@ -167,9 +169,9 @@ def add_offering(*, actor: Any, provider: Provider, title: str, category: str, p
     resource = booking_resources.create_resource(
         actor=actor, name=title, region=provider.region, served=communities, managers=list(provider.staff.all()),
         hours=[(d, opens, closes) for d in set(weekdays)], slot_minutes=slot_minutes, capacity=capacity,
-        approval_required=approval_required, audience=Resource.Audience.RESIDENTS,
+        approval_required=approval_required, audience=booking_selectors.Audience.RESIDENTS,
         # delivered at home: the booking asks where (shown to the provider's staff only)
-        asks=Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING)
+        asks=booking_selectors.Asks.ADDRESS if at_home else booking_selectors.Asks.NOTHING)
     offering = Offering.objects.create(
         provider=provider, resource=resource, title=title, category=category, price_type=price_type,
         price=fields["price"], description=description, tags=fields["tags"],
@@ -203,10 +205,10 @@ def count_view(offering: Offering, *, day: dt.date | None = None) -> None:
 
 @transaction.atomic
 def review(*, actor: Any, reservation: Reservation, rating: int, text: str = "") -> Review:
-    res = Reservation.objects.select_for_update().select_related("resource").get(pk=reservation.pk)
+    res = booking_selectors.reservation_for_update(reservation.pk)
     if res.user_id != actor.pk:
         raise PermissionDenied("forbidden", _("只能评价自己的预约"))
-    if res.status != Reservation.Status.ATTENDED:
+    if res.status != booking_selectors.ReservationStatus.ATTENDED:
         raise Conflict("not_attended", _("签到使用服务后才能评价"))
     offering = Offering.objects.filter(resource_id=res.resource_id).first()
     if offering is None:
@@ -329,7 +331,7 @@ def update_offering(*, actor: Any, offering: Offering, title: str, category: str
     o.staff.set(serving)
     settings: dict[str, Any] = {"name": o.title, "capacity": capacity, "approval_required": approval_required}
     if at_home is not None:  # left out (an older client): unchanged
-        settings["asks"] = Resource.Asks.ADDRESS if at_home else Resource.Asks.NOTHING
+        settings["asks"] = booking_selectors.Asks.ADDRESS if at_home else booking_selectors.Asks.NOTHING
     booking_resources.update_resource(actor=actor, resource=o.resource, served=communities, **settings)
     from linli.core.services import diff
 

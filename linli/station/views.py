@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.booking import selectors as booking_selectors
-from linli.booking.models import Reservation
 from linli.core.bounds import page_date
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_int
 from linli.core.reasons import clean_reason
-from linli.regions.models import Level, RegionNode
+from linli.regions import selectors as region_selectors
+from linli.regions.selectors import Level
 
 from . import selectors, services
 from .models import Consent, Offering, Provider, Review
@@ -87,7 +87,7 @@ def recommendations_toggle(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest, reservation_pk: int) -> HttpResponse:
-    res = Reservation.objects.filter(pk=reservation_pk, user_id=request.user.pk or 0).select_related("resource").first()
+    res = booking_selectors.own_reservation(request.user.pk or 0, reservation_pk)
     if res is None:
         raise Http404
     if request.method == "POST":
@@ -103,11 +103,11 @@ def review(request: HttpRequest, reservation_pk: int) -> HttpResponse:
 
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
-    regions = RegionNode.objects.filter(level__in=(Level.STREET, Level.COMMUNITY)).order_by("path")[:2000]
+    regions = region_selectors.nodes(level=(Level.STREET, Level.COMMUNITY))[:2000]
     ctx: dict[str, Any] = {"kinds": Provider.Kind.choices, "regions": regions, "data": request.POST or {}}
     if request.method == "POST":
         try:
-            region = RegionNode.objects.filter(code=request.POST.get("region", "")).first()
+            region = region_selectors.node(request.POST.get("region", ""))
             upload = request.FILES.get("licence")
             services.apply_provider(actor=request.user, name=request.POST.get("name", ""), code=request.POST.get("uscc", ""),
                                     kind=request.POST.get("kind", ""), contact_name=request.POST.get("contact_name", ""),
@@ -184,11 +184,10 @@ def new_offering(request: HttpRequest) -> HttpResponse:
     providers = list(selectors.my_providers(request.user).filter(state=Provider.State.APPROVED))
     if not providers:
         return redirect("station:console")
-    communities = RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=providers[0].region_path[:9]).order_by("path")
-    from linli.booking.models import OpeningRule
+    communities = region_selectors.communities_under(providers[0].region_path[:9])
 
     ctx: dict[str, Any] = {"providers": providers, "categories": Offering.Category.choices, "prices": Offering.Price.choices,
-                           "communities": communities, "data": request.POST or {}, "weekdays": OpeningRule.WEEKDAYS}
+                           "communities": communities, "data": request.POST or {}, "weekdays": booking_selectors.WEEKDAYS}
     if request.method == "POST":
         try:
             provider = next((p for p in providers if str(p.pk) == request.POST.get("provider")), None)
@@ -196,7 +195,7 @@ def new_offering(request: HttpRequest) -> HttpResponse:
                 raise DomainError("invalid", _("请选择服务商"), field="provider")
             opens = dt.time.fromisoformat(request.POST.get("opens") or "09:00")
             closes = dt.time.fromisoformat(request.POST.get("closes") or "17:00")
-            chosen = list(RegionNode.objects.filter(code__in=request.POST.getlist("communities"), level=Level.COMMUNITY))
+            chosen = list(region_selectors.nodes(codes=request.POST.getlist("communities"), level=Level.COMMUNITY))
             uploads = request.FILES.getlist("photos") or request.FILES.getlist("photo")
             o = services.add_offering(
                 actor=request.user, provider=provider, title=request.POST.get("title", ""), category=request.POST.get("category", ""),
@@ -222,7 +221,7 @@ def edit_offering(request: HttpRequest, pk: int) -> HttpResponse:
         o = selectors.offering_of_provider(request.user, pk)
     except NotFound as exc:
         raise Http404 from exc
-    communities = RegionNode.objects.filter(level=Level.COMMUNITY, path__startswith=o.provider.region_path[:9]).order_by("path")
+    communities = region_selectors.communities_under(o.provider.region_path[:9])
     error = ""
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method == "POST":
@@ -238,7 +237,7 @@ def edit_offering(request: HttpRequest, pk: int) -> HttpResponse:
                 services.remove_photo(actor=request.user, photo=photo)
                 messages.success(request, _("照片已删除"))
             else:
-                chosen = list(RegionNode.objects.filter(code__in=request.POST.getlist("communities")[:200], level=Level.COMMUNITY))
+                chosen = list(region_selectors.nodes(codes=request.POST.getlist("communities")[:200], level=Level.COMMUNITY))
                 staff_ids = [form_int(v) for v in request.POST.getlist("staff")[:100]]
                 services.update_offering(
                     actor=request.user, offering=o, title=request.POST.get("title", ""),

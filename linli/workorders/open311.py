@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -28,10 +28,14 @@ from linli.core.idempotency import scoped_key
 from linli.core.middleware import client_ip
 from linli.core.services import record_audit
 from linli.core.text import clean_text, xml_safe
-from linli.regions.models import Level, RegionNode
+from linli.regions import selectors as region_selectors
+from linli.regions.selectors import Level
 
 from . import selectors, services, states
 from .models import Category, Open311Client, WorkOrder
+
+if TYPE_CHECKING:
+    from linli.regions.models import RegionNode
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
@@ -350,7 +354,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "lat and long, or address_string, is required")
     region_code = p.get("attribute[region_code]", "").strip()
     if region_code:
-        region = RegionNode.objects.filter(code=region_code, level__in=[Level.COMMUNITY, Level.GRID]).first()
+        region = region_selectors.node(region_code, level=[Level.COMMUNITY, Level.GRID])
         if region is None:
             raise Open311Error(400, f"attribute[region_code] {region_code} is not a community or grid code")
     elif client.default_region is not None:

@@ -4,7 +4,7 @@ verify and supervise; anyone sees a community's public list. Thin: the same serv
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,12 +21,14 @@ from linli.core.bounds import check_date
 from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.idempotency import scoped_key
 from linli.core.ratings import RATING_LABELS
-from linli.regions.models import Level, RegionNode
-from linli.regions.selectors import region_for, regions_for
+from linli.regions.selectors import Level, node, region_for, regions_for
 
 from . import selectors, services
 from .models import HandlingUnit, WorkOrder
 from .states import Status
+
+if TYPE_CHECKING:
+    from linli.regions.models import RegionNode
 
 STAFF = (*REGISTRY_ROLES, Role.HANDLER)
 
@@ -281,7 +283,7 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
 
 def public(request: HttpRequest, code: str) -> HttpResponse:
     """Transparency: a community's orders without personal data. No login."""
-    community = RegionNode.objects.filter(code=code, level=Level.COMMUNITY).first()
+    community = node(code, level=Level.COMMUNITY)
     if community is None:
         raise Http404
     page = Paginator(selectors.public_orders(community=community), 30).get_page(request.GET.get("page"))
