@@ -31,6 +31,7 @@ from . import states
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
 from .rules import VET_ROLES
 from .states import ProviderAction
+
 USCC_MESSAGES = {
     "uscc_length": gettext_lazy("统一社会信用代码应为18位"),
     "uscc_chars": gettext_lazy("统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)"),

@@ -30,7 +30,7 @@ from linli.core.tests.rules_grid import (
 
 pytestmark = pytest.mark.django_db
 
-NOTHING = {s: "" for s in S.values}
+NOTHING = dict.fromkeys(S.values, "")
 # the window's staff over the accepting community (caseworkers, the admins above them)
 WINDOW = {
     S.SUBMITTED: "accept refuse withdraw",
@@ -103,7 +103,7 @@ def test_the_services_follow_the_withdrawal_rule(desk):
 
 # ---------------------------------------------------------------- certificates
 
-NO_CERT = {s: "" for s in CS.values}
+NO_CERT = dict.fromkeys(CS.values, "")
 CERT_WINDOW = {CS.REQUESTED: "issue refuse", CS.ISSUED: "revoke", CS.REFUSED: "", CS.REVOKED: ""}
 CERTIFICATE_GRID = {
     OWNER: NO_CERT,  # the requester only reads it

@@ -30,7 +30,7 @@ from linli.station.states import ProviderState as PS
 
 pytestmark = pytest.mark.django_db
 
-NO_PROVIDER = {s: "" for s in PS.values}
+NO_PROVIDER = dict.fromkeys(PS.values, "")
 # the admins over the provider's area (it applied at 猎德社区)
 VETTER = {PS.PENDING: "approve reject", PS.APPROVED: "suspend", PS.REJECTED: "approve", PS.SUSPENDED: "approve"}
 STAFF = NO_PROVIDER | {PS.APPROVED: "offer"}  # publish a new offering once approved
@@ -65,9 +65,9 @@ def test_provider_grid(role, state, tree, make_user):
 # ---------------------------------------------------------------- offerings: (published?, provider's state)
 
 OFFERING_STATES = ("on/approved", "off/approved", "on/suspended", "off/suspended")
-NO_OFFERING = {s: "" for s in OFFERING_STATES}
+NO_OFFERING = dict.fromkeys(OFFERING_STATES, "")
 RUNS_IT = {"on/approved": "unpublish", "off/approved": "publish", "on/suspended": "unpublish", "off/suspended": ""}
-OFFERING_GRID = {role: NO_OFFERING for role in ROLES} | {PROVIDER: RUNS_IT}  # vetters suspend the provider instead
+OFFERING_GRID = dict.fromkeys(ROLES, NO_OFFERING) | {PROVIDER: RUNS_IT}  # vetters suspend the provider instead
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,7 +84,7 @@ def test_offering_grid(role, state, tree, make_user):
 # ---------------------------------------------------------------- reviews: (replied?, hidden?)
 
 REVIEW_STATES = ("new", "replied", "hidden", "replied/hidden")
-NO_REVIEW = {s: "" for s in REVIEW_STATES}
+NO_REVIEW = dict.fromkeys(REVIEW_STATES, "")
 MODERATOR = {"new": "hide", "replied": "hide", "hidden": "", "replied/hidden": ""}
 ANSWERS = {"new": "reply", "replied": "", "hidden": "reply", "replied/hidden": ""}
 REVIEW_GRID = {

@@ -32,7 +32,7 @@ from linli.workorders.states import Status as S
 
 pytestmark = pytest.mark.django_db
 
-NOTHING = {s: "" for s in S.values}
+NOTHING = dict.fromkeys(S.values, "")
 # caseworkers of the community: register, dispatch, verify (no 督办 or 延期)
 DISPATCHER = {
     S.SUBMITTED: "register refuse merge", S.REGISTERED: "dispatch merge", S.DISPATCHED: "reroute",
