@@ -76,7 +76,7 @@ def detail(request: ApiRequest, app: Application) -> ApplicationDetail:
                                    days=f.days, due_date=f.due_date, overdue=f.overdue, returned_at=f.returned_at,
                                    outcome=f.outcome, outcome_note=f.outcome_note if staff else "")
                      for f in selectors.forwardings(app)],
-        events=list(selectors.timeline(app, staff=staff)))
+        events=list(selectors.timeline(app, staff=staff)), actions=selectors.available_actions(request.auth, app))
 
 
 @router.get("/items", response={200: list[ItemOut], **READ_ERRORS}, summary="事项目录(一次告知：条件、材料、时限)")

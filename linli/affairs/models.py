@@ -15,7 +15,7 @@ from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_id
 from linli.core.models import FollowUp, TimeStamped
 
-from .states import CLOCK_RUNNING, Status
+from .states import CLOCK_RUNNING, CertificateState, Status
 
 
 def _token() -> str:
@@ -402,11 +402,7 @@ class Certificate(TimeStamped):
     """A community certificate: requested (online or at the window), issued or refused; issued ones
     carry a serial and a verification code checked at a public URL; revocation shows there."""
 
-    class State(models.TextChoices):
-        REQUESTED = "requested", _("待出具")
-        ISSUED = "issued", _("已出具")
-        REFUSED = "refused", _("不予出具")
-        REVOKED = "revoked", _("已撤销")
+    State = CertificateState  # its lifecycle: states.CERTIFICATE_LIFECYCLE
 
     kind = models.ForeignKey(CertificateKind, verbose_name=_("证明"), on_delete=models.PROTECT, related_name="certificates")
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.REQUESTED)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -103,6 +104,8 @@ class ApplicationDetail(ApplicationRow):
     materials: list[AppMaterialOut]
     forwardings: list[ForwardingOut]
     events: list[EventOut]
+    actions: list[str] = Field([], description="what the caller may do now (selectors.available_actions): "
+                                               "the values POST …/actions takes, and supply, rate")
 
 
 class OnlineIn(Schema):
@@ -212,6 +215,14 @@ class CertificateStaffOut(CertificateOut):
     body: str
     verify_code: str
     revoke_reason: str
+    actions: list[str] = Field([], description="issue | refuse | revoke: what the caller may do now")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        from .selectors import available_actions
+
+        request = (context or {}).get("request")
+        return available_actions(getattr(request, "auth", None), obj) if request is not None else []
 
 
 class VerifyOut(Schema):

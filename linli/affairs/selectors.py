@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.selectors import has_role, in_scope, scope_paths, scope_q
 from linli.core import calendar
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 from linli.core.models import FollowUp
 from linli.core.ratings import BAD_AT_MOST, fraction
 
@@ -28,7 +29,38 @@ from .models import (
     ServiceItem,
 )
 from .rules import CASE_ROLES
-from .services import NEAR_LIMIT_DAYS
+from .services import NEAR_LIMIT_DAYS, decision
+from .states import Action, CertificateAction, Status
+
+# ---------------------------------------------------------------- what a person may do now
+
+APPLICATION_ACTIONS = Actions({
+    Action.ACCEPT: "affairs.handle", Action.REFUSE: "affairs.handle", Action.REQUEST_CORRECTION: "affairs.handle",
+    Action.SUPPLY: "affairs.supply", Action.PROCESS: "affairs.handle", Action.FORWARD: "affairs.handle",
+    Action.RETURN: "affairs.handle", Action.COMPLETE: "affairs.handle", Action.WITHDRAW: "affairs.withdraw",
+    "rate": "affairs.apply",  # 好差评: no step of the lifecycle, once after completion
+}, lifecycle=states.LIFECYCLE, when={
+    # 一次性告知: one correction notice per matter
+    Action.REQUEST_CORRECTION: lambda app: not app.correction_notified,
+    # a matter the street or a department decides: completed only with their decision recorded
+    Action.COMPLETE: lambda app: app.finish_at == ServiceItem.Finish.COMMUNITY or decision(app) is not None,
+    "rate": lambda app: app.status == Status.COMPLETED and app.rating is None,
+})
+
+CERTIFICATE_ACTIONS = Actions({
+    CertificateAction.ISSUE: "affairs.handle", CertificateAction.REFUSE: "affairs.handle",
+    CertificateAction.REVOKE: "affairs.handle",
+}, lifecycle=states.CERTIFICATE_LIFECYCLE, when={
+    CertificateAction.ISSUE: lambda cert: cert.kind.active,  # taken off the published list: refuse only
+})
+
+
+def available_actions(actor: Any, obj: Application | Certificate) -> list[str]:
+    """What ``actor`` may do to an application or a certificate now: the buttons of its page, the
+    ``actions`` of its API answer; the services refuse everything else."""
+    if isinstance(obj, Certificate):
+        return CERTIFICATE_ACTIONS.for_(actor, obj)
+    return APPLICATION_ACTIONS.for_(actor, obj)
 
 
 def catalogue(*, q: str = "", category: str = "", online: bool | None = None) -> QuerySet[ServiceItem]:

@@ -1,4 +1,5 @@
-"""Lifecycle of an application (办件). Pure data: the services apply it on locked rows."""
+"""Lifecycles of an application (办件) and of a community certificate (证明). Pure data: the
+services move both only through ``LIFECYCLE.apply`` / ``CERTIFICATE_LIFECYCLE.apply`` on locked rows."""
 
 from __future__ import annotations
 
@@ -58,10 +59,47 @@ CLOCK_RUNNING = (S.ACCEPTED, S.IN_PROGRESS, S.FORWARDED)
 FINAL = (S.REFUSED, S.COMPLETED, S.WITHDRAWN)
 STAFF_ACTIONS = (A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION, A.SUPPLY, A.PROCESS, A.FORWARD, A.RETURN, A.COMPLETE)
 APPLICANT_ACTIONS = (A.WITHDRAW,)
+# the applicant withdraws on their own only before the window has started the work (or while it
+# waits for their corrections); once in progress the window withdraws it at their request
+APPLICANT_WITHDRAWS_IN = (S.SUBMITTED, S.ACCEPTED, S.CORRECTION)
 
 
-LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action)
+def write_event(app: object, *, action: str, actor: object, before: str, after: str, note: str, public: bool) -> None:
+    """The timeline row of one step (``ApplicationEvent``, through the application's ``events``)."""
+    app.events.create(actor=actor if getattr(actor, "pk", None) else None, action=action,  # type: ignore[attr-defined]
+                      from_status=before, to_status=after, note=note, public=public)
+
+
+# the services audit each step with their own codes (affairs.accept, affairs.forward_return …)
+LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, timeline=write_event)
 
 
 def next_status(status: str, action: str) -> str | None:
     return LIFECYCLE.next(status, action)
+
+
+# ---------------------------------------------------------------- certificates
+
+class CertificateState(models.TextChoices):
+    REQUESTED = "requested", _("待出具")
+    ISSUED = "issued", _("已出具")
+    REFUSED = "refused", _("不予出具")
+    REVOKED = "revoked", _("已撤销")
+
+
+class CertificateAction(models.TextChoices):
+    ISSUE = "issue", _("出具")
+    REFUSE = "refuse", _("不予出具")
+    REVOKE = "revoke", _("撤销")
+
+
+CS, CA = CertificateState, CertificateAction
+CERTIFICATE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (CS.REQUESTED, CA.ISSUE): CS.ISSUED,
+    (CS.REQUESTED, CA.REFUSE): CS.REFUSED,
+    (CS.ISSUED, CA.REVOKE): CS.REVOKED,
+}
+
+# audited as certificate.issue / certificate.refuse / certificate.revoke
+CERTIFICATE_LIFECYCLE = Lifecycle(CERTIFICATE_TRANSITIONS, CertificateState, CertificateAction, field="state",
+                                  audit="certificate")

@@ -188,8 +188,7 @@ def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "affairs/my_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=False), "materials": app.materials.all(),
         "forwardings": selectors.forwardings(app), "ratings": sorted(RATING_LABELS.items(), reverse=True),
-        "rectification": app.rectification,
-        "can_withdraw": app.status in (Status.SUBMITTED, Status.ACCEPTED, Status.CORRECTION)})
+        "rectification": app.rectification, "actions": selectors.available_actions(request.user, app)})
 
 
 @login_required
@@ -416,14 +415,11 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValueError, KeyError):
             messages.error(request, _("输入有误"))
         return redirect("affairs:desk_detail", pk=pk)
-    from .states import next_status
+    from .states import LIFECYCLE
 
-    can = {a: next_status(app.status, a) is not None for a in Action.values}
-    correction_used = can[Action.REQUEST_CORRECTION] and app.correction_notified  # 一次性告知: no second notice
-    can[Action.REQUEST_CORRECTION] = can[Action.REQUEST_CORRECTION] and not app.correction_notified
-    # a matter the street or a department finishes: the window gives out their decision, it does not decide
-    decided_elsewhere = app.finish_at != ServiceItem.Finish.COMMUNITY
-    can[Action.COMPLETE] = can[Action.COMPLETE] and (not decided_elsewhere or services.decision(app) is not None)
+    actions = selectors.available_actions(request.user, app)
+    # 一次性告知: said why there is no second notice
+    correction_used = app.correction_notified and LIFECYCLE.can(app.status, Action.REQUEST_CORRECTION)
     return render(request, "affairs/desk_detail.html", {
         "app": app, "events": selectors.timeline(app, staff=True), "materials": app.materials.all(),
         "history": selectors.history(request.user, app), "outcomes": Application.Outcome.choices,
@@ -431,7 +427,8 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "max_forward_days": services.MAX_FORWARD_DAYS,
         "return_outcomes": [(o.value, o.label) for o in services.RETURN_OUTCOMES],
         "finish_office": services.finish_office(app), "decision": services.decision(app),
-        "can": can, "correction_used": correction_used, "accept_centres": services.acceptance_centres(app) if can[Action.ACCEPT] else [],
+        "actions": actions, "correction_used": correction_used,
+        "accept_centres": services.acceptance_centres(app) if Action.ACCEPT in actions else [],
         "rectification": app.rectification,
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})
 
@@ -462,7 +459,9 @@ def certificates_desk(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("affairs:certificates_desk")
-    return render(request, "affairs/certificates_desk.html", {"rows": selectors.certificates_for(request.user)[:100]})
+    rows = list(selectors.certificates_for(request.user)[:100])
+    return render(request, "affairs/certificates_desk.html", {
+        "rows": [(c, selectors.available_actions(request.user, c)) for c in rows]})
 
 
 def _facts(data: Any, fields: list[Any]) -> dict[str, str]:

@@ -40,3 +40,4 @@ class StationConfig(AppConfig):
         registry.register_context("station", lambda user: {"nav_provider": SimpleLazyObject(lambda: {"on": runs_provider(user)})})
 
         register_reservation_extras(reservation_extras)
+        from . import rules  # noqa: F401

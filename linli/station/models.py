@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.models import TimeStamped
 
+from .states import ProviderState
+
 
 class Provider(TimeStamped):
     class Kind(models.TextChoices):
@@ -19,11 +21,7 @@ class Provider(TimeStamped):
         MERCHANT = "merchant", _("商户")
         SOCIAL_ORG = "social_org", _("社会组织")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("待审核")
-        APPROVED = "approved", _("已通过")
-        REJECTED = "rejected", _("未通过")
-        SUSPENDED = "suspended", _("已暂停")
+    State = ProviderState  # its lifecycle: states.LIFECYCLE
 
     name = models.CharField(_("名称"), max_length=100)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)

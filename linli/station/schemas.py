@@ -1,8 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
+
+
+def _actions(obj: Any, context: Any) -> list[str]:
+    from .selectors import available_actions
+
+    request = (context or {}).get("request")
+    return available_actions(getattr(request, "auth", None), obj) if request is not None else []
 
 
 class OfferingOut(Schema):
@@ -35,6 +43,11 @@ class ProviderOut(Schema):
     state: str
     state_reason: str
     region_path: str
+    actions: list[str] = Field([], description="approve | reject | suspend | offer: what the caller may do now")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        return _actions(obj, context)
 
 
 class VetIn(Schema):
@@ -55,6 +68,11 @@ class ReviewOut(Schema):
     text: str
     reply: str
     created_at: dt.datetime
+    actions: list[str] = Field([], description="reply | hide: what the caller may do now")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        return _actions(obj, context)
 
 
 class TextIn(Schema):

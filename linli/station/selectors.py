@@ -33,10 +33,13 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 from linli.core.models import FollowUp
 
+from . import states
 from .models import Consent, Offering, OfferingViews, Provider, Review
 from .services import VET_ROLES
+from .states import ProviderAction
 
 PERIODS = (7, 30, 90, 365)  # days a figure may cover
 DEFAULT_PERIOD = 30
@@ -147,6 +150,34 @@ def recommendations(actor: Any, *, limit: int = 6) -> list[Offering]:
     rows = list(qs[:200])
     rows.sort(key=lambda o: (-len(tags & set(o.tags or [])), -o.pk))
     return [o for o in rows if tags & set(o.tags or [])][:limit] or rows[:limit]
+
+
+# ---------------------------------------------------------------- what a person may do now
+
+PROVIDER_ACTIONS = Actions({
+    ProviderAction.APPROVE: "station.vet", ProviderAction.REJECT: "station.vet", ProviderAction.SUSPEND: "station.vet",
+    "offer": "station.run",  # publish a new offering: its staff, once approved
+}, lifecycle=states.LIFECYCLE, when={"offer": lambda p: p.state == Provider.State.APPROVED})
+
+OFFERING_ACTIONS = Actions({"publish": "station.run_offering", "unpublish": "station.run_offering"}, when={
+    "publish": lambda o: not o.active and o.provider.state == Provider.State.APPROVED,
+    "unpublish": lambda o: o.active,
+})
+
+REVIEW_ACTIONS = Actions({"reply": "station.reply", "hide": "station.moderate"}, when={
+    "reply": lambda r: not r.reply,  # one reply
+    "hide": lambda r: not r.hidden,
+})
+
+
+def available_actions(actor: Any, obj: Provider | Offering | Review) -> list[str]:
+    """What ``actor`` may do to a provider, an offering or a review now: the buttons of the
+    vetting page and the console, the ``actions`` of the API's answers; the services refuse the rest."""
+    if isinstance(obj, Provider):
+        return PROVIDER_ACTIONS.for_(actor, obj)
+    if isinstance(obj, Offering):
+        return OFFERING_ACTIONS.for_(actor, obj)
+    return REVIEW_ACTIONS.for_(actor, obj)
 
 
 def providers_to_vet(actor: Any, *, state: str = "") -> QuerySet[Provider]:

@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.accounts.roles import ADMIN_ROLES
 from linli.accounts.selectors import holders_at, in_scope
 from linli.booking import resources as booking_resources
 from linli.booking import selectors as booking_selectors
@@ -27,12 +26,14 @@ from linli.core.services import record_audit, record_sensitive_access
 from linli.core.text import clean_text, fill
 from linli.messaging.services import send
 
+from . import states
 from .models import Consent, Offering, OfferingPhoto, OfferingViews, Provider, Review
+from .rules import VET_ROLES
+from .states import ProviderAction
 
 if TYPE_CHECKING:
     from linli.booking.models import Reservation
 
-VET_ROLES = ADMIN_ROLES  # street or community admins over the provider's area
 USCC_MESSAGES = {
     "uscc_length": gettext_lazy("统一社会信用代码应为18位"),
     "uscc_chars": gettext_lazy("统一社会信用代码含有不允许的字符(不使用 I、O、Z、S、V)"),
@@ -98,17 +99,15 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
     """Approve, reject or suspend. Suspending closes the provider's resources at once and cancels
     every live future booking of its offerings, telling each resident why."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if not in_scope(actor, VET_ROLES, provider.region_path):
+    if not actor.has_perm("station.vet", provider):
         raise PermissionDenied("forbidden", _("您无权审核该服务商"))
-    allowed = {"approve": ("pending", "suspended", "rejected"), "reject": ("pending",), "suspend": ("approved",)}
-    if decision not in allowed:
+    if decision not in ProviderAction.values:
         raise DomainError("invalid", _("未知操作"), field="decision")
-    if provider.state not in allowed[decision]:
-        raise Conflict("illegal_transition", _("服务商当前为“%(s)s”，不能这样处理") % {"s": provider.get_state_display()})
+    states.LIFECYCLE.require(provider.state, decision)
     reason = clean_text(reason, limit=300)
-    if decision in ("reject", "suspend") and not reason:
+    if decision in (ProviderAction.REJECT, ProviderAction.SUSPEND) and not reason:
         raise DomainError("invalid", _("请填写理由"), field="reason")
-    provider.state = {"approve": Provider.State.APPROVED, "reject": Provider.State.REJECTED, "suspend": Provider.State.SUSPENDED}[decision]
+    before = states.LIFECYCLE.apply(provider, decision, actor=actor, lock=False)
     provider.state_reason, provider.vetted_by, provider.vetted_at = reason, actor, timezone.now()
     provider.save()
     cancelled = 0
@@ -122,7 +121,8 @@ def vet(*, actor: Any, provider: Provider, decision: str, reason: str = "") -> P
             cancelled += booking_resources.close_resource(actor=actor, resource=o.resource, reason=why,
                                                           cancel_bookings=decision == "suspend")
     record_audit(actor=actor, action=f"provider.{decision}", target=provider, region_path=provider.region_path,
-                 changes={"reason": reason, **({"cancelled": cancelled} if decision == "suspend" else {})})
+                 changes={"state": [before, provider.state], "reason": reason,
+                          **({"cancelled": cancelled} if decision == "suspend" else {})})
     send(list(provider.staff.all()), "station.provider", text=fill(_("服务商“%(n)s”审核结果：%(s)s %(r)s"), {
         "n": provider.name, "s": provider.get_state_display(), "r": reason}), link="/station/console/")
     return provider
@@ -242,8 +242,10 @@ def reply(*, actor: Any, review_obj: Review, text: str) -> Review:
 @transaction.atomic
 def hide_review(*, actor: Any, review_obj: Review, reason: str) -> Review:
     r = Review.objects.select_for_update().select_related("offering__provider").get(pk=review_obj.pk)
-    if not in_scope(actor, VET_ROLES, r.offering.provider.region_path):
+    if not actor.has_perm("station.moderate", r):
         raise PermissionDenied("forbidden", _("您无权处理该评价"))
+    if r.hidden:
+        raise Conflict("already_hidden", _("该评价已隐藏"))
     r.hidden, r.hidden_reason, r.hidden_by = True, _text(reason, "reason", _("理由"), 200), actor
     r.save(update_fields=["hidden", "hidden_reason", "hidden_by"])
     record_audit(actor=actor, action="review.hide", target=r, region_path=r.offering.provider.region_path,

@@ -122,7 +122,11 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    providers = list(selectors.my_providers(request.user))
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch
+
+    providers = list(selectors.my_providers(request.user).prefetch_related(
+        Prefetch("staff", queryset=get_user_model().objects.order_by("display_name", "username"))))
     if not providers:
         return redirect("station:apply")
     errors: dict[str, str] = {}
@@ -170,11 +174,17 @@ def console(request: HttpRequest) -> HttpResponse:
         offerings = list(p.offerings.select_related("resource").order_by("-active", "title"))
         figures = selectors.per_offering_figures(p)
         day = selectors.bookings_on(offerings, today)
-        todays = [(o, day[o.resource_id], figures.get(o.pk)) for o in offerings]
-        blocks.append({"p": p, "offerings": offerings, "today": todays, "figures": selectors.provider_figures(p),
-                       "staff": list(p.staff.order_by("display_name", "username")),
-                       "staff_error": errors.get(f"staff-{p.pk}", ""),
-                       "reviews": Review.objects.filter(offering__provider=p).select_related("offering", "user")[:30]})
+        for o in offerings:
+            o.provider = p  # the one already read (its state decides whether it may be published again)
+        todays = [(o, day[o.resource_id], figures.get(o.pk), selectors.available_actions(request.user, o)) for o in offerings]
+        reviews = list(Review.objects.filter(offering__provider=p).select_related("offering", "user")[:30])
+        for r in reviews:
+            r.offering.provider = p
+            r.actions = selectors.available_actions(request.user, r)  # type: ignore[attr-defined]
+        blocks.append({"p": p, "actions": selectors.available_actions(request.user, p), "offerings": offerings,
+                       "today": todays, "figures": selectors.provider_figures(p),
+                       "staff": list(p.staff.all()),  # prefetched in that order
+                       "staff_error": errors.get(f"staff-{p.pk}", ""), "reviews": reviews})
     return render(request, "station/console.html", {"blocks": blocks, "today": today, "errors": errors},
                   status=400 if errors else 200)
 
@@ -295,10 +305,16 @@ def vetting(request: HttpRequest) -> HttpResponse:
     from linli.core.masking import mask_phone
 
     days = selectors.period_days(request.GET.get("days"))
-    providers = list(selectors.providers_to_vet(request.user)[:200])
+    providers = list(selectors.providers_to_vet(request.user).prefetch_related("staff")[:200])
+    by_pk = {p.pk: p for p in providers}
     for p in providers:
         p.masked_phone = mask_phone(p.contact_phone)  # type: ignore[attr-defined]
-    recent = Review.objects.filter(offering__provider__in=[p.pk for p in providers], hidden=False).select_related("offering", "user")[:50]
+        p.actions = selectors.available_actions(request.user, p)  # type: ignore[attr-defined]
+    recent = list(Review.objects.filter(offering__provider__in=[p.pk for p in providers], hidden=False)
+                  .select_related("offering", "user")[:50])
+    for r in recent:
+        r.offering.provider = by_pk[r.offering.provider_id]  # with its staff already read
+        r.actions = selectors.available_actions(request.user, r)  # type: ignore[attr-defined]
     return render(request, "station/vetting.html", {"providers": providers, "reviews": recent, "days": days,
                                                     "periods": selectors.PERIODS,
                                                     "figures": selectors.area_figures(request.user, days=days),

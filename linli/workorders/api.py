@@ -57,7 +57,7 @@ def detail(request: ApiRequest, order: WorkOrder) -> OrderDetail:
     view = selectors.order_view(request.auth, order)
     out = OrderDetail.from_orm(view.order)
     out.timeline = [EventOut.from_orm(e) for e in view.events]
-    out.allowed_actions = selectors.available_actions(request.auth, order)
+    out.actions = out.allowed_actions = selectors.available_actions(request.auth, order)
     out.photo_urls = [reverse("workorders:photo", args=[order.pk, p.pk]) for p in view.photos]
     return out
 

@@ -64,7 +64,9 @@ class OrderDetail(OrderRow):
     contact_phone_masked: str = Field("", alias="masked_contact_phone")
     merged_into: str | None = Field(None, alias="merged_into.number")
     timeline: list[EventOut] = []
-    allowed_actions: list[str] = []
+    actions: list[str] = Field([], description="what the caller may do now (selectors.available_actions): "
+                                               "the values POST /orders/{id}/actions takes")
+    allowed_actions: list[str] = Field([], description="the same as actions (kept for older clients)")
     photo_urls: list[str] = Field([], description="URLs of the photos (session or token auth required)")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.roles import REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 from linli.core.models import FollowUp
 from linli.core.ratings import BAD_AT_MOST, fraction
 
@@ -257,38 +258,35 @@ def figures(actor: Any, *, start: dt.date, end: dt.date, region: Any = None) -> 
     )
 
 
+A = states.Action
 PERM_FOR_ACTION = {
-    "register": "workorders.dispatch", "refuse": "workorders.dispatch", "dispatch": "workorders.dispatch",
-    "reroute": "workorders.dispatch", "merge": "workorders.dispatch", "verify_pass": "workorders.dispatch",
-    "verify_fail": "workorders.dispatch", "accept": "workorders.handle", "send_back": "workorders.handle",
-    "report_done": "workorders.handle", "withdraw": "workorders.report", "rate": "workorders.report",
+    A.REGISTER: "workorders.dispatch", A.REFUSE: "workorders.dispatch", A.WITHDRAW: "workorders.report",
+    A.MERGE: "workorders.dispatch", A.DISPATCH: "workorders.dispatch", A.REROUTE: "workorders.dispatch",
+    A.ACCEPT: "workorders.handle", A.SEND_BACK: "workorders.handle", A.REPORT_DONE: "workorders.handle",
+    A.VERIFY_PASS: "workorders.dispatch", A.VERIFY_FAIL: "workorders.dispatch", A.RATE: "workorders.report",
+    "urge": "workorders.supervise", "extend": "workorders.supervise",  # 督办, 延期: no step of the lifecycle
 }
 SUPERVISOR_ACTIONS = ("urge", "extend")
 
+# reopening (重新办理) goes through a follow-up (回访), never a button of its own
+ORDER_ACTIONS = Actions(PERM_FOR_ACTION, lifecycle=states.LIFECYCLE, when={
+    A.RATE: lambda order: order.rating is None,
+    "urge": lambda order: order.status in states.OPEN,
+    "extend": lambda order: order.status in states.OPEN and order.status != states.Status.SUBMITTED
+    and order.due_at is not None,
+})
+
 
 def available_actions(actor: Any, order: WorkOrder) -> list[str]:
-    """What this actor can do to this order now (state and permission); reopening goes through a follow-up."""
-    out = []
-    for action in states.actions_from(order.status):
-        perm = PERM_FOR_ACTION.get(action)
-        if perm and actor.has_perm(perm, order):
-            if action == "rate" and order.rating is not None:
-                continue
-            out.append(action)
-    return out + [a for a in supervisor_actions(actor, order) if a not in out]
+    """What this actor can do to this order now (state and permission): the order page's buttons
+    and the API's ``actions``; the services refuse everything else."""
+    return ORDER_ACTIONS.for_(actor, order)
 
 
 def supervisor_actions(actor: Any, order: WorkOrder) -> list[str]:
-    """What a supervisor may do to an order running late: 督办 (urge), 延期 (extend), 改派
-    (reroute). From the actor's role assignments alone (no query per order)."""
-    out = []
-    if states.can(order.status, states.Action.REROUTE) and actor.has_perm("workorders.dispatch", order):
-        out.append("reroute")
-    if order.status in states.OPEN and actor.has_perm("workorders.supervise", order):
-        out.append("urge")
-        if order.status != states.Status.SUBMITTED and order.due_at is not None:
-            out.append("extend")
-    return out
+    """What a supervisor may do to an order running late: 改派 (reroute), 督办 (urge), 延期 (extend).
+    From the actor's role assignments alone (no query per order)."""
+    return ORDER_ACTIONS.for_(actor, order, only=(A.REROUTE, *SUPERVISOR_ACTIONS))
 
 
 def caller_lookup(actor: Any, phone: str) -> dict[str, Any]:

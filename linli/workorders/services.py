@@ -305,14 +305,9 @@ def _lock(order: WorkOrder) -> WorkOrder:
 
 
 def _move(order: WorkOrder, action: str, actor: Any, note: str = "", *, public: bool = True) -> None:
-    target = states.LIFECYCLE.require(order.status, action)
-    note = clean_text(note, multiline=True)
-    before = order.status
-    order.status = target
-    WorkOrderEvent.objects.create(order=order, actor=actor if getattr(actor, "pk", None) else None, action=action,
-                                  from_status=before, to_status=target, note=note[:1000], public=public)
-    record_audit(actor=actor, action=f"workorder.{action}", target=order, region_path=order.region_path,
-                 changes={"status": [before, target]} | ({"note": note[:200]} if note else {}))
+    """One step on a row the caller locked (``_lock``): the map checked, the timeline event and
+    the audit row (workorder.<action>) written by the lifecycle, no query more."""
+    states.LIFECYCLE.apply(order, action, actor=actor, note=clean_text(note, multiline=True), public=public, lock=False)
 
 
 def _need(text: str, field: str, message: str, *, multiline: bool = False) -> str:

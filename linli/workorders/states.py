@@ -1,4 +1,5 @@
-"""The work-order lifecycle: one status field, one transition map, guards. Pure: no Django models.
+"""The work-order lifecycle: one status field, one transition map, guards. No model imported: the
+timeline goes through the order's ``events``.
 
 受理/立案 → 派单 → 接单 or 退单 → 处置 → 办结上报 → 核查 (pass → 结案; fail → back to 处置) → 评价.
 """
@@ -67,7 +68,16 @@ CLOCK_RUNNING = (S.SUBMITTED, S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.DONE_
 FINAL = (S.NOT_REGISTERED, S.WITHDRAWN, S.MERGED)
 
 
-LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action)
+
+
+def write_event(order: object, *, action: str, actor: object, before: str, after: str, note: str, public: bool) -> None:
+    """The timeline row of one step (``WorkOrderEvent``, through the order's ``events``)."""
+    order.events.create(actor=actor if getattr(actor, "pk", None) else None, action=action,  # type: ignore[attr-defined]
+                        from_status=before, to_status=after, note=note[:1000], public=public)
+
+
+# every step audited as workorder.<action> (status before and after, the note)
+LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, audit="workorder", timeline=write_event)
 
 
 def next_status(status: str, action: str) -> str | None:
