@@ -25,3 +25,4 @@ class Code(StrEnum):
     NOT_WAITING = "not_waiting"
     OUTCOME_MISMATCH = "outcome_mismatch"
     TEMPLATE = "template"
+    WITHDRAW_AT_WINDOW = "withdraw_at_window"  # work has started: only the window withdraws

@@ -65,6 +65,8 @@ STATUS: dict[str, int] = {
     "illegal_transition": 409,
     "idempotency_key_reused": 409,
     "already_rated": 409,
+    "already_hidden": 409,
+    "withdraw_at_window": 409,
     "follow_up_done": 409,
     "already_booked": 409,
     "already_checked_in": 409,

@@ -15,3 +15,4 @@ class Code(StrEnum):
     LAST_STAFF = "last_staff"
     NOT_APPROVED = "not_approved"
     NOT_ATTENDED = "not_attended"
+    ALREADY_HIDDEN = "already_hidden"
