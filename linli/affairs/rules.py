@@ -6,6 +6,7 @@ from linli.accounts.rules import holds_over
 CASE_ROLES = (Role.CASEWORKER, *ADMIN_ROLES)
 
 handle = holds_over(*CASE_ROLES)  # over the accepting community (the application's region_path)
+supervise = holds_over(*ADMIN_ROLES)  # 督办: the admins of the community, street, district or city
 
 
 @rules.predicate
@@ -15,5 +16,6 @@ def is_applicant(user, application) -> bool:  # type: ignore[no-untyped-def]
 
 
 rules.add_perm("affairs.handle", handle)
+rules.add_perm("affairs.supervise", supervise)
 rules.add_perm("affairs.apply", is_applicant)
 rules.add_perm("affairs.view", is_applicant | handle)

@@ -11,7 +11,6 @@ from .models import (
     Notification,
     Open311Client,
     RoutingRule,
-    Supervision,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -88,11 +87,6 @@ class WorkOrderAdmin(ReadOnlyAdmin, ScopedAdmin):
     search_fields = ("number", "address")
     exclude = ("contact_phone",)
     inlines = (EventInline,)
-
-
-@admin.register(Supervision)
-class SupervisionAdmin(ReadOnlyAdmin, ScopedAdmin):
-    list_display = ("order", "level", "region_path", "created_at")
 
 
 @admin.register(Notification)

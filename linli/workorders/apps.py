@@ -18,7 +18,7 @@ class WorkordersConfig(AppConfig):
         registry.register_menu_entry("workorders:hotline", _("热线"), order=80, roles=REGISTRY_ROLES)
         registry.register_menu_entry("workorders:notifications", _("通知"), order=140)  # everyone signed in
         registry.register_start_page("workorders:queue", order=30, roles=(Role.HANDLER,))
-        registry.register_periodic_task("linli.workorders.tasks.escalation_sweep", setting="LINLI_SWEEP_SECONDS", default=300)
+        self.register_clock()
 
         def unread(user):  # type: ignore[no-untyped-def]
             from .selectors import notifications_for
@@ -26,3 +26,22 @@ class WorkordersConfig(AppConfig):
             return {"nav_unread": notifications_for(user, unread=True).count()}
 
         registry.register_context("workorders", unread)
+
+    @staticmethod
+    def register_clock() -> None:
+        """Work orders on the supervision clock: the registration limit while submitted, then the
+        handling limit; 督办 by working days past it (community, street after 1, district after
+        3), warned in the last fifth of the time (``warn_at``), a new round at each new deadline."""
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.core import supervision
+
+        from . import services, states
+        from .models import WorkOrder
+
+        supervision.register(
+            "workorders.order", running=WorkOrder.objects.filter(status__in=states.CLOCK_RUNNING), deadline="due_at",
+            unit=supervision.DAYS, steps=services.ESCALATE_AFTER, warn_at="warn_at", round="clock_round",
+            level="escalation_level", fields=("number", "unit"), told=services.clock_told, notify=services.clock_notify,
+            timeline=services.clock_timeline, supervise="workorders.supervise", handlers=services.clock_handlers,
+            audit="workorder", closed=("order_closed", _("工单已办结，无需督办")), chase=services.remind_steps)

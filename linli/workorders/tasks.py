@@ -6,14 +6,6 @@ from django_tasks import task
 
 
 @task()
-def escalation_sweep() -> dict:
-    """Idempotent: safe to run twice, or on two workers at once."""
-    from .services import escalate_overdue
-
-    return {str(k): v for k, v in escalate_overdue().items()}
-
-
-@task()
 def deliver_notifications(*, user_ids: list[int], text: str) -> int:
     """Send one message through the configured outbound backend (e-mail, SMS gateway). A failure
     for one user is logged and does not stop the others; the in-app message is already stored."""

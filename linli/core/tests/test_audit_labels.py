@@ -25,6 +25,13 @@ def _dynamic() -> dict[str, list[str]]:
     }
 
 
+def _dynamic_prefixes() -> dict[str, list[str]]:
+    """Codes whose prefix is chosen at run time: the suffix and every prefix it can follow."""
+    from linli.core import supervision
+
+    return {".urge": [c.audit for c in supervision.clocks()]}  # core.supervision.urge: <registration's audit>.urge
+
+
 def _codes(node: ast.expr, where: str) -> set[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
@@ -41,6 +48,11 @@ def _codes(node: ast.expr, where: str) -> set[str]:
                 dynamic = _dynamic()
                 assert prefix in dynamic, f"{where}: add the values of {ast.unparse(node)} to _dynamic()"
                 return {prefix + c for c in dynamic[prefix]}
+        if len(holes) == 1 and parts[0] is holes[0] and len(parts) == 2 and isinstance(parts[1], ast.Constant):
+            suffix = str(parts[1].value)
+            prefixes = _dynamic_prefixes()
+            assert suffix in prefixes, f"{where}: add the prefixes of {ast.unparse(node)} to _dynamic_prefixes()"
+            return {p + suffix for p in prefixes[suffix]}
     raise AssertionError(f"{where}: cannot tell which audit action {ast.unparse(node)} writes")
 
 
