@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +145,7 @@ class Clock:
 _clocks: dict[str, Clock] = {}
 
 
-def register(name: str, *, running: models.QuerySet, deadline: str, steps: dict[int, float],
+def register(name: str, *, running: models.QuerySet, deadline: str, steps: Mapping[int, float],
              told: Callable[[list[Any], int], dict[Any, list[Any]]], notify: Callable[..., Any],
              unit: str = DAYS, **options: Any) -> Clock:
     """Register a kind of thing with a deadline (see the module's documentation). Registering the
@@ -169,7 +169,7 @@ def clocks() -> list[Clock]:
 
 
 def clock_for(obj_or_model: Any) -> Clock:
-    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    model: Any = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     model = model._meta.concrete_model
     for clock in _clocks.values():
         if clock.model._meta.concrete_model is model:
@@ -234,8 +234,9 @@ def _insert(clock: Clock, items: list[Any], *, kind: str, level: int, now: dt.da
                    office_path(path, level) if kind == "escalate" else path[:15], "", stamp]
     row = "(" + ", ".join(["%s"] * len(cols)) + ")"
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES "
-           f"{', '.join([row] * len(items))} ON CONFLICT DO NOTHING RETURNING {qn('object_id')}")
+    table, columns, values = qn(meta.db_table), ", ".join(qn(c) for c in cols), ", ".join([row] * len(items))
+    # names from the model, every value a parameter
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING {qn('object_id')}"  # noqa: S608
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return {r[0] for r in cur.fetchall()}

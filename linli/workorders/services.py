@@ -697,7 +697,8 @@ def clock_told(orders: list[WorkOrder], level: int) -> dict[int, list[Any]]:
         return {o.pk: members.get(o.unit_id, []) if o.unit_id else offices.get(o.region_path[:12], []) for o in orders}
     role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
     office = holders_by_path((role,), {supervision.office_path(o.region_path, level) for o in orders})
-    return {o.pk: members.get(o.unit_id, []) + office.get(supervision.office_path(o.region_path, level), []) for o in orders}
+    return {o.pk: (members.get(o.unit_id, []) if o.unit_id else []) + office.get(supervision.office_path(o.region_path, level), [])
+            for o in orders}
 
 
 def clock_notify(pairs: list[tuple[WorkOrder, list[Any]]], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
