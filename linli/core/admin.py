@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from . import registry
 from .calendar import invalidate
-from .models import AuditEvent, CalendarDay, SensitiveAccess
+from .models import AuditEvent, CalendarDay, Escalation, SensitiveAccess
 from .services import record_audit
 
 
@@ -117,6 +117,16 @@ class SensitiveAccessAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("kind",)
     search_fields = ("target_label", "reason")
     date_hierarchy = "occurred_at"
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """The supervision clock's records (warnings, levels of 督办, supervisors' notes), by office."""
+
+    list_display = ("created_at", "content_type", "object_id", "kind", "level", "round", "region_path", "actor")
+    list_filter = ("kind", "level", "content_type")
+    search_fields = ("region_path", "note")
+    date_hierarchy = "created_at"
 
 
 @admin.register(CalendarDay)

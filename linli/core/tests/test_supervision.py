@@ -278,3 +278,22 @@ def test_two_sweeps_at_once_raise_each_item_exactly_once(tree, office, only_cloc
     assert Escalation.objects.filter(kind="warn").count() == len(near)
     assert len(sent.timeline) == len(late) + len(near)
     assert supervision.sweep(now=now) == {"test.followup": {3: 0, 2: 0, 1: 0}}
+
+
+def test_the_records_in_admin_are_scoped_to_the_area(client, tree, make_user):
+    from django.contrib.auth.models import Permission
+
+    for node, note in ((tree.liede_sq, "猎德督办意见"), (tree.pantang, "泮塘督办意见")):
+        Escalation.objects.create(content_type=supervision._content_type(FollowUp), object_id=1, kind="urge",
+                                  region_path=node.path, note=note)
+    staff = make_user(Role.COMMUNITY_ADMIN, tree.liede_sq)
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(*Permission.objects.all())
+    client.force_login(staff)
+    assert client.get("/admin/core/escalation/").status_code == 200
+    ids = {e.pk for e in Escalation.objects.filter(region_path=tree.pantang.path)}
+    for pk in ids:
+        assert client.get(f"/admin/core/escalation/{pk}/change/").status_code == 302  # not in scope: back to the list
+    mine = Escalation.objects.get(region_path=tree.liede_sq.path)
+    assert client.get(f"/admin/core/escalation/{mine.pk}/change/").status_code == 200
