@@ -6,7 +6,7 @@
    requests/s and p50/p99 latency, and checks that every accepted order is stored exactly once
    (rows in the database == 201 responses; each request carries its own Idempotency-Key).
 2. Fills the table up to --orders (default 1,000,000) with generated orders (SQL, in bulk),
-   about 5 % of them open and overdue, then times services.escalate_overdue() — once for real
+   about 5 % of them open and overdue, then times the supervision sweep (core.supervision.sweep) — once for real
    work, once more to show the second run finds nothing to do.
 
 Ends with one JSON line: accepted, stored, rps, p50_ms, p99_ms, sweep_s, …
@@ -187,7 +187,10 @@ def main() -> None:
           f"before/after {capacity[0]['effective_cores']}/{capacity[1]['effective_cores']} "
           f"(reference alone {capacity[0]['reference_ms']} ms, both cores {capacity[0]['reference_both_cores_ms']} ms)")
 
-    from linli.workorders.services import escalate_overdue
+    from linli.core import supervision
+
+    def escalate_overdue() -> dict:
+        return supervision.sweep(names=["workorders.order"])["workorders.order"]
 
     t1 = time.monotonic()
     added = fill_orders(args.orders)

@@ -262,8 +262,8 @@ LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "60/m")
 LINLI_WRITE_LIMITS = os.environ.get("LINLI_WRITE_LIMITS", "")
 # Periodic work, enqueued by `manage.py run_scheduler` (started by `make run`): each app registers its
 # task in its AppConfig.ready (core.registry.register_periodic_task); these are their intervals in seconds.
-LINLI_SWEEP_SECONDS = int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))  # work-order escalation sweep
-LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900"))  # one-window supervision sweep
+LINLI_SWEEP_SECONDS = int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))  # the supervision clock (core.supervision): warnings and 督办
+LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900"))  # the least time between two sweeps of the one-window clock
 LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900"))  # closing past reservations
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")

@@ -144,7 +144,7 @@ def get_application(request: ApiRequest, app_id: int):  # type: ignore[no-untype
 
 
 @router.post("/applications/{app_id}/actions", response={200: ApplicationDetail, **ERRORS},
-             summary="受理、不予受理、一次性告知补正、开始办理、转办、部门反馈、办结、撤回")
+             summary="受理、不予受理、一次性告知补正、开始办理、转办、部门反馈、办结、撤回、督办(意见在 reason)")
 def act(request: ApiRequest, app_id: int, payload: ActionIn):  # type: ignore[no-untyped-def]
     app = selectors.application_for(request.auth, app_id)
     services.perform(actor=request.auth, app=app, action=payload.action, data=payload.dict())

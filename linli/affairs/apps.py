@@ -21,5 +21,23 @@ class AffairsConfig(AppConfig):
 
         registry.register_menu_entry("affairs:desk", _("窗口"), order=90, roles=(Role.CASEWORKER, *ADMIN_ROLES))
         registry.register_start_page("affairs:desk", order=20, roles=(Role.CASEWORKER,))
-        registry.register_periodic_task("linli.affairs.tasks.supervision_sweep", setting="LINLI_AFFAIRS_SWEEP_SECONDS",
-                                        default=900)
+        self.register_clock()
+
+    @staticmethod
+    def register_clock() -> None:
+        """Applications on the supervision clock while it runs (not while waiting for corrections):
+        督办 by working days past the promised date, community at once, street after 3; swept at
+        most every ``LINLI_AFFAIRS_SWEEP_SECONDS``."""
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.core import supervision
+
+        from . import services, states
+        from .models import Application
+
+        supervision.register(
+            "affairs.application", running=Application.objects.filter(status__in=states.CLOCK_RUNNING),
+            deadline="due_date", unit=supervision.DAYS, steps=services.ESCALATE_AFTER, level="escalation_level",
+            fields=("number",), told=services.clock_told, notify=services.clock_notify, timeline=services.clock_timeline,
+            supervise="affairs.supervise", handlers=services.clock_handlers, audit="affairs",
+            closed=("not_running", _("该办件不在办理计时中，无需督办")), every="LINLI_AFFAIRS_SWEEP_SECONDS")

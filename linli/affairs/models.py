@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_id
-from linli.core.models import FollowUp, TimeStamped
+from linli.core.models import Escalation, FollowUp, TimeStamped
 
 from .states import CLOCK_RUNNING, CertificateState, Status
 
@@ -178,6 +178,7 @@ class Application(TimeStamped):
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     rating_follow_ups = GenericRelation(FollowUp)  # deleted with it
+    supervision_records = GenericRelation(Escalation)  # 督办 (core.supervision), deleted with it
     applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="applications")
     resident = models.ForeignKey("regions.Resident", verbose_name=_("居民档案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -347,7 +348,7 @@ class ApplicationEvent(models.Model):
         ordering = ["at", "id"]
 
     EXTRA_LABELS = {"submit": _("提交申请"), "material": _("补交材料"), "rate": _("评价"), "rectify": _("整改回复"),
-                    "supervise": _("督办")}
+                    "supervise": _("督办"), "urge": _("督办意见")}
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

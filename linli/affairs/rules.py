@@ -7,8 +7,8 @@ from .states import APPLICANT_WITHDRAWS_IN
 
 CASE_ROLES = (Role.CASEWORKER, *ADMIN_ROLES)
 
-# over the accepting community (an application's or a certificate's region_path)
-handle = holds_over(*CASE_ROLES)
+handle = holds_over(*CASE_ROLES)  # over the accepting community (the application's region_path)
+supervise = holds_over(*ADMIN_ROLES)  # 督办: the admins of the community, street, district or city
 
 
 @rules.predicate
@@ -24,6 +24,7 @@ def not_started(user, application) -> bool:  # type: ignore[no-untyped-def]
 
 
 rules.add_perm("affairs.handle", handle)
+rules.add_perm("affairs.supervise", supervise)
 rules.add_perm("affairs.apply", is_applicant)
 rules.add_perm("affairs.view", is_applicant | handle)
 # 撤回: the window at any open step; the applicant on their own only before the work has started

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.accounts.selectors import has_role, holders_at, holders_by_path, in_scope
-from linli.core import calendar, followups, idcard, idempotency, ratelimit
+from linli.core import calendar, followups, idcard, idempotency, ratelimit, supervision
 from linli.core.crypto import lookup_hash
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.models import FollowUp
@@ -676,6 +676,9 @@ def perform(*, actor: Any, app: Application, action: str, data: dict[str, Any]) 
                         document=data.get("document"))
     if action == Action.WITHDRAW:
         return withdraw(actor=actor, app=app, reason=data.get("reason", ""))
+    if action == "urge":  # 督办 by a supervisor, the note in ``reason`` (or ``note``)
+        supervision.urge(actor=actor, obj=app, note=data.get("reason", "") or data.get("note", ""))
+        return Application.objects.select_related("item").get(pk=app.pk)
     raise DomainError("invalid", _("未知操作"), field="action")
 
 
@@ -718,35 +721,47 @@ def reply_rectification(*, actor: Any, rect: FollowUp, reply: str) -> FollowUp:
 
 # ---------------------------------------------------------------- supervision
 
-ESCALATE_AFTER = {1: 0, 2: 3}  # working days past the promised date: community (1), street (2)
-LEVEL_NAMES = {1: "社区督办", 2: "街道督办"}
+ESCALATE_AFTER = {1: 0, 2: 3}  # working days past the promised date: community (1), street (2) (core.supervision)
 
 
-def escalate_overdue(*, today: dt.date | None = None) -> dict[int, int]:
-    """Idempotent sweep like the work orders': running matters past their promised date are raised
-    to the community (1), then the street (2) three working days later; each level once."""
-    today = today or timezone.localdate()
-    raised: dict[int, int] = {}
-    for level in (2, 1):
-        cutoff = calendar.add_working_days(today, -ESCALATE_AFTER[level]) if ESCALATE_AFTER[level] else today
-        with transaction.atomic():
-            rows = list(Application.objects.select_for_update(skip_locked=True)
-                        .filter(status__in=states.CLOCK_RUNNING, due_date__lt=cutoff, escalation_level__lt=level)
-                        .values_list("id", "region_path", "number"))
-            raised[level] = len(rows)
-            if not rows:
-                continue
-            Application.objects.filter(pk__in=[r[0] for r in rows]).update(escalation_level=level)
-            ApplicationEvent.objects.bulk_create([ApplicationEvent(application_id=r[0], action="supervise", note=LEVEL_NAMES[level],
-                                                                   public=False) for r in rows], batch_size=5000)
-            role = Role.COMMUNITY_ADMIN if level == 1 else Role.STREET_ADMIN
-            width = 12 if level == 1 else 9
-            office = holders_by_path((role,), {r[1][:width] for r in rows})
-            send_many("affairs.supervision", [
-                (u, fill(_("办件 %(n)s 已超过承诺时限，%(l)s"), {"n": number, "l": LEVEL_NAMES[level]}), None,
-                 reverse("affairs:desk_detail", args=[pk]))
-                for pk, path, number in rows for u in office.get(path[:width], [])])
-    return raised
+def clock_told(apps: list[Application], level: int) -> dict[int, list[Any]]:
+    """Who the clock tells of a matter past its promised date: the community's admins (1), the
+    street's admins (2)."""
+    role = Role.COMMUNITY_ADMIN if level <= 1 else Role.STREET_ADMIN
+    lvl = max(level, 1)
+    office = holders_by_path((role,), {supervision.office_path(a.region_path, lvl) for a in apps})
+    return {a.pk: office.get(supervision.office_path(a.region_path, lvl), []) for a in apps}
+
+
+def clock_notify(pairs: list[tuple[Application, list[Any]]], *, kind: str, level: int, actor: Any = None,
+                 note: str = "") -> None:
+    """The clock's messages, through messaging in one batch (in-app, and SMS where the kind
+    sends them)."""
+    def text(app: Application) -> str:
+        if kind == "urge":
+            who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
+            return fill(_("%(who)s督办办件 %(n)s：%(t)s"), {"who": who, "n": app.number, "t": note})
+        if kind == "warn":
+            return fill(_("办件 %(n)s 即将到达承诺时限，请抓紧办理"), {"n": app.number})
+        return fill(_("办件 %(n)s 已超过承诺时限，%(l)s"), {"n": app.number, "l": supervision.level_name(level)})
+
+    send_many("affairs.supervision", [(u, message, app, reverse("affairs:desk_detail", args=[app.pk]))
+                                      for app, users in pairs if users for message in [text(app)] for u in users])
+
+
+def clock_timeline(apps: list[Application], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
+    if kind == "warn":
+        return
+    ApplicationEvent.objects.bulk_create([
+        ApplicationEvent(application_id=a.pk, actor=actor if getattr(actor, "pk", None) else None,
+                         action="urge" if kind == "urge" else "supervise",
+                         note=note if kind == "urge" else supervision.level_name(level), public=False)
+        for a in apps], batch_size=5000)
+
+
+def clock_handlers(app: Application) -> list[Any]:
+    """Who a supervisor's 督办 reaches: the community window's caseworkers and admins."""
+    return _window_staff(app.region_path)
 
 
 # ---------------------------------------------------------------- certificates

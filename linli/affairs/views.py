@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import supervision
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_int
 from linli.core.idempotency import scoped_key
@@ -429,7 +430,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "finish_office": services.finish_office(app), "decision": services.decision(app),
         "actions": actions, "correction_used": correction_used,
         "accept_centres": services.acceptance_centres(app) if Action.ACCEPT in actions else [],
-        "rectification": app.rectification,
+        "rectification": app.rectification, "can_urge": supervision.may_urge(request.user, app),
         "rating_label": RATING_LABELS.get(app.rating or 0, "")})
 
 

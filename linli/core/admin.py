@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from . import registry
 from .calendar import invalidate
-from .models import AuditEvent, CalendarDay, FollowUp, SensitiveAccess
+from .models import AuditEvent, CalendarDay, Escalation, FollowUp, SensitiveAccess
 from .services import record_audit
 
 
@@ -129,6 +129,16 @@ class FollowUpAdmin(ReadOnlyAdmin, ScopedAdmin):
     search_fields = ("region_path", "answer")
     date_hierarchy = "due_date"
     list_select_related = ("content_type", "done_by")
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """The supervision clock's records (warnings, levels of 督办, supervisors' notes), by office."""
+
+    list_display = ("created_at", "content_type", "object_id", "kind", "level", "round", "region_path", "actor")
+    list_filter = ("kind", "level", "content_type")
+    search_fields = ("region_path", "note")
+    date_hierarchy = "created_at"
 
 
 @admin.register(CalendarDay)

@@ -78,6 +78,7 @@ ACTIONS: dict[str, Any] = {
     "affairs.forward_return": _("登记部门反馈"),
     "affairs.complete": _("办件办结"),
     "affairs.withdraw": _("撤回办件"),
+    "affairs.urge": _("办件督办"),
     "affairs.result_view": _("查看办理结果"),
     "affairs.material_view": _("查看申请材料"),
     "affairs.applicant_lookup": _("查找申请人"),

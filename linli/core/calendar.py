@@ -43,6 +43,13 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     return workdays.add_working_hours(timezone.localtime(start), hours, overrides(), office_windows())
 
 
+def subtract_working_hours(end: dt.datetime, hours: float) -> dt.datetime:
+    """The latest moment ``hours`` office hours of working days before ``end`` (local time)."""
+    from django.utils import timezone
+
+    return workdays.subtract_working_hours(timezone.localtime(end), hours, overrides(), office_windows())
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     return workdays.working_days_between(start, end, overrides())
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -189,3 +190,56 @@ class FollowUp(TimeStamped):
     @property
     def replied_at(self) -> Any:
         return self.done_at
+
+
+class EscalationQuerySet(models.QuerySet["Escalation"]):
+    def of_model(self, model: type[models.Model]) -> EscalationQuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def for_target(self, obj: models.Model) -> EscalationQuerySet:
+        return self.of_model(type(obj)).filter(object_id=obj.pk)
+
+
+class Escalation(models.Model):
+    """What the supervision clock (linli.core.supervision) did to a thing with a deadline: the
+    near-limit warning of a clock round, each level of 督办 it was raised to in a round (the
+    office of that level in ``region_path``), and every supervisor's 督办 with a note. The unique
+    constraint makes a warning or a level happen once per round, whoever sweeps."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", _("临期提醒")
+        ESCALATE = "escalate", _("超期督办")
+        URGE = "urge", _("督办意见")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("督办对象类型"), on_delete=models.CASCADE,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField(_("督办对象"))
+    target = GenericForeignKey("content_type", "object_id")
+    round = models.PositiveIntegerField(_("计时轮次"), default=0)
+    level = models.PositiveSmallIntegerField(_("级别"), default=0)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    region_path = models.CharField(_("督办单位区划"), max_length=15)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("督办意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "round", "level", "kind"],
+                                    condition=models.Q(kind__in=["warn", "escalate"]), name="escalation_once_per_round"),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "round"], name="escalation_target"),
+            models.Index(fields=["region_path", "-created_at"], name="escalation_region", opclasses=["varchar_pattern_ops", ""]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.kind} L{self.level} R{self.round}"

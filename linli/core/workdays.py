@@ -91,3 +91,31 @@ def add_working_hours(start: dt.datetime, hours: float, overrides: Mapping[dt.da
                 cursor = w_end
         day += ONE_DAY
         cursor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+def subtract_working_hours(end: dt.datetime, hours: float, overrides: Mapping[dt.date, bool], windows: Windows) -> dt.datetime:
+    """The latest moment from which ``hours`` office hours have passed by ``end``: the inverse of
+    ``add_working_hours``, counting back through the office windows of working days (Monday
+    10:00 less 3 working hours is the Friday before at 16:00, or earlier after a holiday). A
+    deadline before this moment is late by at least ``hours`` working hours. 0 hours is ``end``."""
+    remaining = dt.timedelta(minutes=-(-round(hours * 60 * 1000) // 1000))
+    if remaining <= dt.timedelta(0):
+        return end
+    tz = end.tzinfo
+    cursor = end
+    day = end.date()
+    while True:
+        if is_working_day(day, overrides):
+            for opens, closes in reversed(windows):
+                w_start = dt.datetime.combine(day, opens, tzinfo=tz)
+                w_end = dt.datetime.combine(day, closes, tzinfo=tz)
+                if cursor <= w_start:
+                    continue
+                stop = min(cursor, w_end)
+                available = stop - w_start
+                if remaining <= available:
+                    return stop - remaining
+                remaining -= available
+                cursor = w_start
+        cursor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+        day -= ONE_DAY

@@ -10,7 +10,6 @@ from .models import (
     HandlingUnit,
     Open311Client,
     RoutingRule,
-    Supervision,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -89,9 +88,6 @@ class WorkOrderAdmin(ReadOnlyAdmin, ScopedAdmin):
     inlines = (EventInline,)
 
 
-@admin.register(Supervision)
-class SupervisionAdmin(ReadOnlyAdmin, ScopedAdmin):
-    list_display = ("order", "level", "region_path", "created_at")
 
 
 @admin.register(Open311Client)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_phone
-from linli.core.models import FollowUp, TimeStamped
+from linli.core.models import Escalation, FollowUp, TimeStamped
 from linli.core.ratings import RATING_LABELS
 
 from .states import OPEN, Status
@@ -129,13 +129,13 @@ class WorkOrder(TimeStamped):
     anonymous = models.BooleanField(_("对外匿名"), default=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     rating_follow_ups = GenericRelation(FollowUp)  # deleted with the order
+    supervision_records = GenericRelation(Escalation)  # warnings and 督办 (core.supervision), deleted with the order
     unit = models.ForeignKey(HandlingUnit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
     clock_round = models.PositiveSmallIntegerField(_("计时轮次"), default=0,
                                                    help_text=_("立案、重新办理各开始一轮：督办级别按轮次重新计算"))
     warn_at = models.DateTimeField(_("临期时间"), null=True, blank=True, help_text=_("期限的最后两成时间起为临期"))
-    warned_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True)
     step_due_at = models.DateTimeField(_("本环节期限"), null=True, blank=True, help_text=_("接单或核查的期限"))
     step_reminded = models.BooleanField(_("本环节已催办"), default=False)
     merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
@@ -156,7 +156,7 @@ class WorkOrder(TimeStamped):
             models.Index(fields=["region_path", "status"], name="wo_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
             models.Index(fields=["due_at"], name="wo_open_due", condition=Q(status__in=OPEN)),
             models.Index(fields=["step_due_at"], name="wo_step_due", condition=Q(step_due_at__isnull=False, step_reminded=False)),
-            models.Index(fields=["warn_at"], name="wo_warn_pending", condition=Q(warned_at__isnull=True, status__in=OPEN)),
+            models.Index(fields=["warn_at"], name="wo_warn_open", condition=Q(status__in=OPEN)),
             models.Index(fields=["unit", "status"], name="wo_unit_status"),
         ]
         constraints = [
@@ -226,25 +226,6 @@ class WorkOrderEvent(models.Model):
         if self.action in Action.values:
             return str(Action(self.action).label)
         return str(self.EXTRA_LABELS.get(self.action, self.action))
-
-
-class Supervision(models.Model):
-    """督办: an overdue order escalated to community (1), street (2) or district (3)."""
-
-    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervisions")
-    round = models.PositiveSmallIntegerField(_("计时轮次"), default=0)
-    level = models.PositiveSmallIntegerField(_("级别"))
-    region_path = models.CharField(_("督办单位区划"), max_length=15)
-    note = models.CharField(_("督办意见"), max_length=300)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("督办")
-        verbose_name_plural = _("督办")
-        constraints = [models.UniqueConstraint(fields=["order", "round", "level"], name="supervision_once_per_level")]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} L{self.level}"
 
 
 class Follower(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.validators import looks_like_phone
-from linli.core import calendar, followups, idempotency, ratelimit
+from linli.core import calendar, followups, idempotency, ratelimit, supervision
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import FollowUp
 from linli.core.numbers import next_value
@@ -28,16 +28,13 @@ from .models import (
     Follower,
     HandlingUnit,
     RoutingRule,
-    Supervision,
     WorkOrder,
     WorkOrderEvent,
     WorkOrderPhoto,
 )
 from .states import Action, Status
 
-LEVEL_NAMES = {1: "社区督办", 2: "街道督办", 3: "区督办"}
-LEVEL_PATH = {1: 12, 2: 9, 3: 6}
-# escalate to level L when overdue by at least ESCALATE_AFTER[L] working days
+# 督办: raised to level L when overdue by at least ESCALATE_AFTER[L] working days (core.supervision)
 ESCALATE_AFTER = {1: 0, 2: 1, 3: 3}
 
 
@@ -76,8 +73,7 @@ WARN_SHARE = 0.2  # the last fifth of the allowed time is "near the limit"
 
 def _set_clock(order: WorkOrder, start: dt.datetime, due: dt.datetime) -> None:
     order.due_at = due
-    order.warn_at = due - (due - start) * WARN_SHARE
-    order.warned_at = None
+    order.warn_at = due - (due - start) * WARN_SHARE  # warned once per clock round (core.supervision)
 
 
 # ---------------------------------------------------------------- routing
@@ -321,8 +317,7 @@ def _new_round(order: WorkOrder, now: dt.datetime) -> None:
     """Registration and reopening start the handling clock afresh: a new deadline, and
     supervision counted again from the first level."""
     _set_clock(order, now, deadline(order.category, order.urgency, now))
-    order.clock_round += 1
-    order.escalation_level = 0
+    supervision.new_round(order)
 
 
 @transaction.atomic
@@ -431,25 +426,12 @@ def reroute(*, actor: Any, order: WorkOrder, unit: HandlingUnit, note: str = "")
 MAX_EXTENSION_DAYS = 366
 
 
-@transaction.atomic
 def urge(*, actor: Any, order: WorkOrder, note: str) -> WorkOrder:
     """督办: a supervisor (community, street, district or city admin over the order's area) urges
-    an open order with a note; the handling unit (before dispatch, the community's dispatchers)
-    gets it as a notification, the timeline and the audit log keep it."""
-    order = _lock(order)
-    _require(actor, "workorders.supervise", order)
-    if order.status not in states.OPEN:
-        raise Conflict("order_closed", _("工单已办结，无需督办"))
-    note = _need(note, "note", _("请填写督办意见"))[:300]
-    WorkOrderEvent.objects.create(order=order, actor=actor, action="urge", note=note, public=False)
-    record_audit(actor=actor, action="workorder.urge", target=order, region_path=order.region_path,
-                 changes={"note": note, "status": order.status})
-    order.save(update_fields=["updated_at"])
-    who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
-    text = fill(_("%(who)s督办工单 %(n)s：%(t)s"), {"who": who, "n": order.number, "t": note})
-    notify([u for u in (_unit_users(order) or _dispatchers(order)) if u.pk != actor.pk], order, text,
-           kind="workorders.supervision")
-    return order
+    an open order with a note (core.supervision.urge): the handling unit (before dispatch, the
+    community's dispatchers) gets it as a notification, the timeline and the audit log keep it."""
+    supervision.urge(actor=actor, obj=order, note=note)
+    return WorkOrder.objects.select_related("category", "unit", "reporter").get(pk=order.pk)
 
 
 @transaction.atomic
@@ -472,8 +454,7 @@ def extend_deadline(*, actor: Any, order: WorkOrder, until: dt.date | None, reas
         raise DomainError("invalid", _("延期不能超过一年"), field="due_date")
     before = order.due_at
     _set_clock(order, now, new_due)
-    order.clock_round += 1
-    order.escalation_level = 0
+    supervision.new_round(order)
     order.save()
     shown = timezone.localtime(new_due).strftime("%Y-%m-%d")
     WorkOrderEvent.objects.create(order=order, actor=actor, action="extend",
@@ -661,7 +642,7 @@ def unfollow(*, actor: Any, order: WorkOrder) -> None:
     Follower.objects.filter(order=order, user=actor).delete()
 
 
-# ---------------------------------------------------------------- supervision sweep
+# ---------------------------------------------------------------- the supervision clock (core.supervision)
 
 def _notify_many(messages: list[tuple[Any, int | None, str]], kind: str = "workorders.supervision") -> None:
     """Many different messages at once (the sweep), through the inbox in bulk."""
@@ -670,101 +651,60 @@ def _notify_many(messages: list[tuple[Any, int | None, str]], kind: str = "worko
                                    for u, oid, text in messages])
 
 
-_SUPERVISE = """
-INSERT INTO {sup} (order_id, round, level, region_path, note, created_at)
-SELECT id, clock_round, %s, substr(region_path, 1, %s), %s, %s FROM {wo} WHERE id IN ({ids})
-ON CONFLICT DO NOTHING"""
-_SUPERVISE_EVENT = """
-INSERT INTO {ev} (order_id, at, action, from_status, to_status, note, public)
-SELECT id, %s, 'supervise', '', '', %s, %s FROM {wo} WHERE id IN ({ids})"""
-
-
-def _raise_to(level: int, ids: list[int], now: dt.datetime) -> None:
-    """Raise these orders to ``level``: the level on the order, one supervision row for the level
-    reached (an order found three days late goes straight to the district; the levels it skipped
-    were never supervised) and a note on each timeline — three set-based statements for a batch,
-    not a model object per row (a catch-up can raise tens of thousands at once)."""
-    from django.db import connection
-
-    WorkOrder.objects.filter(pk__in=ids).update(escalation_level=level, updated_at=now)
-    tables = {"sup": Supervision._meta.db_table, "ev": WorkOrderEvent._meta.db_table, "wo": WorkOrder._meta.db_table,
-              "ids": ", ".join(["%s"] * len(ids))}
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cur:
-        cur.execute(_SUPERVISE.format(**tables), [level, LEVEL_PATH[level], f"{LEVEL_NAMES[level]}：工单已超过办理期限", stamp, *ids])
-        cur.execute(_SUPERVISE_EVENT.format(**tables), [stamp, LEVEL_NAMES[level], False, *ids])
-
-
 def _members_of(unit_ids: set[int]) -> dict[int, list[Any]]:
     return {unit.pk: list(unit.members.all()) for unit in HandlingUnit.objects.filter(pk__in=unit_ids).prefetch_related("members")}
 
 
-def escalate_overdue(*, now: dt.datetime | None = None) -> dict[int, int]:
-    """督办 sweep: overdue orders go to community (1), street (2, ≥1 working day late) and
-    district (3, ≥3 working days late). Idempotent: a level is reached once per clock round
-    (unique (order, round, level)), and orders already at a level are skipped by the filter.
-    Registration and reopening start a new round. Returns the number of orders raised to each
-    level. The same sweep warns of orders near their limit and reminds units of steps
-    (accepting a dispatch, verification) past their own limit, once each."""
+def clock_told(orders: list[WorkOrder], level: int) -> dict[int, list[Any]]:
+    """Who the clock tells: near the limit (level 0), the unit handling the order or, before
+    dispatch, the community's dispatchers; at each level of 督办 the unit and the supervising
+    office (community admins, street admins, district admins)."""
     from linli.accounts.roles import Role
     from linli.accounts.selectors import holders_by_path
 
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    raised: dict[int, int] = {}
-    for level in (3, 2, 1):
-        cutoff_day = calendar.add_working_days(today, -ESCALATE_AFTER[level]) if ESCALATE_AFTER[level] else None
-        cutoff = now if cutoff_day is None else timezone.make_aware(
-            dt.datetime.combine(cutoff_day, timezone.localtime(now).time()))
-        with transaction.atomic():
-            rows = list(
-                WorkOrder.objects.select_for_update(skip_locked=True)
-                .filter(status__in=states.CLOCK_RUNNING, due_at__lt=cutoff, escalation_level__lt=level)
-                .values_list("id", "region_path", "clock_round", "unit_id", "number")
-            )
-            if not rows:
-                raised[level] = 0
-                continue
-            ids = [r[0] for r in rows]
-            for start in range(0, len(ids), 5000):
-                _raise_to(level, ids[start:start + 5000], now)
-            members = _members_of({r[3] for r in rows if r[3]})
-            # the supervising office is told too: community admins (1), street admins (2), district admins (3)
-            office_role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
-            office = holders_by_path((office_role,), {r[1][:LEVEL_PATH[level]] for r in rows})
-            _notify_many([(u, oid, fill(_("工单 %(n)s 已超期，%(l)s"), {"n": number, "l": LEVEL_NAMES[level]}))
-                          for oid, path, _r, unit_id, number in rows
-                          for u in members.get(unit_id, []) + office.get(path[:LEVEL_PATH[level]], [])])
-            raised[level] = len(rows)
-    _warn_near_limit(now)
-    _remind_steps(now)
-    return raised
+    members = _members_of({o.unit_id for o in orders if o.unit_id})
+    if level == 0:
+        offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER), {o.region_path[:12] for o in orders if not o.unit_id})
+        return {o.pk: members.get(o.unit_id, []) if o.unit_id else offices.get(o.region_path[:12], []) for o in orders}
+    role = {1: Role.COMMUNITY_ADMIN, 2: Role.STREET_ADMIN, 3: Role.DISTRICT_ADMIN}[level]
+    office = holders_by_path((role,), {supervision.office_path(o.region_path, level) for o in orders})
+    return {o.pk: (members.get(o.unit_id, []) if o.unit_id else []) + office.get(supervision.office_path(o.region_path, level), [])
+            for o in orders}
 
 
-def _warn_near_limit(now: dt.datetime) -> int:
-    """Once per deadline: the unit handling the order (or, before dispatch, the community's
-    dispatchers) is told the order is in the last fifth of its time."""
-    from linli.accounts.roles import Role
-    from linli.accounts.selectors import holders_by_path
+def clock_notify(pairs: list[tuple[WorkOrder, list[Any]]], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
+    """The texts of the clock's warnings, escalations and urges, through the one inbox."""
+    def text(order: WorkOrder) -> str:
+        if kind == "warn":
+            return fill(_("工单 %(n)s 即将到期(%(d)s)，请抓紧办理"), {
+                "n": order.number, "d": timezone.localtime(order.due_at).strftime("%m-%d %H:%M")})
+        if kind == "urge":
+            who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
+            return fill(_("%(who)s督办工单 %(n)s：%(t)s"), {"who": who, "n": order.number, "t": note})
+        return fill(_("工单 %(n)s 已超期，%(l)s"), {"n": order.number, "l": supervision.level_name(level)})
 
-    with transaction.atomic():
-        rows = list(WorkOrder.objects.select_for_update(skip_locked=True)
-                    .filter(status__in=states.OPEN, warned_at__isnull=True, warn_at__lte=now, due_at__gt=now)
-                    .values_list("id", "region_path", "unit_id", "number", "due_at")[:20000])
-        if not rows:
-            return 0
-        WorkOrder.objects.filter(pk__in=[r[0] for r in rows]).update(warned_at=now)
-        members = _members_of({r[2] for r in rows if r[2]})
-        offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER), {r[1][:12] for r in rows if not r[2]})
-        _notify_many([(u, oid, fill(_("工单 %(n)s 即将到期(%(d)s)，请抓紧办理"), {"n": number, "d": f"{timezone.localtime(due):%m-%d %H:%M}"}))
-                      for oid, path, unit_id, number, due in rows
-                      for u in (members.get(unit_id, []) if unit_id else offices.get(path[:12], []))])
-    return len(rows)
+    _notify_many([(u, order.pk, message) for order, users in pairs if users for message in [text(order)] for u in users])
 
 
-def _remind_steps(now: dt.datetime) -> int:
+def clock_timeline(orders: list[WorkOrder], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
+    """A level of 督办 or a supervisor's note on the staff side of each order's timeline."""
+    if kind == "warn":
+        return
+    WorkOrderEvent.objects.bulk_create([
+        WorkOrderEvent(order_id=o.pk, actor=actor if getattr(actor, "pk", None) else None,
+                       action="urge" if kind == "urge" else "supervise",
+                       note=note if kind == "urge" else supervision.level_name(level), public=False)
+        for o in orders], batch_size=5000)
+
+
+def clock_handlers(order: WorkOrder) -> list[Any]:
+    """Who a supervisor's 督办 reaches: the handling unit, before dispatch the dispatchers."""
+    return _unit_users(order) or _dispatchers(order)
+
+
+def remind_steps(now: dt.datetime) -> int:
     """Once per step: a dispatch not accepted in time reminds the unit; a result not verified in
-    time reminds the community's dispatchers (催办)."""
+    time reminds the community's dispatchers (催办). Run by the supervision sweep."""
     from linli.accounts.roles import Role
     from linli.accounts.selectors import holders_by_path
 
@@ -777,13 +717,15 @@ def _remind_steps(now: dt.datetime) -> int:
             return 0
         WorkOrder.objects.filter(pk__in=[r[0] for r in rows]).update(step_reminded=True)
         WorkOrderEvent.objects.bulk_create([WorkOrderEvent(order_id=r[0], action="remind", public=False,
-                                                           note="接单超时催办" if r[4] == states.Status.DISPATCHED else "核查超时催办")
+                                                           note=_("接单超时催办") if r[4] == states.Status.DISPATCHED else _("核查超时催办"))
                                             for r in rows], batch_size=5000)
         members = _members_of({r[2] for r in rows if r[2] and r[4] == states.Status.DISPATCHED})
         offices = holders_by_path((Role.COMMUNITY_ADMIN, Role.CASEWORKER),
                                   {r[1][:12] for r in rows if r[4] == states.Status.DONE_REPORTED})
-        _notify_many([(u, oid, fill(_("工单 %(n)s 已超过接单时限，请尽快接单或退单"), {"n": number})) for oid, _p, unit_id, number, st in rows
-                      if st == states.Status.DISPATCHED for u in members.get(unit_id, [])]
-                     + [(u, oid, fill(_("工单 %(n)s 已超过核查时限，请尽快核查"), {"n": number})) for oid, path, _u, number, st in rows
-                        if st == states.Status.DONE_REPORTED for u in offices.get(path[:12], [])])
+        late_accept = [(oid, number, unit_id) for oid, _p, unit_id, number, st in rows if st == states.Status.DISPATCHED]
+        late_verify = [(oid, number, path) for oid, path, _u, number, st in rows if st == states.Status.DONE_REPORTED]
+        _notify_many([(u, oid, fill(_("工单 %(n)s 已超过接单时限，请尽快接单或退单"), {"n": number}))
+                      for oid, number, unit_id in late_accept for u in members.get(unit_id, [])]
+                     + [(u, oid, fill(_("工单 %(n)s 已超过核查时限，请尽快核查"), {"n": number}))
+                        for oid, number, path in late_verify for u in offices.get(path[:12], [])])
     return len(rows)

@@ -39,7 +39,7 @@ def rows(tree, registry, make_user):
         Venue.objects.create(name=f"{community.name}活动室", kind="room", owner="社区", address="某路1号", resource=res)
     AccessAttempt.objects.create(username="13900005552", ip_address="192.0.2.1", user_agent="x", http_accept="x",
                                  path_info="/accounts/login/", get_data="", post_data="", failures_since_start=3)
-    DBTaskResult.objects.create(task_path="linli.workorders.tasks.escalation_sweep", args_kwargs={"args": [], "kwargs": {}},
+    DBTaskResult.objects.create(task_path="linli.core.tasks.supervision_sweep", args_kwargs={"args": [], "kwargs": {}},
                                 backend_name="default", queue_name="default", run_after=timezone.now())
     return people
 

@@ -150,14 +150,24 @@ def test_bad_rating_opens_rectification_and_reply_reaches_applicant(desk):
     assert (f.received, f.completed, f.bad_ratings, f.average_rating) == (1, 1, 1, 2.0)
 
 
+def sweep(day: dt.date) -> dict[int, int]:
+    """The supervision clock over applications on ``day`` (at noon): how many raised to each level."""
+    from django.utils import timezone
+
+    from linli.core import supervision
+
+    noon = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+    return supervision.sweep(now=noon, names=["affairs.application"])["affairs.application"]
+
+
 def test_escalation_sweep_is_idempotent(desk):
     with on(dt.date(2026, 3, 2)):
         app = desk.at_pantang(item=desk.insurance)  # due 3-03
-    assert services.escalate_overdue(today=dt.date(2026, 3, 3)) == {2: 0, 1: 0}
-    assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 1}
-    assert services.escalate_overdue(today=dt.date(2026, 3, 4)) == {2: 0, 1: 0}
+    assert sweep(dt.date(2026, 3, 3)) == {2: 0, 1: 0}
+    assert sweep(dt.date(2026, 3, 4)) == {2: 0, 1: 1}
+    assert sweep(dt.date(2026, 3, 4)) == {2: 0, 1: 0}
     assert Message.objects.filter(user=desk.pantang_admin, text__contains=app.number).count() == 1
-    assert services.escalate_overdue(today=dt.date(2026, 3, 9)) == {2: 1, 1: 0}
+    assert sweep(dt.date(2026, 3, 9)) == {2: 1, 1: 0}
     app.refresh_from_db()
     assert app.escalation_level == 2
     assert list(selectors.queue(desk.pantang_worker, flt="overdue")) == [app]  # due 2026-03-03, long past

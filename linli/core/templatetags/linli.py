@@ -29,6 +29,17 @@ def action_label(code: str) -> str:
 
 
 @register.filter
+def supervision_level(level: Any) -> str:
+    """The name of a level of 督办 (社区督办, 街道督办, 区级督办) from the kernel's one list."""
+    from linli.core.supervision import level_name
+
+    try:
+        return level_name(int(level))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
 def field_label(code: str) -> str:
     return str(FIELDS.get(code, code))
 

@@ -25,21 +25,14 @@ def _dynamic() -> dict[str, list[str]]:
     }
 
 
-def _lifecycle_codes() -> set[str]:
-    """What ``Lifecycle.apply`` writes: ``<audit>.<action>`` of every lifecycle that audits its steps
-    (the modules' own, all imported with the apps' models; the tests' are left out)."""
-    import sys
+def _dynamic_prefixes() -> dict[str, list[str]]:
+    """Codes whose prefix is chosen at run time: the suffix and every prefix it can follow."""
+    from linli.core import supervision
 
-    from linli.core.lifecycle import Lifecycle
-
-    found = [v for name, module in list(sys.modules.items()) if name.startswith("linli.") and ".tests" not in name
-             for v in vars(module).values() if isinstance(v, Lifecycle)]
-    return {f"{lc.audit}.{a.value}" for lc in found if lc.audit for a in lc.action}
+    return {".urge": [c.audit for c in supervision.clocks()]}  # core.supervision.urge: <registration's audit>.urge
 
 
 def _codes(node: ast.expr, where: str) -> set[str]:
-    if where.startswith("core/lifecycle.py:") and ast.unparse(node) == "f'{self.audit}.{action}'":
-        return _lifecycle_codes()
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
     if isinstance(node, ast.IfExp):
@@ -55,6 +48,11 @@ def _codes(node: ast.expr, where: str) -> set[str]:
                 dynamic = _dynamic()
                 assert prefix in dynamic, f"{where}: add the values of {ast.unparse(node)} to _dynamic()"
                 return {prefix + c for c in dynamic[prefix]}
+        if len(holes) == 1 and parts[0] is holes[0] and len(parts) == 2 and isinstance(parts[1], ast.Constant):
+            suffix = str(parts[1].value)
+            prefixes = _dynamic_prefixes()
+            assert suffix in prefixes, f"{where}: add the prefixes of {ast.unparse(node)} to _dynamic_prefixes()"
+            return {p + suffix for p in prefixes[suffix]}
     raise AssertionError(f"{where}: cannot tell which audit action {ast.unparse(node)} writes")
 
 

@@ -21,10 +21,9 @@ def test_start_pages_in_order_with_the_catch_all_last():
 
 
 def test_periodic_tasks_come_from_the_apps_with_their_interval_settings(settings):
-    settings.LINLI_AFFAIRS_SWEEP_SECONDS = 60
+    settings.LINLI_SWEEP_SECONDS = 60
     tasks = registry.periodic_tasks()
-    assert tasks == {"linli.workorders.tasks.escalation_sweep": settings.LINLI_SWEEP_SECONDS,
-                     "linli.affairs.tasks.supervision_sweep": 60,
+    assert tasks == {"linli.core.tasks.supervision_sweep": 60,  # the one supervision clock, for every registration
                      "linli.booking.tasks.close_past_reservations": settings.LINLI_BOOKING_SWEEP_SECONDS,
                      "linli.messaging.tasks.sweep": settings.LINLI_MESSAGING_SWEEP_SECONDS}
 

@@ -4,7 +4,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linli.core import calendar, workdays
@@ -124,3 +124,21 @@ def test_working_hours_add_up_and_count_only_office_time(start, a, b):
     if a:
         assert workdays.is_working_day(end.date(), HOLIDAYS)
         assert any(o < end.time() <= c for o, c in OFFICE)  # it ends inside office hours
+
+
+def test_counting_working_hours_back():
+    sub = lambda end, h: workdays.subtract_working_hours(end, h, HOLIDAYS, OFFICE)  # noqa: E731
+    assert sub(T(2026, 11, 24, 11, 0), 1) == T(2026, 11, 24, 10, 0)
+    assert sub(T(2026, 11, 24, 14, 30), 1) == T(2026, 11, 24, 11, 30)  # across lunch
+    assert sub(T(2026, 11, 30, 10, 0), 3) == T(2026, 11, 27, 16, 0)  # Monday 10:00 → Friday
+    assert sub(T(2026, 10, 8, 10, 0), 2) == T(2026, 9, 30, 17, 0)  # after National Day → its eve
+    assert sub(T(2026, 11, 24, 7, 0), 0) == T(2026, 11, 24, 7, 0)
+
+
+@settings(deadline=None)
+@given(end=starts, a=st.integers(1, 12 * 60))
+def test_counting_back_is_the_inverse_of_counting_on(end, a):
+    back = workdays.subtract_working_hours(end, a / 60, HOLIDAYS, OFFICE)
+    assert back <= end and _office_minutes(back, end) == a  # exactly a office minutes lie between
+    assert _office_minutes(back + dt.timedelta(minutes=1), end) == a - 1 or not any(
+        o <= back.time() < c for o, c in OFFICE)  # and it is the latest such moment

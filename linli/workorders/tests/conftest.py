@@ -49,3 +49,19 @@ class Loop:
 @pytest.fixture
 def loop(tree, make_user, registry):
     return Loop(tree, make_user, registry)
+
+
+def sweep(now=None):
+    """One pass of the supervision clock over work orders: how many were raised to each level."""
+    from linli.core import supervision
+
+    return supervision.sweep(now=now, names=["workorders.order"])["workorders.order"]
+
+
+def escalations(order=None):
+    """The kernel's records of the levels work orders were raised to (one order, or all)."""
+    from linli.core.models import Escalation
+    from linli.workorders.models import WorkOrder
+
+    qs = Escalation.objects.of_model(WorkOrder).filter(kind="escalate")
+    return qs.filter(object_id=order.pk) if order is not None else qs

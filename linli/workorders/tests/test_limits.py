@@ -15,10 +15,10 @@ from linli.workorders.models import (
     Category,
     HandlingUnit,
     RoutingRule,
-    Supervision,
     WorkOrder,
     WorkOrderEvent,
 )
+from linli.workorders.tests.conftest import escalations, sweep
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -32,8 +32,8 @@ def test_each_step_has_its_limit_and_a_late_step_is_chased_once(loop):
     assert order.step_due_at is not None and order.step_due_at < order.due_at  # 接单时限 after the dispatch
     assert Message.objects.filter(user=loop.handler, text__contains="前接单").exists()
     late = order.step_due_at + dt.timedelta(minutes=1)
-    services.escalate_overdue(now=late)
-    services.escalate_overdue(now=late + dt.timedelta(minutes=5))  # twice: one reminder
+    sweep(now=late)
+    sweep(now=late + dt.timedelta(minutes=5))  # twice: one reminder
     assert Message.objects.filter(user=loop.handler, text__contains="超过接单时限").count() == 1
     assert WorkOrderEvent.objects.filter(order=order, action="remind").count() == 1
     services.accept(actor=loop.handler, order=order)
@@ -41,7 +41,7 @@ def test_each_step_has_its_limit_and_a_late_step_is_chased_once(loop):
     order.refresh_from_db()
     assert order.step_due_at is not None  # 核查时限
     assert Message.objects.filter(user=loop.dispatcher, text__contains="请于").filter(text__contains="核查").exists()
-    services.escalate_overdue(now=order.step_due_at + dt.timedelta(minutes=1))
+    sweep(now=order.step_due_at + dt.timedelta(minutes=1))
     assert Message.objects.filter(user=loop.dispatcher, text__contains="超过核查时限").count() == 1
     services.verify(actor=loop.dispatcher, order=order, passed=True)
     order.refresh_from_db()
@@ -59,14 +59,14 @@ def test_urgent_steps_count_the_clock(loop):
 
 def test_registration_and_reopening_start_a_new_supervision_round(loop):
     order = loop.submit()
-    services.escalate_overdue(now=order.due_at + dt.timedelta(minutes=1))  # late registration: level 1
+    sweep(now=order.due_at + dt.timedelta(minutes=1))  # late registration: level 1
     order.refresh_from_db()
     assert order.escalation_level == 1
     services.register(actor=loop.dispatcher, order=order)
     order.refresh_from_db()
     assert (order.escalation_level, order.clock_round) == (0, 1)  # the handling clock is supervised afresh
-    services.escalate_overdue(now=order.due_at + dt.timedelta(minutes=1))
-    assert set(Supervision.objects.filter(order=order).values_list("round", "level")) == {(0, 1), (1, 1)}
+    sweep(now=order.due_at + dt.timedelta(minutes=1))
+    assert set(escalations(order).values_list("round", "level")) == {(0, 1), (1, 1)}
     # close, rate badly, reopen: a third round
     order.refresh_from_db()
     services.accept(actor=loop.handler, order=order)
@@ -77,7 +77,7 @@ def test_registration_and_reopening_start_a_new_supervision_round(loop):
     services.complete_follow_up(actor=loop.dispatcher, follow_up=order.follow_up, answer="居民反映仍未修好", reopen=True)
     order.refresh_from_db()
     assert (order.escalation_level, order.clock_round, order.status) == (0, 2, "in_progress")
-    assert services.escalate_overdue(now=order.due_at + dt.timedelta(minutes=1))[1] == 1  # supervised again
+    assert sweep(now=order.due_at + dt.timedelta(minutes=1))[1] == 1  # supervised again
 
 
 def test_near_limit_is_the_last_fifth_flagged_and_warned_once(client, loop):
@@ -93,8 +93,8 @@ def test_near_limit_is_the_last_fifth_flagged_and_warned_once(client, loop):
     assert order in selectors.orders_for(loop.dispatcher, near_limit=True)
     client.force_login(loop.dispatcher)
     assert f'data-testid="near-{order.number}"' in client.get("/orders/?flt=near").content.decode()
-    services.escalate_overdue()
-    services.escalate_overdue()
+    sweep()
+    sweep()
     assert Message.objects.filter(user=loop.handler, text__contains="即将到期").count() == 1
 
 
@@ -184,10 +184,10 @@ def test_the_sweep_run_again_changes_nothing(loop, late_hours, runs):
         order = loop.submit()
         services.register(actor=loop.dispatcher, order=order)
         WorkOrder.objects.filter(pk=order.pk).update(due_at=now - dt.timedelta(hours=h))
-    services.escalate_overdue(now=now)
-    snapshot = (set(WorkOrder.objects.values_list("pk", "escalation_level")), Supervision.objects.count(),
+    sweep(now=now)
+    snapshot = (set(WorkOrder.objects.values_list("pk", "escalation_level")), escalations().count(),
                 Message.objects.count(), WorkOrderEvent.objects.count())
     for _ in range(runs):
-        assert services.escalate_overdue(now=now) == {3: 0, 2: 0, 1: 0}
-    assert snapshot == (set(WorkOrder.objects.values_list("pk", "escalation_level")), Supervision.objects.count(),
+        assert sweep(now=now) == {3: 0, 2: 0, 1: 0}
+    assert snapshot == (set(WorkOrder.objects.values_list("pk", "escalation_level")), escalations().count(),
                         Message.objects.count(), WorkOrderEvent.objects.count())

@@ -9,8 +9,9 @@ from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import FollowUp
 from linli.messaging.models import Message
 from linli.workorders import services, states
-from linli.workorders.models import Category, Supervision, WorkOrder
+from linli.workorders.models import Category, WorkOrder
 from linli.workorders.states import Action, Status
+from linli.workorders.tests.conftest import escalations, sweep
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -177,20 +178,20 @@ def test_escalation_sweep_is_idempotent_and_climbs_levels(loop):
     WorkOrder.objects.filter(pk=orders[0].pk).update(due_at=base - dt.timedelta(hours=2))  # just overdue
     WorkOrder.objects.filter(pk=orders[1].pk).update(due_at=base - dt.timedelta(days=3))  # Fri: 1 wd late
     WorkOrder.objects.filter(pk=orders[2].pk).update(due_at=base - dt.timedelta(days=10))  # long overdue
-    first = services.escalate_overdue(now=base)
+    first = sweep(now=base)
     assert first == {3: 1, 2: 1, 1: 1}
     levels = dict(WorkOrder.objects.values_list("pk", "escalation_level"))
     assert [levels[o.pk] for o in orders] == [1, 2, 3]
-    assert sorted(Supervision.objects.values_list("level", flat=True)) == [1, 2, 3]
-    assert Supervision.objects.get(order=orders[1]).region_path == loop.tree.liede.path  # the street supervises
-    assert Supervision.objects.get(order=orders[2]).region_path == loop.tree.tianhe.path  # the district
-    again = services.escalate_overdue(now=base)
-    assert again == {3: 0, 2: 0, 1: 0} and Supervision.objects.count() == 3
-    assert Message.objects.filter(user=loop.handler, text__endswith="，区督办").count() == 1
+    assert sorted(escalations().values_list("level", flat=True)) == [1, 2, 3]
+    assert escalations(orders[1]).get().region_path == loop.tree.liede.path  # the street supervises
+    assert escalations(orders[2]).get().region_path == loop.tree.tianhe.path  # the district
+    again = sweep(now=base)
+    assert again == {3: 0, 2: 0, 1: 0} and escalations().count() == 3
+    assert Message.objects.filter(user=loop.handler, text__endswith="，区级督办").count() == 1
     assert Message.objects.filter(user=loop.street_admin, text__endswith="，街道督办").count() == 1  # the office is told
     assert Message.objects.filter(user=loop.dispatcher, text__endswith="，社区督办").count() == 1
-    later = services.escalate_overdue(now=base + dt.timedelta(days=7))  # the level-1 and level-2 orders climb
-    assert later == {3: 2, 2: 0, 1: 0} and Supervision.objects.count() == 5
+    later = sweep(now=base + dt.timedelta(days=7))  # the level-1 and level-2 orders climb
+    assert later == {3: 2, 2: 0, 1: 0} and escalations().count() == 5
 
 
 ACTIONS = [a.value for a in Action]
@@ -267,10 +268,10 @@ def test_unregistered_orders_run_on_the_registration_clock(loop):
     assert order.warn_at < order.due_at
     assert order not in selectors.orders_for(loop.dispatcher, overdue=True)
     late = order.due_at + dt.timedelta(minutes=5)
-    assert services.escalate_overdue(now=late)[1] == 1
+    assert sweep(now=late)[1] == 1
     order.refresh_from_db()
     assert order.escalation_level == 1 and order.status == Status.SUBMITTED
-    assert Supervision.objects.get(order=order).region_path == loop.tree.liede_sq.path
+    assert escalations(order).get().region_path == loop.tree.liede_sq.path
     WorkOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     assert order in selectors.orders_for(loop.dispatcher, overdue=True)
     services.register(actor=loop.dispatcher, order=order)  # the handling clock replaces it

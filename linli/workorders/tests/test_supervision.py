@@ -13,6 +13,7 @@ from linli.core.models import AuditEvent
 from linli.messaging.models import Message
 from linli.workorders import selectors, services
 from linli.workorders.models import WorkOrder
+from linli.workorders.tests.conftest import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_only_admins_of_the_area_supervise(loop, tree, make_user):
 
 def test_extending_the_deadline_needs_a_reason_and_a_later_day_and_starts_a_new_round(loop):
     order = overdue(loop)
-    services.escalate_overdue()
+    sweep()
     order.refresh_from_db()
     assert order.escalation_level >= 1
     until = timezone.localdate() + dt.timedelta(days=5)

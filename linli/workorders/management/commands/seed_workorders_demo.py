@@ -71,5 +71,7 @@ class Command(BaseCommand):
             services.verify(actor=dispatcher, order=order, passed=True, note="现场核实")
             if stage == 5:
                 services.rate(actor=reporter, order=order, rating=rng.choice([5, 4, 4, 2]), comment="")
-        services.escalate_overdue()
+        from linli.core import supervision
+
+        supervision.sweep()
         self.stdout.write(f"工单演示数据：{WorkOrder.objects.count()} 件")
