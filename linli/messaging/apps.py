@@ -11,7 +11,7 @@ class MessagingConfig(AppConfig):
 
         from linli.core import registry
 
-        from . import kinds
+        from . import kinds, rules  # noqa: F401 (the predicates)
 
         kinds.register("messaging.legacy", _("以前的通知"), channels=("inbox",))  # rows moved from the old inbox
         registry.register_menu_entry("messaging:inbox", _("通知"), order=140)  # everyone signed in

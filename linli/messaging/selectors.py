@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
 
 from . import kinds
 from .models import Message, Preference, QuietHours
@@ -57,3 +58,18 @@ def preferences_for(actor: Any) -> list[dict[str, Any]]:
 
 def quiet_hours_for(actor: Any) -> QuietHours | None:
     return QuietHours.objects.filter(user=actor).first()
+
+
+# ---------------------------------------------------------------- what a person may do now
+
+MESSAGE_ACTIONS = Actions({"read": "messaging.read", "mark_read": "messaging.mark_read"},
+                          when={"mark_read": lambda m: m.read_at is None})
+KIND_ACTIONS = Actions({"mute": "messaging.mute"})
+
+
+def available_actions(actor: Any, obj: Any) -> list[str]:
+    """What ``actor`` may do with a message (open it, mark it read while unread) or a kind
+    (switch a channel off, unless it is a legal notice)."""
+    if isinstance(obj, Message):
+        return MESSAGE_ACTIONS.for_(actor, obj)
+    return KIND_ACTIONS.for_(actor, obj)
