@@ -12,6 +12,8 @@ Environment variables:
   LINLI_ALLOWED_HOSTS comma-separated
   LINLI_DB_CONN_MAX_AGE seconds a database connection is kept (0 = close after each request);
                      default 0 in development and under runserver, 60 in production (see docs/deploy)
+  LINLI_DB_FULL_CHECK_SECONDS how long a kept connection is trusted on a check without a round trip
+                     before the next full health check (SELECT 1); default 5
   LINLI_SSL_REDIRECT, LINLI_HSTS_SECONDS, LINLI_HSTS_PRELOAD, LINLI_PROXY_SSL_HEADER,
   LINLI_CSRF_TRUSTED_ORIGINS  transport security (secure defaults in production)
 """
@@ -131,6 +133,11 @@ DATABASES = {
         conn_health_checks=CONN_MAX_AGE > 0,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check of a reused connection that needs no round trip when
+    # its last full check (SELECT 1) is under LINLI_DB_FULL_CHECK_SECONDS old (core/postgresql)
+    DATABASES["default"]["ENGINE"] = "linli.core.postgresql"
+LINLI_DB_FULL_CHECK_SECONDS = float(os.environ.get("LINLI_DB_FULL_CHECK_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -122,9 +122,8 @@ class SecurityHeadersMiddleware:
         policy = getattr(settings, "LINLI_CSP", "")
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
-        user = getattr(request, "user", None)
-        signed_in = bool(getattr(user, "is_authenticated", False))
-        personal = request.path.startswith(API_PREFIXES) or signed_in
+        # an API answer is personal whoever asks: the signed-in user (a session read) is not looked up for it
+        personal = request.path.startswith(API_PREFIXES) or bool(getattr(getattr(request, "user", None), "is_authenticated", False))
         if personal and "no-store" not in response.get("Cache-Control", ""):
             if response.has_header("Cache-Control"):
                 del response["Cache-Control"]

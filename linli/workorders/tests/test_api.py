@@ -131,3 +131,52 @@ def test_a_hotline_operator_sees_the_callers_orders_of_their_own_area_only(clien
     client.force_login(make_user(Role.CASEWORKER, tree.liede_sq))
     found = client.get("/orders/hotline/?phone=13900001111", HTTP_HX_REQUEST="true").content.decode()
     assert WorkOrder.objects.get().number in found
+
+
+def test_an_app_report_costs_a_fixed_set_of_statements_and_connects_no_signal(client, loop, monkeypatch,
+                                                                               django_assert_max_num_queries):
+    """A resident's app files reports with a bearer token (as bench/workorder_intake.py does): once
+    the token, region and categories are known to the process, a report is its order, timeline
+    event and notification inserted in one transaction (plus a number block now and then), with
+    every check of the trust fixes (request key bound to the sender, payload fingerprint, text
+    cleaning, NUL scan, security headers, per-person limit); and no signal receiver is connected
+    while a request is answered (the test harness's own connects aside)."""
+    import os
+    import sys
+    import uuid
+
+    from django.dispatch import Signal
+
+    from linli.accounts.services import issue_api_token
+
+    _token, secret = issue_api_token(actor=loop.resident, user=loop.resident, name="app")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def report(n: int) -> None:
+        body = {"category_code": "0201", "description": f"楼道灯不亮，第{n}次报告", "region_code": loop.tree.g_liede1.code,
+                "address": "猎德花园3栋", "channel": "api"}
+        resp = post(client, "/api/v1/workorders/orders", body, HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex, **auth)
+        assert resp.status_code == 201, resp.content
+        assert resp["Cache-Control"].startswith("max-age=0") and "no-store" in resp["Cache-Control"]
+        assert "frame-ancestors 'none'" in resp["Content-Security-Policy"]
+
+    report(0)  # warms the token, the region, the categories and a block of numbers
+    connects: list[str] = []
+    real_connect = Signal.connect
+    test_harness = os.path.join("django", "test", "")  # the test client's and the query counter's connects
+
+    def counting_connect(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        caller = sys._getframe(1).f_code.co_filename
+        if test_harness not in caller:
+            connects.append(f"{caller}:{sys._getframe(1).f_lineno}")
+        return real_connect(self, *args, **kwargs)
+
+    monkeypatch.setattr(Signal, "connect", counting_connect)
+    # the three inserts in their savepoint pair; inside the test's transaction the number is taken
+    # one at a time (UPDATE in a savepoint pair) instead of from a process's block of 50
+    with django_assert_max_num_queries(8):
+        report(1)
+    for n in range(2, 5):
+        report(n)
+    assert connects == []
+    assert WorkOrder.objects.filter(channel="api").count() == 5
