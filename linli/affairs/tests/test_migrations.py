@@ -5,20 +5,16 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from linli.migration_testing import migrated_to
+
 BEFORE = [("affairs", "0008_local_items")]
 AFTER = [("affairs", "0009_declared_fields_deferral_finish")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_0009_moves_seeded_kinds_to_fields_and_keeps_issued_certificates():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
+    with migrated_to(BEFORE) as executor:
         _check(executor)
-    finally:  # the rest of the suite needs the whole schema back
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _check(executor):

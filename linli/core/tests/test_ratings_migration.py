@@ -8,20 +8,16 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from linli.migration_testing import city_and_community, migrated_to
+
 BEFORE = [("workorders", "0008_idempotency_fingerprint"), ("affairs", "0010_idempotency_fingerprint")]
 AFTER = [("workorders", "0009_follow_ups_to_core"), ("affairs", "0011_rectifications_to_core")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_follow_ups_and_rectifications_move_to_the_kernel_table():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
+    with migrated_to(BEFORE) as executor:
         _check(executor)
-    finally:  # the rest of the suite needs the whole schema back
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _check(executor):
@@ -35,8 +31,7 @@ def _check(executor):
     Category, Item = old.get_model("workorders", "Category"), old.get_model("affairs", "ServiceItem")
     seed_categories(Category)
     seed_items(Item, old.get_model("affairs", "ItemMaterial"))
-    city = Node.objects.create(code="440100000000", path="4401", name="广州市", full_name="广州市", level="city")
-    sq = Node.objects.create(code="440106001001", path="440106001001", name="猎德社区", full_name="猎德社区", level="community", parent=city)
+    city, sq = city_and_community(Node)
     staff = User.objects.create(username="m-staff")
     lamp = Category.objects.get(code="0201")
     orders = [old.get_model("workorders", "WorkOrder").objects.create(

@@ -9,20 +9,16 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from linli.migration_testing import city_and_community, migrated_to
+
 BEFORE = [("workorders", "0010_notifications_to_messaging"), ("affairs", "0011_rectifications_to_core"), ("core", "0005_escalation")]
 AFTER = [("workorders", "0011_supervision_to_core"), ("affairs", "0012_escalations_to_core")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_supervision_rows_and_warnings_move_to_the_kernel_and_back():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
+    with migrated_to(BEFORE) as executor:
         _check(executor)
-    finally:  # the rest of the suite needs the whole schema back
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _check(executor):
@@ -34,8 +30,7 @@ def _check(executor):
     Category, Item = old.get_model("workorders", "Category"), old.get_model("affairs", "ServiceItem")
     seed_categories(Category)
     seed_items(Item, old.get_model("affairs", "ItemMaterial"))
-    city = Node.objects.create(code="440100000000", path="4401", name="广州市", full_name="广州市", level="city")
-    sq = Node.objects.create(code="440106001001", path="440106001001", name="猎德社区", full_name="猎德社区", level="community", parent=city)
+    city, sq = city_and_community(Node)
     lamp = Category.objects.get(code="0201")
     WorkOrder = old.get_model("workorders", "WorkOrder")
     warned_at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
