@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "linli.booking",
     "linli.station",
     "linli.spaces",
+    "linli.notices",
+    "linli.disclosures",
+    "linli.portal",
 ]
 
 MIDDLEWARE = [

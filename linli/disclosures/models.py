@@ -1,0 +1,3 @@
+"""disclosures"""
+
+from django.db import models  # noqa: F401

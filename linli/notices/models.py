@@ -1,0 +1,3 @@
+"""notices"""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""portal"""
+
+from django.db import models  # noqa: F401
