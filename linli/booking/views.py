@@ -71,8 +71,12 @@ def resource_page(request: HttpRequest, pk: int) -> HttpResponse:
     for s in slots:
         s.over = s.ends_at <= now  # type: ignore[attr-defined]
     nothing_left = not any(s.bookable for s in slots)
+    # the 预约/候补 buttons come from the resource's actions; signed out, they lead to sign-in
+    may_book = "book" in selectors.available_actions(request.user, res, only=("book",))
+    book_buttons = may_book or (not request.user.is_authenticated and bool(res.active))
     return render(request, "booking/resource.html", {
         "res": res, "day": day, "days": days, "slots": slots, "now": now,
+        "book_buttons": book_buttons, "not_eligible": request.user.is_authenticated and not may_book and bool(res.active),
         "next_day": selectors.next_open_day(res, after=day, now=now) if nothing_left else None,
         "token": uuid.uuid4().hex, "rules": res.rules.all()})
 

@@ -47,3 +47,20 @@ def test_book_from_the_page_and_check_in_at_the_venue(client, venue, now_is):
     assert client.post(f"/booking/staff/{venue.meal.pk}/?date={DAY}", {"action": "no_show", "reservation": "x"}).status_code == 302
     client.force_login(a)
     assert client.get("/booking/staff/").status_code == 403
+
+
+def test_slot_buttons_come_from_the_resources_actions(client, venue, now_is):
+    """Signed out: 预约 leads to sign-in; a resident it serves books; a resident of another
+    community sees the free seats but no 预约 button, and is told why."""
+    now_is(NOW)
+    venue.meal.audience = "residents"  # the residents of the communities it serves (its own)
+    venue.meal.save()
+    url = f"/booking/r/{venue.meal.pk}/?date={DAY}"
+    assert ">预约</button>" in client.get(url).content.decode()
+    client.force_login(venue.people[0])
+    page = client.get(url).content.decode()
+    assert ">预约</button>" in page and 'data-testid="not-eligible"' not in page
+    client.force_login(venue.outsider)
+    page = client.get(url).content.decode()
+    assert "2 / 2" in page and ">预约</button>" not in page and ">候补</button>" not in page
+    assert 'data-testid="not-eligible"' in page and "服务范围" in page
