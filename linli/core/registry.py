@@ -64,6 +64,42 @@ class PeriodicTask:
     default: int
 
 
+@dataclass(frozen=True)
+class PortalItem:
+    """One line of a public portal section or search result: public data only, never a person's."""
+
+    title: str
+    url: str
+    when: Any = None  # a date or datetime shown beside the title (published, period end, opening)
+    summary: str = ""
+    badge: str = ""  # a short state word: 紧急, 公示中, 已结束 …
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A block of a public portal page: ``items(region_path, limit)`` lists what is public there.
+
+    ``region_path`` is the portal's node (community, street or district); the provider returns
+    what concerns that node, the nodes above it (a street notice shows on its communities'
+    pages) and, for a street or district, the nodes below it.
+    """
+
+    key: str
+    label: Any
+    order: int
+    items: Callable[[str, int], list[PortalItem]]
+    more_url: Callable[[str], str] | None = None  # the full list for that node, if there is one
+
+
+@dataclass(frozen=True)
+class PortalSearch:
+    """Public content a portal search looks through: ``search(region_path, q, limit)``."""
+
+    key: str
+    label: Any
+    search: Callable[[str, str, int], list[PortalItem]]
+
+
 _menu: dict[str, MenuEntry] = {}
 _start_pages: dict[str, StartPage] = {}
 _periodic: dict[str, PeriodicTask] = {}
@@ -71,6 +107,8 @@ _value_labels: dict[str, Callable[[Any], Any]] = {}
 _context: dict[str, Callable[[Any], dict[str, Any]]] = {}
 _roles: dict[str, Any] = {}
 _user_flags: dict[str, Callable[[Any], Any]] = {}
+_portal_sections: dict[str, PortalSection] = {}
+_portal_searches: dict[str, PortalSearch] = {}
 
 
 # --- menu --------------------------------------------------------------------------------------
@@ -106,6 +144,27 @@ def periodic_tasks() -> dict[str, int]:
     from django.conf import settings
 
     return {t.path: int(getattr(settings, t.setting, t.default)) for t in _periodic.values()}
+
+
+# --- public portal (each community's home page) ------------------------------------------------
+
+def register_portal_section(key: str, label: Any, *, order: int, items: Callable[[str, int], list[PortalItem]],
+                            more_url: Callable[[str], str] | None = None) -> None:
+    """A block on every public portal page (notices, disclosures, services, spaces …)."""
+    _portal_sections[key] = PortalSection(key, label, order, items, more_url)
+
+
+def portal_sections() -> list[PortalSection]:
+    return sorted(_portal_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def register_portal_search(key: str, label: Any, search: Callable[[str, str, int], list[PortalItem]]) -> None:
+    """Public content the portal's search covers; each result group is labelled ``label``."""
+    _portal_searches[key] = PortalSearch(key, label, search)
+
+
+def portal_searches() -> list[PortalSearch]:
+    return list(_portal_searches.values())
 
 
 # --- value labels (history pages) --------------------------------------------------------------

@@ -54,3 +54,21 @@ def test_scheduler_enqueues_every_registered_task(monkeypatch):
                         lambda path: type("T", (), {"enqueue": staticmethod(lambda: enqueued.append(path))}))
     call_command("run_scheduler", "--once")
     assert sorted(enqueued) == sorted(registry.periodic_tasks())
+
+
+def test_portal_sections_in_order_and_registering_again_replaces():
+    from linli.core import registry
+
+    before = dict(registry._portal_sections)
+    try:
+        registry.register_portal_section("zz_b", "B", order=990, items=lambda path, limit: [])
+        registry.register_portal_section("zz_a", "A", order=980,
+                                         items=lambda path, limit: [registry.PortalItem("t", "/x/")])
+        registry.register_portal_section("zz_a", "A2", order=980, items=lambda path, limit: [])
+        keys = [s.key for s in registry.portal_sections()]
+        assert keys.index("zz_a") < keys.index("zz_b")
+        assert [s.label for s in registry.portal_sections() if s.key == "zz_a"] == ["A2"]
+    finally:
+        registry._portal_sections.clear()
+        registry._portal_searches.clear()
+        registry._portal_sections.update(before)
