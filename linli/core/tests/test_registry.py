@@ -59,7 +59,7 @@ def test_scheduler_enqueues_every_registered_task(monkeypatch):
 def test_portal_sections_in_order_and_registering_again_replaces():
     from linli.core import registry
 
-    before = dict(registry._portal_sections)
+    before, searches = dict(registry._portal_sections), dict(registry._portal_searches)
     try:
         registry.register_portal_section("zz_b", "B", order=990, items=lambda path, limit: [])
         registry.register_portal_section("zz_a", "A", order=980,
@@ -72,3 +72,4 @@ def test_portal_sections_in_order_and_registering_again_replaces():
         registry._portal_sections.clear()
         registry._portal_searches.clear()
         registry._portal_sections.update(before)
+        registry._portal_searches.update(searches)
