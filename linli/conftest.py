@@ -11,7 +11,7 @@ import pytest
 
 from linli.browser_fixtures import browser, login, page, shot  # noqa: F401  (Playwright, one browser per session)
 from linli.core import idcard
-from linli.rules_grid import cast  # noqa: F401  (the rules grids: one person per role)
+from linli.core.tests.rules_grid import cast  # noqa: F401  (the rules grids: one person per role)
 
 
 def pytest_configure(config: Any) -> None:

@@ -8,46 +8,65 @@ from __future__ import annotations
 import pytest
 
 from linli.accounts.roles import Role
-from linli.rules_grid import ROLES
+from linli.core.tests.rules_grid import (
+    ADMIN_ELSEWHERE,
+    ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
+    ANONYMOUS,
+    BUILDING_LEADER,
+    CASEWORKER,
+    CITY,
+    DISTRICT,
+    GRID,
+    HANDLER,
+    OWNER,
+    PROVIDER,
+    RESIDENT,
+    ROLES,
+    STREET_ABOVE,
+    STREET_OTHER,
+)
 
 pytestmark = pytest.mark.django_db
 
 TARGETS = {  # a second account next to the cast's: (role, node) in the tree
-    "resident": (Role.RESIDENT, "g_liede1"),
-    "grid_worker": (Role.GRID_WORKER, "g_liede1"),
-    "caseworker": (Role.CASEWORKER, "liede_sq"),
-    "community_admin": (Role.COMMUNITY_ADMIN, "liede_sq"),
-    "community_admin_elsewhere": (Role.COMMUNITY_ADMIN, "huabiao"),
-    "street_admin": (Role.STREET_ADMIN, "liede"),
-    "district_admin": (Role.DISTRICT_ADMIN, "tianhe"),
+    OWNER:            (Role.RESIDENT, "g_liede1"),
+    GRID:             (Role.GRID_WORKER, "g_liede1"),
+    CASEWORKER:       (Role.CASEWORKER, "liede_sq"),
+    ADMIN_HERE:       (Role.COMMUNITY_ADMIN, "liede_sq"),
+    ADMIN_NEIGHBOUR:  (Role.COMMUNITY_ADMIN, "huabiao"),
+    STREET_ABOVE:     (Role.STREET_ADMIN, "liede"),
+    DISTRICT:         (Role.DISTRICT_ADMIN, "tianhe"),
     "no_role": (None, None),
 }
-BELOW_COMMUNITY = {"resident", "grid_worker", "caseworker"}  # in 猎德社区, rank 0
-#                          manage_staff  manages the accounts of
-GRID = {
-    "resident":                  (0, set()),
-    "other_resident":            (0, set()),
-    "grid_worker":               (0, set()),
-    "building_leader":           (0, set()),
-    "caseworker":                (0, set()),
-    "community_admin":           (1, BELOW_COMMUNITY | {"community_admin"}),
-    "community_admin_elsewhere": (1, {"community_admin_elsewhere"}),
-    "street_admin":              (1, BELOW_COMMUNITY | {"community_admin", "community_admin_elsewhere", "street_admin"}),
-    "street_admin_elsewhere":    (1, set()),
-    "district_admin":            (1, set(TARGETS) - {"no_role"}),
-    "city_admin":                (1, set(TARGETS) - {"no_role"}),
-    "manager":                   (0, set()),
-    "anonymous":                 (0, set()),
+BELOW_COMMUNITY = {OWNER, GRID, CASEWORKER}  # in 猎德社区, rank 0
+#               manage_staff  manages the accounts of
+TABLE = {
+    OWNER:            (0, set()),
+    RESIDENT:         (0, set()),
+    GRID:             (0, set()),
+    BUILDING_LEADER:  (0, set()),
+    CASEWORKER:       (0, set()),
+    ADMIN_HERE:       (1, BELOW_COMMUNITY | {ADMIN_HERE}),
+    ADMIN_NEIGHBOUR:  (1, {ADMIN_NEIGHBOUR}),
+    ADMIN_ELSEWHERE:  (1, set()),  # 泮塘社区: none of the targets is in their community
+    STREET_ABOVE:     (1, BELOW_COMMUNITY | {ADMIN_HERE, ADMIN_NEIGHBOUR, STREET_ABOVE}),
+    STREET_OTHER:     (1, set()),
+    DISTRICT:         (1, set(TARGETS) - {"no_role"}),
+    CITY:             (1, set(TARGETS) - {"no_role"}),
+    HANDLER:          (0, set()),
+    PROVIDER:         (0, set()),
+    ANONYMOUS:        (0, set()),
 }
 
 
 def test_the_grid_names_every_role():
-    assert set(GRID) == set(ROLES)
+    assert set(TABLE) == set(ROLES)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_account_permissions(role, tree, cast, make_user):
-    user, (staff, manages) = cast[role], GRID[role]
+    user, (staff, manages) = cast[role], TABLE[role]
     targets = {name: make_user(r, getattr(tree, node) if node else None, username=f"target_{name}")
                for name, (r, node) in TARGETS.items()}
     assert bool(user.has_perm("accounts.manage_staff")) == bool(staff)

@@ -11,7 +11,9 @@ from linli.affairs.states import Status as S
 from linli.core.tests.rules_grid import (
     ADMIN_ELSEWHERE,
     ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
     ANONYMOUS,
+    BUILDING_LEADER,
     CASEWORKER,
     CITY,
     DISTRICT,
@@ -48,7 +50,7 @@ APPLICANT = {
 }
 APPLICATION_GRID = {
     OWNER: APPLICANT, RESIDENT: NOTHING, GRID: NOTHING, CASEWORKER: WINDOW, ADMIN_HERE: WINDOW,
-    ADMIN_ELSEWHERE: NOTHING, STREET_ABOVE: WINDOW, STREET_OTHER: NOTHING, DISTRICT: WINDOW, CITY: WINDOW,
+    ADMIN_ELSEWHERE: NOTHING, ADMIN_NEIGHBOUR: NOTHING, BUILDING_LEADER: NOTHING, STREET_ABOVE: WINDOW, STREET_OTHER: NOTHING, DISTRICT: WINDOW, CITY: WINDOW,
     HANDLER: NOTHING, PROVIDER: NOTHING, ANONYMOUS: NOTHING,
 }
 
@@ -61,8 +63,8 @@ def _application(owner, status, **kw):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("status", S.values)
-def test_application_grid(role, status, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_application_grid(role, status, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     owner = actor if role == OWNER else make_user("resident", tree.g_liede1)
     check_cell(selectors.APPLICATION_ACTIONS, actor, _application(owner, status), words(APPLICATION_GRID[role][status]))
 
@@ -107,7 +109,7 @@ NO_CERT = dict.fromkeys(CS.values, "")
 CERT_WINDOW = {CS.REQUESTED: "issue refuse", CS.ISSUED: "revoke", CS.REFUSED: "", CS.REVOKED: ""}
 CERTIFICATE_GRID = {
     OWNER: NO_CERT,  # the requester only reads it
-    RESIDENT: NO_CERT, GRID: NO_CERT, CASEWORKER: CERT_WINDOW, ADMIN_HERE: CERT_WINDOW, ADMIN_ELSEWHERE: NO_CERT,
+    RESIDENT: NO_CERT, GRID: NO_CERT, CASEWORKER: CERT_WINDOW, ADMIN_HERE: CERT_WINDOW, ADMIN_ELSEWHERE: NO_CERT, ADMIN_NEIGHBOUR: NO_CERT, BUILDING_LEADER: NO_CERT,
     STREET_ABOVE: CERT_WINDOW, STREET_OTHER: NO_CERT, DISTRICT: CERT_WINDOW, CITY: CERT_WINDOW, HANDLER: NO_CERT,
     PROVIDER: NO_CERT, ANONYMOUS: NO_CERT,
 }
@@ -120,8 +122,8 @@ def _certificate(owner, state, *, on_list=True):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", CS.values)
-def test_certificate_grid(role, state, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_certificate_grid(role, state, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     owner = actor if role == OWNER else make_user("resident", tree.g_liede1)
     check_cell(selectors.CERTIFICATE_ACTIONS, actor, _certificate(owner, state), words(CERTIFICATE_GRID[role][state]))
 

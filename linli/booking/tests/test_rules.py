@@ -12,7 +12,25 @@ from django.utils import timezone
 from linli.booking import selectors
 from linli.booking.models import Reservation, Resource, Slot
 from linli.booking.states import LIFECYCLE, SYSTEM, Action, ResourceState
-from linli.rules_grid import ROLES, perms_of
+from linli.core.tests.rules_grid import (
+    ADMIN_ELSEWHERE,
+    ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
+    ANONYMOUS,
+    BUILDING_LEADER,
+    CASEWORKER,
+    CITY,
+    DISTRICT,
+    GRID,
+    HANDLER,
+    OWNER,
+    PROVIDER,
+    RESIDENT,
+    ROLES,
+    STREET_ABOVE,
+    STREET_OTHER,
+    perms_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +38,23 @@ pytestmark = pytest.mark.django_db
 # who: manage (day sheet, check-in, close/reopen), edit_schedule of a provider's service and of a
 # shared space (its area's admins run a space's diary, not a provider's), book (the residents of
 # the community it serves; staff accounts without a resident record are not among them)
-#                            manage  sched.service  sched.space  book
+#                 manage  sched.service  sched.space  book
 RESOURCE_GRID = {
-    "resident":                  (0, 0, 0, 1),
-    "other_resident":            (0, 0, 0, 1),
-    "grid_worker":               (0, 0, 0, 0),
-    "building_leader":           (0, 0, 0, 0),
-    "caseworker":                (1, 0, 0, 0),
-    "community_admin":           (1, 0, 1, 0),
-    "community_admin_elsewhere": (0, 0, 0, 0),
-    "street_admin":              (1, 0, 1, 0),
-    "street_admin_elsewhere":    (0, 0, 0, 0),
-    "district_admin":            (1, 0, 1, 0),
-    "city_admin":                (1, 0, 1, 0),
-    "manager":                   (1, 1, 1, 0),
-    "anonymous":                 (0, 0, 0, 0),
+    OWNER:            (0, 0, 0, 1),
+    RESIDENT:         (0, 0, 0, 1),
+    GRID:             (0, 0, 0, 0),
+    BUILDING_LEADER:  (0, 0, 0, 0),
+    CASEWORKER:       (1, 0, 0, 0),
+    ADMIN_HERE:       (1, 0, 1, 0),
+    ADMIN_NEIGHBOUR:  (0, 0, 0, 0),
+    ADMIN_ELSEWHERE:  (0, 0, 0, 0),
+    STREET_ABOVE:     (1, 0, 1, 0),
+    STREET_OTHER:     (0, 0, 0, 0),
+    DISTRICT:         (1, 0, 1, 0),
+    CITY:             (1, 0, 1, 0),
+    HANDLER:          (0, 0, 0, 0),
+    PROVIDER:         (1, 1, 1, 0),
+    ANONYMOUS:        (0, 0, 0, 0),
 }
 
 
@@ -42,7 +62,7 @@ def _resource(tree, cast, kind):
     res = Resource.objects.create(name=f"猎德{kind}", kind=kind, region=tree.liede_sq, region_path=tree.liede_sq.path,
                                   audience=Resource.Audience.RESIDENTS, cancel_before_hours=2)
     res.served.add(tree.liede_sq)
-    res.managers.add(cast["manager"])
+    res.managers.add(cast[PROVIDER])
     return res
 
 
@@ -86,19 +106,21 @@ def test_resource_actions_and_permissions(role, tree, cast):
 # ---------------------------------------------------------------- a reservation
 # the resident is the one who booked; "staff" are those who run its resource (booking.manage)
 RESERVATION_ROLES = {
-    "resident": "booker",
-    "other_resident": None,
-    "grid_worker": None,
-    "building_leader": None,
-    "caseworker": "staff",
-    "community_admin": "staff",
-    "community_admin_elsewhere": None,
-    "street_admin": "staff",
-    "street_admin_elsewhere": None,
-    "district_admin": "staff",
-    "city_admin": "staff",
-    "manager": "staff",
-    "anonymous": None,
+    OWNER:            "booker",
+    RESIDENT:         None,
+    GRID:             None,
+    BUILDING_LEADER:  None,
+    CASEWORKER:       "staff",
+    ADMIN_HERE:       "staff",
+    ADMIN_NEIGHBOUR:  None,
+    ADMIN_ELSEWHERE:  None,
+    STREET_ABOVE:     "staff",
+    STREET_OTHER:     None,
+    DISTRICT:         "staff",
+    CITY:             "staff",
+    HANDLER:          None,
+    PROVIDER:         "staff",
+    ANONYMOUS:        None,
 }
 
 # when: two days ahead; its slot running (started ten minutes ago); its slot over
@@ -146,7 +168,7 @@ def test_reservation_actions_and_permissions(role, tree, cast):
     got, want, perms, want_perms = {}, {}, {}, {}
     for status in S.values:
         for moment in MOMENTS:
-            r = _reservation(res, cast["resident"], status, moment)
+            r = _reservation(res, cast[OWNER], status, moment)
             got[status, moment] = selectors.available_actions(user, r)
             want[status, moment] = STEPS.get((who, status, moment), [])
             perms[status, moment] = perms_of(user, PERMS, r)

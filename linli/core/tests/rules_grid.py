@@ -1,48 +1,81 @@
-"""What the apps' rules grids share (adhocracy4 style: every action × every role × every state,
-the expected answer written down): the roles, one person per role over 猎德社区 (where the tested
-objects live), and the check of one cell against ``available_actions`` and ``has_perm``."""
+"""What every app's rules grid shares (adhocracy4 style: every action × every role × every
+state, the expected answer written down): one vocabulary of roles, one person per role around
+an object in 猎德社区 (猎德街, 天河区) and the outsiders next to them, and the checks of one cell
+against ``available_actions`` and ``has_perm``.
+
+A grid either builds the one person a cell needs (``make_actor``) or takes the whole cast at
+once (the ``cast`` fixture, for grids that compare people with each other); both come from the
+same table, so a role means the same person in every grid.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from linli.accounts.roles import Role
 from linli.core.lifecycle import Actions
 
-OWNER = "owner"  # the applicant, the reporter (a resident of 猎德社区)
-RESIDENT = "resident"  # another resident of the same community
-GRID = "grid_worker"
-CASEWORKER = "caseworker"
-ADMIN_HERE = "community_admin_here"
-ADMIN_ELSEWHERE = "community_admin_elsewhere"  # 泮塘社区, another district
-STREET_ABOVE = "street_admin_above"  # 猎德街
-STREET_OTHER = "street_admin_other"  # 石牌街, the same district
+OWNER = "owner"  # a resident of 猎德社区 第1网格: the applicant, the reporter, the booker, the recipient
+RESIDENT = "resident"  # another resident of the same grid
+GRID = "grid_worker"  # of 猎德社区 第1网格
+BUILDING_LEADER = "building_leader"  # of 猎德社区 第1网格
+CASEWORKER = "caseworker"  # of 猎德社区
+ADMIN_HERE = "community_admin"  # of 猎德社区
+ADMIN_NEIGHBOUR = "community_admin_neighbour"  # 华标社区: the next community of the same street
+ADMIN_ELSEWHERE = "community_admin_elsewhere"  # 泮塘社区, in another district
+STREET_ABOVE = "street_admin"  # 猎德街
+STREET_OTHER = "street_admin_elsewhere"  # 石牌街, the same district
 DISTRICT = "district_admin"  # 天河区
 CITY = "city_admin"
-HANDLER = "handler"  # a member of the handling unit (work orders); a department's handler elsewhere
-PROVIDER = "provider_staff"  # on the provider's staff (station)
+HANDLER = "handler"  # a department's handler in 天河区 (a grid makes them a member of its handling unit)
+PROVIDER = "provider_staff"  # provider staff in 猎德社区 (a grid names them a resource's manager)
 ANONYMOUS = "anonymous"
 
-ROLES = (OWNER, RESIDENT, GRID, CASEWORKER, ADMIN_HERE, ADMIN_ELSEWHERE, STREET_ABOVE, STREET_OTHER, DISTRICT, CITY,
-         HANDLER, PROVIDER, ANONYMOUS)
+ROLES = (OWNER, RESIDENT, GRID, BUILDING_LEADER, CASEWORKER, ADMIN_HERE, ADMIN_NEIGHBOUR, ADMIN_ELSEWHERE,
+         STREET_ABOVE, STREET_OTHER, DISTRICT, CITY, HANDLER, PROVIDER, ANONYMOUS)
+
+HELD = {  # role -> (the role held, the node of the test tree it is held on)
+    OWNER: (Role.RESIDENT, "g_liede1"), RESIDENT: (Role.RESIDENT, "g_liede1"),
+    GRID: (Role.GRID_WORKER, "g_liede1"), BUILDING_LEADER: (Role.BUILDING_LEADER, "g_liede1"),
+    CASEWORKER: (Role.CASEWORKER, "liede_sq"), ADMIN_HERE: (Role.COMMUNITY_ADMIN, "liede_sq"),
+    ADMIN_NEIGHBOUR: (Role.COMMUNITY_ADMIN, "huabiao"), ADMIN_ELSEWHERE: (Role.COMMUNITY_ADMIN, "pantang"),
+    STREET_ABOVE: (Role.STREET_ADMIN, "liede"), STREET_OTHER: (Role.STREET_ADMIN, "shipai"),
+    DISTRICT: (Role.DISTRICT_ADMIN, "tianhe"), CITY: (Role.CITY_ADMIN, "city"),
+    HANDLER: (Role.HANDLER, "tianhe"), PROVIDER: (Role.PROVIDER_STAFF, "liede_sq"),
+}
+ROOM = {OWNER: "201", RESIDENT: "202"}  # the residents live in the registry, each in a household of their own
 
 
-def make_actor(role: str, tree: Any, make_user: Any) -> Any:
-    """One person holding ``role``; the owner and the handling-unit member are made by the grid
-    (they are the owner or member of its object), as a plain resident / handler here."""
+def make_actor(role: str, tree: Any, make_user: Any, registry: Any = None) -> Any:
+    """The person holding ``role``. Given the ``registry`` fixture, the two residents are real
+    residents of the registry (a household in 第1网格), as the grids that ask who lives where need."""
     if role == ANONYMOUS:
         return AnonymousUser()
-    held = {
-        OWNER: (Role.RESIDENT, tree.g_liede1), RESIDENT: (Role.RESIDENT, tree.g_liede1),
-        GRID: (Role.GRID_WORKER, tree.g_liede1), CASEWORKER: (Role.CASEWORKER, tree.liede_sq),
-        ADMIN_HERE: (Role.COMMUNITY_ADMIN, tree.liede_sq), ADMIN_ELSEWHERE: (Role.COMMUNITY_ADMIN, tree.pantang),
-        STREET_ABOVE: (Role.STREET_ADMIN, tree.liede), STREET_OTHER: (Role.STREET_ADMIN, tree.shipai),
-        DISTRICT: (Role.DISTRICT_ADMIN, tree.tianhe), CITY: (Role.CITY_ADMIN, tree.city),
-        HANDLER: (Role.HANDLER, tree.tianhe), PROVIDER: (Role.PROVIDER_STAFF, tree.liede_sq),
-    }[role]
-    return make_user(held[0], held[1])
+    held, node = HELD[role]
+    person = None
+    if registry is not None and role in ROOM:
+        person = registry.resident(household=registry.household(tree.g_liede1, number=ROOM[role]), name=f"{role}居民")
+    return make_user(held, getattr(tree, node), resident=person, username=f"grid_{role}")
+
+
+class Cast(dict[str, Any]):
+    """Every role's person at once, by role name."""
+
+    def __init__(self, tree: Any, make_user: Any, registry: Any) -> None:
+        super().__init__((role, make_actor(role, tree, make_user, registry)) for role in ROLES)
+
+
+@pytest.fixture
+def cast(tree: Any, make_user: Any, registry: Any) -> Cast:
+    return Cast(tree, make_user, registry)
+
+
+def perms_of(user: Any, perms: Any, obj: Any = None) -> set[str]:
+    """The permissions of ``perms`` the user holds on ``obj``."""
+    return {p for p in perms if user.has_perm(p, obj)}
 
 
 def words(text: str) -> set[str]:

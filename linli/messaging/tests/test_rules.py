@@ -15,10 +15,10 @@ MESSAGE_GRID = {"unread": "read mark_read", "read": "read"}  # the recipient's; 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", ["unread", "read"])
-def test_message_grid(role, state, tree, make_user):
+def test_message_grid(role, state, tree, make_user, registry):
     from django.utils import timezone
 
-    actor = make_actor(role, tree, make_user)
+    actor = make_actor(role, tree, make_user, registry)
     recipient = actor if role == OWNER else make_user("resident", tree.g_liede1)
     message = Message.objects.create(user=recipient, kind="messaging.legacy", text="通知",
                                      read_at=timezone.now() if state == "read" else None)
@@ -29,8 +29,8 @@ def test_message_grid(role, state, tree, make_user):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("mutable", [True, False])
-def test_kind_grid(role, mutable, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_kind_grid(role, mutable, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     kind = kinds.get("workorders.progress" if mutable else "affairs.certificate")
     assert kind.mutable is mutable
     expected = {"mute"} if mutable and role != "anonymous" else set()

@@ -8,7 +8,9 @@ import pytest
 from linli.core.tests.rules_grid import (
     ADMIN_ELSEWHERE,
     ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
     ANONYMOUS,
+    BUILDING_LEADER,
     CASEWORKER,
     CITY,
     DISTRICT,
@@ -36,7 +38,7 @@ VETTER = {PS.PENDING: "approve reject", PS.APPROVED: "suspend", PS.REJECTED: "ap
 STAFF = NO_PROVIDER | {PS.APPROVED: "offer"}  # publish a new offering once approved
 PROVIDER_GRID = {
     OWNER: NO_PROVIDER, RESIDENT: NO_PROVIDER, GRID: NO_PROVIDER, CASEWORKER: NO_PROVIDER, ADMIN_HERE: VETTER,
-    ADMIN_ELSEWHERE: NO_PROVIDER, STREET_ABOVE: VETTER, STREET_OTHER: NO_PROVIDER, DISTRICT: VETTER, CITY: VETTER,
+    ADMIN_ELSEWHERE: NO_PROVIDER, ADMIN_NEIGHBOUR: NO_PROVIDER, BUILDING_LEADER: NO_PROVIDER, STREET_ABOVE: VETTER, STREET_OTHER: NO_PROVIDER, DISTRICT: VETTER, CITY: VETTER,
     HANDLER: NO_PROVIDER, PROVIDER: STAFF, ANONYMOUS: NO_PROVIDER,
 }
 
@@ -56,8 +58,8 @@ def _staff(role, actor, tree, make_user):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", PS.values)
-def test_provider_grid(role, state, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_provider_grid(role, state, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     provider = _provider(tree, state, _staff(role, actor, tree, make_user))
     check_cell(selectors.PROVIDER_ACTIONS, actor, provider, words(PROVIDER_GRID[role][state]))
 
@@ -72,8 +74,8 @@ OFFERING_GRID = dict.fromkeys(ROLES, NO_OFFERING) | {PROVIDER: RUNS_IT}  # vette
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", OFFERING_STATES)
-def test_offering_grid(role, state, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_offering_grid(role, state, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     published, provider_state = state.split("/")
     provider = _provider(tree, provider_state, _staff(role, actor, tree, make_user))
     offering = Offering(provider=provider, title="上门保洁", category="housekeeping", price_type="market",
@@ -89,7 +91,7 @@ MODERATOR = {"new": "hide", "replied": "hide", "hidden": "", "replied/hidden": "
 ANSWERS = {"new": "reply", "replied": "", "hidden": "reply", "replied/hidden": ""}
 REVIEW_GRID = {
     OWNER: NO_REVIEW,  # the resident who wrote it
-    RESIDENT: NO_REVIEW, GRID: NO_REVIEW, CASEWORKER: NO_REVIEW, ADMIN_HERE: MODERATOR, ADMIN_ELSEWHERE: NO_REVIEW,
+    RESIDENT: NO_REVIEW, GRID: NO_REVIEW, CASEWORKER: NO_REVIEW, ADMIN_HERE: MODERATOR, ADMIN_ELSEWHERE: NO_REVIEW, ADMIN_NEIGHBOUR: NO_REVIEW, BUILDING_LEADER: NO_REVIEW,
     STREET_ABOVE: MODERATOR, STREET_OTHER: NO_REVIEW, DISTRICT: MODERATOR, CITY: MODERATOR, HANDLER: NO_REVIEW,
     PROVIDER: ANSWERS, ANONYMOUS: NO_REVIEW,
 }
@@ -97,8 +99,8 @@ REVIEW_GRID = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", REVIEW_STATES)
-def test_review_grid(role, state, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_review_grid(role, state, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     provider = _provider(tree, PS.APPROVED, _staff(role, actor, tree, make_user))
     offering = Offering(provider=provider, title="上门保洁", category="housekeeping", price_type="market", description="两小时")
     author = actor if role == OWNER else make_user("resident", tree.g_liede1)

@@ -10,7 +10,9 @@ from django.utils import timezone
 from linli.core.tests.rules_grid import (
     ADMIN_ELSEWHERE,
     ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
     ANONYMOUS,
+    BUILDING_LEADER,
     CASEWORKER,
     CITY,
     DISTRICT,
@@ -50,7 +52,7 @@ REPORTER = NOTHING | {S.SUBMITTED: "withdraw", S.CLOSED: "rate"}  # reopening go
 UNIT_MEMBER = NOTHING | {S.DISPATCHED: "accept send_back", S.IN_PROGRESS: "report_done"}
 ORDER_GRID = {
     OWNER: REPORTER, RESIDENT: NOTHING, GRID: NOTHING, CASEWORKER: DISPATCHER, ADMIN_HERE: SUPERVISOR,
-    ADMIN_ELSEWHERE: NOTHING, STREET_ABOVE: SUPERVISOR, STREET_OTHER: NOTHING, DISTRICT: SUPERVISOR,
+    ADMIN_ELSEWHERE: NOTHING, ADMIN_NEIGHBOUR: NOTHING, BUILDING_LEADER: NOTHING, STREET_ABOVE: SUPERVISOR, STREET_OTHER: NOTHING, DISTRICT: SUPERVISOR,
     CITY: SUPERVISOR, HANDLER: UNIT_MEMBER, PROVIDER: NOTHING, ANONYMOUS: NOTHING,
 }
 
@@ -63,8 +65,8 @@ def _order(tree, reporter, unit, status, **kw):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("status", S.values)
-def test_order_grid(role, status, tree, make_user):
-    actor = make_actor(role, tree, make_user)
+def test_order_grid(role, status, tree, make_user, registry):
+    actor = make_actor(role, tree, make_user, registry)
     reporter = actor if role == OWNER else make_user("resident", tree.g_liede1)
     unit = HandlingUnit.objects.create(name="天河区城管局", kind="department", region=tree.tianhe, region_path=tree.tianhe.path)
     unit.members.add(actor if role == HANDLER else make_user("handler", tree.tianhe))
