@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", action="store_true", help="also print the profile's top functions")
+    parser.add_argument("--sql", action="store_true", help="also print the statements of one request")
     args = parser.parse_args()
     refuse_unless_postgres("intake_inprocess")
     from workorder_intake import prepare, setup_django
@@ -86,6 +87,10 @@ def main() -> None:
     finally:
         request_started.connect(reset_queries)
     statements = len(ctx.captured_queries) / 50  # now: the log is a slice of the connection's, emptied later
+    if args.sql:
+        per = len(ctx.captured_queries) // 50
+        for q in ctx.captured_queries[per * 25:per * 26]:
+            print(q["sql"][:160], file=sys.stderr)
     cpu = []
     for rep in range(3):
         t0 = time.process_time()

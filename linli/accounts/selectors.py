@@ -169,18 +169,22 @@ def nodes_of_area(user: Any, limit: int = 500) -> list[Any]:
     return list(node_model.objects.filter(scope_q(paths, "path")).order_by("path")[:limit])
 
 
-def reachable(user_ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:
-    """For each active account among ``user_ids``: (has a phone, has an e-mail address), read
-    without decrypting either (the phone's search hash, the stored length of the address).
-    Inactive accounts are left out. One query per 2,000 ids."""
+def reachable(user_ids: Iterable[int], **extra: Any) -> dict[int, tuple[Any, ...]]:
+    """For each active account among ``user_ids``: (has a phone, has an e-mail address, then the
+    values of ``extra``, in order), read without decrypting either (the phone's search hash, the
+    stored length of the address). ``extra`` are annotations over the account row (a caller's
+    subqueries on its own tables, ``OuterRef("pk")`` being the account), so a caller learns in
+    the same statement what it needs to know about each person. Inactive accounts are left out.
+    One query per 2,000 ids."""
     from django.db.models.functions import Length
 
     from .models import User
 
     ids = list(dict.fromkeys(user_ids))
-    out: dict[int, tuple[bool, bool]] = {}
+    names = list(extra)
+    out: dict[int, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 2000):
-        rows = (User.objects.filter(pk__in=ids[i:i + 2000], is_active=True).annotate(mail=Length("email"))
-                .values_list("pk", "phone_hash", "mail"))
-        out.update({pk: (bool(ph), bool(mail)) for pk, ph, mail in rows})
+        rows = (User.objects.filter(pk__in=ids[i:i + 2000], is_active=True).annotate(mail=Length("email"), **extra)
+                .values_list("pk", "phone_hash", "mail", *names))
+        out.update({row[0]: (bool(row[1]), bool(row[2]), *row[3:]) for row in rows})
     return out
