@@ -134,3 +134,22 @@ def test_a_phone_without_an_account_never_enters_the_queue_in_clear(kind, monkey
         cur.execute("SELECT phone FROM messaging_delivery WHERE id = %s", [d.pk])
         stored = cur.fetchone()[0]
     assert "13912345678" not in stored and Delivery.objects.get(pk=d.pk).phone == "13912345678"
+
+
+def test_a_send_costs_the_same_statements_for_three_people_or_thirty(kind, make_user, django_assert_num_queries):
+    """The inbox rows, one read of everyone's reach, mutes and quiet hours, the deliveries: a
+    send's statements do not grow with its recipients (nor with their mutes and quiet hours)."""
+    users = [make_user(None, phone=f"1390000{i:04d}") for i in range(30)]
+    for u in users[::3]:
+        Preference.objects.create(user=u, kind=kind, channel="sms", enabled=False)
+    for u in users[1::3]:
+        QuietHours.objects.create(user=u, start=dt.time(0, 0), end=dt.time(23, 59))
+    services.send(users[:1], kind, text="预热")  # the content-type cache and the kind's statement
+    with django_assert_num_queries(3):
+        services.send(users[:3], kind, text="停水通知")
+    with django_assert_num_queries(3):
+        services.send(users, kind, text="停水通知")
+    sent = Delivery.objects.filter(message__text="停水通知", channel="sms")
+    assert sent.count() == 2 + 20  # the muted third gets its inbox row only
+    held = sent.filter(queued_at__isnull=True).count()
+    assert held in (1 + 10, 0)  # quiet all day but the minute before midnight
