@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from linli.core import sms
 
-from .models import Delivery, Message
+from .models import Delivery, Message, QuietHours
+from .services import quiet_until
 
 log = logging.getLogger("linli.messaging")
 CLAIM = 20  # deliveries claimed at a time by one task
@@ -56,8 +57,15 @@ def run(ids: list[int]) -> dict[str, int]:
             continue
         messages = Message.objects.in_bulk([d.message_id for d in claimed if d.message_id])
         users = get_user_model().objects.in_bulk({m.user_id for m in messages.values()})
+        quiet = _quiet({messages[d.message_id].user_id for d in claimed if d.channel == Delivery.Channel.SMS
+                        and d.message_id in messages and not messages[d.message_id].urgent})
         for d in claimed:
             message = messages.get(d.message_id) if d.message_id else None
+            until = quiet.get(message.user_id) if message is not None and d.channel == Delivery.Channel.SMS \
+                and not message.urgent else None
+            if until is not None:
+                counts[_hold(d, until)] += 1
+                continue
             counts[_attempt(d, message, users.get(message.user_id) if message else None)] += 1
     return dict(counts)
 
@@ -75,6 +83,26 @@ def _claim(ids: list[int]) -> list[Delivery]:
         d.attempts += 1
         d.status = Delivery.Status.SENDING
     return rows
+
+
+def _quiet(user_ids: set[int]) -> dict[int, dt.datetime]:
+    """Whose quiet hours are on now, and until when: checked again at every attempt, so a retry,
+    a lease put back at night or quiet hours set after the text was queued still wait."""
+    if not user_ids:
+        return {}
+    now = timezone.now()
+    out = {}
+    for uid, start, end in QuietHours.objects.filter(user_id__in=user_ids).values_list("user_id", "start", "end"):
+        until = quiet_until(now, start, end)
+        if until is not None:
+            out[uid] = until
+    return out
+
+
+def _hold(d: Delivery, until: dt.datetime) -> str:
+    """Back to the queue until the person's quiet hours end; the claim does not count as a try."""
+    _finish(d, status=Delivery.Status.QUEUED, attempts=d.attempts - 1, queued_at=None, next_attempt_at=until)
+    return "held"
 
 
 def _finish(d: Delivery, **fields: Any) -> bool:

@@ -136,3 +136,22 @@ def test_email_goes_through_djangos_mail(kind, people, settings, django_capture_
         services.send([people.other], kind, text="周六义诊")
     assert [m.to for m in mail.outbox] == [["li@example.cn"]]
     assert Delivery.objects.get(channel="email").status == "sent"
+
+
+def test_a_retry_that_falls_in_quiet_hours_waits_for_their_end(gateway, kind, people, monkeypatch):
+    from linli.messaging.models import QuietHours
+
+    d = _one(people, kind)
+    gateway.script = ["500"]
+    assert delivery.run([d.pk]) == {"retry": 1}
+    # the person sets quiet hours covering the rest of the day after the text was queued
+    now = timezone.localtime()
+    QuietHours.objects.create(user=people.phone, start=dt.time(0, 0), end=dt.time(23, 59))
+    at = _later(monkeypatch, d, 61)
+    if timezone.localtime(at).time() >= dt.time(23, 59):  # the one minute outside them
+        return
+    assert delivery.run([d.pk]) == {"held": 1}
+    d.refresh_from_db()
+    assert (d.status, d.attempts) == ("queued", 1) and len(gateway.posts) == 1  # nothing left, no try counted
+    assert timezone.localtime(d.next_attempt_at).time() == dt.time(23, 59)
+    assert timezone.localtime(d.next_attempt_at).date() in (now.date(), timezone.localtime(at).date())
