@@ -74,10 +74,17 @@ def _may_read(client: Open311Client | None, order: WorkOrder) -> bool:
 # ---------------------------------------------------------------- rendering
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
+
+
+def _limited(description: str) -> Open311Error:
+    """Too many requests in this minute: 429 in the spec's error format, with the seconds until
+    the next minute's allowance in ``Retry-After`` (the spec names no code for it; HTTP does)."""
+    return Open311Error(429, description, retry_after=60 - int(timezone.now().timestamp()) % 60)
 
 
 def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
@@ -142,7 +149,10 @@ def endpoint(view):  # type: ignore[no-untyped-def]
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
+            resp = error(fmt, exc.status, exc.description)
+            if exc.retry_after is not None:
+                resp["Retry-After"] = str(exc.retry_after)
+            return resp
         except DomainError as exc:
             return error(fmt, exc.status if exc.status in (400, 403, 404) else 400, str(exc.message))
 
@@ -280,7 +290,7 @@ def _throttle_reads(request: HttpRequest, client: Open311Client | None) -> None:
     """Reads are limited per key, or per address without one (LINLI_OPEN311_READS_PER_MINUTE)."""
     who = f"key:{client.pk}" if client is not None else f"ip:{client_ip(request) or ''}"
     if _count(f"o311:read:{who}") > getattr(settings, "LINLI_OPEN311_READS_PER_MINUTE", 600):
-        raise Open311Error(403, "rate limit exceeded; try again in a minute")
+        raise _limited("rate limit exceeded; try again in a minute")
 
 
 @endpoint
@@ -342,7 +352,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if client is None:
         raise Open311Error(403, "api_key is missing or not valid")
     if _rate_limited(client):
-        raise Open311Error(403, "rate limit exceeded for this api_key; try again in a minute")
+        raise _limited("rate limit exceeded for this api_key; try again in a minute")
     code = p.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code is required")

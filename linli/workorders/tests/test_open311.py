@@ -129,9 +129,11 @@ def test_rate_limit_per_client(client, loop, root):
     from linli.workorders.models import Open311Client
 
     _c, key = issue_client(actor=root, name="小程序", default_region=loop.tree.liede_sq, requests_per_minute=2)
-    codes = [client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "0201", "address_string": "北门",
-                                                       "description": f"路灯不亮第{i}次反映"}).status_code for i in range(3)]
-    assert codes == [200, 200, 403]
+    answers = [client.post("/open311/v2/requests.json", {"api_key": key, "service_code": "0201", "address_string": "北门",
+                                                         "description": f"路灯不亮第{i}次反映"}) for i in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json() == [{"code": 429, "description": "rate limit exceeded for this api_key; try again in a minute"}]
+    assert 1 <= int(answers[2]["Retry-After"]) <= 60
     assert Open311Client.objects.get().key_hash != key and WorkOrder.objects.count() == 2
 
 
@@ -341,5 +343,5 @@ def test_anonymous_read_limit_counts_the_client_behind_a_trusted_proxy(client, l
     settings.LINLI_OPEN311_READS_PER_MINUTE = 2
     for _ in range(2):
         assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
-    assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 403  # GeoReport answers a refusal 403
+    assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429  # too many requests, in the spec's error format
     assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
