@@ -40,8 +40,8 @@ def regions_for(actor: Any, *, level: str | None = None, under: RegionNode | Non
 def node_by_code(code: str) -> RegionNode | None:
     """Any region node by its code, for intake that names a place (not a scope check). Nodes are
     kept in the cache for a minute: the tree changes rarely and every report names one."""
-    if not code or len(code) > 20:
-        return None
+    if not code or len(code) > 15 or not (code.isascii() and code.isdigit()):
+        return None  # a code is digits (12, or 15 for a grid): anything else names no node
     key = f"region:code:{code}"
     node = cache.get(key)
     if node is None:
