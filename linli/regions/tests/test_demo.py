@@ -24,3 +24,8 @@ def test_seed_demo_is_idempotent_and_realistic():
     for r in Resident.objects.all()[:200]:
         assert idcard.parse(r.id_number).birth_date == r.birth_date
     assert WorkOrder.objects.filter(status="rated").exists() and WorkOrder.objects.filter(status="submitted").exists()
+    from linli.core.models import FollowUp
+    from linli.station.models import Review
+
+    bad = Review.objects.get(rating=2)  # the provider's follow-up list has a bad review to answer
+    assert FollowUp.objects.filter(object_id=bad.pk, status="open", region_path=bad.offering.provider.region_path).exists()

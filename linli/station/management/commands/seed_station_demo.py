@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.core.errors import DomainError
 from linli.regions.models import RegionNode
 from linli.station import services
-from linli.station.models import Provider
+from linli.station.models import Offering, Provider
 
 OFFERINGS = [
     ("长者助餐(午餐)", "meals", "low", "8元/餐，80岁以上免费", "两荤一素一汤，少盐少油，可代订送餐。", ["elder"], 11, 13, 60, 20),
@@ -51,7 +53,30 @@ class Command(BaseCommand):
             services.add_offering(actor=owner, provider=provider, title=title, category=cat, price_type=price_type, price=price,
                                   description=desc, communities=[community], weekdays=list(range(7)), opens=dt.time(opens),
                                   closes=dt.time(closes), slot_minutes=minutes, capacity=seats, tags=tags)
-        self.stdout.write(f"驿站：1 家服务商，{len(OFFERINGS)} 项服务")
+        reviewed = self._bad_review(provider)
+        self.stdout.write(f"驿站：1 家服务商，{len(OFFERINGS)} 项服务" + ("，1 条待回复的差评" if reviewed else ""))
+
+    def _bad_review(self, provider: Provider) -> bool:
+        """A resident who used a service last week and rated it 2 of 5: the provider's follow-up
+        list and the community's follow-up figures have something to show."""
+        from linli.booking import services as booking
+        from linli.core.crypto import lookup_hash
+
+        resident = User.objects.filter(phone_hash=lookup_hash("13800138000")).first()
+        offering = Offering.objects.filter(provider=provider, title="上门理发").select_related("resource").first()
+        if resident is None or offering is None:
+            return False
+        owner = User.objects.get(username="provider_demo")
+        day = timezone.localdate() - dt.timedelta(days=6)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        try:
+            res = booking.book(actor=resident, resource=offering.resource, starts_at=start, now=start - dt.timedelta(days=1))
+            booking.check_in(actor=owner, code=res.code, now=start)
+            services.review(actor=resident, reservation=res, rating=2, text="师傅来晚了四十分钟，也没提前打电话说一声。")
+        except DomainError as exc:  # the demo city's calendar left no slot that day: no review, nothing else lost
+            self.stdout.write(f"驿站：演示差评未生成（{exc.message}）")
+            return False
+        return True
 
     def _spaces(self) -> None:
         """A community room in every community of the demo city, a school ground in every street
