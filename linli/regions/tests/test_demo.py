@@ -28,4 +28,6 @@ def test_seed_demo_is_idempotent_and_realistic():
     from linli.station.models import Review
 
     bad = Review.objects.get(rating=2)  # the provider's follow-up list has a bad review to answer
-    assert FollowUp.objects.filter(object_id=bad.pk, status="open", region_path=bad.offering.provider.region_path).exists()
+    from django.contrib.contenttypes.models import ContentType
+
+    assert FollowUp.objects.filter(content_type=ContentType.objects.get_for_model(Review), object_id=bad.pk, status="open", region_path=bad.offering.provider.region_path).exists()
