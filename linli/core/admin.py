@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from . import registry
 from .calendar import invalidate
 from .models import AuditEvent, CalendarDay, Escalation, FollowUp, SensitiveAccess
 from .services import record_audit
+from .text import clean_text
 
 
 class SuperuserOnly:
@@ -57,9 +59,30 @@ class ScopedAdmin(admin.ModelAdmin):
         return qs.filter(registry.scope_q(request.user, self.scope_roles, self.scope_field))
 
 
+class CleanedTextField(forms.CharField):
+    """A text box of admin that stores what the pages would: ``core.text.clean_text`` (forbidden
+    and invisible characters out, blanks stripped, line breaks only in a multi-line field)."""
+
+    def __init__(self, *args: Any, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return clean_text(value, multiline=self.multiline) if isinstance(value, str) else value
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Configuration edited in admin (superusers only: scoped staff work through the pages and
-    API, where the services check their area). Every edit is audited like a service write."""
+    API, where the services check their area). Every edit is audited like a service write, and
+    its free text is cleaned as the services clean theirs."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        plain = type(db_field) in (models.CharField, models.TextField)  # not choices, e-mail, slugs or secrets
+        if plain and not db_field.choices and "form_class" not in kwargs and "widget" not in kwargs:
+            kwargs["form_class"] = CleanedTextField
+            kwargs["multiline"] = isinstance(db_field, models.TextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return bool(request.user.is_superuser)
