@@ -289,6 +289,7 @@ LINLI_SMS_TOKEN = os.environ.get("LINLI_SMS_TOKEN", "")
 LINLI_SMS_SIGN = os.environ.get("LINLI_SMS_SIGN", "邻里")
 LINLI_SMS_CONNECT_TIMEOUT = float(os.environ.get("LINLI_SMS_CONNECT_TIMEOUT", "3"))
 LINLI_SMS_READ_TIMEOUT = float(os.environ.get("LINLI_SMS_READ_TIMEOUT", "10"))
+LINLI_MAIL_DOMAIN = os.environ.get("LINLI_MAIL_DOMAIN", "linli.local")  # the right side of a mail's Message-ID
 # Messaging deliveries (linli/messaging): attempts per delivery, waits between them (seconds),
 # deliveries per task, the sweep's interval (due retries, texts held by quiet hours, dead workers).
 LINLI_MESSAGING_MAX_ATTEMPTS = int(os.environ.get("LINLI_MESSAGING_MAX_ATTEMPTS", "4"))

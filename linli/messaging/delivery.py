@@ -128,9 +128,13 @@ def _attempt(d: Delivery, message: Message | None, user: Any) -> str:
             if not address:
                 _finish(d, status=Delivery.Status.SKIPPED, last_error="no address")
                 return "skipped"
-            from django.core.mail import send_mail
+            from django.core.mail import EmailMessage
 
-            send_mail(subject=text[:60], message=text, from_email=None, recipient_list=[address], fail_silently=False)
+            # the delivery key is the Message-ID: a text sent again after a worker died carries the
+            # same one, so the receiving server and the mail reader can tell it is the same message
+            mail = EmailMessage(subject=text[:60], body=text, to=[address],
+                                headers={"Message-ID": f"<{d.key}@{getattr(settings, 'LINLI_MAIL_DOMAIN', 'linli.local')}>"})
+            mail.send(fail_silently=False)
             answer = "accepted"
     except sms.SmsError as exc:
         return _failed(d, exc.answer, permanent=exc.permanent)
