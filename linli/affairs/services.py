@@ -383,6 +383,12 @@ def accept(*, actor: Any, app: Application, received: list[int] | None = None,
     app = _lock(app)
     _require(actor, app)
     states.LIFECYCLE.require(app.status, Action.ACCEPT)
+    ticked = set(received or [])
+    missing = [m for m in app.materials.all() if m.required and not m.received and not m.deferred and m.pk not in ticked]
+    if missing:  # checked again now: a material may have been taken back, or never came
+        names = "、".join(m.name for m in missing)
+        raise DomainError("materials_missing", _("必交材料未收齐：%(m)s。请一次性告知申请人需补正的材料，补齐后再受理")
+                          % {"m": names}, field="received", missing=[m.name for m in missing])
     app.centre = _acceptance_centre(app, centre)
     _move(app, Action.ACCEPT, actor, _("%(c)s 受理") % {"c": app.centre.name})
     today = timezone.localdate()

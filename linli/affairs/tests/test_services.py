@@ -293,10 +293,26 @@ def test_online_acceptance_records_the_accepting_window(desk, registry, make_use
     # a community without any registered window cannot silently accept without one
     neighbour = registry.resident(household=registry.household(desk.tree.g_huabiao), name="华标居民")
     user = make_user("resident", desk.tree.g_huabiao, phone="13900004444", resident=neighbour)
-    far = services.apply_online(actor=user, item=desk.elder)
+    far = services.apply_online(actor=user, item=desk.elder, files={
+        m.pk: b"%PDF-1.4 x" for m in desk.elder.materials.all() if m.required})
     with pytest.raises(DomainError) as err:
         services.accept(actor=desk.street_admin, app=far)
     assert err.value.code == "no_centre"
+
+
+def test_an_online_application_missing_a_required_material_is_not_accepted(desk):
+    """Accepting online checks the materials again: one that never came (or that the window did
+    not tick off) stops the acceptance with its name, and the application stays as it was; the
+    window then asks for it once (一次性告知), or ticks it as handed in on paper."""
+    required = [m for m in desk.elder.materials.all() if m.required]
+    app = desk.online(files={})
+    with pytest.raises(DomainError) as err:
+        services.accept(actor=desk.liede_worker, app=app)
+    assert err.value.code == "materials_missing" and err.value.details["missing"] == [m.name for m in required]
+    app.refresh_from_db()
+    assert app.status == Status.SUBMITTED and app.accepted_on is None and not app.events.filter(action="accept").exists()
+    ticked = list(app.materials.filter(required=True).values_list("pk", flat=True))  # handed in at the window
+    assert services.accept(actor=desk.liede_worker, app=app, received=ticked).status == Status.ACCEPTED
 
 
 def test_correction_is_notified_only_once(desk):
