@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.utils.translation import gettext_lazy as _
 
-        from . import registry
+        from . import checks, registry  # noqa: F401  (checks: registers the system checks)
 
         registry.register_periodic_task("linli.core.tasks.supervision_sweep", setting="LINLI_SWEEP_SECONDS", default=300)
         if apps.is_installed("django_tasks_db"):  # its admin section is titled in English only
