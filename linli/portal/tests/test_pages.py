@@ -1,0 +1,109 @@
+"""The public portal's pages: a community's, a street's and a district's, without signing in."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from linli.core.registry import PortalItem
+
+pytestmark = pytest.mark.django_db
+
+
+def text(resp):
+    return resp.content.decode()
+
+
+def crumbs(page):
+    found = re.search(r'data-testid="breadcrumbs">(.*?)</nav>', page, re.S)
+    assert found, "no breadcrumbs"
+    return re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+
+
+def test_community_page_shows_the_trail_and_the_sections_in_order(client, tree, fake):
+    resp = client.get(f"/portal/{tree.liede_sq.code}/")
+    page = text(resp)
+    assert resp.status_code == 200
+    trail = crumbs(page)
+    assert len(trail) == 3
+    assert f'href="/portal/{tree.tianhe.code}/"' in trail[0] and "天河区" in trail[0]
+    assert f'href="/portal/{tree.liede.code}/"' in trail[1] and "猎德街" in trail[1]
+    assert "猎德社区" in trail[2] and 'aria-current="page"' in trail[2]
+    # notices (order 10) before disclosures (order 20), though registered the other way round
+    assert page.index("通知公告") < page.index("公示公开")
+    assert f"停水通知 {tree.liede_sq.path}" in page and "紧急" in page and "2026-11-02" in page
+    assert f'href="/n/?area={tree.liede_sq.path}"' in page and f'href="/d/?area={tree.liede_sq.path}"' in page
+    assert ("notices", tree.liede_sq.path, 5) in fake.seen
+    assert "login" in page  # signing in stays at hand
+
+
+def test_street_lists_its_communities_and_district_its_streets(client, tree, fake):
+    page = text(client.get(f"/portal/{tree.liede.code}/"))
+    assert len(crumbs(page)) == 2
+    down = re.search(r'data-testid="children">(.*?)</section>', page, re.S).group(1)
+    assert f'/portal/{tree.liede_sq.code}/' in down and f'/portal/{tree.huabiao.code}/' in down
+    assert tree.shipai_sq.code not in down and tree.pantang.code not in down
+    assert f"停水通知 {tree.liede.path}" in page  # the sections are asked for the street
+
+    page = text(client.get(f"/portal/{tree.tianhe.code}/"))
+    assert len(crumbs(page)) == 1
+    down = re.search(r'data-testid="children">(.*?)</section>', page, re.S).group(1)
+    assert "猎德街" in down and "石牌街" in down and "昌华街" not in down
+
+
+@pytest.mark.parametrize("code", ["000000000000", "440100000000", "440106001001001", "abc", "4401060010", "%E4%B8%AD",
+                                  "440106001001%2F", "9" * 40])
+def test_unknown_codes_city_and_grids_are_404(client, tree, code):
+    assert client.get(f"/portal/{code}/").status_code == 404
+
+
+def test_a_failing_provider_leaves_its_block_empty(client, tree, fake):
+    def broken(path, limit):
+        raise RuntimeError("down")
+
+    fake.add("broken", "坏掉的栏目", 15, broken, more=lambda path: 1 / 0)
+    resp = client.get(f"/portal/{tree.liede_sq.code}/")
+    assert resp.status_code == 200 and "坏掉的栏目" in text(resp) and "停水通知" in text(resp)
+
+
+# ---------------------------------------------------------------- the sections the apps register
+
+@pytest.fixture
+def area(tree, make_user, registry):
+    """A service centre with 错时 hours, a public venue, an offering and a work order with a
+    reporter's name and phone — what the real sections show of the 猎德 area."""
+    from linli.affairs.models import OpeningHours, ServiceCentre
+    from linli.booking.models import Resource
+    from linli.spaces.models import Venue
+
+    centre = ServiceCentre.objects.create(name="猎德街党群服务中心", region=tree.liede, address="猎德路100号", phone="020-38880000")
+    OpeningHours.objects.create(centre=centre, weekday=0, opens=dt.time(9), closes=dt.time(18))
+    OpeningHours.objects.create(centre=centre, weekday=5, opens=dt.time(9), closes=dt.time(12), extended=True)
+    ServiceCentre.objects.create(name="泮塘社区服务站", region=tree.pantang, address="泮塘路1号")
+    res = Resource.objects.create(name="猎德活动室", kind=Resource.Kind.SPACE, region=tree.liede_sq,
+                                  region_path=tree.liede_sq.path, audience=Resource.Audience.RESIDENTS)
+    Venue.objects.create(name="猎德活动室", kind=Venue.Kind.ROOM, owner="猎德社区居委会", address="猎德路1号", resource=res)
+    from linli.workorders.tests.conftest import Loop
+
+    loop = Loop(tree, make_user, registry)
+    order = loop.submit(contact_name="王小明", contact_phone="13912345678", address="5栋1201", anonymous=False)
+    return {"centre": centre, "order": order}
+
+
+def test_real_sections_show_public_data_only(client, tree, area):
+    page = text(client.get(f"/portal/{tree.liede_sq.code}/"))
+    assert "猎德街党群服务中心" in page and "猎德路100号" in page  # the street's centre serves its communities
+    assert "09:00–12:00" in page and "错时服务" in page
+    assert "泮塘社区服务站" not in page
+    assert "猎德活动室" in page
+    assert "诉求办理公开" in page and area["order"].number in page
+    assert f'href="/orders/public/{tree.liede_sq.code}/"' in page
+    for private in ("王小明", "王*", "13912345678", "5栋1201", "报事人", "13900001111"):
+        assert private not in page
+    # the street's public order list exists too
+    assert client.get(f"/orders/public/{tree.liede.code}/").status_code == 200
+
+
+def test_item_dataclass_is_public_only():
+    item = PortalItem("t", "/u/")
+    assert item.when is None and item.summary == "" and item.badge == ""
