@@ -49,3 +49,25 @@ def fake(sections):
     sections.add("notices", "通知公告", 10, notices, more=lambda path: f"/n/?area={path}")
     sections.seen = seen
     return sections
+
+
+@pytest.fixture
+def area(tree, make_user, registry):
+    """A service centre with 错时 hours, a public venue, an offering and a work order with a
+    reporter's name and phone — what the real sections show of the 猎德 area."""
+    from linli.affairs.models import OpeningHours, ServiceCentre
+    from linli.booking.models import Resource
+    from linli.spaces.models import Venue
+
+    centre = ServiceCentre.objects.create(name="猎德街党群服务中心", region=tree.liede, address="猎德路100号", phone="020-38880000")
+    OpeningHours.objects.create(centre=centre, weekday=0, opens=dt.time(9), closes=dt.time(18))
+    OpeningHours.objects.create(centre=centre, weekday=5, opens=dt.time(9), closes=dt.time(12), extended=True)
+    ServiceCentre.objects.create(name="泮塘社区服务站", region=tree.pantang, address="泮塘路1号")
+    res = Resource.objects.create(name="猎德活动室", kind=Resource.Kind.SPACE, region=tree.liede_sq,
+                                  region_path=tree.liede_sq.path, audience=Resource.Audience.RESIDENTS)
+    Venue.objects.create(name="猎德活动室", kind=Venue.Kind.ROOM, owner="猎德社区居委会", address="猎德路1号", resource=res)
+    from linli.workorders.tests.conftest import Loop
+
+    loop = Loop(tree, make_user, registry)
+    order = loop.submit(contact_name="王小明", contact_phone="13912345678", address="5栋1201", anonymous=False)
+    return {"centre": centre, "order": order}

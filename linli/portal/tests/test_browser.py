@@ -54,9 +54,10 @@ def test_without_javascript_the_steps_have_buttons(browser, live_server, tree):
         context.close()
 
 
-def test_portal_at_phone_width_and_in_elder_mode(page, tree, shot):
+def test_portal_at_phone_width_and_in_elder_mode(page, tree, area, shot):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/portal/{tree.liede.code}/")
+    expect(page.get_by_text("猎德街党群服务中心")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "street-390")
     page.get_by_role("button", name="长者模式").click()
