@@ -84,3 +84,12 @@ def test_real_sections_show_public_data_only(client, tree, area):
 def test_item_dataclass_is_public_only():
     item = PortalItem("t", "/u/")
     assert item.when is None and item.summary == "" and item.badge == ""
+
+
+def test_query_count_is_fixed(client, tree, area, django_assert_max_num_queries):
+    """The region lookups (node, trail, places below) and one statement per section (two for the
+    centres and their hours), whatever the number of items."""
+    for code in (tree.liede_sq.code, tree.liede.code, tree.tianhe.code):
+        client.get(f"/portal/{code}/")
+        with django_assert_max_num_queries(8):
+            assert client.get(f"/portal/{code}/").status_code == 200
