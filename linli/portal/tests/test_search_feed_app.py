@@ -109,6 +109,9 @@ def test_atom_feed_and_bad_text(client, tree, fake):
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert "[奇怪] 控制字符" in titles and not any("无日期" in t for t in titles)
     assert client.get("/portal/000000000000/feed/").status_code == 404
+    page = text(client.get(f"/portal/{tree.liede.code}/"))  # the page names its feeds
+    assert f'type="application/rss+xml" title="猎德街" href="/portal/{tree.liede.code}/feed/"' in page
+    assert f'href="/portal/{tree.liede.code}/feed/atom/"' in page
 
 
 # ---------------------------------------------------------------- the installable web app
