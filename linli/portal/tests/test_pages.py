@@ -1,5 +1,6 @@
 """The public portal's pages: a community's, a street's and a district's, without signing in."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -93,3 +94,16 @@ def test_query_count_is_fixed(client, tree, area, django_assert_max_num_queries)
         client.get(f"/portal/{code}/")
         with django_assert_max_num_queries(8):
             assert client.get(f"/portal/{code}/").status_code == 200
+
+
+def test_centre_hours_read_as_one_line():
+    from types import SimpleNamespace as H
+
+    from linli.affairs.selectors import hours_text
+
+    nine, six, late, noon = dt.time(9), dt.time(18), dt.time(20, 30), dt.time(12)
+    hours = [H(weekday=d, opens=nine, closes=six, extended=False) for d in range(5)]
+    hours += [H(weekday=d, opens=six, closes=late, extended=True) for d in (1, 3)]
+    hours += [H(weekday=5, opens=nine, closes=noon, extended=True)]
+    assert hours_text(hours) == "周一至周五 09:00–18:00；周二、周四 18:00–20:30（错时服务）；周六 09:00–12:00（错时服务）"
+    assert hours_text([]) == ""
