@@ -219,6 +219,8 @@ LINLI_CSP = "; ".join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    "worker-src 'self'",  # the installable web app's service worker (/sw.js)
+    "manifest-src 'self'",
 ])
 
 LANGUAGE_CODE = "zh-hans"

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from linli.api import api
 from linli.core import views as core_views
+from linli.portal import views as portal_views
 
 admin.site.site_header = "邻里 · 管理后台"
 admin.site.site_title = "邻里"
@@ -12,7 +13,10 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("api/v1/", api.urls),  # first: the busiest prefix
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),  # signed in: core's start page; else the portal of one's community
+    path("manifest.webmanifest", portal_views.manifest, name="manifest"),
+    path("sw.js", portal_views.service_worker, name="service_worker"),
+    path("offline/", portal_views.offline, name="offline"),
     path("elder-mode/", core_views.toggle_elder_mode, name="elder_mode"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("linli.accounts.urls")),

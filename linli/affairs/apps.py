@@ -21,6 +21,11 @@ class AffairsConfig(AppConfig):
 
         registry.register_menu_entry("affairs:desk", _("窗口"), order=90, roles=(Role.CASEWORKER, *ADMIN_ROLES))
         registry.register_start_page("affairs:desk", order=20, roles=(Role.CASEWORKER,))
+        # the public portal: the service centres' addresses and opening hours, the catalogue in its search
+        from . import selectors
+        registry.register_portal_section("affairs.centres", _("服务中心与开放时间"), order=30, items=selectors.portal_centres,
+                                         more_url=selectors.portal_more)
+        registry.register_portal_search("affairs.items", _("办事事项"), selectors.portal_items_search)
         self.register_clock()
 
     @staticmethod

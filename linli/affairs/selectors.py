@@ -25,6 +25,7 @@ from .models import (
     Certificate,
     CertificateKind,
     Forwarding,
+    OpeningHours,
     ServiceCentre,
     ServiceItem,
 )
@@ -366,3 +367,77 @@ def figures_by_region(actor: Any, *, path: str = "") -> list[RegionFigures]:
             average_rating=round(r["avg"], 2) if r.get("avg") is not None else None, bad_ratings=r.get("bad", 0),
             overdue_open=r.get("overdue", 0)))
     return out
+
+
+# ---------------------------------------------------------------- the public portal (core.registry)
+
+def _above(path: str) -> list[str]:
+    """The paths of the nodes above ``path`` (city, district, street)."""
+    return [path[:n] for n in (4, 6, 9) if n < len(path)]
+
+
+def _days(days: list[int]) -> str:
+    """周一至周五, 周二、周四: runs of three or more weekdays as a range."""
+    names = dict(OpeningHours.WEEKDAYS)
+    runs: list[list[int]] = []
+    for d in sorted(days):
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(_("%(a)s至%(b)s") % {"a": names[run[0]], "b": names[run[-1]]})
+        else:
+            parts += [str(names[d]) for d in run]
+    return str(_("、")).join(parts)
+
+
+def hours_text(hours: list[Any]) -> str:
+    """A centre's opening hours in one line, each period with its weekdays:
+    "周一至周五 09:00–18:00；周二、周四 18:00–20:30（错时服务）"."""
+    by_slot: dict[tuple[Any, Any, bool], list[int]] = {}
+    for h in hours:
+        by_slot.setdefault((h.opens, h.closes, h.extended), []).append(h.weekday)
+    slots = sorted(by_slot.items(), key=lambda kv: (min(kv[1]), kv[0][0]))
+    return str(_("；")).join(
+        f"{_days(days)} {opens:%H:%M}–{closes:%H:%M}" + (_("（%(what)s）") % {"what": _("错时服务")} if extended else "")
+        for (opens, closes, extended), days in slots)
+
+
+def portal_centres(region_path: str, limit: int) -> list[Any]:
+    """The portal's 服务中心 section: the windows of the node, of the nodes above it (a street's
+    centre serves its communities) and below it, each with its address and opening hours
+    (错时服务 marked). Public data only: the centre's name, address and its own enquiry line."""
+    from django.urls import reverse
+
+    from linli.core.registry import PortalItem
+
+    qs = centres().filter(Q(region_path__startswith=region_path) | Q(region_path__in=_above(region_path)))
+    out = []
+    base = reverse("affairs:catalogue")
+    for c in qs.order_by("region_path", "name")[:limit]:
+        hours = list(c.hours.all())
+        text = hours_text(hours) or str(_("开放时间未公布"))
+        query = f"?district={c.region_path[:6]}" + (f"&street={c.region_path[:9]}" if len(c.region_path) >= 9 else "")
+        out.append(PortalItem(title=c.name, url=base + query, summary=f"{c.address} · {text}",
+                              badge=str(_("错时服务")) if any(h.extended for h in hours) else ""))
+    return out
+
+
+def portal_items_search(region_path: str, q: str, limit: int) -> list[Any]:
+    """The portal's search over the service catalogue (事项 are the same everywhere)."""
+    from django.urls import reverse
+
+    from linli.core.registry import PortalItem
+
+    return [PortalItem(title=i.name, url=reverse("affairs:item", args=[i.code]), summary=i.get_category_display())
+            for i in catalogue(q=q).order_by("code")[:limit]]
+
+
+def portal_more(region_path: str) -> str:
+    from django.urls import reverse
+
+    query = f"?district={region_path[:6]}" + (f"&street={region_path[:9]}" if len(region_path) >= 9 else "")
+    return reverse("affairs:catalogue") + query

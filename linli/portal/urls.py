@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("choose/", views.choose, name="choose"),
+    path("<str:code>/", views.portal, name="portal"),
+    path("<str:code>/search", views.search, name="search"),
+    path("<str:code>/feed/", feeds.PortalFeed(), name="feed"),
+    path("<str:code>/feed/atom/", feeds.PortalAtomFeed(), name="atom"),
+]

@@ -16,6 +16,11 @@ class SpacesConfig(AppConfig):
 
         from . import rules  # noqa: F401
         registry.register_menu_entry("spaces:manage", _("共享场地"), order=130, roles=ADMIN_ROLES)
+        # the public portal: the venues open to the public there
+        from . import selectors
+        registry.register_portal_section("spaces.venues", _("共享场地"), order=50, items=selectors.portal_venues,
+                                         more_url=selectors.portal_more)
+        registry.register_portal_search("spaces.venues", _("共享场地"), selectors.portal_search)
 
         # a shared space is run by its community: the area's admins set its hours too
         register_schedule_by_area_admins(ResourceKind.SPACE)

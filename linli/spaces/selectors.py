@@ -109,3 +109,44 @@ def live_bookings(venue: Venue) -> int:
     from linli.booking.selectors import live_future_count
 
     return live_future_count(venue.resource)
+
+
+# ---------------------------------------------------------------- the public portal (core.registry)
+
+def _portal_venues(region_path: str) -> QuerySet[Venue]:
+    """Public, open venues of the node, below it, and of the nodes above it (a street's school
+    ground serves its communities)."""
+    above = [region_path[:n] for n in (4, 6, 9) if n < len(region_path)]
+    return public_venues().filter(Q(resource__region_path__startswith=region_path) | Q(resource__region_path__in=above))
+
+
+def _portal_item(v: Venue) -> Any:
+    from django.urls import reverse
+
+    from linli.core.registry import PortalItem
+
+    return PortalItem(title=v.name, url=reverse("spaces:venue", args=[v.pk]),
+                      summary=f"{v.get_kind_display()} · {v.address}")
+
+
+def portal_venues(region_path: str, limit: int) -> list[Any]:
+    """The portal's 共享场地 section: venues open to the public there."""
+    return [_portal_item(v) for v in _portal_venues(region_path)[:limit]]
+
+
+def portal_search(region_path: str, q: str, limit: int) -> list[Any]:
+    words = (q or "").strip()[:50]
+    if not words:
+        return []
+    qs = _portal_venues(region_path).filter(Q(name__icontains=words) | Q(address__icontains=words)
+                                            | Q(facilities__icontains=words))
+    return [_portal_item(v) for v in qs[:limit]]
+
+
+def portal_more(region_path: str) -> str:
+    from django.urls import reverse
+
+    query = f"?district={region_path[:6]}000000" if len(region_path) >= 6 else ""
+    if len(region_path) >= 9:
+        query += f"&street={region_path[:9]}000"
+    return reverse("spaces:venues") + query

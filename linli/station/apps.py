@@ -40,4 +40,9 @@ class StationConfig(AppConfig):
         registry.register_context("station", lambda user: {"nav_provider": SimpleLazyObject(lambda: {"on": runs_provider(user)})})
 
         register_reservation_extras(reservation_extras)
+        # the public portal: the services offered to the area
+        from . import selectors
+        registry.register_portal_section("station.offerings", _("驿站服务"), order=40, items=selectors.portal_offerings,
+                                         more_url=selectors.portal_more)
+        registry.register_portal_search("station.offerings", _("驿站服务"), selectors.portal_search)
         from . import rules  # noqa: F401

@@ -370,3 +370,40 @@ def answers_review_follow_ups(actor: Any) -> bool:
     from linli.accounts.selectors import has_role
 
     return has_role(actor, VET_ROLES) or Provider.staff.through.objects.filter(user_id=actor.pk).exists()
+
+
+# ---------------------------------------------------------------- the public portal (core.registry)
+
+def _portal_item(o: Offering) -> Any:
+    from django.urls import reverse
+
+    from linli.core.registry import PortalItem
+
+    price = o.price or o.get_price_type_display()
+    return PortalItem(title=o.title, url=reverse("station:offering", args=[o.pk]),
+                      summary=f"{o.get_category_display()} · {price}")
+
+
+def _serving(region_path: str) -> QuerySet[Offering]:
+    """Visible offerings serving a community under ``region_path`` (the provider's name is not shown)."""
+    return visible().filter(Exists(Offering.communities.through.objects.filter(
+        offering_id=OuterRef("pk"), regionnode__path__startswith=region_path)))
+
+
+def portal_offerings(region_path: str, limit: int) -> list[Any]:
+    """The portal's 驿站服务 section: the services offered to the area's communities, newest first."""
+    return [_portal_item(o) for o in _serving(region_path).order_by("-id")[:limit]]
+
+
+def portal_search(region_path: str, q: str, limit: int) -> list[Any]:
+    q = (q or "").strip().lower()[:30]
+    if not q:
+        return []
+    return [_portal_item(o) for o in _serving(region_path).filter(search_text__contains=q).order_by("-id")[:limit]]
+
+
+def portal_more(region_path: str) -> str:
+    from django.urls import reverse
+
+    url = reverse("station:browse")
+    return f"{url}?community={region_path}" if len(region_path) == 12 else url

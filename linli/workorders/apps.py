@@ -18,6 +18,10 @@ class WorkordersConfig(AppConfig):
                                      roles=(Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.CASEWORKER))
         registry.register_menu_entry("workorders:hotline", _("热线"), order=80, roles=REGISTRY_ROLES)
         registry.register_start_page("workorders:queue", order=30, roles=(Role.HANDLER,))
+        # the public portal: the area's orders as the transparency page lists them
+        from . import selectors
+        registry.register_portal_section("workorders.public", _("诉求办理公开"), order=60, items=selectors.portal_orders,
+                                         more_url=selectors.portal_more)
         kinds.register("workorders.progress", _("诉求办理进度"), channels=("inbox", "sms", "email"))
         kinds.register("workorders.dispatch", _("工单派发与办理"))
         kinds.register("workorders.supervision", _("工单督办与时限提醒"))

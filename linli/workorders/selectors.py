@@ -326,3 +326,31 @@ def leaf_category(code: str) -> Category | None:
 
 def forget_categories() -> None:
     _LEAF_CACHE["at"] = 0.0
+
+
+# ---------------------------------------------------------------- the public portal (core.registry)
+
+class _Area:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+def portal_orders(region_path: str, limit: int) -> list[Any]:
+    """The portal's 诉求公开 section: the area's latest orders as the public page shows them —
+    number, category, place (grid or community), state and date; never a name or a phone."""
+    from django.urls import reverse
+
+    from linli.core.registry import PortalItem
+
+    out = []
+    for o in public_orders(community=_Area(region_path))[:limit]:
+        url = reverse("workorders:public", args=[o.region_path[:12]]) + f"#o{o.number}"
+        out.append(PortalItem(title=f"{o.category.name} · {o.region.name}", url=url, when=o.created_at,
+                              summary=o.number, badge=o.get_status_display()))
+    return out
+
+
+def portal_more(region_path: str) -> str:
+    from django.urls import reverse
+
+    return reverse("workorders:public", args=[region_path if len(region_path) == 12 else region_path.ljust(12, "0")])

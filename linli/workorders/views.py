@@ -282,8 +282,8 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
 
 
 def public(request: HttpRequest, code: str) -> HttpResponse:
-    """Transparency: a community's orders without personal data. No login."""
-    community = node(code, level=Level.COMMUNITY)
+    """Transparency: a community's (or a street's, a district's) orders without personal data. No login."""
+    community = node(code, level=(Level.COMMUNITY, Level.STREET, Level.DISTRICT))
     if community is None:
         raise Http404
     page = Paginator(selectors.public_orders(community=community), 30).get_page(request.GET.get("page"))

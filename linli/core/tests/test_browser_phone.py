@@ -43,7 +43,8 @@ def demo_pages() -> dict[str, list[str]]:
     app = Application.objects.filter(region_path__startswith=liede).order_by("pk").first()
     return {
         "13800138000": ["/accounts/mine/", "/spaces/", f"/spaces/{public_venue.pk}/", f"/booking/r/{public_venue.resource_id}/",
-                        "/affairs/", "/affairs/certificates/", f"/orders/public/{liede}/"],
+                        "/affairs/", "/affairs/certificates/", f"/orders/public/{liede}/",
+                        f"/portal/{liede}/", f"/portal/{liede[:9]}000/", f"/portal/{liede}/search?q=服务"],
         "liede_caseworker": ["/orders/", "/orders/supervise/", "/registry/residents/?q=李", "/registry/rooms/",
                              "/registry/visits/", f"/registry/residents/{person.pk}/", f"/registry/rooms/{room.pk}/",
                              f"/registry/buildings/{room.building_id}/", "/affairs/desk/", f"/affairs/desk/{app.pk}/",

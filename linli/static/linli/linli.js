@@ -5,7 +5,8 @@
    data-ctrl-enter   a form that Ctrl+Enter submits (the hotline desk)
    data-confirm      a destructive button (or form) asks first: <button data-confirm="确定撤回？">
                      shows the text in a confirmation dialog; "Cancel" stops the submission,
-                     htmx requests included. */
+                     htmx requests included.
+   The service worker (/sw.js, the installable web app) is registered on every page. */
 (function () {
   "use strict";
   document.addEventListener("change", function (e) {
@@ -38,4 +39,9 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the site works without it */ });
+    });
+  }
 })();

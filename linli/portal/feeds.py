@@ -1,0 +1,58 @@
+"""RSS 2.0 and Atom feeds of a portal: the registered sections' dated items, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from linli.core.text import xml_safe
+
+from . import selectors
+
+
+class PortalFeed(Feed):
+    def get_object(self, request: HttpRequest, code: str) -> Any:  # type: ignore[override]
+        node = selectors.portal_node(code)
+        if node is None:
+            raise Http404
+        return node
+
+    def title(self, obj: Any) -> str:
+        return xml_safe(f"{obj.full_name or obj.name} · {_('邻里')}")
+
+    def link(self, obj: Any) -> str:
+        return reverse("portal:portal", args=[obj.code])
+
+    def description(self, obj: Any) -> str:
+        return xml_safe(_("%(name)s的通知、公示与公开信息") % {"name": obj.name})
+
+    def items(self, obj: Any) -> list[Any]:
+        return selectors.dated_items(obj)
+
+    def item_title(self, item: Any) -> str:
+        label, entry, _when = item
+        return xml_safe(f"[{label}] {entry.title}" + (f" · {entry.badge}" if entry.badge else ""))
+
+    def item_description(self, item: Any) -> str:
+        return xml_safe(item[1].summary or "")
+
+    def item_link(self, item: Any) -> str:
+        return item[1].url
+
+    def item_pubdate(self, item: Any) -> Any:
+        return item[2]
+
+    def item_updateddate(self, item: Any) -> Any:
+        return item[2]
+
+
+class PortalAtomFeed(PortalFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Any) -> str:
+        return self.description(obj)
