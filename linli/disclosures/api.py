@@ -107,7 +107,7 @@ def staff_list(request: ApiRequest, status: str = "", q: str = ""):  # type: ign
     return [_row(d) for d in selectors.staff_disclosures(request.auth, status=status[:12], q=q[:60])]
 
 
-@router.get("/{int:series}", response={200: DisclosureDetail, **READ_ERRORS}, auth=None,
+@router.get("/{series}", response={200: DisclosureDetail, **READ_ERRORS}, auth=None,
             summary="公示详情(全部版本及已答复的异议；不含任何联系方式)")
 def get_disclosure(request: ApiRequest, series: int):  # type: ignore[no-untyped-def]
     return _detail(_who(request), series)
@@ -126,7 +126,7 @@ def publish(request: ApiRequest, payload: PublishIn):  # type: ignore[no-untyped
     return Status(201, _detail(request.auth, d.series_pk))
 
 
-@router.post("/{int:pk}/correct", response={201: DisclosureDetail, **ERRORS},
+@router.post("/{pk}/correct", response={201: DisclosureDetail, **ERRORS},
              summary="更正(发布新版本，旧版本保留，公示期重新计算)")
 def correct(request: ApiRequest, pk: int, payload: CorrectIn):  # type: ignore[no-untyped-def]
     new = services.correct(actor=request.auth, disclosure=_staff(request.auth, pk), title=payload.title,
@@ -134,19 +134,19 @@ def correct(request: ApiRequest, pk: int, payload: CorrectIn):  # type: ignore[n
     return Status(201, _detail(request.auth, new.series_pk))
 
 
-@router.post("/{int:pk}/withdraw", response={200: DisclosureDetail, **ERRORS}, summary="撤回公示(须说明理由)")
+@router.post("/{pk}/withdraw", response={200: DisclosureDetail, **ERRORS}, summary="撤回公示(须说明理由)")
 def withdraw(request: ApiRequest, pk: int, payload: WithdrawIn):  # type: ignore[no-untyped-def]
     d = services.withdraw(actor=request.auth, disclosure=_staff(request.auth, pk), reason=payload.reason)
     return _detail(request.auth, d.series_pk)
 
 
-@router.post("/{int:pk}/close", response={200: DisclosureDetail, **ERRORS}, summary="结束公示(公示期满后)")
+@router.post("/{pk}/close", response={200: DisclosureDetail, **ERRORS}, summary="结束公示(公示期满后)")
 def close(request: ApiRequest, pk: int):  # type: ignore[no-untyped-def]
     d = services.close(actor=request.auth, disclosure=_staff(request.auth, pk))
     return _detail(request.auth, d.series_pk)
 
 
-@router.post("/{int:series}/objections", response={201: ObjectionOut, **ERRORS, 429: ErrorOut},
+@router.post("/{series}/objections", response={201: ObjectionOut, **ERRORS, 429: ErrorOut},
              summary="提出异议(公示期内；本区域居民，公开类别任何人；联系方式加密保存、不公开)")
 def lodge(request: ApiRequest, series: int, payload: ObjectionIn):  # type: ignore[no-untyped-def]
     current, _versions = selectors.public_series(request.auth, series)
@@ -157,7 +157,7 @@ def lodge(request: ApiRequest, series: int, payload: ObjectionIn):  # type: igno
     return Status(201, _objection(o, request.auth, staff=False))
 
 
-@router.post("/objections/{int:pk}/answer", response={200: ObjectionOut, **ERRORS}, summary="答复异议(本区域工作人员，答复将公开)")
+@router.post("/objections/{pk}/answer", response={200: ObjectionOut, **ERRORS}, summary="答复异议(本区域工作人员，答复将公开)")
 def answer(request: ApiRequest, pk: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
     o = services.objection_for_answer(request.auth, pk)
     o = services.answer_objection(actor=request.auth, objection=o, answer=payload.answer, outcome=payload.outcome)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
+from linli.core.forms import MAX_INT64
 from linli.core.lifecycle import Actions
 from linli.core.registry import PortalItem
 
@@ -103,6 +104,8 @@ def versions(series_pk: int, *, drafts: bool = False) -> list[Disclosure]:
     answered objections."""
     answered = Prefetch("objections", queryset=Objection.objects.filter(status=ObjectionStatus.ANSWERED).order_by("pk"),
                         to_attr="answered")
+    if not 0 < series_pk <= MAX_INT64:
+        return []
     qs = Disclosure.objects.filter(Q(pk=series_pk) | Q(series_id=series_pk))
     return list((qs if drafts else qs.exclude(status=Status.DRAFT))
                 .prefetch_related(answered, "attachments").order_by("-version"))
