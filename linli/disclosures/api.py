@@ -64,7 +64,7 @@ def _detail(actor: Any, series_pk: int) -> DisclosureDetail:
     staff = actor.has_perm("disclosures.manage", current)
     out = []
     for v in versions:
-        objections = list(v.objections.all()) if staff else list(v.answered)
+        objections = list(v.objections.all()) if staff else list(v.answered)  # type: ignore[attr-defined]
         out.append(VersionOut(
             id=v.pk, version=v.version, title=v.title, content=v.content, status=v.status, correction_note=v.correction_note,
             starts_on=v.starts_on, ends_on=v.ends_on, published_at=v.published_at,

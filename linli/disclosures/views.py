@@ -32,7 +32,7 @@ PER_PAGE = 20
 
 
 def _files(request: HttpRequest) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in request.FILES.getlist("files")[:services.MAX_ATTACHMENTS + 1]]
+    return [(f.name or "", f.read()) for f in request.FILES.getlist("files")[:services.MAX_ATTACHMENTS + 1]]
 
 
 # ---------------------------------------------------------------- public
