@@ -138,6 +138,12 @@ class Objection(TimeStamped):
 
         return mask_phone(self.contact_phone)
 
+    @property
+    def masked_name(self) -> str:
+        from linli.core.masking import mask_name
+
+        return mask_name(self.contact_name) or "—"
+
     def public_name(self) -> Any:
         """How the objector shows publicly: masked (张*三) where the kind allows it, else nothing."""
         from linli.core.masking import mask_name
