@@ -212,3 +212,18 @@ def test_attachments_are_checked_like_other_uploads(world):
     d = world.publish(files=[("决议.pdf", b"%PDF-1.4 test")])
     att = d.attachments.get()
     assert (att.name, att.content_type) == ("决议.pdf", "application/pdf")
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_demo_seeds_disclosures_once():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", residents=300, quiet=True, stdout=io.StringIO())
+    assert Disclosure.objects.count() == 4  # three series, one corrected
+    answered = Objection.objects.get()
+    assert answered.status == "answered" and answered.disclosure.title.startswith("翠苑小区")
+    assert Disclosure.objects.filter(status=Status.SUPERSEDED).count() == 1
+    call_command("seed_disclosures_demo", stdout=io.StringIO())
+    assert Disclosure.objects.count() == 4
