@@ -137,7 +137,7 @@ def publish(*, actor: Any, kind: str, region: Any, title: str, content: str, fil
 
 
 def _publish(*, actor: Any, d: Disclosure, now: dt.datetime) -> None:
-    LIFECYCLE.apply(d, Action.PUBLISH, actor=actor, lock=False, changes={"ends_on": None})
+    LIFECYCLE.apply(d, Action.PUBLISH, actor=actor, lock=False)
     _open_period(d, now)
     d.save()
 

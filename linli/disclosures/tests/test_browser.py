@@ -65,3 +65,17 @@ def test_a_resident_objects_staff_answer_and_the_answer_shows_publicly(page, wor
     body = page.content()
     assert "13955556666" not in body and "欧阳明华" not in body
     shot(page, "public-answer-390")
+
+
+@pytest.mark.parametrize("who", ["worker", "resident"])
+def test_the_lists_fit_a_phone(page, world, login, shot, who):
+    """The staff list and the public list at 390 px: each row a card, nothing wider than the screen."""
+    d = world.publish(kind="disclosures.general", title="社区长者饭堂供餐时间调整公示")
+    world.object(d, actor=world.resident)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, getattr(world, who).username)
+    url = "/disclosures/staff/" if who == "worker" else f"/disclosures/area/{world.tree.liede_sq.path}/"
+    page.goto(url)
+    expect(page.locator("table.cards-sm").first).to_contain_text("社区长者饭堂")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"{who}-list-390")
