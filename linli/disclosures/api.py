@@ -83,7 +83,7 @@ def _staff(actor: Any, pk: int) -> Disclosure:
     return selectors.staff_disclosure(actor, pk)
 
 
-@router.get("/kinds", response={200: list[KindOut]}, auth=None, summary="公示类别(期限、公开范围、个人信息规则)")
+@router.get("/kinds", response={200: list[KindOut], 404: ErrorOut}, auth=None, summary="公示类别(期限、公开范围、个人信息规则)")
 def list_kinds(request: ApiRequest):  # type: ignore[no-untyped-def]
     return [KindOut(code=k.code, label=str(k.label), days=k.days, working_days=k.working_days, public=k.public,
                     archive_public=k.archive_public, personal_data=k.personal_data, answer_days=k.answer_days)
