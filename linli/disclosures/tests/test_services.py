@@ -227,3 +227,30 @@ def test_the_demo_seeds_disclosures_once():
     assert Disclosure.objects.filter(status=Status.SUPERSEDED).count() == 1
     call_command("seed_disclosures_demo", stdout=io.StringIO())
     assert Disclosure.objects.count() == 4
+
+
+def test_the_portal_section_and_search(world, tree):
+    from linli.core import registry
+    from linli.core.registry import PortalItem
+    from linli.disclosures import selectors
+
+    community = world.publish(kind="disclosures.general", title="猎德社区停水公示")
+    street = world.publish(kind="disclosures.general", actor=world.street, region=tree.liede, title="猎德街道路改造公示")
+    world.publish(title="猎德社区业主决议公示")  # residents only: never on the public portal
+    sibling = world.publish(kind="disclosures.general", actor=world.sibling, region=tree.huabiao, title="华标社区绿化公示")
+    section = next(s for s in registry.portal_sections() if s.key == "disclosures")
+    at_community = section.items(tree.liede_sq.path, 10)
+    assert all(isinstance(i, PortalItem) for i in at_community)
+    assert {i.title for i in at_community} == {community.title, street.title}  # itself and the street above
+    assert {i.title for i in section.items(tree.liede.path, 10)} == {community.title, street.title, sibling.title}
+    item = next(i for i in at_community if i.title == community.title)
+    assert (item.url, item.when, item.badge) == (f"/disclosures/{community.pk}/", community.ends_on, "公示中")
+    assert section.items(tree.liede_sq.path, 1)[0].title in {community.title, street.title}
+    search = next(s for s in registry.portal_searches() if s.key == "disclosures")
+    assert [i.title for i in search.search(tree.liede_sq.path, "停水", 10)] == [community.title]
+    assert search.search(tree.liede_sq.path, "业主决议", 10) == []
+    assert search.search(tree.liede_sq.path, "", 10) == []
+    services.close_due()
+    Disclosure.objects.filter(pk=community.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
+    services.close_due()
+    assert next(i for i in selectors.public_disclosures(tree.liede_sq.path, 10) if i.title == community.title).badge == "已结束"
