@@ -172,3 +172,30 @@ def test_no_personal_data_on_any_public_page_of_any_kind(client, world, code, dj
     services.close_due()
     archived = client.get(f"/disclosures/{d.pk}/").content.decode()
     assert "13912345678" not in archived and world.id_number not in archived
+
+
+def test_building_leaders_and_grid_workers_do_not_manage_disclosures(client, world, make_user, tree):
+    d = world.publish()
+    o = world.object(d)
+    for role in ("building_leader", "grid_worker"):
+        client.force_login(make_user(role, tree.g_liede1))
+        assert client.get("/disclosures/staff/").status_code == 403
+        assert client.get(f"/disclosures/staff/{d.pk}/").status_code == 403
+        resp = client.post(f"/api/v1/disclosures/objections/{o.pk}/answer", {"answer": "越权答复内容", "outcome": "upheld"},
+                           content_type="application/json")
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found"
+        assert client.get(f"/disclosures/{d.pk}/").status_code == 404  # no registry record in the area: not its audience
+    o.refresh_from_db()
+    assert o.status == "lodged"
+
+
+def test_the_admin_lists_without_contact_details(client, world, root):
+    d = world.publish()
+    world.object(d, phone="13911112222")
+    client.force_login(root)
+    page = client.get("/admin/disclosures/objection/").content.decode()
+    assert "13911112222" not in page
+    o = d.objections.get()
+    detail = client.get(f"/admin/disclosures/objection/{o.pk}/change/").content.decode()
+    assert "13911112222" not in detail and "分摊比例" in detail
+    assert client.get("/admin/disclosures/disclosure/").status_code == 200
