@@ -97,14 +97,14 @@ def list_disclosures(request: ApiRequest, region: str = ""):  # type: ignore[no-
     region = region.strip()
     if region and not (region.isascii() and region.isdigit() and len(region) <= 15):
         raise DomainError("invalid", _("区域编码不正确"), field="region")
-    return [_row(d) for d in selectors.public_disclosures_for(_who(request), region)]
+    return selectors.public_disclosures_for(_who(request), region)  # paginated in the database
 
 
 @router.get("/staff", response={200: list[DisclosureRow], **READ_ERRORS, 401: ErrorOut},
             summary="本区域的公示(工作人员，含草稿和已撤回)")
 @paginate(PageNumberPagination, page_size=20)
 def staff_list(request: ApiRequest, status: str = "", q: str = ""):  # type: ignore[no-untyped-def]
-    return [_row(d) for d in selectors.staff_disclosures(request.auth, status=status[:12], q=q[:60])]
+    return selectors.staff_disclosures(request.auth, status=status[:12], q=q[:60])
 
 
 @router.get("/{series}", response={200: DisclosureDetail, **READ_ERRORS}, auth=None,

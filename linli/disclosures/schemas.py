@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -32,6 +33,18 @@ class DisclosureRow(Schema):
     starts_on: dt.date | None
     ends_on: dt.date | None
     url: str
+
+    @staticmethod
+    def resolve_series(obj: Any) -> int:
+        return obj["series"] if isinstance(obj, dict) else obj.series_pk
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return str(obj["url"])
+        from django.urls import reverse
+
+        return reverse("disclosures:detail", args=[obj.series_pk])
 
 
 class ObjectionOut(Schema):
