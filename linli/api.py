@@ -217,6 +217,9 @@ def _register() -> None:
     from linli.messaging.api import router as messaging_router
 
     api.add_router("/messages", messaging_router)
+    from linli.disclosures.api import router as disclosures_router
+
+    api.add_router("/disclosures", disclosures_router)
 
 
 def _document_refusals() -> None:

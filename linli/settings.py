@@ -277,6 +277,7 @@ LINLI_WRITE_LIMITS = os.environ.get("LINLI_WRITE_LIMITS", "")
 LINLI_SWEEP_SECONDS = int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))  # the supervision clock (core.supervision): warnings and 督办
 LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900"))  # the least time between two sweeps of the one-window clock
 LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900"))  # closing past reservations
+LINLI_DISCLOSURES_SWEEP_SECONDS = int(os.environ.get("LINLI_DISCLOSURES_SWEEP_SECONDS", "900"))  # closing disclosures whose period ended
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")

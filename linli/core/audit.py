@@ -125,6 +125,14 @@ ACTIONS: dict[str, Any] = {
     "venue.close": _("停止开放场地"),
     "venue.reopen": _("重新开放场地"),
     "messaging.preferences": _("修改消息设置"),
+    "disclosure.create": _("新建公示"),
+    "disclosure.publish": _("发布公示"),
+    "disclosure.correct": _("更正公示"),
+    "disclosure.withdraw": _("撤回公示"),
+    "disclosure.close": _("结束公示"),
+    "objection.lodge": _("提出公示异议"),
+    "objection.answer": _("答复公示异议"),
+    "objection.urge": _("督办公示异议"),
 }
 
 

@@ -7,7 +7,7 @@ Services call :func:`hit` just before they store something new; over the limit t
 :class:`RateLimited` (429 ``rate_limited`` in the API, with ``Retry-After``; pages show the
 message above the form, which keeps what was typed).
 
-``LINLI_WRITE_LIMITS``: ``"report=5/m,booking=10/m,application=5/m"`` (these and the SMS code
+``LINLI_WRITE_LIMITS``: ``"report=5/m,booking=10/m,application=5/m,objection=5/h"`` (these and the SMS code
 limits of accounts — ``sms_phone``, ``sms_address``, ``identity`` — and the portal's anonymous
 searches per address, ``portal_search``, are the defaults;
 a kind left out keeps its default), ``kind=off`` lifts one limit, ``off`` lifts them all.
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
-DEFAULT_LIMITS = "report=5/m,booking=10/m,application=5/m,sms_phone=5/h,sms_address=20/h,identity=5/h,portal_search=30/m"
+DEFAULT_LIMITS = "report=5/m,booking=10/m,application=5/m,objection=5/h,sms_phone=5/h,sms_address=20/h,identity=5/h,portal_search=30/m"
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

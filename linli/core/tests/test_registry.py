@@ -8,7 +8,7 @@ from linli.core import registry
 def test_the_staff_menu_keeps_its_order():
     assert [e.name for e in registry.menu_entries()] == [
         "regions:workbench", "regions:residents", "regions:rooms", "regions:visits", "regions:four_none",
-        "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "station:console",
+        "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "disclosures:staff", "station:console",
         "booking:staff", "station:follow_ups", "station:vetting", "spaces:manage", "messaging:inbox", "regions:import",
         "regions:export", "regions:audit", "accounts:staff",
     ]
@@ -25,7 +25,8 @@ def test_periodic_tasks_come_from_the_apps_with_their_interval_settings(settings
     tasks = registry.periodic_tasks()
     assert tasks == {"linli.core.tasks.supervision_sweep": 60,  # the one supervision clock, for every registration
                      "linli.booking.tasks.close_past_reservations": settings.LINLI_BOOKING_SWEEP_SECONDS,
-                     "linli.messaging.tasks.sweep": settings.LINLI_MESSAGING_SWEEP_SECONDS}
+                     "linli.messaging.tasks.sweep": settings.LINLI_MESSAGING_SWEEP_SECONDS,
+                     "linli.disclosures.tasks.close_ended_disclosures": settings.LINLI_DISCLOSURES_SWEEP_SECONDS}
 
 
 def test_registering_again_replaces_the_entry():
