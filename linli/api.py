@@ -217,6 +217,9 @@ def _register() -> None:
     from linli.messaging.api import router as messaging_router
 
     api.add_router("/messages", messaging_router)
+    from linli.notices.api import router as notices_router
+
+    api.add_router("/notices", notices_router)
 
 
 def _document_refusals() -> None:

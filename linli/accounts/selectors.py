@@ -184,3 +184,17 @@ def reachable(user_ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:
                 .values_list("pk", "phone_hash", "mail"))
         out.update({pk: (bool(ph), bool(mail)) for pk, ph, mail in rows})
     return out
+
+
+def users_of_households(household_ids: Any) -> QuerySet[Any]:
+    """Active accounts of current residents of these households (ids or a subquery)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, resident__household_id__in=household_ids, resident__moved_out__isnull=True)
+
+
+def users_of_residents(resident_ids: Iterable[int]) -> dict[int, Any]:
+    """``{resident id: active account}`` for the residents who have one, one query."""
+    from .models import User
+
+    return {u.resident_id: u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}

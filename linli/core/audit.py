@@ -125,6 +125,15 @@ ACTIONS: dict[str, Any] = {
     "venue.close": _("停止开放场地"),
     "venue.reopen": _("重新开放场地"),
     "messaging.preferences": _("修改消息设置"),
+    # notices
+    "notice.draft": _("保存通知草稿"),
+    "notice.attach": _("上传通知附件"),
+    "notice.publish": _("发布通知"),
+    "notice.correct": _("更正通知"),
+    "notice.withdraw": _("撤回通知"),
+    "notice.deliver": _("登记通知送达"),
+    "notice.export": _("导出未送达名单"),
+    "notice.urge": _("督办通知送达"),
 }
 
 
