@@ -197,4 +197,4 @@ def users_of_residents(resident_ids: Iterable[int]) -> dict[int, Any]:
     """``{resident id: active account}`` for the residents who have one, one query."""
     from .models import User
 
-    return {u.resident_id: u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}
+    return {int(u.resident_id or 0): u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}

@@ -15,17 +15,17 @@ from linli.regions.selectors import node_by_code
 from . import selectors, services
 from .models import Notice
 from .schemas import (
-    CorrectIn,
-    CoverageOut,
-    DeliveryIn,
-    DeliveryOut,
-    LineOut,
+    NoticeCorrectIn,
+    NoticeCoverageOut,
+    NoticeDeliveryIn,
+    NoticeDeliveryOut,
     NoticeDetail,
     NoticeIn,
+    NoticeLineOut,
     NoticeRow,
-    UnreachedOut,
-    VersionOut,
-    WithdrawIn,
+    NoticeUnreachedOut,
+    NoticeVersionOut,
+    NoticeWithdrawIn,
 )
 from .states import Status as NoticeStatus
 
@@ -36,7 +36,7 @@ READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 def detail(request: ApiRequest, notice: Notice) -> NoticeDetail:
     out = NoticeDetail.from_orm(notice)
-    out.versions = [VersionOut.from_orm(v) for v in selectors.versions(notice)]
+    out.versions = [NoticeVersionOut.from_orm(v) for v in selectors.versions(notice)]
     out.attachments = [reverse("notices:attachment", args=[notice.pk, a.pk]) for a in selectors.attachments(notice)]
     out.actions = selectors.available_actions(request.auth, notice)
     out.read = selectors.has_read(request.auth, notice)
@@ -98,14 +98,14 @@ def publish(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def
 
 
 @router.post("/{notice_id}/correct", response={200: NoticeDetail, **ERRORS}, summary="更正(新版本，旧版本保留并标注)")
-def correct(request: ApiRequest, notice_id: int, payload: CorrectIn):  # type: ignore[no-untyped-def]
+def correct(request: ApiRequest, notice_id: int, payload: NoticeCorrectIn):  # type: ignore[no-untyped-def]
     notice = services.correct(actor=request.auth, notice=_acting(request, notice_id, "correct"), title=payload.title,
                               body=payload.body, valid_until=payload.valid_until, note=payload.note)
     return detail(request, notice)
 
 
 @router.post("/{notice_id}/withdraw", response={200: NoticeDetail, **ERRORS}, summary="撤回(须说明原因)")
-def withdraw(request: ApiRequest, notice_id: int, payload: WithdrawIn):  # type: ignore[no-untyped-def]
+def withdraw(request: ApiRequest, notice_id: int, payload: NoticeWithdrawIn):  # type: ignore[no-untyped-def]
     notice = services.withdraw(actor=request.auth, notice=_acting(request, notice_id, "withdraw"), reason=payload.reason)
     return detail(request, notice)
 
@@ -117,13 +117,13 @@ def confirm(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def
     return detail(request, notice)
 
 
-@router.post("/{notice_id}/deliveries", response={200: DeliveryOut, **ERRORS},
+@router.post("/{notice_id}/deliveries", response={200: NoticeDeliveryOut, **ERRORS},
              summary="登记送达(楼长、居民代表或网格员；同一户只记一次)")
-def record_delivery(request: ApiRequest, notice_id: int, payload: DeliveryIn):  # type: ignore[no-untyped-def]
+def record_delivery(request: ApiRequest, notice_id: int, payload: NoticeDeliveryIn):  # type: ignore[no-untyped-def]
     notice = selectors.notice_for(request.auth, notice_id)
     row, done = services.record_delivery(actor=request.auth, notice=notice, household_id=payload.household_id, how=payload.how,
                                          note=payload.note, at=payload.at)
-    return DeliveryOut(household_id=row.household_id, recorded=done, reached_at=row.reached_at, how=row.how)
+    return NoticeDeliveryOut(household_id=row.household_id, recorded=done, reached_at=row.reached_at, how=row.how)
 
 
 def _coverage_notice(request: ApiRequest, notice_id: int) -> Notice:
@@ -135,19 +135,19 @@ def _coverage_notice(request: ApiRequest, notice_id: int) -> Notice:
     return notice
 
 
-@router.get("/{notice_id}/coverage", response={200: CoverageOut, **READ_ERRORS}, summary="送达覆盖率(按网格、楼栋)")
+@router.get("/{notice_id}/coverage", response={200: NoticeCoverageOut, **READ_ERRORS}, summary="送达覆盖率(按网格、楼栋)")
 def coverage(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def]
     notice = _coverage_notice(request, notice_id)
     cov = selectors.coverage(notice, request.auth)
 
     def line(x):  # type: ignore[no-untyped-def]
-        return LineOut(key=str(x.key), name=x.name, total=x.total, reached=x.reached, percent=x.percent, gaps=x.gaps)
+        return NoticeLineOut(key=str(x.key), name=x.name, total=x.total, reached=x.reached, percent=x.percent, gaps=x.gaps)
 
-    return CoverageOut(total=cov.total, reached=cov.reached, confirmed=cov.confirmed, percent=cov.percent, gaps=cov.gaps,
+    return NoticeCoverageOut(total=cov.total, reached=cov.reached, confirmed=cov.confirmed, percent=cov.percent, gaps=cov.gaps,
                        grids=[line(g) for g in cov.grids], buildings=[line(b) for b in cov.buildings])
 
 
-@router.get("/{notice_id}/unreached", response={200: list[UnreachedOut], **READ_ERRORS},
+@router.get("/{notice_id}/unreached", response={200: list[NoticeUnreachedOut], **READ_ERRORS},
             summary="未送达住户(发布方：管辖范围；楼长：本人负责的楼栋)")
 def unreached(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def]
     notice = selectors.notice_for(request.auth, notice_id)
@@ -160,6 +160,6 @@ def unreached(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-d
     rows_l = list(rows[:5000])
     labels = household_labels(r.household_id for r in rows_l)
     buildings = building_labels(r.building_id for r in rows_l)
-    return [UnreachedOut(household_id=r.household_id, number=labels.get(r.household_id, ("", ""))[0],
+    return [NoticeUnreachedOut(household_id=r.household_id, number=labels.get(r.household_id, ("", ""))[0],
                          address=labels.get(r.household_id, ("", ""))[1], building=buildings.get(r.building_id, ""), grid="")
             for r in rows_l]

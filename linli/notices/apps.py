@@ -19,7 +19,7 @@ class NoticesConfig(AppConfig):
         kinds.register("notices.urgent", _("紧急通知(不可关闭)"), channels=("inbox", "sms"), mutable=False, urgent=True)
         kinds.register("notices.reminder", _("通知未送达提醒"), channels=("inbox", "sms"))
 
-        registry.register_menu_entry("notices:list", _("通知公告"), order=25, roles=FOLLOW_ROLES)
+        registry.register_menu_entry("notices:list", _("通知公告"), order=134, roles=FOLLOW_ROLES)
         def leads(user):  # type: ignore[no-untyped-def]
             from django.db.models import Exists, OuterRef
 
@@ -28,7 +28,7 @@ class NoticesConfig(AppConfig):
             return Exists(buildings_with_duty().filter(resident_id=OuterRef("resident_id")))
 
         registry.register_user_flag("leads_building", leads)
-        registry.register_menu_entry("notices:leader", _("逐户送达"), order=26,
+        registry.register_menu_entry("notices:leader", _("逐户送达"), order=136,
                                      visible=lambda user: registry.user_flags(user)["leads_building"])
         registry.register_portal_section("notices", _("通知公告"), order=10, items=selectors.public_notices)
         registry.register_portal_search("notices", _("通知公告"), selectors.search)

@@ -21,25 +21,25 @@ class NoticeIn(Schema):
     publish: bool = Field(False, description="保存后立即发布")
 
 
-class CorrectIn(Schema):
+class NoticeCorrectIn(Schema):
     title: str = Field(..., max_length=120)
     body: str = Field(..., max_length=20000)
     valid_until: dt.date | None = None
     note: str = Field(..., max_length=300, description="更正说明")
 
 
-class WithdrawIn(Schema):
+class NoticeWithdrawIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class DeliveryIn(Schema):
+class NoticeDeliveryIn(Schema):
     household_id: int = Field(..., ge=1)
     how: Literal["door_to_door", "phone", "wechat", "notice_board", "other"] = "door_to_door"
     note: str = Field("", max_length=200)
     at: dt.datetime | None = None
 
 
-class VersionOut(Schema):
+class NoticeVersionOut(Schema):
     number: int
     title: str
     body: str
@@ -68,13 +68,13 @@ class NoticeRow(Schema):
 class NoticeDetail(NoticeRow):
     body: str
     withdraw_reason: str
-    versions: list[VersionOut] = []
+    versions: list[NoticeVersionOut] = []
     attachments: list[str] = []
     actions: list[str] = []
     read: bool = False
 
 
-class LineOut(Schema):
+class NoticeLineOut(Schema):
     key: str
     name: str
     total: int
@@ -83,24 +83,24 @@ class LineOut(Schema):
     gaps: int
 
 
-class CoverageOut(Schema):
+class NoticeCoverageOut(Schema):
     total: int
     reached: int
     confirmed: int
     percent: int
     gaps: int
-    grids: list[LineOut]
-    buildings: list[LineOut]
+    grids: list[NoticeLineOut]
+    buildings: list[NoticeLineOut]
 
 
-class DeliveryOut(Schema):
+class NoticeDeliveryOut(Schema):
     household_id: int
     recorded: bool = Field(..., description="本次登记；false 表示此前已送达，未重复登记")
     reached_at: dt.datetime | None
     how: str
 
 
-class UnreachedOut(Schema):
+class NoticeUnreachedOut(Schema):
     household_id: int
     number: str
     address: str

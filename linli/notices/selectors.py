@@ -158,9 +158,9 @@ def coverage(notice: Notice, actor: Any = None) -> Coverage:
     """Reached / addressed per grid and per building: three aggregate queries (and the names)."""
     rows = _rows(notice, actor).order_by()
     led = Exists(regions.buildings_with_duty().filter(building_id=OuterRef("building_id")))
-    reached = Count("pk", filter=Q(reached_at__isnull=False))
-    per_building = list(rows.values("building_id", "region_path").annotate(
-        total=Count("pk"), reached=reached, gaps=Count("pk", filter=~Q(led))).order_by("region_path", "building_id"))
+    done = Count("pk", filter=Q(reached_at__isnull=False))
+    per_building: list[dict[str, Any]] = list(rows.values("building_id", "region_path").annotate(
+        total=Count("pk"), done=done, gaps=Count("pk", filter=~Q(led))).order_by("region_path", "building_id"))
     confirmed = rows.filter(how="read_confirmed").count()
     grid_names = regions.names_of({b["region_path"] for b in per_building})
     labels = regions.building_labels(b["building_id"] for b in per_building)
@@ -169,9 +169,9 @@ def coverage(notice: Notice, actor: Any = None) -> Coverage:
     for b in per_building:
         g = grids.setdefault(b["region_path"], Line(b["region_path"], grid_names.get(b["region_path"], b["region_path"]), 0, 0))
         g.total += b["total"]
-        g.reached += b["reached"]
+        g.reached += b["done"]
         g.gaps += b["gaps"]
-        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["reached"], b["gaps"]))
+        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"]))
     total = sum(b.total for b in buildings)
     return Coverage(total=total, reached=sum(b.reached for b in buildings), confirmed=confirmed,
                     grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings))
@@ -184,16 +184,17 @@ def unreached(notice: Notice, actor: Any = None, *, building_id: int | None = No
     if building_id is not None:
         rows = rows.filter(building_id=building_id)
     rows = rows.order_by("region_path", "building_id", "household_id")
-    values = list(rows.values("household_id", "building_id", "region_path")[:limit] if limit else rows.values(
-        "household_id", "building_id", "region_path"))
-    labels = regions.household_labels(v["household_id"] for v in values)
-    buildings = regions.building_labels(v["building_id"] for v in values)
-    grids = regions.names_of({v["region_path"] for v in values})
-    for v in values:
-        number, address = labels.get(v["household_id"], ("", ""))
-        v.update(number=number, address=address, building=buildings.get(v["building_id"], ""),
-                 grid=grids.get(v["region_path"], v["region_path"]))
-    return values
+    picked = rows.values_list("household_id", "building_id", "region_path")
+    values = list(picked[:limit] if limit else picked)
+    labels = regions.household_labels(v[0] for v in values)
+    buildings = regions.building_labels(v[1] for v in values)
+    grids = regions.names_of({v[2] for v in values})
+    out = []
+    for hid, bid, path in values:
+        number, address = labels.get(hid, ("", ""))
+        out.append({"household_id": hid, "building_id": bid, "region_path": path, "number": number, "address": address,
+                    "building": buildings.get(bid, ""), "grid": grids.get(path, path)})
+    return out
 
 
 def leader_rows(actor: Any, *, notice: Notice | None = None) -> QuerySet[NoticeHousehold]:
@@ -217,14 +218,14 @@ def leader_list(actor: Any, *, show_reached: bool = False, limit: int = 300) -> 
     """For the phone page: per notice, its unreached households of the leader's buildings (with
     address), and how many of them are reached already. Four queries, whatever the count."""
     rows = leader_rows(actor)
-    counts = {r["notice_id"]: r for r in rows.order_by().values("notice_id").annotate(
-        total=Count("pk"), reached=Count("pk", filter=Q(reached_at__isnull=False)))}
+    counts: dict[int, dict[str, Any]] = {r["notice_id"]: r for r in rows.order_by().values("notice_id").annotate(
+        total=Count("pk"), done=Count("pk", filter=Q(reached_at__isnull=False)))}
     open_rows = list((rows if show_reached else rows.filter(reached_at__isnull=True))[:limit])
     labels = regions.household_labels(r.household_id for r in open_rows)
     out: dict[int, dict[str, Any]] = {}
     notices = {n.pk: n for n in Notice.objects.filter(pk__in=list(counts))}
     for nid in sorted(counts, key=lambda i: notices[i].published_at or timezone.now(), reverse=True):
-        out[nid] = {"notice": notices[nid], "total": counts[nid]["total"], "reached": counts[nid]["reached"], "rows": []}
+        out[nid] = {"notice": notices[nid], "total": counts[nid]["total"], "reached": counts[nid]["done"], "rows": []}
     for r in open_rows:
         number, address = labels.get(r.household_id, ("", ""))
         out[r.notice_id]["rows"].append({"row": r, "number": number, "address": address})

@@ -104,6 +104,11 @@ def draft(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
                                   "valid_until": notice.valid_until.isoformat() if notice.valid_until else ""}
                                  if notice else {"reminder_after": 24})
     error = None
+    shown = dict(data.items()) if request.method == "POST" else dict(data)
+    try:
+        shown["valid_until"] = _date(str(shown.get("valid_until") or ""), "valid_until")
+    except DomainError:
+        shown["valid_until"] = None
     if request.method == "POST":
         try:
             fields = {"title": data.get("title", ""), "body": data.get("body", ""), "urgency": data.get("urgency", "normal"),
@@ -128,7 +133,7 @@ def draft(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
             return redirect("notices:detail", notice.pk)
         except DomainError as exc:
             error = exc
-    return render(request, "notices/form.html", {"notice": notice, "data": data, "error": error, **targets,
+    return render(request, "notices/form.html", {"notice": notice, "data": shown, "error": error, **targets,
                                                  "urgencies": Urgency.choices}, status=400 if error else 200)
 
 

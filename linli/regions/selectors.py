@@ -505,7 +505,7 @@ def duty_buildings(resident_id: int | None) -> list[int]:
                 .values_list("building_id", flat=True))
 
 
-def buildings_with_duty() -> QuerySet[MobilisationDuty]:
+def buildings_with_duty() -> QuerySet[Any]:
     """Building ids with someone responsible (an active 楼长 or 居民代表), as a subquery."""
     return MobilisationDuty.objects.filter(active=True, kind__in=DUTY_KINDS).values("building_id")
 
