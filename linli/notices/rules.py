@@ -18,8 +18,25 @@ FOLLOW_ROLES = (Role.GRID_WORKER, *SENDER_ROLES)
 RECORD_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, Role.COMMUNITY_ADMIN)
 
 send = holds_over(*SENDER_ROLES)
-follow = holds_over(*FOLLOW_ROLES)
 staff_records = holds_over(*RECORD_ROLES)
+
+
+def overlaps(*roles: str) -> rules.Predicate:
+    """The user holds one of ``roles`` on a node that contains the notice's area or lies inside it
+    (a grid worker follows a community-wide notice in his grid; the selectors narrow the rows)."""
+    from linli.accounts.selectors import scope_paths
+
+    @rules.predicate(name=f"overlaps:{','.join(roles)}")
+    def _overlaps(user, notice) -> bool:  # type: ignore[no-untyped-def]
+        path = getattr(notice, "region_path", None)
+        if path is None:
+            return False
+        return any(path.startswith(p) or p.startswith(path) for p in scope_paths(user, roles))
+
+    return _overlaps
+
+
+follow = overlaps(*FOLLOW_ROLES)
 
 
 def _household_id(user) -> int | None:  # type: ignore[no-untyped-def]
@@ -63,6 +80,6 @@ rules.add_perm("notices.send", send)
 rules.add_perm("notices.coverage", follow)
 rules.add_perm("notices.view", follow | addressed | leads_in)
 rules.add_perm("notices.confirm", addressed)
-rules.add_perm("notices.deliver", leads_in | staff_records)
+rules.add_perm("notices.deliver", leads_in | overlaps(*RECORD_ROLES))
 rules.add_perm("notices.record", leads_building | staff_records)  # over one NoticeHousehold
 rules.add_perm("notices.supervise", holds_over(*ADMIN_ROLES))

@@ -56,7 +56,9 @@ def staff_paths(actor: Any) -> list[str]:
 
 def notices_for(actor: Any, *, status: str = "", region_path: str = "", q: str = "") -> QuerySet[Notice]:
     """The notices of the actor's area (senders and grid workers), newest first."""
-    qs = Notice.objects.filter(scope_q(staff_paths(actor)))
+    paths = staff_paths(actor)
+    above = {p[:w] for p in paths for w in (4, 6, 9, 12) if w < len(p)}
+    qs = Notice.objects.filter(scope_q(paths) | Q(region_path__in=sorted(above)))
     if status:
         qs = qs.filter(status=status)
     if region_path:
