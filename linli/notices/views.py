@@ -144,8 +144,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions and not request.user.has_perm("notices.view", notice):
         return redirect("notices:public", notice.pk)
     cov = selectors.coverage(notice, request.user) if "coverage" in actions else None
+    from linli.accounts.selectors import has_role
+
+    from .rules import FOLLOW_ROLES
+
     return render(request, "notices/detail.html", {
-        "notice": notice, "actions": actions, "versions": selectors.versions(notice), "coverage": cov,
+        "base_template": "staff_base.html" if has_role(request.user, FOLLOW_ROLES) else "base.html", "notice": notice, "actions": actions, "versions": selectors.versions(notice), "coverage": cov,
         "attachments": selectors.attachments(notice), "read": selectors.has_read(request.user, notice),
         "public_url": request.build_absolute_uri(reverse("notices:public", args=[notice.pk]))})
 
