@@ -160,7 +160,8 @@ class NoticeHousehold(models.Model):
         ordering = ["notice_id", "region_path", "building_id", "household_id"]
         indexes = [
             models.Index(fields=["notice", "region_path"], name="notice_hh_region", opclasses=["", "varchar_pattern_ops"]),
-            models.Index(fields=["notice", "building"], name="notice_hh_building"),
+            models.Index(fields=["building", "notice"], name="notice_hh_building"),
+            models.Index(fields=["notice", "reached_at"], name="notice_hh_reached"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["notice", "household"], name="notice_household_unique"),

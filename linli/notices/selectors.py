@@ -157,13 +157,16 @@ def _rows(notice: Notice, actor: Any = None) -> QuerySet[NoticeHousehold]:
 
 
 def coverage(notice: Notice, actor: Any = None) -> Coverage:
-    """Reached / addressed per grid and per building: three aggregate queries (and the names)."""
+    """Reached / addressed per grid and per building: one aggregate query, the buildings with
+    someone responsible, and the names."""
     rows = _rows(notice, actor).order_by()
-    led = Exists(regions.buildings_with_duty().filter(building_id=OuterRef("building_id")))
     done = Count("pk", filter=Q(reached_at__isnull=False))
     per_building: list[dict[str, Any]] = list(rows.values("building_id", "region_path").annotate(
-        total=Count("pk"), done=done, gaps=Count("pk", filter=~Q(led))).order_by("region_path", "building_id"))
-    confirmed = rows.filter(how="read_confirmed").count()
+        total=Count("pk"), done=done, confirmed=Count("pk", filter=Q(how="read_confirmed"))).order_by("region_path", "building_id"))
+    led = regions.led_buildings(b["building_id"] for b in per_building)
+    confirmed = sum(b["confirmed"] for b in per_building)
+    for b in per_building:
+        b["gaps"] = 0 if b["building_id"] in led else b["total"]
     grid_names = regions.names_of({b["region_path"] for b in per_building})
     labels = regions.building_labels(b["building_id"] for b in per_building)
     grids: dict[str, Line] = {}

@@ -510,6 +510,14 @@ def buildings_with_duty() -> QuerySet[Any]:
     return MobilisationDuty.objects.filter(active=True, kind__in=DUTY_KINDS).values("building_id")
 
 
+def led_buildings(building_ids: Iterable[int]) -> set[int]:
+    """Which of these buildings have an active 楼长 or 居民代表 (one query)."""
+    wanted = list(set(building_ids))
+    if not wanted:
+        return set()
+    return set(buildings_with_duty().filter(building_id__in=wanted).values_list("building_id", flat=True))
+
+
 def duty_residents(building_ids: Iterable[int]) -> dict[int, list[int]]:
     """``{building id: [resident ids of its 楼长 and 居民代表]}`` (active duties), one query."""
     out: dict[int, list[int]] = {}

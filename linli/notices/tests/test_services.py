@@ -197,3 +197,19 @@ def test_household_list_notice_is_not_public(place):
         actor=place.admin, title="个别通知", body="请到社区办理。", household_ids=[h[0].pk, h[3].pk]))
     assert n.households_total == 2 and n.region_path == place.tree.g_liede1.path
     assert selectors.public_notices(place.tree.liede_sq.path, 10) == []
+
+
+def test_attachments_are_checked_like_materials_and_served_with_the_notice(place, notice_of, client):
+    notice = notice_of(publish=False)
+    att = services.add_attachment(actor=place.admin, notice=notice, name="停水范围.pdf", data=b"%PDF-1.4 test")
+    assert att.content_type == "application/pdf"
+    with pytest.raises(DomainError) as e:
+        services.add_attachment(actor=place.admin, notice=notice, name="x.exe", data=b"MZ\x90\x00 not a document")
+    assert e.value.code == "bad_file"
+    with pytest.raises(DomainError) as e:
+        services.add_attachment(actor=place.other_admin, notice=notice, name="a.pdf", data=b"%PDF-1.4")
+    assert e.value.code == "forbidden"
+    assert client.get(f"/notices/{notice.pk}/attachments/{att.pk}/").status_code == 404  # a draft is not public
+    services.publish(actor=place.admin, notice=notice)
+    r = client.get(f"/notices/{notice.pk}/attachments/{att.pk}/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
