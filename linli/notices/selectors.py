@@ -125,6 +125,7 @@ class Line:
     total: int
     reached: int
     gaps: int = 0
+    path: str = ""
 
     @property
     def percent(self) -> int:
@@ -176,7 +177,7 @@ def coverage(notice: Notice, actor: Any = None) -> Coverage:
         g.total += b["total"]
         g.reached += b["done"]
         g.gaps += b["gaps"]
-        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"]))
+        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"], b["region_path"]))
     total = sum(b.total for b in buildings)
     return Coverage(total=total, reached=sum(b.reached for b in buildings), confirmed=confirmed,
                     grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings))

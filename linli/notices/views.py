@@ -28,6 +28,9 @@ from .models import How, Notice, Urgency
 from .rules import SENDER_ROLES
 from .states import Status
 
+SHOWN_BUILDINGS = 60
+SHOWN_UNREACHED = 100
+
 
 def _get(fn: Any, *args: Any) -> Any:
     try:
@@ -203,9 +206,16 @@ def _coverage_notice(request: HttpRequest, pk: int) -> Notice:
 def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _coverage_notice(request, pk)
     cov = selectors.coverage(notice, request.user)
+    grid = request.GET.get("grid", "")
+    grid = grid if any(g.key == grid for g in cov.grids) else ""
+    buildings = [b for b in cov.buildings if b.path == grid] if grid else cov.buildings
+    lowest = not grid and len(buildings) > SHOWN_BUILDINGS
+    if lowest:  # a street: the buildings furthest behind, the rest per grid
+        buildings = sorted(buildings, key=lambda b: (b.percent, -b.total))[:SHOWN_BUILDINGS]
     template = "notices/_coverage.html" if request.headers.get("HX-Request") else "notices/coverage.html"
-    return render(request, template, {"notice": notice, "coverage": cov,
-                                      "unreached": selectors.unreached(notice, request.user, limit=200)})
+    return render(request, template, {"notice": notice, "coverage": cov, "buildings": buildings, "grid": grid,
+                                      "lowest": lowest, "shown": SHOWN_BUILDINGS,
+                                      "unreached": selectors.unreached(notice, request.user, limit=SHOWN_UNREACHED)})
 
 
 @login_required
