@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -323,5 +322,3 @@ def leader_record(request: HttpRequest, pk: int, household_id: int) -> HttpRespo
         return redirect("notices:coverage", notice.pk)
     return redirect(reverse("notices:leader") + f"#n{notice.pk}")
 
-
-__all__ = ["Status", "timezone"]

@@ -37,14 +37,15 @@ def test_must_reach_notice_to_full_coverage(page, place, registry, login, shot):
     assert notice.status == "published" and NoticeHousehold.objects.filter(notice=notice).count() == 4
     logout(page)
 
+    page.set_viewport_size({"width": 390, "height": 844})
     login(page, "reader")
     page.goto("/notices/mine/")
     page.click("text=燃气管道检修通知")
+    shot(page, "resident-390")
     page.click("[data-testid=confirm]")
     expect(page.locator("[data-testid=read]")).to_be_visible()
     logout(page)
 
-    page.set_viewport_size({"width": 390, "height": 844})
     login(page, "leader")
     page.goto("/notices/leader/")
     rows = page.locator("[data-testid=unreached-row]")
