@@ -220,6 +220,9 @@ def _register() -> None:
     from linli.disclosures.api import router as disclosures_router
 
     api.add_router("/disclosures", disclosures_router)
+    from linli.notices.api import router as notices_router
+
+    api.add_router("/notices", notices_router)
 
 
 def _document_refusals() -> None:

@@ -188,3 +188,17 @@ def reachable(user_ids: Iterable[int], **extra: Any) -> dict[int, tuple[Any, ...
                 .values_list("pk", "phone_hash", "mail", *names))
         out.update({row[0]: (bool(row[1]), bool(row[2]), *row[3:]) for row in rows})
     return out
+
+
+def users_of_households(household_ids: Any) -> QuerySet[Any]:
+    """Active accounts of current residents of these households (ids or a subquery)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, resident__household_id__in=household_ids, resident__moved_out__isnull=True)
+
+
+def users_of_residents(resident_ids: Iterable[int]) -> dict[int, Any]:
+    """``{resident id: active account}`` for the residents who have one, one query."""
+    from .models import User
+
+    return {int(u.resident_id or 0): u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}

@@ -133,6 +133,15 @@ ACTIONS: dict[str, Any] = {
     "objection.lodge": _("提出公示异议"),
     "objection.answer": _("答复公示异议"),
     "objection.urge": _("督办公示异议"),
+    # notices
+    "notice.draft": _("保存通知草稿"),
+    "notice.attach": _("上传通知附件"),
+    "notice.publish": _("发布通知"),
+    "notice.correct": _("更正通知"),
+    "notice.withdraw": _("撤回通知"),
+    "notice.deliver": _("登记通知送达"),
+    "notice.export": _("导出未送达名单"),
+    "notice.urge": _("督办通知送达"),
 }
 
 

@@ -58,6 +58,7 @@ STATUS: dict[str, int] = {
     "not_your_staff": 403,
     "role_out_of_reach": 403,
     "suspended": 403,
+    "not_addressed": 403,
     # 404: ids that do not exist or lie outside your area
     "not_found": 404,
     "method_not_allowed": 405,
@@ -103,6 +104,8 @@ STATUS: dict[str, int] = {
     "share_exceeded": 409,
     "too_late": 409,
     "weekly_limit": 409,
+    "not_draft": 409,
+    "not_must_reach": 409,
     # 413, 415, 429, 5xx
     "too_large": 413,
     "unsupported_media_type": 415,

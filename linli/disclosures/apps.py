@@ -27,7 +27,7 @@ class DisclosuresConfig(AppConfig):
         message_kinds.register("disclosures.answer", _("公示异议答复"), channels=("inbox", "sms"))
         message_kinds.register("disclosures.supervision", _("公示异议督办"))
 
-        registry.register_menu_entry("disclosures:staff", _("公示"), order=95, roles=rules.STAFF_ROLES)
+        registry.register_menu_entry("disclosures:staff", _("公示"), order=138, roles=rules.STAFF_ROLES)
         registry.register_periodic_task("linli.disclosures.tasks.close_ended_disclosures",
                                         setting="LINLI_DISCLOSURES_SWEEP_SECONDS", default=900)
         registry.register_portal_section("disclosures", _("公示"), order=20, items=selectors.public_disclosures,

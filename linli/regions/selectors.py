@@ -436,3 +436,98 @@ def building_residents(building: Building) -> list[Resident]:
         .select_related("household__room")
         .order_by("household__room__number", "name_pinyin")[:500]
     )
+
+
+# ---------------------------------------------------------------- for notices (通知 · 四个不漏)
+
+DUTY_KINDS = (MobilisationDuty.Kind.BUILDING_LEADER, MobilisationDuty.Kind.REPRESENTATIVE)
+
+
+def households_under(path: str, *, compound_id: int | None = None, building_id: int | None = None,
+                     ids: Iterable[int] | None = None) -> QuerySet[Household]:
+    """Every household under a region path (a compound's, a building's or a list's, when given),
+    unordered: ``values("pk", "room__building_id", "region_path")`` of it is what a notice's
+    fan-out inserts in one statement."""
+    qs = Household.objects.filter(region_path__startswith=path).order_by()
+    if compound_id is not None:
+        qs = qs.filter(room__building__compound_id=compound_id)
+    if building_id is not None:
+        qs = qs.filter(room__building_id=building_id)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs
+
+
+def compound_by_pk(pk: int) -> Any:
+    from .models import Compound
+
+    return Compound.objects.filter(pk=pk).select_related("grid").first()
+
+
+def building_by_pk(pk: int) -> Building | None:
+    return Building.objects.filter(pk=pk).select_related("compound", "grid").first()
+
+
+def compounds_under(paths: list[str], limit: int = 500) -> list[Any]:
+    from .models import Compound
+
+    return list(Compound.objects.filter(scope_q(paths)).select_related("grid").order_by("region_path", "name")[:limit])
+
+
+def buildings_under(paths: list[str], limit: int = 1000) -> list[Building]:
+    return list(Building.objects.filter(scope_q(paths)).select_related("compound").order_by("region_path", "compound__name", "name")[:limit])
+
+
+def building_labels(ids: Iterable[int]) -> dict[int, str]:
+    """``{building id: "小区 楼栋"}`` in one query."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {pk: f"{c} {n}" for pk, c, n in Building.objects.filter(pk__in=wanted).values_list("pk", "compound__name", "name")}
+
+
+def household_labels(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """``{household id: (number, short address)}`` in one query (no personal data)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    out = {}
+    for pk, number, address, room in Household.objects.filter(pk__in=wanted).values_list("pk", "number", "room__address", "room__number"):
+        out[pk] = (number, address.split(" ", 1)[-1] if address else room)
+    return out
+
+
+def duty_buildings(resident_id: int | None) -> list[int]:
+    """The buildings a resident answers for in the mobilisation chain (楼长 or 居民代表, active)."""
+    if not resident_id:
+        return []
+    return list(MobilisationDuty.objects.filter(resident_id=resident_id, active=True, kind__in=DUTY_KINDS)
+                .values_list("building_id", flat=True))
+
+
+def buildings_with_duty() -> QuerySet[Any]:
+    """Building ids with someone responsible (an active 楼长 or 居民代表), as a subquery."""
+    return MobilisationDuty.objects.filter(active=True, kind__in=DUTY_KINDS).values("building_id")
+
+
+def led_buildings(building_ids: Iterable[int]) -> set[int]:
+    """Which of these buildings have an active 楼长 or 居民代表 (one query)."""
+    wanted = list(set(building_ids))
+    if not wanted:
+        return set()
+    return set(buildings_with_duty().filter(building_id__in=wanted).values_list("building_id", flat=True))
+
+
+def duty_residents(building_ids: Iterable[int]) -> dict[int, list[int]]:
+    """``{building id: [resident ids of its 楼长 and 居民代表]}`` (active duties), one query."""
+    out: dict[int, list[int]] = {}
+    for b, r in MobilisationDuty.objects.filter(building_id__in=list(set(building_ids)), active=True,
+                                                kind__in=DUTY_KINDS, resident__moved_out__isnull=True).values_list("building_id", "resident_id"):
+        out.setdefault(b, []).append(r)
+    return out
+
+
+def phones_without_account(household_ids: Any) -> list[str]:
+    """The phones of current residents of these households who have no account (for an SMS)."""
+    rows = Resident.objects.filter(household_id__in=household_ids, moved_out__isnull=True, user__isnull=True).exclude(phone_hash="")
+    return [r.phone for r in rows.only("phone") if r.phone]

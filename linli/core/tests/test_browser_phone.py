@@ -42,18 +42,21 @@ def demo_pages() -> dict[str, list[str]]:
     room = person.household.room
     app = Application.objects.filter(region_path__startswith=liede).order_by("pk").first()
     corrected = apps.get_model("disclosures", "Disclosure").objects.filter(version=2).order_by("pk").first()
+    must_reach = apps.get_model("notices", "Notice").objects.filter(must_reach=True).order_by("pk").first()
     return {
         "13800138000": ["/accounts/mine/", "/spaces/", f"/spaces/{public_venue.pk}/", f"/booking/r/{public_venue.resource_id}/",
                         "/affairs/", "/affairs/certificates/", f"/orders/public/{liede}/",
                         f"/portal/{liede}/", f"/portal/{liede[:9]}000/", f"/portal/{liede}/search?q=服务",
-                        "/disclosures/", f"/disclosures/area/{liede}/"],
+                        "/disclosures/", f"/disclosures/area/{liede}/",
+                        "/notices/mine/", f"/notices/public/area/{liede}/"],
         "liede_caseworker": ["/orders/", "/orders/supervise/", "/registry/residents/?q=李", "/registry/rooms/",
                              "/registry/visits/", f"/registry/residents/{person.pk}/", f"/registry/rooms/{room.pk}/",
                              f"/registry/buildings/{room.building_id}/", "/affairs/desk/", f"/affairs/desk/{app.pk}/",
                              "/affairs/desk/rectifications/", "/affairs/desk/figures/",
                              "/disclosures/staff/", f"/disclosures/staff/{corrected.pk}/"],
         "liede_sq_admin": [f"/booking/staff/{venue.resource_id}/", f"/booking/staff/{venue.resource_id}/schedule/",
-                           "/spaces/manage/"],
+                           "/spaces/manage/", "/notices/", f"/notices/{must_reach.pk}/coverage/"],
+        "13800138001": ["/notices/leader/"],
         "liede_grid1": ["/orders/patrol/"],
         "liede_admin": ["/registry/audit/", "/station/vetting/", "/station/follow-ups/"],
         "provider_demo": ["/station/console/", "/station/follow-ups/"],

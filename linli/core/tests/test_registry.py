@@ -8,8 +8,9 @@ from linli.core import registry
 def test_the_staff_menu_keeps_its_order():
     assert [e.name for e in registry.menu_entries()] == [
         "regions:workbench", "regions:residents", "regions:rooms", "regions:visits", "regions:four_none",
-        "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "disclosures:staff", "station:console",
-        "booking:staff", "station:follow_ups", "station:vetting", "spaces:manage", "messaging:inbox", "regions:import",
+        "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "station:console",
+        "booking:staff", "station:follow_ups", "station:vetting", "spaces:manage", "notices:list", "notices:leader",
+        "disclosures:staff", "messaging:inbox", "regions:import",
         "regions:export", "regions:audit", "accounts:staff",
     ]
 

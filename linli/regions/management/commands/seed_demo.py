@@ -62,6 +62,8 @@ class Command(BaseCommand):
             call_command("seed_station_demo", stdout=self.stdout)
         if apps.is_installed("linli.disclosures"):
             call_command("seed_disclosures_demo", stdout=self.stdout)
+        if apps.is_installed("linli.notices"):
+            call_command("seed_notices_demo", stdout=self.stdout)
         if not opts["quiet"]:
             out(self._banner(accounts))
         out(f"演示数据就绪，用时 {time.monotonic() - t0:.1f} 秒")

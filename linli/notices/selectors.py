@@ -1,0 +1,274 @@
+"""Every read of notices, narrowed to what the actor may see: the senders' and grid workers' area,
+a resident's own notices, a building leader's own chain, and what is public."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
+from linli.core.registry import PortalItem
+from linli.regions import selectors as regions
+
+from .models import Notice, NoticeHousehold, NoticeRead, NoticeVersion, Scope
+from .rules import FOLLOW_ROLES
+from .states import LIFECYCLE, Status
+
+ACTIONS = Actions(
+    {
+        "edit": "notices.send", "publish": "notices.send", "correct": "notices.send", "withdraw": "notices.send",
+        "coverage": "notices.coverage", "export": "notices.coverage", "confirm": "notices.confirm",
+        "deliver": "notices.deliver",
+    },
+    lifecycle=LIFECYCLE,
+    when={
+        "edit": lambda n: n.status == Status.DRAFT,
+        "coverage": lambda n: n.status != Status.DRAFT,
+        "export": lambda n: n.status != Status.DRAFT and n.must_reach,
+        "confirm": lambda n: n.status == Status.PUBLISHED,
+        "deliver": lambda n: n.status == Status.PUBLISHED and n.must_reach,
+    },
+)
+_NOT_FOUND = "通知不存在或不在您的范围内"
+
+
+def available_actions(actor: Any, notice: Notice) -> list[str]:
+    out = ACTIONS.for_(actor, notice)
+    if "confirm" in out and has_read(actor, notice):
+        out.remove("confirm")
+    return out
+
+
+def has_read(actor: Any, notice: Notice) -> bool:
+    return bool(getattr(actor, "pk", None)) and NoticeRead.objects.filter(notice=notice, user_id=actor.pk).exists()
+
+
+def staff_paths(actor: Any) -> list[str]:
+    return scope_paths(actor, FOLLOW_ROLES)
+
+
+def notices_for(actor: Any, *, status: str = "", region_path: str = "", q: str = "") -> QuerySet[Notice]:
+    """The notices of the actor's area (senders and grid workers), newest first."""
+    paths = staff_paths(actor)
+    above = {p[:w] for p in paths for w in (4, 6, 9, 12) if w < len(p)}
+    qs = Notice.objects.filter(scope_q(paths) | Q(region_path__in=sorted(above)))
+    if status:
+        qs = qs.filter(status=status)
+    if region_path:
+        qs = qs.filter(region_path__startswith=region_path)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q))
+    return qs.select_related("sender").order_by("-published_at", "-id")
+
+
+def my_notices(actor: Any) -> QuerySet[Notice]:
+    """A resident's notices: published or withdrawn ones addressed to their household."""
+    resident = getattr(actor, "resident", None)
+    if resident is None or resident.household_id is None:
+        return Notice.objects.none()
+    rows = NoticeHousehold.objects.filter(notice=OuterRef("pk"), household_id=resident.household_id)
+    reads = NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=actor.pk)
+    return (Notice.objects.filter(Exists(rows)).exclude(status=Status.DRAFT)
+            .annotate(read=Exists(reads)).order_by("-published_at", "-id"))
+
+
+def notice_for(actor: Any, pk: int) -> Notice:
+    """One notice the actor may see: in their area, addressed to them, in their chain — or public
+    (published or withdrawn, without personal data)."""
+    notice = Notice.objects.select_related("sender").filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    signed_in = getattr(actor, "is_authenticated", False)
+    if notice.status == Status.DRAFT and not (signed_in and actor.has_perm("notices.send", notice)):
+        raise NotFound("not_found", _(_NOT_FOUND))
+    if notice.scope == Scope.HOUSEHOLDS and not (signed_in and (actor.has_perm("notices.view", notice)
+                                                               or actor.has_perm("notices.send", notice))):
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return notice
+
+
+def staff_notice(actor: Any, pk: int) -> Notice:
+    notice = notices_for(actor).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return notice
+
+
+def public_notice(pk: int) -> Notice:
+    notice = Notice.objects.filter(pk=pk).exclude(status=Status.DRAFT).exclude(scope=Scope.HOUSEHOLDS).first()
+    if notice is None:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return notice
+
+
+def versions(notice: Notice) -> list[NoticeVersion]:
+    return list(notice.versions.order_by("-number"))
+
+
+def attachments(notice: Notice) -> list[Any]:
+    return list(notice.attachments.all())
+
+
+# ---------------------------------------------------------------- coverage
+
+@dataclass
+class Line:
+    key: Any
+    name: str
+    total: int
+    reached: int
+    gaps: int = 0
+    path: str = ""
+
+    @property
+    def percent(self) -> int:
+        return int(self.reached * 100 // self.total) if self.total else 100
+
+
+@dataclass
+class Coverage:
+    total: int
+    reached: int
+    confirmed: int
+    grids: list[Line] = field(default_factory=list)
+    buildings: list[Line] = field(default_factory=list)
+    gaps: int = 0  # addressed households whose building has nobody responsible in the chain
+
+    @property
+    def percent(self) -> int:
+        return int(self.reached * 100 // self.total) if self.total else 100
+
+    @property
+    def unreached(self) -> int:
+        return self.total - self.reached
+
+
+def _rows(notice: Notice, actor: Any = None) -> QuerySet[NoticeHousehold]:
+    qs = NoticeHousehold.objects.filter(notice=notice)
+    if actor is not None:
+        qs = qs.filter(scope_q(staff_paths(actor)))
+    return qs
+
+
+def coverage(notice: Notice, actor: Any = None) -> Coverage:
+    """Reached / addressed per grid and per building: one aggregate query, the buildings with
+    someone responsible, and the names."""
+    rows = _rows(notice, actor).order_by()
+    done = Count("pk", filter=Q(reached_at__isnull=False))
+    per_building: list[dict[str, Any]] = list(rows.values("building_id", "region_path").annotate(
+        total=Count("pk"), done=done, confirmed=Count("pk", filter=Q(how="read_confirmed"))).order_by("region_path", "building_id"))
+    led = regions.led_buildings(b["building_id"] for b in per_building)
+    confirmed = sum(b["confirmed"] for b in per_building)
+    for b in per_building:
+        b["gaps"] = 0 if b["building_id"] in led else b["total"]
+    grid_names = regions.names_of({b["region_path"] for b in per_building})
+    labels = regions.building_labels(b["building_id"] for b in per_building)
+    grids: dict[str, Line] = {}
+    buildings = []
+    for b in per_building:
+        g = grids.setdefault(b["region_path"], Line(b["region_path"], grid_names.get(b["region_path"], b["region_path"]), 0, 0))
+        g.total += b["total"]
+        g.reached += b["done"]
+        g.gaps += b["gaps"]
+        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"], b["region_path"]))
+    total = sum(b.total for b in buildings)
+    return Coverage(total=total, reached=sum(b.reached for b in buildings), confirmed=confirmed,
+                    grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings))
+
+
+def unreached(notice: Notice, actor: Any = None, *, building_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The households not reached yet (for the sender's export and the leader's list):
+    household id, number, address (compound, building, unit, room), building, grid. No names."""
+    rows = _rows(notice, actor).filter(reached_at__isnull=True)
+    if building_id is not None:
+        rows = rows.filter(building_id=building_id)
+    rows = rows.order_by("region_path", "building_id", "household_id")
+    picked = rows.values_list("household_id", "building_id", "region_path")
+    values = list(picked[:limit] if limit else picked)
+    labels = regions.household_labels(v[0] for v in values)
+    buildings = regions.building_labels(v[1] for v in values)
+    grids = regions.names_of({v[2] for v in values})
+    out = []
+    for hid, bid, path in values:
+        number, address = labels.get(hid, ("", ""))
+        out.append({"household_id": hid, "building_id": bid, "region_path": path, "number": number, "address": address,
+                    "building": buildings.get(bid, ""), "grid": grids.get(path, path)})
+    return out
+
+
+def leader_rows(actor: Any, *, notice: Notice | None = None) -> QuerySet[NoticeHousehold]:
+    """A building leader's (or representative's) addressed households of published must-reach
+    notices, in his own buildings only."""
+    buildings = regions.duty_buildings(getattr(actor, "resident_id", None))
+    if not buildings:
+        return NoticeHousehold.objects.none()
+    qs = NoticeHousehold.objects.filter(building_id__in=buildings, notice__status=Status.PUBLISHED, notice__must_reach=True)
+    if notice is not None:
+        qs = qs.filter(notice=notice)
+    return qs.select_related("notice").order_by("-notice__published_at", "notice_id", "reached_at", "building_id", "household_id")
+
+
+@dataclass
+class LeaderList:
+    notices: list[dict[str, Any]]
+
+
+def leader_list(actor: Any, *, show_reached: bool = False, limit: int = 300) -> LeaderList:
+    """For the phone page: per notice, its unreached households of the leader's buildings (with
+    address), and how many of them are reached already. Four queries, whatever the count."""
+    rows = leader_rows(actor)
+    counts: dict[int, dict[str, Any]] = {r["notice_id"]: r for r in rows.order_by().values("notice_id").annotate(
+        total=Count("pk"), done=Count("pk", filter=Q(reached_at__isnull=False)))}
+    open_rows = list((rows if show_reached else rows.filter(reached_at__isnull=True))[:limit])
+    labels = regions.household_labels(r.household_id for r in open_rows)
+    out: dict[int, dict[str, Any]] = {}
+    notices = {n.pk: n for n in Notice.objects.filter(pk__in=list(counts))}
+    for nid in sorted(counts, key=lambda i: notices[i].published_at or timezone.now(), reverse=True):
+        out[nid] = {"notice": notices[nid], "total": counts[nid]["total"], "reached": counts[nid]["done"], "rows": []}
+    for r in open_rows:
+        number, address = labels.get(r.household_id, ("", ""))
+        out[r.notice_id]["rows"].append({"row": r, "number": number, "address": address})
+    return LeaderList(notices=list(out.values()))
+
+
+# ---------------------------------------------------------------- public
+
+def _public_q(region_path: str) -> Q:
+    """Addressed to the node, to the nodes above it, and below it (a community's page shows its
+    grids', compounds' and buildings' notices too; a street's or district's those of its communities)."""
+    above = [region_path[:w] for w in (4, 6, 9, 12, 15) if w <= len(region_path)]
+    q = Q(region_path__in=above)
+    if len(region_path) <= 12:
+        q |= Q(region_path__startswith=region_path)
+    return q
+
+
+def public_list(region_path: str) -> QuerySet[Notice]:
+    today = timezone.localdate()
+    return (Notice.objects.filter(_public_q(region_path), status=Status.PUBLISHED).exclude(scope=Scope.HOUSEHOLDS)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .only("pk", "title", "published_at", "urgency", "version", "body", "area_name").order_by("-published_at", "-id"))
+
+
+def _item(n: Notice) -> PortalItem:
+    badge = _("紧急") if n.is_urgent else (_("已更正") if n.version > 1 else "")
+    return PortalItem(title=n.title, url=reverse("notices:public", args=[n.pk]), when=n.published_at,
+                      summary=n.body[:80], badge=badge)
+
+
+def public_notices(region_path: str, limit: int = 10) -> list[PortalItem]:
+    return [_item(n) for n in public_list(region_path)[:limit]]
+
+
+def search(region_path: str, q: str, limit: int = 20) -> list[PortalItem]:
+    q = (q or "").strip()[:50]
+    if not q:
+        return []
+    return [_item(n) for n in public_list(region_path).filter(Q(title__icontains=q) | Q(body__icontains=q))[:limit]]
