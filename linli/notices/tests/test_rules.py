@@ -8,7 +8,9 @@ import pytest
 from linli.core.tests.rules_grid import (
     ADMIN_ELSEWHERE,
     ADMIN_HERE,
+    ADMIN_NEIGHBOUR,
     ANONYMOUS,
+    BUILDING_LEADER,
     CASEWORKER,
     CITY,
     DISTRICT,
@@ -30,14 +32,14 @@ from linli.notices.states import Status as S
 
 pytestmark = pytest.mark.django_db
 
-LEADER = "building_leader"
+LEADER = BUILDING_LEADER  # the building leader of the household's building (a duty in the chain)
 NOTHING = dict.fromkeys(S.values, "")
 SENDER = {S.DRAFT: "edit publish", S.PUBLISHED: "correct withdraw coverage export deliver", S.WITHDRAWN: "coverage export"}
 SENDER_ABOVE = {S.DRAFT: "edit publish", S.PUBLISHED: "correct withdraw coverage export", S.WITHDRAWN: "coverage export"}
 GRID_WORKER = {S.DRAFT: "", S.PUBLISHED: "coverage export deliver", S.WITHDRAWN: "coverage export"}
-GRID = {
+TABLE = {
     OWNER: {S.DRAFT: "", S.PUBLISHED: "confirm", S.WITHDRAWN: ""}, RESIDENT: NOTHING, GRID: GRID_WORKER,
-    CASEWORKER: SENDER, ADMIN_HERE: SENDER, ADMIN_ELSEWHERE: NOTHING, STREET_ABOVE: SENDER_ABOVE, STREET_OTHER: NOTHING,
+    CASEWORKER: SENDER, ADMIN_HERE: SENDER, ADMIN_ELSEWHERE: NOTHING, ADMIN_NEIGHBOUR: NOTHING, STREET_ABOVE: SENDER_ABOVE, STREET_OTHER: NOTHING,
     DISTRICT: SENDER_ABOVE, CITY: SENDER_ABOVE, HANDLER: NOTHING, PROVIDER: NOTHING, ANONYMOUS: NOTHING,
     LEADER: {S.DRAFT: "", S.PUBLISHED: "deliver", S.WITHDRAWN: ""},
 }
@@ -64,11 +66,11 @@ def world(tree, make_user, registry, root):
     return {"owner": owner, "leader": leader, "notices": notices}
 
 
-@pytest.mark.parametrize("role", [*ROLES, LEADER])
+@pytest.mark.parametrize("role", ROLES)
 def test_grid(role, world, tree, make_user):
     actor = {OWNER: world["owner"], LEADER: world["leader"]}.get(role) or make_actor(role, tree, make_user)
     for status, notice in world["notices"].items():
-        check_cell(selectors.ACTIONS, actor, notice, words(GRID[role][status]))
+        check_cell(selectors.ACTIONS, actor, notice, words(TABLE[role][status]))
 
 
 def test_confirm_disappears_once_read(world):
@@ -78,3 +80,7 @@ def test_confirm_disappears_once_read(world):
     assert selectors.available_actions(world["owner"], notice) == ["confirm"]
     services.confirm(actor=world["owner"], notice=notice)
     assert selectors.available_actions(world["owner"], notice) == []
+
+
+def test_the_grid_names_every_role():
+    assert set(TABLE) == set(ROLES)
