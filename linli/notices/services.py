@@ -316,6 +316,33 @@ def record_delivery(*, actor: Any, notice: Notice, household_id: int, how: str =
 
 # ---------------------------------------------------------------- the supervision clock
 
+def export_unreached(*, actor: Any, notice: Notice) -> bytes:
+    """The sender's Excel list of the households not reached yet (addresses, no names; every
+    cell inert), recorded in the audit log."""
+    import io
+
+    from openpyxl import Workbook
+
+    from linli.core.exports import xlsx_append
+
+    from . import selectors
+
+    if "export" not in selectors.available_actions(actor, notice):
+        raise PermissionDenied("forbidden", _("您无权处理该通知"))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("未送达住户"))
+    xlsx_append(ws, [_("通知"), notice.title])
+    xlsx_append(ws, [_("网格"), _("楼栋"), _("户号"), _("地址")])
+    rows = selectors.unreached(notice, actor)
+    for row in rows:
+        xlsx_append(ws, [row["grid"], row["building"], row["number"], row["address"]])
+    out = io.BytesIO()
+    wb.save(out)
+    record_audit(actor=actor, action="notice.export", target=notice, region_path=notice.region_path,
+                 changes={"rows": len(rows)})
+    return out.getvalue()
+
+
 def unreached_running() -> Any:
     from django.db.models import Exists, OuterRef
 

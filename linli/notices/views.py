@@ -5,7 +5,6 @@ notices, confirm reading) and the public notice page. Thin: the same services as
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from linli.core.documents import Document, qr_svg, wrap
 from linli.core.errors import DomainError, NotFound
-from linli.core.exports import xlsx_append
 from linli.regions import selectors as regions
 
 from . import selectors, services
@@ -219,23 +217,12 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_unreached(request: HttpRequest, pk: int) -> HttpResponse:
-    from openpyxl import Workbook
-
     notice = _coverage_notice(request, pk)
-    if "export" not in selectors.available_actions(request.user, notice):
-        raise Http404(_("页面不存在"))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("未送达住户"))
-    xlsx_append(ws, [_("通知"), notice.title])
-    xlsx_append(ws, [_("网格"), _("楼栋"), _("户号"), _("地址")])
-    for row in selectors.unreached(notice, request.user):
-        xlsx_append(ws, [row["grid"], row["building"], row["number"], row["address"]])
-    out = io.BytesIO()
-    wb.save(out)
-    from linli.core.services import record_audit
-
-    record_audit(actor=request.user, action="notice.export", target=notice, region_path=notice.region_path)
-    resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    try:
+        data = services.export_unreached(actor=request.user, notice=notice)
+    except DomainError as exc:
+        raise Http404(str(exc.message)) from exc
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="unreached-{notice.pk}.xlsx"'
     return resp
 

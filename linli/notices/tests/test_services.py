@@ -213,3 +213,26 @@ def test_attachments_are_checked_like_materials_and_served_with_the_notice(place
     services.publish(actor=place.admin, notice=notice)
     r = client.get(f"/notices/{notice.pk}/attachments/{att.pk}/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
+def test_the_unreached_export_is_inert_in_excel_audited_and_only_for_the_sender_side(place, notice_of):
+    import io
+
+    from openpyxl import load_workbook
+
+    from linli.core.models import AuditEvent
+    from linli.regions.models import Compound
+
+    Compound.objects.filter(pk=place.compound.pk).update(name="=HYPERLINK(\"http://x\",\"翠苑\")")
+    notice = notice_of()
+    data = services.export_unreached(actor=place.admin, notice=notice)
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 4  # title, headings, the four households
+    cells = [str(v) for r in rows for v in r if v is not None]
+    assert any("HYPERLINK" in c for c in cells) and not any(c.startswith("=") for c in cells)
+    assert "王读者" not in " ".join(cells)  # addresses, never names
+    assert AuditEvent.objects.filter(action="notice.export", changes__rows=4).count() == 1
+    with pytest.raises(DomainError):
+        services.export_unreached(actor=place.other_admin, notice=notice)
+    with pytest.raises(DomainError):
+        services.export_unreached(actor=place.reader_user, notice=notice)
