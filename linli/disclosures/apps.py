@@ -46,10 +46,11 @@ class DisclosuresConfig(AppConfig):
 
         from . import services
         from .models import Objection
-        from .states import ObjectionStatus
+        from .states import ObjectionStatus, Status
 
         supervision.register(
-            "disclosures.objection", running=Objection.objects.filter(status=ObjectionStatus.LODGED),
+            "disclosures.objection", running=Objection.objects.filter(status=ObjectionStatus.LODGED).exclude(
+                disclosure__status=Status.WITHDRAWN),  # a withdrawn disclosure's objections are moot
             deadline="due_on", unit=supervision.DAYS, steps=services.ESCALATE_AFTER, warn_before=1,
             level="escalation_level", told=services.clock_told, notify=services.clock_notify,
             supervise="disclosures.supervise", handlers=services.clock_handlers, audit="objection",

@@ -254,3 +254,15 @@ def test_the_portal_section_and_search(world, tree):
     Disclosure.objects.filter(pk=community.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
     services.close_due()
     assert next(i for i in selectors.public_disclosures(tree.liede_sq.path, 10) if i.title == community.title).badge == "已结束"
+
+
+def test_a_withdrawn_disclosures_objections_leave_the_clock(world):
+    from linli.core import supervision
+
+    d = world.publish()
+    o = world.object(d)
+    Objection.objects.filter(pk=o.pk).update(due_on=dt.date.today() - dt.timedelta(days=10))
+    services.withdraw(actor=world.worker, disclosure=d, reason="公示内容有误，撤回重发")
+    supervision.sweep()
+    o.refresh_from_db()
+    assert o.escalation_level == 0  # nobody is urged over an objection to a withdrawn text
