@@ -112,6 +112,147 @@ def prepare(communities: int, buildings_per_grid: int) -> dict:
     return {"street": street}
 
 
+def inprocess_leaders(args, notice, queue, wclient):  # type: ignore[no-untyped-def]
+    """The recorders as threads of this process (sharing its interpreter with the timed client)."""
+    from django.db import connection
+
+    from linli.notices import services
+
+    lock = threading.Lock()
+    recorded = [0]
+    errors: list[str] = []
+
+    def worker(i: int) -> None:
+        n = 0
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        break
+                    user, hid = queue.pop()
+                _row, ok = services.record_delivery(actor=user, notice=notice, household_id=hid)
+                n += ok
+        except Exception as exc:  # noqa: BLE001 (reported)
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+            with lock:
+                recorded[0] += n
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
+    t = time.monotonic()
+    for th in threads:
+        th.start()
+    leader_ms = []
+    while any(th.is_alive() for th in threads):
+        s = time.perf_counter()
+        assert wclient.get("/notices/leader/").status_code == 200
+        leader_ms.append((time.perf_counter() - s) * 1000)
+    for th in threads:
+        th.join()
+    return leader_ms, recorded[0], errors, time.monotonic() - t
+
+
+def serve_leaders(args, notice, queue, watcher):  # type: ignore[no-untyped-def]
+    """The recorders as --threads keep-alive clients of a gunicorn server, each leader with his
+    bearer token, posting ``/api/v1/notices/<id>/deliveries``; meanwhile one leader's list page
+    is fetched over its own connection with his session. Latencies are those of the list page;
+    the recordings' status codes are counted (a 200 with ``recorded: false`` is the second visit)."""
+    import asyncio
+
+    from common import Conn, gunicorn
+    from django.db import connection
+
+    from linli.accounts.services import issue_api_token
+
+    tokens = {}
+    for user in {u.pk: u for u, _hid in queue}.values():
+        _t, tokens[user.pk] = issue_api_token(actor=None, user=user, name="notices benchmark")
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(watcher)  # a session in the database, as a sign-in leaves it
+    cookie = f"Cookie: sessionid={signed_in.cookies['sessionid'].value}\r\n"
+    connection.close()
+    leader_ms: list[float] = []
+    record_ms: list[float] = []
+    codes: dict[int, int] = {}
+    errors: list[str] = []
+    recorded = [0]
+
+    per_leader: dict[int, list[int]] = {}
+    for user, hid in queue:
+        per_leader.setdefault(user.pk, []).append(hid)
+    users = {u.pk: u for u, _hid in queue}
+
+    async def leader(pk: int) -> None:
+        """One leader at his pace: a recording, then --pace seconds (jittered) to the next door."""
+        import random
+
+        conn = Conn(args.port)
+        rng = random.Random(pk)
+        await asyncio.sleep(rng.uniform(0, args.pace))
+        try:
+            for hid in per_leader[pk]:
+                body = json.dumps({"household_id": hid, "how": "door_to_door"}).encode()
+                s = time.perf_counter()
+                code, data = await conn.request("POST", f"/api/v1/notices/{notice.pk}/deliveries", tokens[pk], body)
+                record_ms.append((time.perf_counter() - s) * 1000)
+                codes[code] = codes.get(code, 0) + 1
+                if code == 200:
+                    recorded[0] += bool(json.loads(data)["recorded"])
+                elif len(errors) < 3:
+                    errors.append(f"{code} {data[:200]!r}")
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * args.pace)
+        finally:
+            conn.close()
+
+    async def recorder() -> None:
+        conn = Conn(args.port)
+        try:
+            while queue:
+                user, hid = queue.pop()
+                body = json.dumps({"household_id": hid, "how": "door_to_door"}).encode()
+                code, data = await conn.request("POST", f"/api/v1/notices/{notice.pk}/deliveries", tokens[user.pk], body)
+                codes[code] = codes.get(code, 0) + 1
+                if code == 200:
+                    recorded[0] += bool(json.loads(data)["recorded"])
+                elif len(errors) < 3:
+                    errors.append(f"{code} {data[:200]!r}")
+        finally:
+            conn.close()
+
+    async def watch(done: asyncio.Event) -> None:
+        conn = Conn(args.port)
+        await conn.request("GET", "/notices/leader/", "", extra=cookie)
+        while not done.is_set():
+            s = time.perf_counter()
+            code, _data = await conn.request("GET", "/notices/leader/", "", extra=cookie)
+            assert code == 200, code
+            leader_ms.append((time.perf_counter() - s) * 1000)
+        conn.close()
+
+    async def run() -> float:
+        done = asyncio.Event()
+        watcher_task = asyncio.create_task(watch(done))
+        t = time.monotonic()
+        if args.pace:
+            await asyncio.gather(*(leader(pk) for pk in users))
+        else:
+            await asyncio.gather(*(recorder() for _ in range(args.threads)))
+        elapsed = time.monotonic() - t
+        done.set()
+        await watcher_task
+        return elapsed
+
+    with gunicorn(args.port, workers=args.workers, threads=args.server_threads, name="notices"):
+        record_s = asyncio.run(run())
+    if record_ms:
+        codes["record_p50_ms"] = round(pct(record_ms, 50), 1)  # type: ignore[assignment]
+        codes["record_p95_ms"] = round(pct(record_ms, 95), 1)  # type: ignore[assignment]
+    return leader_ms, recorded[0], errors, record_s, codes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communities", type=int, default=10)
@@ -119,10 +260,17 @@ def main() -> None:
     parser.add_argument("--leaders", type=int, default=200)
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--samples", type=int, default=60)
+    parser.add_argument("--server", action=argparse.BooleanOptionalAction, default=True,
+                        help="record through the API of a gunicorn server (default) or in-process threads")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server-threads", type=int, default=16)
+    parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument("--pace", type=float, default=0,
+                        help="with --server: each leader (one connection each) waits about this many seconds between "
+                             "two recordings (door-to-door pace); 0 = --threads clients record flat out")
     args = parser.parse_args()
     refuse_unless_postgres("notices")
     setup()
-    from django.db import connection
     from django.test import Client
 
     from linli.accounts.models import User
@@ -169,41 +317,12 @@ def main() -> None:
         assert wclient.get("/notices/leader/").status_code == 200
         idle_ms.append((time.perf_counter() - s) * 1000)
     queue = [(u, hid) for _round in range(2) for u in leaders for hid in chosen[u.pk]]
-    lock = threading.Lock()
-    recorded = [0]
-    errors: list[str] = []
-    done = threading.Event()
-
-    def worker(i: int) -> None:
-        n = 0
-        try:
-            while True:
-                with lock:
-                    if not queue:
-                        break
-                    user, hid = queue.pop()
-                _row, ok = services.record_delivery(actor=user, notice=notice, household_id=hid)
-                n += ok
-        except Exception as exc:  # noqa: BLE001 (reported)
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-            with lock:
-                recorded[0] += n
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
-    t = time.monotonic()
-    for th in threads:
-        th.start()
-    leader_ms = []
-    while any(th.is_alive() for th in threads):
-        s = time.perf_counter()
-        assert wclient.get("/notices/leader/").status_code == 200
-        leader_ms.append((time.perf_counter() - s) * 1000)
-    for th in threads:
-        th.join()
-    record_s = time.monotonic() - t
-    done.set()
+    if args.server:
+        leader_ms, recorded_n, errors, record_s, codes = serve_leaders(args, notice, queue, watcher)
+    else:
+        leader_ms, recorded_n, errors, record_s = inprocess_leaders(args, notice, queue, wclient)
+        codes = {}
+    recorded = [recorded_n]
     total_chosen = sum(len(v) for v in chosen.values())
     reached = NoticeHousehold.objects.filter(notice=notice, reached_at__isnull=False).count()
     audits = AuditEvent.objects.filter(action="notice.deliver", target_id=str(notice.pk), occurred_at__gte=started).count()
@@ -217,6 +336,10 @@ def main() -> None:
         "leader_p95_ms": round(pct(leader_ms, 95), 1) if leader_ms else None,
         "leader_idle_p50_ms": round(pct(idle_ms, 50), 1), "leader_idle_p95_ms": round(pct(idle_ms, 95), 1), "errors": errors[:3],
         "built_s": round(built, 1), "machine": machine(),
+        "recording": (f"gunicorn gthread -w {args.workers} --threads {args.server_threads}, "
+                      + (f"{len(leaders)} leaders each on his connection, one recording every ~{args.pace} s" if args.pace
+                         else f"{args.threads} keep-alive API clients flat out")) if args.server else f"in-process, {args.threads} threads",
+        "codes": codes,
     }
     print(json.dumps(out, ensure_ascii=False))
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "linli.notices",
     "linli.disclosures",
     "linli.portal",
+    "linli.assemblies",
 ]
 
 MIDDLEWARE = [

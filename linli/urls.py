@@ -29,6 +29,7 @@ urlpatterns = [
     path("spaces/", include("linli.spaces.urls")),
     path("notices/", include("linli.notices.urls")),
     path("disclosures/", include("linli.disclosures.urls")),
+    path("assemblies/", include("linli.assemblies.urls")),
     path("portal/", include("linli.portal.urls")),
     path("open311/v2/", include("linli.workorders.open311_urls")),
     path("admin/", admin.site.urls),

@@ -105,6 +105,7 @@ class SmsCode(models.Model):
         SIGNUP = "signup", _("注册")
         LOGIN = "login", _("验证码登录")
         RESET = "reset", _("重置密码")
+        VOTE = "vote", _("投票确认")
 
     phone_hash = models.CharField(_("手机号检索码"), max_length=64, db_index=True)
     purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)

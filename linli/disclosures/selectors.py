@@ -172,3 +172,21 @@ def public_objections(d: Disclosure) -> list[PublicObjection]:
 
 def result_label(value: Any) -> str:
     return str(states.Result(value).label) if value in states.Result.values else str(value or "")
+
+
+def period_state(series_pk: int) -> dict[str, Any] | None:
+    """Where a disclosure published by another app stands (its latest version): whether its
+    period is over, when it ends, and how many objections are still unanswered. For apps that
+    wait on a disclosure (an owners' roll is locked after its period, a result announced)."""
+    from django.utils import timezone
+
+    rows = Disclosure.objects.filter(Q(pk=series_pk) | Q(series_id=series_pk)).exclude(status=Status.SUPERSEDED)
+    latest = rows.order_by("-version").first()
+    if latest is None:
+        return None
+    waiting = Objection.objects.filter(Q(disclosure_id=series_pk) | Q(disclosure__series_id=series_pk),
+                                       status=ObjectionStatus.LODGED).count()
+    ended = latest.status in (Status.CLOSED, Status.WITHDRAWN) or (
+        latest.ends_on is not None and latest.ends_on < timezone.localdate())
+    return {"pk": latest.pk, "status": latest.status, "ends_on": latest.ends_on, "ended": ended,
+            "open_objections": waiting, "url": reverse("disclosures:detail", args=[latest.pk])}

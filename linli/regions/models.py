@@ -133,13 +133,23 @@ class Room(TimeStamped):
         RESIDENTIAL = "residential", _("住宅")
         COMMERCIAL = "commercial", _("商业")
         OFFICE = "office", _("办公")
+        PARKING = "parking", _("车位")
         OTHER = "other", _("其他")
+
+    class AreaSource(models.TextChoices):
+        """Where the exclusive area comes from, in the order the law prefers them: the property
+        register, else the surveyed area, else the purchase contract."""
+
+        REGISTER = "register", _("不动产登记")
+        SURVEY = "survey", _("测绘面积")
+        CONTRACT = "contract", _("购房合同")
 
     unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="rooms")
     building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="rooms", editable=False)
     number = models.CharField(_("房号"), max_length=20)
     floor = models.SmallIntegerField(_("楼层"), default=1)
     exclusive_area = models.DecimalField(_("专有面积(㎡)"), max_digits=10, decimal_places=2)
+    area_source = models.CharField(_("面积来源"), max_length=10, choices=AreaSource.choices, default=AreaSource.REGISTER)
     use = models.CharField(_("用途"), max_length=16, choices=Use.choices, default=Use.RESIDENTIAL)
     region_path = models.CharField(_("区划路径"), max_length=15, editable=False)
     address = models.CharField(_("地址"), max_length=300, editable=False)

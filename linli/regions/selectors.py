@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from linli.accounts.roles import ADMIN_ROLES, REGISTRY_ROLES, Role
 from linli.accounts.selectors import scope_paths, scope_q
@@ -18,7 +18,7 @@ from linli.core.errors import NotFound
 from linli.core.models import AuditEvent, SensitiveAccess
 from linli.core.ratings import fraction
 
-from .models import Building, HomeVisit, Household, Level, MobilisationDuty, RegionNode, Resident, Room
+from .models import Building, HomeVisit, Household, Level, MobilisationDuty, Ownership, RegionNode, Resident, Room
 
 _NOT_FOUND = "记录不存在或不在您的管辖范围内"
 
@@ -531,3 +531,25 @@ def phones_without_account(household_ids: Any) -> list[str]:
     """The phones of current residents of these households who have no account (for an SMS)."""
     rows = Resident.objects.filter(household_id__in=household_ids, moved_out__isnull=True, user__isnull=True).exclude(phone_hash="")
     return [r.phone for r in rows.only("phone") if r.phone]
+
+
+def owned_rooms(*, compound_id: int, building_id: int | None = None) -> QuerySet[Room]:
+    """Every exclusive unit (flats, shops, parking spaces) of a compound — or of one of its
+    buildings — with its area, the area's source and its current ownerships prefetched: what an
+    owners' roll is built from."""
+    current = Ownership.objects.filter(until__isnull=True).select_related("resident").order_by("pk")
+    qs = Room.objects.filter(building__compound_id=compound_id).select_related("building", "unit")
+    if building_id is not None:
+        qs = qs.filter(building_id=building_id)
+    return qs.prefetch_related(Prefetch("ownerships", queryset=current, to_attr="current_ownerships")).order_by(
+        "building__name", "unit__name", "number", "pk")
+
+
+def rooms_owned_by(resident_id: int | None, *, compound_id: int | None = None) -> QuerySet[Ownership]:
+    """The current ownerships of one resident (optionally in one compound)."""
+    if not resident_id:
+        return Ownership.objects.none()
+    qs = Ownership.objects.filter(resident_id=resident_id, until__isnull=True)
+    if compound_id is not None:
+        qs = qs.filter(room__building__compound_id=compound_id)
+    return qs

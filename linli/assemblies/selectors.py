@@ -1,0 +1,187 @@
+"""All reads of owners' assemblies, narrowed to what the actor may see: staff over the compound's
+area, owners on the roll (and proxy holders); the public sees the roll's units and areas, the
+board and the results only through what is published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from linli.accounts.selectors import scope_q
+from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
+
+from . import tally
+from .models import Assembly, Ballot, BoardEntry, Matter, PaperSlip, Proxy, RollEntry, RollUnit
+from .rules import FOLLOW_ROLES
+from .states import LIFECYCLE, Status
+
+_NOT_FOUND = "业主大会不存在或不在您的管辖范围内"
+
+ACTIONS = Actions({
+    "freeze_roll": "assemblies.manage", "lock_roll": "assemblies.manage", "call": "assemblies.manage",
+    "open": "assemblies.manage", "extend": "assemblies.manage", "close": "assemblies.manage",
+    "publish_result": "assemblies.manage", "announce": "assemblies.manage", "cancel": "assemblies.manage",
+    "slips": "assemblies.manage", "proxy": "assemblies.manage", "paper": "assemblies.clerk", "vote": "assemblies.vote",
+}, lifecycle=LIFECYCLE, when={
+    "freeze_roll": lambda a: a.status == Status.DRAFT and a.roll_id is None,
+    "lock_roll": lambda a: a.roll_id is not None and a.roll.status == "disclosed",
+    "slips": lambda a: a.status in (Status.CALLED, Status.VOTING),
+    "proxy": lambda a: a.status in (Status.DRAFT, Status.CALLED, Status.VOTING) and a.roll_id is not None,
+    "paper": lambda a: a.status in (Status.VOTING, Status.CLOSED),
+    "vote": lambda a: a.status == Status.VOTING,
+})
+
+
+def available_actions(actor: Any, assembly: Assembly) -> list[str]:
+    return ACTIONS.for_(actor, assembly)
+
+
+def _owner_q(actor: Any) -> Q:
+    rid = getattr(actor, "resident_id", None) if getattr(actor, "is_authenticated", False) else None
+    if not rid:
+        return Q(pk__in=[])
+    rolls = RollEntry.objects.filter(voter_id=rid).values("roll_id")
+    proxied = Proxy.objects.filter(holder_id=rid, revoked_at__isnull=True).values("assembly_id")
+    return (Q(roll_id__in=rolls) | Q(pk__in=proxied)) & ~Q(status=Status.DRAFT)
+
+
+def assemblies_for(actor: Any, *, status: str = "") -> QuerySet[Assembly]:
+    """Staff: the assemblies of their area; owners: those whose roll they are on (not drafts)."""
+    if not getattr(actor, "is_authenticated", False):
+        return Assembly.objects.none()
+    qs = Assembly.objects.filter(scope_q(actor, FOLLOW_ROLES) | _owner_q(actor)).select_related("roll")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-opens_at", "-pk")
+
+
+def assembly_for(actor: Any, pk: Any) -> Assembly:
+    try:
+        return assemblies_for(actor).get(pk=int(pk))
+    except (Assembly.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("not_found", _(_NOT_FOUND)) from None
+
+
+def public_assembly(pk: Any) -> Assembly:
+    """An assembly that has been called (what its notice and disclosures already publish)."""
+    try:
+        return Assembly.objects.exclude(status__in=[Status.DRAFT]).select_related("roll").get(pk=int(pk))
+    except (Assembly.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("not_found", _(_NOT_FOUND)) from None
+
+
+def matters(assembly: Assembly) -> list[Matter]:
+    return list(assembly.matters.order_by("no"))
+
+
+def public_units(assembly: Assembly) -> QuerySet[RollUnit]:
+    """The public roll: unit number and area only (never names or phones)."""
+    if assembly.roll_id is None:
+        return RollUnit.objects.none()
+    return RollUnit.objects.filter(roll_id=assembly.roll_id).order_by("label").only("label", "area", "use", "area_source")
+
+
+def roll_entries(actor: Any, assembly: Assembly) -> QuerySet[RollEntry]:
+    """Staff's roll: every head with its owners and units (organisers and followers only)."""
+    if assembly.roll_id is None or not actor.has_perm("assemblies.follow", assembly):
+        return RollEntry.objects.none()
+    return RollEntry.objects.filter(roll_id=assembly.roll_id).prefetch_related("roll_units").order_by("seq")
+
+
+def entry_for(actor: Any, assembly: Assembly, pk: Any) -> RollEntry:
+    try:
+        return roll_entries(actor, assembly).get(pk=int(pk))
+    except (RollEntry.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("not_found", _("名册上没有该业主")) from None
+
+
+def unit_for(actor: Any, assembly: Assembly, pk: Any) -> RollUnit:
+    if not actor.has_perm("assemblies.manage", assembly):
+        raise NotFound("not_found", _("名册上没有该专有部分"))
+    try:
+        return RollUnit.objects.select_related("roll", "entry").get(roll_id=assembly.roll_id, pk=int(pk))
+    except (RollUnit.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("not_found", _("名册上没有该专有部分")) from None
+
+
+def turnout(assembly: Assembly) -> tally.Turnout:
+    """Heads and area that voted so far against the quorum (2/3 of both): one query, and no
+    figure by option while voting runs."""
+    roll = assembly.roll
+    voted = (Ballot.objects.filter(assembly=assembly, void=False).values_list("entry_id", "entry__area"))
+    return tally.turnout(roll.total_area if roll else Decimal(0), roll.total_heads if roll else 0,
+                         ((str(e), a) for e, a in voted))
+
+
+def turnout_counts(assembly: Assembly) -> dict[str, Any]:
+    """The same figures by channel, for the staff page (counts, not choices)."""
+    rows = (Ballot.objects.filter(assembly=assembly, void=False).values("channel")
+            .annotate(heads=Count("pk"), area=Sum("entry__area")).order_by("channel"))
+    return {r["channel"]: {"heads": r["heads"], "area": r["area"] or Decimal(0)} for r in rows}
+
+
+def my_heads(actor: Any, assembly: Assembly) -> list[dict[str, Any]]:
+    """For an owner's page: the heads he votes for (his own, his principals'), each with whether
+    a ballot is in, and whether it is delegated."""
+    from .services import votable_entries
+
+    out = []
+    rid = getattr(actor, "resident_id", None)
+    own = list(RollEntry.objects.filter(roll_id=assembly.roll_id, voter_id=rid)) if rid and assembly.roll_id else []
+    delegated = {p.principal_id: p for p in Proxy.objects.filter(assembly=assembly, principal__in=own, revoked_at__isnull=True)
+                 .select_related("holder")}
+    voted = set(Ballot.objects.filter(assembly=assembly, void=False).values_list("entry_id", flat=True))
+    for entry, proxy in votable_entries(actor, assembly):
+        units = list(entry.roll_units.values_list("label", flat=True)[:5])
+        out.append({"entry": entry, "proxy": proxy, "units": units, "voted": entry.pk in voted,
+                    "delegated": delegated.get(entry.pk)})
+    return out
+
+
+def slips(actor: Any, assembly: Assembly, *, status: str = "") -> QuerySet[PaperSlip]:
+    if not actor.has_perm("assemblies.clerk", assembly):
+        return PaperSlip.objects.none()
+    qs = PaperSlip.objects.filter(assembly=assembly).select_related("entry").prefetch_related("entries")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("entry__seq")
+
+
+def proxies(actor: Any, assembly: Assembly) -> QuerySet[Proxy]:
+    if not actor.has_perm("assemblies.follow", assembly):
+        return Proxy.objects.none()
+    return Proxy.objects.filter(assembly=assembly).select_related("principal", "holder").order_by("-created_at")
+
+
+def proxy_for(actor: Any, pk: Any) -> Proxy:
+    """A proxy the actor may act on: staff over its assembly, or its principal."""
+    try:
+        proxy = Proxy.objects.select_related("assembly", "principal").get(pk=int(pk))
+    except (Proxy.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound("not_found", _("委托不存在")) from None
+    rid = getattr(actor, "resident_id", None)
+    if (rid and proxy.principal.voter_id == rid) or actor.has_perm("assemblies.follow", proxy.assembly):
+        return proxy
+    raise NotFound("not_found", _("委托不存在"))
+
+
+def board(assembly: Assembly) -> QuerySet[BoardEntry]:
+    return BoardEntry.objects.filter(assembly=assembly).order_by("seq")
+
+
+@dataclass
+class Counts:
+    blocked_slips: int
+    open_slips: int
+
+
+def slip_counts(assembly: Assembly) -> Counts:
+    agg = PaperSlip.objects.filter(assembly=assembly).aggregate(
+        blocked=Count("pk", filter=Q(status="mismatch"), distinct=True),
+        open=Count("pk", filter=Q(status="open", entries__isnull=False), distinct=True))
+    return Counts(blocked_slips=agg["blocked"] or 0, open_slips=agg["open"] or 0)

@@ -1,0 +1,787 @@
+"""Every write of owners' assemblies: the roll frozen from the registry, disclosed, corrected with
+a reason and locked; the assembly drafted with its matters, called (the notice to every owner and
+the record that the residents' committee was told), opened, extended once, closed; ballots cast
+online with a fresh SMS code, by proxy, or on paper entered by two clerks; the result tallied,
+disclosed, then announced; the ballot board chained by hashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts import selectors as accounts
+from linli.accounts import services as account_services
+from linli.accounts.roles import Role
+from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from linli.core.images import clean_document
+from linli.core.reasons import meaningful
+from linli.core.services import record_audit
+from linli.core.text import clean_text, fill
+from linli.disclosures import selectors as disclosure_selectors
+from linli.disclosures import services as disclosures
+from linli.messaging import services as messaging
+from linli.notices import services as notices
+from linli.regions import selectors as regions
+
+from . import board
+from .errors import Code
+from .models import (
+    Assembly,
+    Ballot,
+    BallotChoice,
+    Channel,
+    Choice,
+    Convener,
+    HeadKind,
+    Matter,
+    PaperEntry,
+    PaperSlip,
+    Proxy,
+    Roll,
+    RollCorrection,
+    RollEntry,
+    RollUnit,
+)
+from .states import LIFECYCLE, ROLL_LIFECYCLE, Action, RollAction, RollStatus, Status
+
+NOTICE_DAYS = 15  # 物业管理条例: owners are told at least 15 days before the meeting
+MAX_MATTERS = 20
+SLIP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def require(actor: Any, perm: str, obj: Any) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm, obj):
+        raise PermissionDenied("forbidden", _("您无权处理该业主大会"))
+
+
+def _reason(value: Any, *, what: str = "") -> str:
+    reason = clean_text(value, collapse=True, limit=300)
+    if len(meaningful(reason)) < 2:
+        raise DomainError("reason_required", what or _("请填写理由"), field="reason")
+    return reason
+
+
+def _document(name: str, data: bytes, *, field: str) -> tuple[str, bytes]:
+    clean, ext, _ctype = clean_document(data, field=field)
+    stem = clean_text(name or "", collapse=True, limit=60).rsplit(".", 1)[0] or "document"
+    return f"{stem}.{ext}", clean
+
+
+def _lock(assembly: Assembly) -> Assembly:
+    return Assembly.objects.select_for_update().get(pk=assembly.pk)
+
+
+def _text(value: Any, *, field: str, low: int, high: int, label: str, multiline: bool = False) -> str:
+    text = clean_text(value, multiline=multiline, collapse=not multiline)
+    if len(text) < low:
+        raise DomainError("invalid", fill(_("请填写%(what)s"), {"what": label}), field=field)
+    if len(text) > high:
+        raise DomainError("invalid", fill(_("%(what)s最多%(n)s个字"), {"what": label, "n": high}), field=field)
+    return text
+
+
+# ---------------------------------------------------------------- the assembly, drafted
+
+@transaction.atomic
+def create_assembly(*, actor: Any, compound_id: int, title: str, convener: str, convener_name: str,
+                    opens_at: dt.datetime, closes_at: dt.datetime, matters: list[Mapping[str, Any]],
+                    building_id: int | None = None, named: bool = True, allow_change: bool = False,
+                    max_principals: int = 1) -> Assembly:
+    """A draft assembly of a compound (or one building of it) with its matters, each typed by
+    art. 278 item (1)–(9)."""
+    compound = regions.compound_by_pk(compound_id)
+    if compound is None:
+        raise DomainError("invalid", _("小区不存在"), field="compound_id")
+    building = None
+    if building_id is not None:
+        building = regions.building_by_pk(building_id)
+        if building is None or building.compound_id != compound.pk:
+            raise DomainError("invalid", _("楼栋不属于该小区"), field="building_id")
+    if convener not in Convener.values:
+        raise DomainError("invalid", _("召集人类型无效"), field="convener")
+    if opens_at is None or closes_at is None or closes_at <= opens_at:
+        raise DomainError("invalid", _("投票截止时间须晚于开始时间"), field="closes_at")
+    if closes_at - opens_at > dt.timedelta(days=90):
+        raise DomainError("invalid", _("投票期最长90天"), field="closes_at")
+    if not 1 <= int(max_principals) <= 10:
+        raise DomainError("invalid", _("每名受托人代理人数须在1至10之间"), field="max_principals")
+    assembly = Assembly(
+        title=_text(title, field="title", low=2, high=120, label=_("会议名称")), region_path=compound.region_path,
+        compound_id=compound.pk, building_id=building.pk if building else None, convener=convener,
+        convener_name=_text(convener_name, field="convener_name", low=2, high=120, label=_("召集人名称")),
+        opens_at=opens_at, closes_at=closes_at, named=bool(named), allow_change=bool(allow_change),
+        max_principals=int(max_principals), created_by=actor if getattr(actor, "pk", None) else None)
+    require(actor, "assemblies.manage", assembly)
+    assembly.save()
+    _set_matters(assembly, matters)
+    record_audit(actor=actor, action="assembly.create", target=assembly, region_path=assembly.region_path,
+                 changes={"title": assembly.title, "matters": len(matters), "opens_at": opens_at.isoformat()})
+    return assembly
+
+
+def _set_matters(assembly: Assembly, matters: list[Mapping[str, Any]]) -> None:
+    if not matters:
+        raise DomainError("invalid", _("至少需要一项表决事项"), field="matters")
+    if len(matters) > MAX_MATTERS:
+        raise DomainError("invalid", fill(_("表决事项最多%(n)s项"), {"n": MAX_MATTERS}), field="matters")
+    rows = []
+    for no, m in enumerate(matters, start=1):
+        try:
+            item = int(m.get("item"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            item = 0
+        if not 1 <= item <= 9:
+            raise DomainError("invalid", _("请为每项事项选择民法典第二百七十八条第一款所列事项(1至9)"), field=f"matters.{no}.item")
+        rows.append(Matter(assembly=assembly, no=no, item=item,
+                           title=_text(m.get("title"), field=f"matters.{no}.title", low=2, high=200, label=_("事项名称")),
+                           body=clean_text(m.get("body") or "", multiline=True)[:5000]))
+    Matter.objects.filter(assembly=assembly).delete()
+    Matter.objects.bulk_create(rows)
+
+
+# ---------------------------------------------------------------- the roll
+
+def _heads(rooms: list[Any]) -> dict[str, dict[str, Any]]:
+    """Group the units into the heads the Supreme People's Court interpretation counts: one unit
+    one head; every unit the developer holds together one head; a buyer of several units one
+    head; co-owners of a unit one head (the same co-owners of several units too)."""
+    heads: dict[str, dict[str, Any]] = {}
+    missing = []
+    for room in rooms:
+        owns = list(room.current_ownerships)
+        if not owns:
+            missing.append(room.short_address)
+            continue
+        developer = [o for o in owns if o.kind == HeadKind.DEVELOPER]
+        if developer:  # every unit one developer still holds: one head
+            key, kind = developer[0].owner_key, HeadKind.DEVELOPER
+            owner_rows = developer[:1]
+        elif len(owns) == 1:
+            key, kind = owns[0].owner_key, (HeadKind.ORGANISATION if owns[0].kind == "organisation" else HeadKind.PERSON)
+            owner_rows = owns
+        else:
+            key, kind = "co:" + "|".join(sorted(o.owner_key for o in owns)), HeadKind.CO_OWNERS
+            owner_rows = sorted(owns, key=lambda o: o.owner_key)
+        head = heads.setdefault(key[:200], {
+            "kind": kind, "name": "、".join(o.owner_name for o in owner_rows)[:200],
+            "owners": [{"name": o.owner_name, "resident_id": o.resident_id, "key": o.owner_key} for o in owner_rows],
+            "voter_id": owner_rows[0].resident_id if kind == HeadKind.PERSON else None, "rooms": []})
+        head["rooms"].append(room)
+    if missing:
+        shown = "、".join(missing[:10]) + (_("等") if len(missing) > 10 else "")
+        raise DomainError(Code.EMPTY_ROLL, fill(_("%(n)s个专有部分没有登记权利人，请先在房屋档案中补登：%(list)s"),
+                                                {"n": len(missing), "list": shown}), units=len(missing))
+    return heads
+
+
+@transaction.atomic
+def freeze_roll(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Roll:
+    """Build the roll from the registry as it stands (a snapshot: later registry changes do not
+    move it) and disclose it (公示) to the compound: unit number and area only."""
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    if assembly.status != Status.DRAFT:
+        raise Conflict("illegal_transition", _("只有筹备中的业主大会可以编制名册"))
+    if assembly.roll_id is not None:
+        raise Conflict("illegal_transition", _("名册已编制，请通过更正修改"))
+    rooms = list(regions.owned_rooms(compound_id=assembly.compound_id, building_id=assembly.building_id))
+    if not rooms:
+        raise DomainError(Code.EMPTY_ROLL, _("该范围内没有登记的专有部分"))
+    heads = _heads(rooms)
+    compound = regions.compound_by_pk(assembly.compound_id)
+    building = regions.building_by_pk(assembly.building_id) if assembly.building_id else None
+    scope = f"{compound.name}{building.name}" if building else compound.name
+    roll = Roll.objects.create(region_path=assembly.region_path, compound_id=assembly.compound_id,
+                               building_id=assembly.building_id, scope_name=scope,
+                               frozen_by=actor if getattr(actor, "pk", None) else None)
+    ordered = sorted(heads.items(), key=lambda kv: (kv[1]["kind"] == HeadKind.DEVELOPER, kv[1]["rooms"][0].short_address))
+    entries = RollEntry.objects.bulk_create([
+        RollEntry(roll=roll, seq=seq, kind=h["kind"], owner_key=key, name=h["name"], owners=h["owners"],
+                  voter_id=h["voter_id"], area=sum((r.exclusive_area for r in h["rooms"]), Decimal(0)), units=len(h["rooms"]))
+        for seq, (key, h) in enumerate(ordered, start=1)], batch_size=2000)
+    RollUnit.objects.bulk_create([
+        RollUnit(roll=roll, entry=e, room=r, label=r.short_address[:200], use=r.use, area=r.exclusive_area,
+                 area_source=r.area_source)
+        for e, (_key, h) in zip(entries, ordered, strict=True) for r in h["rooms"]], batch_size=2000)
+    _retotal(roll)
+    assembly.roll = roll
+    assembly.save(update_fields=["roll", "updated_at"])
+    record_audit(actor=actor, action="assembly_roll.freeze", target=roll, region_path=roll.region_path,
+                 changes={"units": roll.total_units, "heads": roll.total_heads, "area": str(roll.total_area)})
+    _disclose_roll(actor=actor, roll=roll, assembly=assembly, now=now)
+    return roll
+
+
+def _retotal(roll: Roll) -> None:
+    from django.db.models import Count, Sum
+
+    agg = RollEntry.objects.filter(roll=roll).aggregate(area=Sum("area"), heads=Count("pk"))
+    roll.total_area = agg["area"] or Decimal(0)
+    roll.total_heads = agg["heads"] or 0
+    roll.total_units = RollUnit.objects.filter(roll=roll).count()
+    roll.save(update_fields=["total_area", "total_heads", "total_units", "updated_at"])
+
+
+def roll_url(assembly: Assembly) -> str:
+    return reverse("assemblies:public_roll", args=[assembly.pk])
+
+
+def _disclose_roll(*, actor: Any, roll: Roll, assembly: Assembly, now: dt.datetime | None) -> None:
+    node = regions.node_by_code_or_path(roll.region_path[:12])
+    content = fill(_("%(scope)s业主名册已编制：专有部分%(units)s个，专有部分总面积%(area)s平方米，业主人数%(heads)s人"
+                     "(按最高人民法院建筑物区分所有权司法解释计算)。公示名单只列房号与面积，不列姓名与电话。"
+                     "对名册有异议的业主请在公示期内提出。"),
+                   {"scope": roll.scope_name, "units": roll.total_units, "area": roll.total_area, "heads": roll.total_heads})
+    d = disclosures.publish(actor=actor, kind="assemblies.roll", region=node, title=fill(_("%(t)s业主名册公示"), {"t": roll.scope_name}),
+                            content=content, source=assembly, source_label=assembly.title, source_url=roll_url(assembly), now=now)
+    ROLL_LIFECYCLE.apply(roll, RollAction.DISCLOSE, actor=actor, lock=False)
+    roll.disclosure_id = d.pk
+    roll.save(update_fields=["status", "disclosure_id", "updated_at"])
+
+
+def _lock_roll(roll: Roll) -> Roll:
+    return Roll.objects.select_for_update().get(pk=roll.pk)
+
+
+@transaction.atomic
+def correct_unit(*, actor: Any, unit: RollUnit, reason: str, area: Decimal | None = None,
+                 area_source: str | None = None) -> RollUnit:
+    """Correct a unit's area (or its source) on a roll that is not locked, with a reason; the
+    head's area and the roll's totals follow."""
+    roll = _lock_roll(unit.roll)
+    assembly = roll.assembly
+    require(actor, "assemblies.manage", assembly)
+    ROLL_LIFECYCLE.require(roll.status, RollAction.CORRECT)
+    reason = _reason(reason)
+    unit = RollUnit.objects.select_for_update().get(pk=unit.pk)
+    changes: list[tuple[str, str, str]] = []
+    if area is not None:
+        area = Decimal(area).quantize(Decimal("0.01"))
+        if area <= 0 or area > Decimal("100000"):
+            raise DomainError("invalid", _("面积须大于0"), field="area")
+        if area != unit.area:
+            changes.append(("area", str(unit.area), str(area)))
+            unit.area = area
+    if area_source is not None and area_source != unit.area_source:
+        if area_source not in ("register", "survey", "contract"):
+            raise DomainError("invalid", _("面积来源无效"), field="area_source")
+        changes.append(("area_source", unit.area_source, area_source))
+        unit.area_source = area_source
+    if not changes:
+        raise DomainError("invalid", _("没有需要更正的内容"), field="area")
+    unit.save(update_fields=["area", "area_source"])
+    from django.db.models import Sum
+
+    entry = unit.entry
+    entry.area = RollUnit.objects.filter(entry=entry).aggregate(s=Sum("area"))["s"]
+    entry.save(update_fields=["area"])
+    RollCorrection.objects.bulk_create([RollCorrection(roll=roll, unit=unit, field=f, before=b, after=a, reason=reason,
+                                                       by=actor if getattr(actor, "pk", None) else None)
+                                        for f, b, a in changes])
+    _retotal(roll)
+    ROLL_LIFECYCLE.apply(roll, RollAction.CORRECT, actor=actor, lock=False, note=reason,
+                         changes={"unit": unit.label, "fields": {f: [b, a] for f, b, a in changes}})
+    return unit
+
+
+@transaction.atomic
+def designate_voter(*, actor: Any, entry: RollEntry, resident_id: int, reason: str) -> RollEntry:
+    """Co-owners (or an owning unit) name the one who casts the head's ballot; staff record it
+    from the written designation."""
+    roll = _lock_roll(entry.roll)
+    require(actor, "assemblies.manage", roll.assembly)
+    if roll.assembly.status not in (Status.DRAFT, Status.CALLED):
+        raise Conflict("illegal_transition", _("投票开始后不能再指定投票人"))
+    reason = _reason(reason)
+    entry = RollEntry.objects.select_for_update().get(pk=entry.pk)
+    allowed = {o.get("resident_id") for o in entry.owners if o.get("resident_id")}
+    if entry.kind in (HeadKind.PERSON, HeadKind.CO_OWNERS) and int(resident_id) not in allowed:
+        raise DomainError(Code.NOT_DESIGNATED, _("投票人须是该房屋的共有人之一"), field="resident_id")
+    if entry.kind in (HeadKind.DEVELOPER, HeadKind.ORGANISATION) and regions.resident_by_pk(resident_id) is None:
+        raise DomainError("invalid", _("居民不存在"), field="resident_id")
+    before = entry.voter_id
+    entry.voter_id = int(resident_id)
+    entry.save(update_fields=["voter"])
+    RollCorrection.objects.create(roll=roll, field="voter", before=str(before or ""), after=str(resident_id), reason=reason,
+                                  by=actor if getattr(actor, "pk", None) else None)
+    record_audit(actor=actor, action="assembly_roll.designate", target=roll, region_path=roll.region_path,
+                 changes={"head": entry.label, "voter": [before, entry.voter_id], "reason": reason[:200]})
+    return entry
+
+
+@transaction.atomic
+def lock_roll(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Roll:
+    """Lock the roll once its disclosure period has ended; objections must all be answered."""
+    if assembly.roll_id is None:
+        raise Conflict(Code.NO_ROLL, _("尚未编制业主名册"))
+    roll = _lock_roll(assembly.roll)
+    require(actor, "assemblies.manage", assembly)
+    state = disclosure_selectors.period_state(roll.disclosure_id) if roll.disclosure_id else None
+    if state is not None and not state["ended"]:
+        raise Conflict("illegal_transition", fill(_("名册公示期至%(d)s结束，结束后才能锁定"), {"d": state["ends_on"]}))
+    if state is not None and state["open_objections"]:
+        raise Conflict("illegal_transition", fill(_("还有%(n)s条名册异议未答复"), {"n": state["open_objections"]}))
+    ROLL_LIFECYCLE.apply(roll, RollAction.LOCK, actor=actor, lock=False)
+    roll.locked_at = now or timezone.now()
+    roll.save(update_fields=["status", "locked_at", "updated_at"])
+    return roll
+
+
+# ---------------------------------------------------------------- calling, opening, closing
+
+def assembly_url(assembly: Assembly) -> str:
+    return reverse("assemblies:detail", args=[assembly.pk])
+
+
+def _owner_users(roll: Roll) -> list[Any]:
+    ids = set(RollEntry.objects.filter(roll=roll, voter__isnull=False).values_list("voter_id", flat=True))
+    return list(accounts.users_of_residents(ids).values())
+
+
+@transaction.atomic
+def call(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    """发布召开公告: a must-reach notice to the compound's households and a message to every
+    owner on the roll with an account, at least 15 days before voting opens; the residents'
+    committee (the community's admins) is told, and that is recorded."""
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.CALL)
+    if assembly.roll_id is None:
+        raise Conflict(Code.NO_ROLL, _("请先编制并公示业主名册"))
+    earliest = now + dt.timedelta(days=NOTICE_DAYS)
+    if assembly.opens_at < earliest:
+        raise DomainError(Code.NOTICE_PERIOD, fill(_("投票开始时间须在公告发布15日之后(最早%(d)s)"),
+                                                   {"d": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")}),
+                          field="opens_at", earliest=earliest.isoformat())
+    matters = list(assembly.matters.order_by("no"))
+    roll = assembly.roll
+    lines = [fill(_("%(convener)s定于%(opens)s至%(closes)s以书面及网上投票方式召开%(scope)s业主大会，表决以下事项："),
+                  {"convener": assembly.convener_name, "scope": roll.scope_name,
+                   "opens": timezone.localtime(assembly.opens_at).strftime("%Y-%m-%d %H:%M"),
+                   "closes": timezone.localtime(assembly.closes_at).strftime("%Y-%m-%d %H:%M")})]
+    lines += [f"{m.no}. {m.title}" for m in matters]
+    lines.append(fill(_("业主名册：专有部分总面积%(area)s平方米，业主人数%(heads)s人。网上投票请登录“邻里”，"
+                        "也可领取书面表决票或书面委托他人投票。"), {"area": roll.total_area, "heads": roll.total_heads}))
+    draft = notices.create_draft(actor=actor, title=fill(_("关于召开%(t)s的公告"), {"t": assembly.title})[:120],
+                                 body="\n".join(lines), must_reach=True, compound_id=None if assembly.building_id else assembly.compound_id,
+                                 building_id=assembly.building_id, valid_until=timezone.localdate(assembly.closes_at))
+    notice = notices.publish(actor=actor, notice=draft)
+    LIFECYCLE.apply(assembly, Action.CALL, actor=actor, lock=False)
+    assembly.notice_id = notice.pk
+    assembly.called_at = now
+    assembly.rc_notified_at = now
+    assembly.save(update_fields=["status", "notice_id", "called_at", "rc_notified_at", "updated_at"])
+    text = fill(_("%(t)s将于%(d)s开始投票，请查看公告并按时表决"), {"t": assembly.title,
+                                                     "d": timezone.localtime(assembly.opens_at).strftime("%m-%d %H:%M")})
+    link = assembly_url(assembly)
+    owners = _owner_users(roll)
+    community = assembly.region_path[:12]
+    committee = accounts.holders_by_path([Role.COMMUNITY_ADMIN], [community]).get(community, [])
+
+    def tell() -> None:
+        messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link)
+        messaging.send(committee, "assemblies.rc", text=fill(_("告知居民委员会：%(t)s已发布召开公告"), {"t": assembly.title}),
+                       target=assembly, link=link)
+
+    transaction.on_commit(tell)
+    record_audit(actor=actor, action="assembly.notify_committee", target=assembly, region_path=assembly.region_path,
+                 changes={"community": community, "told": len(committee), "owners_messaged": len(owners)})
+    return assembly
+
+
+@transaction.atomic
+def open_voting(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    if actor is not None:
+        require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.OPEN)
+    if assembly.roll is None or assembly.roll.status != RollStatus.LOCKED:
+        raise Conflict(Code.ROLL_NOT_LOCKED, _("业主名册锁定后才能开始投票"))
+    if now < assembly.opens_at:
+        raise Conflict(Code.NOT_OPEN, fill(_("投票将于%(d)s开始"), {"d": timezone.localtime(assembly.opens_at).strftime("%Y-%m-%d %H:%M")}))
+    LIFECYCLE.apply(assembly, Action.OPEN, actor=actor, lock=False)
+    assembly.save(update_fields=["status", "updated_at"])
+    return assembly
+
+
+@transaction.atomic
+def extend(*, actor: Any, assembly: Assembly, closes_at: dt.datetime, now: dt.datetime | None = None) -> Assembly:
+    """One extension when the quorum is not met, with a generated extension notice."""
+    from .selectors import turnout
+
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.EXTEND)
+    if assembly.original_closes_at is not None:
+        raise Conflict(Code.EXTENDED, _("投票期只能延长一次"))
+    if turnout(assembly).quorum_met:
+        raise Conflict(Code.QUORUM_MET, _("参与表决的人数和面积已达到三分之二，无需延长"))
+    if closes_at is None or closes_at <= assembly.closes_at or closes_at - assembly.closes_at > dt.timedelta(days=30):
+        raise DomainError("invalid", _("新的截止时间须晚于原截止时间，且最多延长30天"), field="closes_at")
+    draft = notices.create_draft(
+        actor=actor, title=fill(_("关于延长%(t)s投票期的公告"), {"t": assembly.title})[:120],
+        body=fill(_("截至%(now)s，参与表决的业主人数及专有部分面积尚未达到三分之二。投票截止时间由%(old)s延长至%(new)s，"
+                    "已投票的业主无需重复投票。"), {"now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+                                              "old": timezone.localtime(assembly.closes_at).strftime("%Y-%m-%d %H:%M"),
+                                              "new": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")}),
+        must_reach=False, compound_id=None if assembly.building_id else assembly.compound_id, building_id=assembly.building_id)
+    notice = notices.publish(actor=actor, notice=draft)
+    old = assembly.closes_at
+    LIFECYCLE.apply(assembly, Action.EXTEND, actor=actor, lock=False, changes={"closes_at": [old.isoformat(), closes_at.isoformat()]})
+    assembly.original_closes_at, assembly.closes_at, assembly.extension_notice_id = old, closes_at, notice.pk
+    assembly.save(update_fields=["status", "original_closes_at", "closes_at", "extension_notice_id", "updated_at"])
+    owners = _owner_users(assembly.roll)
+    link = assembly_url(assembly)
+    text = fill(_("%(t)s投票期延长至%(d)s"), {"t": assembly.title, "d": timezone.localtime(closes_at).strftime("%m-%d %H:%M")})
+    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link))
+    return assembly
+
+
+@transaction.atomic
+def close(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    if actor is not None:
+        require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.CLOSE)
+    if now < assembly.closes_at:
+        raise Conflict(Code.NOT_OPEN, fill(_("投票至%(d)s截止，截止后才能结束"), {"d": timezone.localtime(assembly.closes_at).strftime("%Y-%m-%d %H:%M")}))
+    LIFECYCLE.apply(assembly, Action.CLOSE, actor=actor, lock=False)
+    assembly.closed_at = now
+    assembly.save(update_fields=["status", "closed_at", "updated_at"])
+    return assembly
+
+
+@transaction.atomic
+def cancel(*, actor: Any, assembly: Assembly, reason: str) -> Assembly:
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    reason = _reason(reason)
+    LIFECYCLE.apply(assembly, Action.CANCEL, actor=actor, lock=False, note=reason)
+    assembly.cancel_reason = reason[:300]
+    assembly.save(update_fields=["status", "cancel_reason", "updated_at"])
+    return assembly
+
+
+def sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic: open called assemblies whose time has come (on a locked roll) and close those
+    past their deadline; each row re-checked under its lock, so running twice changes nothing."""
+    now = now or timezone.now()
+    out = {"opened": 0, "closed": 0}
+    for pk in Assembly.objects.filter(status=Status.CALLED, opens_at__lte=now, roll__status=RollStatus.LOCKED).values_list("pk", flat=True):
+        try:
+            open_voting(actor=None, assembly=Assembly(pk=pk), now=now)
+            out["opened"] += 1
+        except DomainError:
+            pass
+    for pk in Assembly.objects.filter(status=Status.VOTING, closes_at__lte=now).values_list("pk", flat=True):
+        try:
+            close(actor=None, assembly=Assembly(pk=pk), now=now)
+            out["closed"] += 1
+        except DomainError:
+            pass
+    return out
+
+
+# ---------------------------------------------------------------- ballots
+
+def _choices(assembly: Assembly, choices: Mapping[Any, Any], *, complete: bool) -> dict[int, str]:
+    matters = {m.no: m for m in assembly.matters.all()}
+    out: dict[int, str] = {}
+    for key, value in (choices or {}).items():
+        try:
+            no = int(key)
+        except (TypeError, ValueError):
+            raise DomainError("invalid", _("表决事项编号无效"), field="choices") from None
+        if no not in matters:
+            raise DomainError("invalid", fill(_("没有第%(n)s项表决事项"), {"n": no}), field="choices")
+        if value in ("", None):
+            continue
+        if value not in Choice.values:
+            raise DomainError("invalid", _("表决意见只能是同意、反对或弃权"), field=f"choices.{no}")
+        out[no] = str(value)
+    if complete and set(out) != set(matters):
+        missing = sorted(set(matters) - set(out))
+        raise DomainError(Code.INCOMPLETE, fill(_("请对每项事项表明意见(第%(list)s项未选)"), {"list": "、".join(map(str, missing))}),
+                          field="choices", missing=missing)
+    if not out:
+        raise DomainError(Code.INCOMPLETE, _("表决票上没有任何表决意见"), field="choices")
+    return out
+
+
+def _window(assembly: Assembly, now: dt.datetime) -> None:
+    if assembly.status != Status.VOTING or not assembly.opens_at <= now < assembly.closes_at:
+        raise Conflict(Code.NOT_OPEN, _("当前不在投票时间内"))
+
+
+def _standing_proxy(assembly: Assembly, entry: RollEntry) -> Proxy | None:
+    return Proxy.objects.filter(assembly=assembly, principal=entry, revoked_at__isnull=True).first()
+
+
+def votable_entries(actor: Any, assembly: Assembly) -> list[tuple[RollEntry, Proxy | None]]:
+    """The heads the actor may vote for: his own (unless delegated) and his principals'."""
+    rid = getattr(actor, "resident_id", None) if getattr(actor, "is_authenticated", False) else None
+    if not rid or assembly.roll_id is None:
+        return []
+    out: list[tuple[RollEntry, Proxy | None]] = [(e, None) for e in RollEntry.objects.filter(roll_id=assembly.roll_id, voter_id=rid)]
+    out += [(p.principal, p) for p in Proxy.objects.filter(assembly=assembly, holder_id=rid, revoked_at__isnull=True)
+            .select_related("principal")]
+    return out
+
+
+def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by: Any, choices: dict[int, str],
+                  now: dt.datetime) -> tuple[Ballot, str]:
+    """The one write of a ballot, inside the caller's transaction: the head's row is locked, so
+    concurrent phones, a paper entry and a proxy are taken one after the other; the partial
+    unique index is the last guard."""
+    RollEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    existing = Ballot.objects.filter(assembly=assembly, entry=entry, void=False).first()
+    if existing is not None:
+        if not assembly.allow_change or existing.channel == Channel.PAPER or channel == Channel.PAPER:
+            raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label)
+        existing.void = True
+        existing.save(update_fields=["void"])
+    code = board.new_receipt()
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(assembly=assembly, entry=entry, channel=channel, cast_at=now,
+                                           cast_by=cast_by if getattr(cast_by, "pk", None) else None,
+                                           receipt_hash=board.receipt_hash(code))
+    except IntegrityError:
+        raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label) from None
+    matters = {m.no: m.pk for m in assembly.matters.all()}
+    BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, matter_id=matters[no], choice=c) for no, c in sorted(choices.items())])
+    record_audit(actor=cast_by, action="assembly.ballot", target=assembly, region_path=assembly.region_path,
+                 changes={"head": entry.label, "channel": channel, "replaces": existing.pk if existing else None})
+    return ballot, code
+
+
+def send_vote_code(*, actor: Any, assembly: Assembly, client_ip: str | None = None) -> None:
+    """The fresh SMS code that confirms a ballot, sent to the voter's own phone."""
+    require(actor, "assemblies.vote", assembly)
+    if not actor.phone:
+        raise DomainError("invalid", _("您的账号没有登记手机号，请到社区用书面表决票投票"), field="phone")
+    account_services.send_sms_code(phone=actor.phone, purpose="vote", client_ip=client_ip)
+
+
+def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: str, entry_id: int | None = None,
+         now: dt.datetime | None = None) -> tuple[Ballot, str]:
+    """网上投票: a signed-in owner (or proxy holder) casts one ballot for a head, confirmed by a
+    fresh SMS code; returns the ballot and its receipt code (shown once)."""
+    now = now or timezone.now()
+    require(actor, "assemblies.vote", assembly)
+    _window(assembly, now)
+    options = votable_entries(actor, assembly)
+    if entry_id is not None:
+        options = [o for o in options if o[0].pk == int(entry_id)]
+    if not options:
+        raise PermissionDenied(Code.NOT_ON_ROLL, _("您不在该业主大会的名册上，或未被指定为投票人"))
+    if len(options) > 1:
+        raise DomainError("invalid", _("您可为多个房屋投票，请选择为哪一户投票"), field="entry_id",
+                          heads=[e.pk for e, _p in options])
+    entry, proxy = options[0]
+    clean = _choices(assembly, choices, complete=True)
+    if not (code or "").strip():
+        raise DomainError("invalid", _("请填写短信验证码"), field="code")
+    account_services.check_sms_code(phone=actor.phone, purpose="vote", code=code)  # used up even if the vote is refused
+    with transaction.atomic():
+        assembly = _lock_for_ballot(assembly)
+        _window(assembly, now)
+        if proxy is None and _standing_proxy(assembly, entry) is not None:
+            raise Conflict(Code.DELEGATED, _("您已委托他人投票，委托有效期间不能自行投票"))
+        if proxy is not None and not Proxy.objects.filter(pk=proxy.pk, revoked_at__isnull=True).exists():
+            raise Conflict(Code.DELEGATED, _("该委托已撤销"))
+        ballot, receipt = _write_ballot(assembly=assembly, entry=entry, channel=Channel.PROXY if proxy else Channel.ONLINE,
+                                        cast_by=actor, choices=clean, now=now)
+        text = fill(_("您已为%(t)s投票，回执码 %(r)s，可在结果公布后核对"), {"t": assembly.title, "r": receipt})
+        transaction.on_commit(lambda: messaging.send([actor], "assemblies.vote", text=text, target=assembly, link=assembly_url(assembly)))
+    return ballot, receipt
+
+
+def _lock_for_ballot(assembly: Assembly) -> Assembly:
+    """A share lock on the assembly row (PostgreSQL ``FOR SHARE``): ballots run side by side, but
+    a close (``FOR UPDATE``) waits for those under way and every later ballot sees it closed."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Assembly._meta.db_table} WHERE id = %s FOR SHARE", [assembly.pk])  # noqa: S608
+    return Assembly.objects.get(pk=assembly.pk)
+
+
+# ---------------------------------------------------------------- proxies
+
+@transaction.atomic
+def record_proxy(*, actor: Any, assembly: Assembly, principal: RollEntry, holder_id: int, document_name: str,
+                 document: bytes) -> Proxy:
+    """书面委托: staff record a written authorisation (uploaded). A holder represents at most
+    ``max_principals`` heads; a head that voted cannot delegate."""
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    if assembly.status not in (Status.DRAFT, Status.CALLED, Status.VOTING):
+        raise Conflict("illegal_transition", _("投票已结束，不能再登记委托"))
+    if principal.roll_id != assembly.roll_id:
+        raise NotFound("not_found", _("该业主不在本次名册上"))
+    holder = regions.resident_by_pk(holder_id)
+    if holder is None:
+        raise DomainError("invalid", _("受托人须是登记的居民"), field="holder_id")
+    if principal.voter_id == holder.pk:
+        raise DomainError("invalid", _("不能委托给自己"), field="holder_id")
+    if Ballot.objects.filter(assembly=assembly, entry=principal, void=False).exists():
+        raise Conflict(Code.ALREADY_VOTED, _("该业主已投票，不能再委托"))
+    if _standing_proxy(assembly, principal) is not None:
+        raise Conflict(Code.PROXY_EXISTS, _("该业主已有有效委托，请先撤销"))
+    held = Proxy.objects.filter(assembly=assembly, holder=holder, revoked_at__isnull=True).count()
+    if held >= assembly.max_principals:
+        raise Conflict(Code.PROXY_LIMIT, fill(_("每名受托人最多代理%(n)s户"), {"n": assembly.max_principals}))
+    name, data = _document(document_name, document, field="document")
+    from django.core.files.base import ContentFile
+
+    proxy = Proxy(assembly=assembly, principal=principal, holder=holder, recorded_by=actor)
+    proxy.document.save(name, ContentFile(data), save=False)
+    proxy.save()
+    record_audit(actor=actor, action="assembly.proxy", target=assembly, region_path=assembly.region_path,
+                 changes={"principal": principal.label, "holder": holder.pk})
+    return proxy
+
+
+@transaction.atomic
+def revoke_proxy(*, actor: Any, proxy: Proxy, now: dt.datetime | None = None) -> Proxy:
+    """The principal (or staff for him) revokes a delegation until voting opens."""
+    proxy = Proxy.objects.select_for_update().select_related("assembly", "principal").get(pk=proxy.pk)
+    assembly = proxy.assembly
+    own = getattr(actor, "resident_id", None) and actor.resident_id == proxy.principal.voter_id
+    if not own:
+        require(actor, "assemblies.manage", assembly)
+    if proxy.revoked_at is not None:
+        raise Conflict("illegal_transition", _("该委托已撤销"))
+    if assembly.status not in (Status.DRAFT, Status.CALLED):
+        raise Conflict(Code.PROXY_LOCKED, _("投票开始后不能撤销委托"))
+    proxy.revoked_at = now or timezone.now()
+    proxy.save(update_fields=["revoked_at"])
+    record_audit(actor=actor, action="assembly.proxy_revoke", target=assembly, region_path=assembly.region_path,
+                 changes={"principal": proxy.principal.label})
+    return proxy
+
+
+# ---------------------------------------------------------------- paper ballots
+
+def _slip_code() -> str:
+    raw = "".join(secrets.choice(SLIP_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+@transaction.atomic
+def issue_slips(*, actor: Any, assembly: Assembly) -> int:
+    """One printed ballot per head, each with its unique code; returns how many were added."""
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    if assembly.roll_id is None:
+        raise Conflict(Code.NO_ROLL, _("请先编制业主名册"))
+    if assembly.status not in (Status.CALLED, Status.VOTING):
+        raise Conflict("illegal_transition", _("公告召开后才能制作书面表决票"))
+    have = set(PaperSlip.objects.filter(assembly=assembly).values_list("entry_id", flat=True))
+    rows = [PaperSlip(assembly=assembly, entry_id=pk, code=_slip_code())
+            for pk in RollEntry.objects.filter(roll_id=assembly.roll_id).values_list("pk", flat=True) if pk not in have]
+    PaperSlip.objects.bulk_create(rows, batch_size=2000)
+    record_audit(actor=actor, action="assembly.slips", target=assembly, region_path=assembly.region_path, changes={"added": len(rows)})
+    return len(rows)
+
+
+def _norm_slip(code: str) -> str:
+    raw = "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
+def _slip(assembly: Assembly, code: str) -> PaperSlip:
+    slip = PaperSlip.objects.select_for_update().filter(assembly=assembly, code=_norm_slip(code)).first()
+    if slip is None:
+        raise NotFound("not_found", _("没有这张表决票，请核对编码"))
+    return slip
+
+
+@transaction.atomic
+def enter_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[Any, Any], scan: tuple[str, bytes] | None = None,
+                now: dt.datetime | None = None) -> PaperSlip:
+    """One clerk's entry of a paper ballot. The first and second entries are made by different
+    clerks independently; when they agree the ballot counts, when they differ the slip is
+    blocked until a third person decides (:func:`decide_paper`)."""
+    now = now or timezone.now()
+    require(actor, "assemblies.clerk", assembly)
+    assembly = Assembly.objects.get(pk=assembly.pk)
+    if assembly.status not in (Status.VOTING, Status.CLOSED):
+        raise Conflict(Code.NOT_OPEN, _("只有投票期间或投票结束后、结果公示前可以录入书面表决票"))
+    clean = _choices(assembly, choices, complete=False)
+    slip = _slip(assembly, code)
+    if slip.status == "counted":
+        raise Conflict(Code.PAPER_DONE, _("这张表决票已计入"))
+    if slip.status == "mismatch":
+        raise Conflict(Code.PAPER_MISMATCH, _("两次录入不一致，须由第三人核对后裁定"))
+    entries = list(slip.entries.all())
+    if any(e.clerk_id == actor.pk for e in entries):
+        raise Conflict(Code.SAME_CLERK, _("第二次录入须由另一名录入员完成"))
+    if scan is not None:
+        from django.core.files.base import ContentFile
+
+        name, data = _document(scan[0], scan[1], field="scan")
+        slip.scan.save(name, ContentFile(data), save=False)
+    stored = {str(k): v for k, v in clean.items()}
+    PaperEntry.objects.create(slip=slip, round=len(entries) + 1, clerk=actor, choices=stored)
+    record_audit(actor=actor, action="assembly.paper_entry", target=assembly, region_path=assembly.region_path,
+                 changes={"slip": slip.code, "round": len(entries) + 1})
+    if entries:
+        if entries[0].choices == stored:
+            _count_slip(assembly, slip, clean, actor, now)
+        else:
+            slip.status = "mismatch"
+    slip.save()
+    return slip
+
+
+def _count_slip(assembly: Assembly, slip: PaperSlip, choices: dict[int, str], actor: Any, now: dt.datetime) -> None:
+    """Count an agreed slip; a head that already has an effective ballot (it voted online or by
+    proxy first) or a standing delegation keeps it, and the slip is set aside as not counted."""
+    if _standing_proxy(assembly, slip.entry) is not None:
+        slip.status = "void"
+        return
+    try:
+        with transaction.atomic():
+            _write_ballot(assembly=assembly, entry=slip.entry, channel=Channel.PAPER, cast_by=actor, choices=choices, now=now)
+    except Conflict as exc:
+        if exc.code != Code.ALREADY_VOTED:
+            raise
+        slip.status = "void"
+        return
+    slip.status = "counted"
+
+
+@transaction.atomic
+def decide_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[Any, Any], now: dt.datetime | None = None) -> PaperSlip:
+    """A third person (an organiser who entered neither) decides a slip whose entries differ,
+    from the scanned ballot."""
+    now = now or timezone.now()
+    require(actor, "assemblies.manage", assembly)
+    assembly = Assembly.objects.get(pk=assembly.pk)
+    clean = _choices(assembly, choices, complete=False)
+    slip = _slip(assembly, code)
+    if slip.status != "mismatch":
+        raise Conflict(Code.NOT_MISMATCHED, _("这张表决票没有录入分歧"))
+    if slip.entries.filter(clerk=actor).exists():
+        raise Conflict(Code.SAME_CLERK, _("裁定须由未参与录入的第三人完成"))
+    PaperEntry.objects.create(slip=slip, round=3, clerk=actor, choices={str(k): v for k, v in clean.items()})
+    record_audit(actor=actor, action="assembly.paper_decide", target=assembly, region_path=assembly.region_path,
+                 changes={"slip": slip.code})
+    _count_slip(assembly, slip, clean, actor, now)
+    slip.save()
+    return slip
