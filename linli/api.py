@@ -223,6 +223,9 @@ def _register() -> None:
     from linli.notices.api import router as notices_router
 
     api.add_router("/notices", notices_router)
+    from linli.assemblies.api import router as assemblies_router
+
+    api.add_router("/assemblies", assemblies_router)
 
 
 def _document_refusals() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from linli.accounts.selectors import scope_q
+from linli.accounts.selectors import scope_paths, scope_q
 from linli.core.errors import NotFound
 from linli.core.lifecycle import Actions
 
@@ -54,7 +54,7 @@ def assemblies_for(actor: Any, *, status: str = "") -> QuerySet[Assembly]:
     """Staff: the assemblies of their area; owners: those whose roll they are on (not drafts)."""
     if not getattr(actor, "is_authenticated", False):
         return Assembly.objects.none()
-    qs = Assembly.objects.filter(scope_q(actor, FOLLOW_ROLES) | _owner_q(actor)).select_related("roll")
+    qs = Assembly.objects.filter(scope_q(scope_paths(actor, FOLLOW_ROLES)) | _owner_q(actor)).select_related("roll")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-opens_at", "-pk")
@@ -67,10 +67,24 @@ def assembly_for(actor: Any, pk: Any) -> Assembly:
         raise NotFound("not_found", _(_NOT_FOUND)) from None
 
 
-def public_assembly(pk: Any) -> Assembly:
-    """An assembly that has been called (what its notice and disclosures already publish)."""
+def _community_q(actor: Any) -> Q:
+    """A resident of the assembly's community: the audience of its disclosures."""
+    resident = getattr(actor, "resident", None) if getattr(actor, "is_authenticated", False) else None
+    path = getattr(resident, "region_path", "") or ""
+    if resident is None or getattr(resident, "moved_out", None) is not None or len(path) < 12:
+        return Q(pk__in=[])
+    return Q(region_path__startswith=path[:12])
+
+
+def public_assembly(actor: Any, pk: Any) -> Assembly:
+    """An assembly as its disclosures publish it (roll of units and areas, board, results): to
+    staff over it, owners on its roll and residents of its community, once it has been called or
+    its roll disclosed; never to another community."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotFound("not_found", _(_NOT_FOUND))
     try:
-        return Assembly.objects.exclude(status__in=[Status.DRAFT]).select_related("roll").get(pk=int(pk))
+        return (Assembly.objects.filter(scope_q(scope_paths(actor, FOLLOW_ROLES)) | _owner_q(actor) | _community_q(actor))
+                .filter(Q(roll__isnull=False) | ~Q(status=Status.DRAFT)).select_related("roll").get(pk=int(pk)))
     except (Assembly.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound("not_found", _(_NOT_FOUND)) from None
 
@@ -122,7 +136,7 @@ def turnout_counts(assembly: Assembly) -> dict[str, Any]:
     """The same figures by channel, for the staff page (counts, not choices)."""
     rows = (Ballot.objects.filter(assembly=assembly, void=False).values("channel")
             .annotate(heads=Count("pk"), area=Sum("entry__area")).order_by("channel"))
-    return {r["channel"]: {"heads": r["heads"], "area": r["area"] or Decimal(0)} for r in rows}
+    return {r["channel"]: {"heads": r["heads"], "area": Decimal(r["area"] or 0).quantize(Decimal("0.01"))} for r in rows}
 
 
 def my_heads(actor: Any, assembly: Assembly) -> list[dict[str, Any]]:

@@ -18,5 +18,5 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_roll(request: HttpRequest, pk: int) -> HttpResponse:
-    a = selectors.public_assembly(pk)
+    a = selectors.public_assembly(request.user, pk)
     return render(request, "assemblies/public_roll.html", {"a": a, "units": selectors.public_units(a)})
