@@ -250,7 +250,7 @@ def verify(record: Any, *, receipt: str | None = None, unit: str | None = None) 
                 continue
         else:
             countable.append(entry)
-        if entry.get("seq") != n:
+        if entry.get("seq") != n or type(entry.get("seq")) is not int:
             r.fail(f"{where}: 序号为 {entry.get('seq')!r}，应为 {n}（有条目被删除或移动？）/ "
                    f"seq is {entry.get('seq')!r}, expected {n} (an entry removed or moved?)")
             chain_ok = False
@@ -399,9 +399,18 @@ def _reject_float(text: str) -> Any:
     raise ValueError(f"a JSON number with a fraction ({text}) — areas are strings in this format")
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"an object has a key twice ({sorted(k for k in set(keys) if keys.count(k) > 1)})")
+    return dict(pairs)
+
+
 def load(path: str) -> Any:
+    """The record as JSON, refusing what two readers could read differently: a key twice in one
+    object, fractional numbers, NaN or Infinity."""
     with open(path, encoding="utf-8") as f:
-        return json.load(f, parse_float=_reject_float, parse_constant=_reject_float)
+        return json.load(f, parse_float=_reject_float, parse_constant=_reject_float, object_pairs_hook=_no_duplicate_keys)
 
 
 def main(argv: list[str] | None = None) -> int:

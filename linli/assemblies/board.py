@@ -139,7 +139,7 @@ def check_chain(entries: Sequence[Any]) -> list[str]:
             problems.extend(shape)
             if not isinstance(entry, dict):
                 continue
-        if entry.get("seq") != index:
+        if entry.get("seq") != index or type(entry.get("seq")) is not int:
             problems.append(f"{where}: seq is {entry.get('seq')!r}, expected {index} (an entry removed or moved?)")
         if entry.get("prev") != prev:
             problems.append(f"{where}: prev does not match the hash of the entry before it (an entry removed or changed?)")

@@ -82,10 +82,10 @@ _EXACT = decimal.Context(prec=80, traps=[decimal.Inexact, decimal.Rounded, decim
 
 def area_value(value: object, *, what: str = "area") -> Decimal:
     """A finite :class:`Decimal` from a Decimal, an int or a decimal string; never a float."""
-    if isinstance(value, bool | float):
-        raise ValueError(f"{what}: {value!r} is not an exact decimal (no floats)")
     if isinstance(value, Decimal):
         result = value
+    elif isinstance(value, bool | float):
+        raise ValueError(f"{what}: {value!r} is not an exact decimal (no floats)")
     elif isinstance(value, int | str):
         try:
             result = Decimal(value)
