@@ -54,6 +54,7 @@ HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 COUNT_FIELDS = ("participating_heads", "agree_heads", "oppose_heads", "abstain_heads")
 AREA_FIELDS = ("participating_area", "agree_area", "oppose_area", "abstain_area")
 FLAG_FIELDS = ("quorum_met", "threshold_met", "passed")
+MAX_LISTED = 50  # problems printed one by one; the rest are counted
 
 
 def sha256_hex(data: bytes) -> str:
@@ -147,7 +148,8 @@ class Report:
 
     def fail(self, text: str) -> None:
         self.problems.append(text)
-        self.lines.append(f"  ✘ {text}")
+        if len(self.problems) <= MAX_LISTED:
+            self.lines.append(f"  ✘ {text}")
 
 
 def _check_entry(entry: Any, n: int, ballot: str, matter_keys: set[str], r: Report) -> bool:
@@ -193,14 +195,23 @@ def _check_entry(entry: Any, n: int, ballot: str, matter_keys: set[str], r: Repo
 
 
 def verify(record: Any, *, receipt: str | None = None, unit: str | None = None) -> Report:
+    """Check a parsed record; the report's lines are what the command prints."""
     r = Report()
     r.say("业主大会电子表决记录核验 / Owners' assembly record check")
+    _check(record, r, receipt, unit)
+    if len(r.problems) > MAX_LISTED:
+        r.say(f"  … 另有 {len(r.problems) - MAX_LISTED} 个问题未列出 / {len(r.problems) - MAX_LISTED} more problems not listed")
+    r.say("结论 Conclusion: " + ("一致 CONSISTENT" if r.ok else f"不一致 NOT CONSISTENT — {len(r.problems)} 个问题 problem(s)"))
+    return r
+
+
+def _check(record: Any, r: Report, receipt: str | None, unit: str | None) -> None:
     if not isinstance(record, dict):
         r.fail("记录不是 JSON 对象 / the record is not a JSON object")
-        return r
+        return
     if record.get("format") != FORMAT:
         r.fail(f"未知的记录格式 / unknown record format {record.get('format')!r} (this verifier reads {FORMAT})")
-        return r
+        return
 
     assembly: dict[str, Any] = record["assembly"] if isinstance(record.get("assembly"), dict) else {}
     ballot = assembly.get("ballot")
@@ -208,32 +219,32 @@ def verify(record: Any, *, receipt: str | None = None, unit: str | None = None) 
           f"{'无记名投票 secret ballot' if ballot == 'secret' else '记名投票 named ballot'}")
     if ballot not in ("secret", "named"):
         r.fail(f"表决方式未知 / assembly.ballot {ballot!r} is neither 'secret' nor 'named'")
-        return r
+        return
 
     totals = record.get("roll_totals")
     if not (isinstance(totals, dict) and is_area(totals.get("area")) and type(totals.get("heads")) is int
             and totals["heads"] > 0):
         r.fail("名册总数错误 / roll_totals needs a positive area string and a positive integer heads")
-        return r
+        return
     r.say(f"名册 Roll: 总面积 total area {totals['area']} m², 总人数 total owners (heads) {totals['heads']}")
 
     matters = record.get("matters")
     if not isinstance(matters, list) or not matters:
         r.fail("没有表决事项 / no matters")
-        return r
+        return
     matter_items: dict[int, int] = {}
     for m in matters:
         no, item = (m.get("no"), m.get("item")) if isinstance(m, dict) else (None, None)
         if type(no) is not int or type(item) is not int or item not in ITEM_NAMES or no in matter_items:
             r.fail(f"事项格式错误 / matter {m!r}: needs a distinct integer no and an art. 278 item 1–9")
-            return r
+            return
         matter_items[no] = item
     matter_keys = {str(no) for no in matter_items}
 
     entries = record.get("entries")
     if not isinstance(entries, list):
         r.fail("没有投票板 / entries is not a list")
-        return r
+        return
 
     # 1. the chain
     r.say(f"投票板 Board: {len(entries)} 条 entries")
@@ -311,8 +322,9 @@ def verify(record: Any, *, receipt: str | None = None, unit: str | None = None) 
         results = []
     for res in results:
         no = res.get("no") if isinstance(res, dict) else None
-        if no in claimed_by_no or no not in matter_items:
+        if type(no) is not int or no in claimed_by_no or no not in matter_items:
             r.fail(f"表决结果重复或对应不存在的事项 / result for matter {no!r} repeated or not a matter of the record")
+            continue
         claimed_by_no[no] = res
     for m in matters:
         no, item = m["no"], m["item"]
@@ -385,14 +397,12 @@ def verify(record: Any, *, receipt: str | None = None, unit: str | None = None) 
         else:
             r.say(f"  ✔ 房号 {unit} 在投票板第 {found.get('seq')} 条 / unit {unit} is entry {found.get('seq')}: "
                   f"{_choices_text(found)}")
-    r.say("结论 Conclusion: " + ("一致 CONSISTENT" if r.ok else f"不一致 NOT CONSISTENT — {len(r.problems)} 个问题 problem(s)"))
-    return r
 
 
 def _choices_text(entry: dict[str, Any]) -> str:
     names = {"agree": "同意 agree", "oppose": "反对 oppose", "abstain": "弃权 abstain"}
     choices = entry.get("choices") or {}
-    return ", ".join(f"事项 matter {k}: {names.get(v, v)}" for k, v in sorted(choices.items(), key=lambda kv: int(kv[0])))
+    return ", ".join(f"事项 matter {k}: {names.get(v, v)}" for k, v in sorted(choices.items(), key=lambda kv: (len(kv[0]), kv[0])))
 
 
 def _reject_float(text: str) -> Any:
@@ -423,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8", errors="replace")
     try:
         record = load(args.record)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         print(f"无法读取记录 / cannot read the record: {exc}")
         return 2
     report = verify(record, receipt=args.receipt, unit=args.unit)

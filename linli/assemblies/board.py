@@ -107,6 +107,40 @@ def _entry_problems(entry: Any, where: str) -> list[str]:
     return problems
 
 
+def pseudonyms(heads: Iterable[str]) -> dict[str, str]:
+    """Board ids ``H00001``, ``H00002`` … for the heads of the roll, assigned in a random order
+    (``secrets``), so an id says nothing of the head's place on the roll."""
+    keys = list(dict.fromkeys(heads))
+    order = list(range(1, len(keys) + 1))
+    secrets.SystemRandom().shuffle(order)
+    width = max(5, len(str(len(keys))))
+    return {key: f"H{n:0{width}d}" for key, n in zip(keys, order, strict=True)}
+
+
+def make_entry(*, head: str, area: Decimal, choices: Mapping[int, Choice | str],
+               receipt: str | None = None, units: Sequence[str] | None = None) -> dict[str, Any]:
+    """One board entry before :func:`chain`: ``receipt`` is the receipt *code* (secret ballot; the
+    entry carries its hash), ``units`` the head's unit labels (named ballot)."""
+    if (receipt is None) == (units is None):
+        raise ValueError("give either receipt (secret ballot) or units (named ballot)")
+    entry: dict[str, Any] = {"head": head, "area": format_area(area),
+                             "choices": {str(no): Choice(c).value for no, c in sorted(choices.items())}}
+    if receipt is not None:
+        entry["receipt"] = receipt_hash(receipt)
+    else:
+        entry["units"] = list(units or ())
+    problems = _entry_problems({**entry, "seq": 1, "prev": GENESIS}, f"head {head}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return entry
+
+
+def board_order(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The order to publish a board in: a secret board by receipt hash (not by time of casting,
+    which others may know), a named board by its first unit label."""
+    return sorted(entries, key=lambda e: e["receipt"] if "receipt" in e else e["units"][0])
+
+
 def chain(entries_without_hash: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Number the entries 1..n in the given order, link each to the previous one's hash (64 zeros
     for the first) and hash them. ``seq`` and ``prev`` in the input are replaced."""

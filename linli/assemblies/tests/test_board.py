@@ -213,3 +213,28 @@ def test_pure_modules_import_no_django():
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not [m for m in imported if m.split(".")[0] in ("django", "ninja", "rules")], name
+
+
+def test_pseudonyms_are_a_random_numbering_of_the_heads():
+    heads = [f"owner:{n}" for n in range(500)] + ["developer"]
+    ids = board.pseudonyms(heads)
+    assert set(ids) == set(heads) and sorted(ids.values()) == [f"H{n:05d}" for n in range(1, 502)]
+    assert [ids[h] for h in heads] != sorted(ids.values())  # not in roll order (1 in 501! by chance)
+
+
+def test_make_entry_and_board_order():
+    secret = [board.make_entry(head=f"H{n}", area=Decimal("89.370"), choices={2: Choice.AGREE, 1: "abstain"},
+                               receipt=board.new_receipt()) for n in range(20)]
+    assert secret[0]["area"] == "89.37" and list(secret[0]["choices"].items()) == [("1", "abstain"), ("2", "agree")]
+    ordered = board.board_order(secret)
+    assert [e["receipt"] for e in ordered] == sorted(e["receipt"] for e in secret)
+    assert board.check_chain(board.chain(ordered)) == []
+    named = [board.make_entry(head="H2", area=Decimal(1), choices={1: "agree"}, units=["2-101"]),
+             board.make_entry(head="H1", area=Decimal(1), choices={1: "agree"}, units=["1-101", "9-1"])]
+    assert [e["head"] for e in board.board_order(named)] == ["H1", "H2"]
+    with pytest.raises(ValueError, match="either"):
+        board.make_entry(head="H1", area=Decimal(1), choices={1: "agree"})
+    with pytest.raises(ValueError):
+        board.make_entry(head="H1", area=Decimal(1), choices={1: "yes"}, units=["1"])
+    with pytest.raises(ValueError, match="units"):
+        board.make_entry(head="H1", area=Decimal(1), choices={1: "agree"}, units=[])

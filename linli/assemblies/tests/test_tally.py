@@ -359,3 +359,38 @@ def test_result_is_the_definition(roll):
         threshold = 2 * a_area > p_area and 2 * len(agree) > len(part)
     assert (r.quorum_met, r.threshold_met, r.passed) == (quorum, threshold, quorum and threshold)
     assert turnout(total_area, total_heads, [(v.head, v.area) for v in part]).quorum_met == quorum
+
+
+exact_areas = st.lists(st.integers(min_value=1, max_value=99_999).map(lambda c: Decimal(c).scaleb(-2)),
+                       min_size=1, max_size=12)
+
+
+@given(exact_areas, st.sampled_from([n for n, r in ITEM_RULE.items() if r is Rule.MAJORITY]))
+def test_exactly_two_thirds_taking_part_and_exactly_half_agreeing(xs, item):
+    """Heads with areas x1…xm: each area twice among those taking part (once 同意, once 反对),
+    once more among those who did not vote — participation exactly 2/3, 同意 exactly half, by
+    heads and by area: the quorum is met, the threshold is not; one 反对 turned 同意 passes."""
+    agree = [HeadVote(f"A{i}", x, Choice.AGREE) for i, x in enumerate(xs)]
+    oppose = [HeadVote(f"O{i}", x, Choice.OPPOSE) for i, x in enumerate(xs)]
+    absent = [HeadVote(f"N{i}", x, None) for i, x in enumerate(xs)]
+    total = 3 * sum(xs, Decimal(0))
+    r = tally_matter(item, total, 3 * len(xs), agree + oppose + absent)
+    assert r.participation_area_share == r.participation_heads_share == Fraction(2, 3)
+    assert r.agree_area_share == r.agree_heads_share == Fraction(1, 2)
+    assert r.quorum_met and not r.threshold_met and not r.passed
+    turned = [dataclasses.replace(oppose[0], choice=Choice.AGREE), *oppose[1:]]
+    assert tally_matter(item, total, 3 * len(xs), agree + turned + absent).passed
+    assert not tally_matter(item, total + Decimal("0.01"), 3 * len(xs), agree + turned + absent).quorum_met
+
+
+@given(exact_areas, st.sampled_from([6, 7, 8]))
+def test_exactly_three_quarters_agreeing_passes_a_special_item(xs, item):
+    """Each area thrice 同意 and once 反对 among those taking part: exactly 3/4 passes; one 同意
+    turned 弃权 fails."""
+    agree = [HeadVote(f"A{k}-{i}", x, Choice.AGREE) for k in range(3) for i, x in enumerate(xs)]
+    oppose = [HeadVote(f"O{i}", x, Choice.OPPOSE) for i, x in enumerate(xs)]
+    total, heads = 4 * sum(xs, Decimal(0)), 4 * len(xs)
+    r = tally_matter(item, total, heads, agree + oppose)
+    assert r.agree_area_share == r.agree_heads_share == Fraction(3, 4) and r.passed
+    turned = [dataclasses.replace(agree[0], choice=Choice.ABSTAIN), *agree[1:]]
+    assert not tally_matter(item, total, heads, turned + oppose).passed

@@ -259,3 +259,56 @@ def test_verifier_and_tally_agree_on_random_rolls(data):
                                 results=board.tally_entries(chained, roll_totals=totals, matters=matters))
     report = verifier.verify(copy.deepcopy(record))
     assert report.ok, report.problems
+
+
+# --- robustness: any JSON gives a report, never a crash -----------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-3, max_value=10**6) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*prefix, i))
+
+
+_SMALL, _ = make_record(4)
+_SMALL_PATHS = [p for p in _paths(_SMALL) if p]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_SMALL_PATHS), json_values)
+def test_any_change_to_a_record_is_reported_not_crashed_on(path, value):
+    record = copy.deepcopy(_SMALL)
+    target = record
+    for step in path[:-1]:
+        target = target[step]
+    if target[path[-1]] == value:
+        return
+    target[path[-1]] = value
+    report = verifier.verify(record)
+    assert not report.ok, (path, value)
+    assert report.lines[-1].startswith("结论 Conclusion: 不一致 NOT CONSISTENT")
+
+
+@settings(max_examples=100, deadline=None)
+@given(json_values)
+def test_any_json_is_reported_not_crashed_on(value):
+    assert not verifier.verify(value).ok
+
+
+def test_a_flood_of_problems_is_counted_not_all_printed():
+    record, _ = make_record(200)
+    del record["entries"][0]
+    report = verifier.verify(record)
+    assert len(report.problems) > 200
+    assert sum(line.startswith("  ✘") for line in report.lines) == verifier.MAX_LISTED
+    assert f"{len(report.problems) - verifier.MAX_LISTED} more problems not listed" in report.lines[-2]
