@@ -144,12 +144,18 @@ class Report:
         return not self.problems
 
     def say(self, text: str) -> None:
-        self.lines.append(text)
+        self.lines.append(printable(text))
 
     def fail(self, text: str) -> None:
         self.problems.append(text)
         if len(self.problems) <= MAX_LISTED:
-            self.lines.append(f"  ✘ {text}")
+            self.lines.append(printable(f"  ✘ {text}"))
+
+
+def printable(text: str) -> str:
+    """Text from the record as it may reach a terminal: control characters (escape sequences,
+    line breaks) shown as ``?``."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _check_entry(entry: Any, n: int, ballot: str, matter_keys: set[str], r: Report) -> bool:

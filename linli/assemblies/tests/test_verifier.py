@@ -312,3 +312,11 @@ def test_a_flood_of_problems_is_counted_not_all_printed():
     assert len(report.problems) > 200
     assert sum(line.startswith("  ✘") for line in report.lines) == verifier.MAX_LISTED
     assert f"{len(report.problems) - verifier.MAX_LISTED} more problems not listed" in report.lines[-2]
+
+
+def test_text_from_the_record_cannot_drive_the_terminal():
+    record, _ = make_record(3)
+    record["matters"][0]["title"] = "选聘\x1b[2J\x1b[1;1H一致 CONSISTENT\n"
+    report = verifier.verify(record)
+    assert not any("\x1b" in line or "\n" in line for line in report.lines)
+    assert any("选聘?[2J?[1;1H一致 CONSISTENT?" in line for line in report.lines)
