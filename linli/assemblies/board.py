@@ -281,6 +281,8 @@ def build_record(*, assembly: Mapping[str, Any], roll_totals: Mapping[str, Any],
     for key in ("id", "title", "ballot"):
         if not isinstance(assembly.get(key), str) or not assembly[key]:
             raise ValueError(f"assembly.{key} must be a non-empty string")
+    if _has_float(assembly):
+        raise ValueError("assembly holds a float: write numbers with a fraction as strings")
     if assembly["ballot"] not in BALLOTS:
         raise ValueError("assembly.ballot must be 'secret' or 'named'")
     total_area = area_value(roll_totals.get("area"), what="roll_totals.area")
@@ -336,8 +338,21 @@ def build_record(*, assembly: Mapping[str, Any], roll_totals: Mapping[str, Any],
         "head_hash": head_hash(entry_list),
         "results": result_list,
     }
-    record["record_hash"] = record_hash(record)
+    try:
+        record["record_hash"] = record_hash(record)
+    except (TypeError, ValueError) as exc:  # a datetime or a float in ``assembly``
+        raise ValueError(f"assembly holds a value JSON cannot carry exactly: {exc}") from None
     return record
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
 
 
 def record_hash(record: Mapping[str, Any]) -> str:

@@ -181,6 +181,8 @@ def test_record_refuses_results_other_than_the_tally_of_the_entries():
     (lambda kw: kw["matters"][1].update(no=1), "distinct"),
     (lambda kw: kw.update(matters=[kw["matters"][0]]), "not in matters"),
     (lambda kw: kw["assembly"].update(ballot="named"), "needs units"),
+    (lambda kw: kw["assembly"].update(quorum={"share": 0.667}), "float"),
+    (lambda kw: kw["assembly"].update(opened_at=__import__("datetime").date(2026, 12, 20)), "JSON"),
     (lambda kw: kw["entries"].pop(0), "prev"),
     (lambda kw: kw.update(roll_totals={"area": "300", "heads": 4}), "total area"),
     (lambda kw: kw.update(roll_totals={"area": "400", "heads": 2}), "more than the roll"),
