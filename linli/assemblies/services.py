@@ -31,7 +31,7 @@ from linli.messaging import services as messaging
 from linli.notices import services as notices
 from linli.regions import selectors as regions
 
-from . import board
+from . import board, tally
 from .errors import Code
 from .models import (
     Assembly,
@@ -150,35 +150,41 @@ def _set_matters(assembly: Assembly, matters: list[Mapping[str, Any]]) -> None:
 # ---------------------------------------------------------------- the roll
 
 def _heads(rooms: list[Any]) -> dict[str, dict[str, Any]]:
-    """Group the units into the heads the Supreme People's Court interpretation counts: one unit
-    one head; every unit the developer holds together one head; a buyer of several units one
-    head; co-owners of a unit one head (the same co-owners of several units too)."""
-    heads: dict[str, dict[str, Any]] = {}
-    missing = []
-    for room in rooms:
-        owns = list(room.current_ownerships)
-        if not owns:
-            missing.append(room.short_address)
-            continue
-        developer = [o for o in owns if o.kind == HeadKind.DEVELOPER]
-        if developer:  # every unit one developer still holds: one head
-            key, kind = developer[0].owner_key, HeadKind.DEVELOPER
-            owner_rows = developer[:1]
-        elif len(owns) == 1:
-            key, kind = owns[0].owner_key, (HeadKind.ORGANISATION if owns[0].kind == "organisation" else HeadKind.PERSON)
-            owner_rows = owns
-        else:
-            key, kind = "co:" + "|".join(sorted(o.owner_key for o in owns)), HeadKind.CO_OWNERS
-            owner_rows = sorted(owns, key=lambda o: o.owner_key)
-        head = heads.setdefault(key[:200], {
-            "kind": kind, "name": "、".join(o.owner_name for o in owner_rows)[:200],
-            "owners": [{"name": o.owner_name, "resident_id": o.resident_id, "key": o.owner_key} for o in owner_rows],
-            "voter_id": owner_rows[0].resident_id if kind == HeadKind.PERSON else None, "rooms": []})
-        head["rooms"].append(room)
+    """Group the units into heads by the Supreme People's Court counting rules
+    (``tally.group_heads``, the one place they live): every unit the developer holds one head, the
+    units of one owner one head, co-owners of a unit one head (the same co-owners of several units
+    too). Here each head gets its owners, name and voter from the registry."""
+    missing = [room.short_address for room in rooms if not room.current_ownerships]
     if missing:
         shown = "、".join(missing[:10]) + (_("等") if len(missing) > 10 else "")
         raise DomainError(Code.EMPTY_ROLL, fill(_("%(n)s个专有部分没有登记权利人，请先在房屋档案中补登：%(list)s"),
                                                 {"n": len(missing), "list": shown}), units=len(missing))
+    owners_of: dict[str, list[Any]] = {}
+    units = []
+    by_label = {}
+    for room in rooms:
+        owns = list(room.current_ownerships)
+        developer = [o for o in owns if o.kind == HeadKind.DEVELOPER]
+        rows = developer[:1] if developer else sorted(owns, key=lambda o: o.owner_key)
+        key = "|".join(o.owner_key for o in rows)
+        label = f"{room.short_address}#{room.pk}"  # unique even if two rooms read alike
+        units.append(tally.RollUnit(label=label, area=room.exclusive_area, owner=key, developer=bool(developer)))
+        by_label[label] = room
+        owners_of.setdefault("developer" if developer else f"owner:{key}", rows)
+    heads: dict[str, dict[str, Any]] = {}
+    for head in tally.group_heads(units):
+        rows = owners_of[head.head]
+        if rows[0].kind == HeadKind.DEVELOPER:
+            kind = HeadKind.DEVELOPER
+        elif len(rows) > 1:
+            kind = HeadKind.CO_OWNERS
+        else:
+            kind = HeadKind.ORGANISATION if rows[0].kind == "organisation" else HeadKind.PERSON
+        heads[head.head[:200]] = {
+            "kind": kind, "name": "、".join(o.owner_name for o in rows)[:200], "area": head.area,
+            "owners": [{"name": o.owner_name, "resident_id": o.resident_id, "key": o.owner_key} for o in rows],
+            "voter_id": rows[0].resident_id if kind == HeadKind.PERSON else None,
+            "rooms": [by_label[label] for label in head.units]}
     return heads
 
 
@@ -205,7 +211,7 @@ def freeze_roll(*, actor: Any, assembly: Assembly, now: dt.datetime | None = Non
     ordered = sorted(heads.items(), key=lambda kv: (kv[1]["kind"] == HeadKind.DEVELOPER, kv[1]["rooms"][0].short_address))
     entries = RollEntry.objects.bulk_create([
         RollEntry(roll=roll, seq=seq, kind=h["kind"], owner_key=key, name=h["name"], owners=h["owners"],
-                  voter_id=h["voter_id"], area=sum((r.exclusive_area for r in h["rooms"]), Decimal(0)), units=len(h["rooms"]))
+                  voter_id=h["voter_id"], area=h["area"], units=len(h["rooms"]))
         for seq, (key, h) in enumerate(ordered, start=1)], batch_size=2000)
     RollUnit.objects.bulk_create([
         RollUnit(roll=roll, entry=e, room=r, label=r.short_address[:200], use=r.use, area=r.exclusive_area,
