@@ -169,7 +169,7 @@ def mine(request: ApiRequest, assembly_id: int):  # type: ignore[no-untyped-def]
 def vote_code(request: ApiRequest, assembly_id: int):  # type: ignore[no-untyped-def]
     from linli.core.middleware import client_ip
 
-    services.send_vote_code(actor=request.auth, assembly=_get(request, assembly_id), client_ip=client_ip(request))
+    services.send_vote_code(actor=request.auth, assembly=_get(request, assembly_id), client_ip=client_ip(request))  # type: ignore[arg-type]
     return Status(204, None)
 
 

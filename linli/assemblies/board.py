@@ -118,14 +118,24 @@ def pseudonyms(heads: Iterable[str]) -> dict[str, str]:
 
 
 def make_entry(*, head: str, area: Decimal, choices: Mapping[int, Choice | str],
-               receipt: str | None = None, units: Sequence[str] | None = None) -> dict[str, Any]:
+               receipt: str | None = None, units: Sequence[str] | None = None,
+               receipt_digest: str | None = None) -> dict[str, Any]:
     """One board entry before :func:`chain`: ``receipt`` is the receipt *code* (secret ballot; the
-    entry carries its hash), ``units`` the head's unit labels (named ballot)."""
-    if (receipt is None) == (units is None):
+    entry carries its hash) — or ``receipt_digest`` that hash itself, when only the hash was kept
+    — ``units`` the head's unit labels (named ballot)."""
+    if receipt_digest is not None:
+        if receipt is not None:
+            raise ValueError("give receipt or receipt_digest, not both")
+        if not (isinstance(receipt_digest, str) and len(receipt_digest) == 64
+                and all(c in "0123456789abcdef" for c in receipt_digest)):
+            raise ValueError("receipt_digest must be a sha256 hex digest")
+    if (receipt is None and receipt_digest is None) == (units is None):
         raise ValueError("give either receipt (secret ballot) or units (named ballot)")
     entry: dict[str, Any] = {"head": head, "area": format_area(area),
                              "choices": {str(no): Choice(c).value for no, c in sorted(choices.items())}}
-    if receipt is not None:
+    if receipt_digest is not None:
+        entry["receipt"] = receipt_digest
+    elif receipt is not None:
         entry["receipt"] = receipt_hash(receipt)
     else:
         entry["units"] = list(units or ())

@@ -167,6 +167,9 @@ class Assembly(TimeStamped):
     result_disclosure_id = models.IntegerField(_("结果公示"), null=True, blank=True)
     announced_at = models.DateTimeField(_("决定公告时间"), null=True, blank=True)
     board_head = models.CharField(_("表决公示板末项摘要"), max_length=64, blank=True)
+    record_hash = models.CharField(_("表决记录摘要"), max_length=64, blank=True)
+    record = models.FileField(_("表决记录"), storage=private_storage, upload_to="assemblies/records/%Y", blank=True)
+    decision_disclosure_id = models.IntegerField(_("决定公告"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -261,6 +264,9 @@ class BallotChoice(models.Model):
             models.CheckConstraint(condition=Q(choice__in=Choice.values), name="ballotchoice_valid"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.choice}"
+
 
 class PaperSlip(models.Model):
     """A printed ballot for one head, with its unique code (书面征求意见表)."""
@@ -301,6 +307,9 @@ class PaperEntry(models.Model):
             models.CheckConstraint(condition=Q(round__gte=1) & Q(round__lte=3), name="paperentry_round_range"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.slip_id} #{self.round}"
+
 
 class Proxy(models.Model):
     """A written authorisation (委托书): the holder votes for the principal head."""
@@ -331,9 +340,14 @@ class BoardEntry(models.Model):
     seq = models.PositiveIntegerField(_("序号"))
     data = models.JSONField(_("内容"))
     hash = models.CharField(_("摘要"), max_length=64)
+    receipt_hash = models.CharField(_("回执摘要"), max_length=64)  # for looking a receipt up (named boards do not show it)
 
     class Meta:
         verbose_name = _("表决公示板")
         verbose_name_plural = _("表决公示板")
         ordering = ["assembly_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["assembly", "seq"], name="board_seq_unique")]
+        constraints = [models.UniqueConstraint(fields=["assembly", "seq"], name="board_seq_unique"),
+                       models.UniqueConstraint(fields=["assembly", "receipt_hash"], name="board_receipt_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id} #{self.seq}"

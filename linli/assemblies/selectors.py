@@ -118,7 +118,7 @@ def unit_for(actor: Any, assembly: Assembly, pk: Any) -> RollUnit:
     if not actor.has_perm("assemblies.manage", assembly):
         raise NotFound("not_found", _("名册上没有该专有部分"))
     try:
-        return RollUnit.objects.select_related("roll", "entry").get(roll_id=assembly.roll_id, pk=int(pk))
+        return RollUnit.objects.select_related("roll", "entry").get(roll_id=assembly.roll_id or 0, pk=int(pk))
     except (RollUnit.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound("not_found", _("名册上没有该专有部分")) from None
 
@@ -146,7 +146,7 @@ def my_heads(actor: Any, assembly: Assembly) -> list[dict[str, Any]]:
 
     out = []
     rid = getattr(actor, "resident_id", None)
-    own = list(RollEntry.objects.filter(roll_id=assembly.roll_id, voter_id=rid)) if rid and assembly.roll_id else []
+    own = list(RollEntry.objects.filter(roll_id=assembly.roll_id or 0, voter_id=rid)) if rid and assembly.roll_id else []
     delegated = {p.principal_id: p for p in Proxy.objects.filter(assembly=assembly, principal__in=own, revoked_at__isnull=True)
                  .select_related("holder")}
     voted = set(Ballot.objects.filter(assembly=assembly, void=False).values_list("entry_id", flat=True))
@@ -199,3 +199,19 @@ def slip_counts(assembly: Assembly) -> Counts:
         blocked=Count("pk", filter=Q(status="mismatch"), distinct=True),
         open=Count("pk", filter=Q(status="open", entries__isnull=False), distinct=True))
     return Counts(blocked_slips=agg["blocked"] or 0, open_slips=agg["open"] or 0)
+
+
+def receipt_on_board(assembly: Assembly, code: str) -> BoardEntry | None:
+    """The board entry of the ballot with this receipt code (once the board is published)."""
+    from . import board as chain
+
+    if not code or len(code) > 40 or assembly.status not in (Status.PRELIMINARY, Status.ANNOUNCED):
+        return None
+    return BoardEntry.objects.filter(assembly=assembly, receipt_hash=chain.receipt_hash(code)).first()
+
+
+def results(assembly: Assembly) -> list[Matter]:
+    """Each matter with its result, once the result is published (never while voting runs)."""
+    if assembly.status not in (Status.PRELIMINARY, Status.ANNOUNCED):
+        return []
+    return matters(assembly)

@@ -37,6 +37,7 @@ from .models import (
     Assembly,
     Ballot,
     BallotChoice,
+    BoardEntry,
     Channel,
     Choice,
     Convener,
@@ -73,6 +74,12 @@ def _document(name: str, data: bytes, *, field: str) -> tuple[str, bytes]:
     clean, ext, _ctype = clean_document(data, field=field)
     stem = clean_text(name or "", collapse=True, limit=60).rsplit(".", 1)[0] or "document"
     return f"{stem}.{ext}", clean
+
+
+def _roll_of(assembly: Assembly) -> Roll:
+    if assembly.roll is None:
+        raise Conflict(Code.NO_ROLL, _("尚未编制业主名册"))
+    return assembly.roll
 
 
 def _lock(assembly: Assembly) -> Assembly:
@@ -170,7 +177,7 @@ def _heads(rooms: list[Any]) -> dict[str, dict[str, Any]]:
         label = f"{room.short_address}#{room.pk}"  # unique even if two rooms read alike
         units.append(tally.RollUnit(label=label, area=room.exclusive_area, owner=key, developer=bool(developer)))
         by_label[label] = room
-        owners_of.setdefault("developer" if developer else f"owner:{key}", rows)
+        owners_of.setdefault(tally.DEVELOPER_HEAD if developer else f"owner:{key}", rows)
     heads: dict[str, dict[str, Any]] = {}
     for head in tally.group_heads(units):
         rows = owners_of[head.head]
@@ -328,7 +335,7 @@ def lock_roll(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None)
     """Lock the roll once its disclosure period has ended; objections must all be answered."""
     if assembly.roll_id is None:
         raise Conflict(Code.NO_ROLL, _("尚未编制业主名册"))
-    roll = _lock_roll(assembly.roll)
+    roll = _lock_roll(_roll_of(assembly))
     require(actor, "assemblies.manage", assembly)
     state = disclosure_selectors.period_state(roll.disclosure_id) if roll.disclosure_id else None
     if state is not None and not state["ended"]:
@@ -369,7 +376,7 @@ def call(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> A
                                                    {"d": timezone.localtime(earliest).strftime("%Y-%m-%d %H:%M")}),
                           field="opens_at", earliest=earliest.isoformat())
     matters = list(assembly.matters.order_by("no"))
-    roll = assembly.roll
+    roll = _roll_of(assembly)
     lines = [fill(_("%(convener)s定于%(opens)s至%(closes)s以书面及网上投票方式召开%(scope)s业主大会，表决以下事项："),
                   {"convener": assembly.convener_name, "scope": roll.scope_name,
                    "opens": timezone.localtime(assembly.opens_at).strftime("%Y-%m-%d %H:%M"),
@@ -447,7 +454,7 @@ def extend(*, actor: Any, assembly: Assembly, closes_at: dt.datetime, now: dt.da
     LIFECYCLE.apply(assembly, Action.EXTEND, actor=actor, lock=False, changes={"closes_at": [old.isoformat(), closes_at.isoformat()]})
     assembly.original_closes_at, assembly.closes_at, assembly.extension_notice_id = old, closes_at, notice.pk
     assembly.save(update_fields=["status", "original_closes_at", "closes_at", "extension_notice_id", "updated_at"])
-    owners = _owner_users(assembly.roll)
+    owners = _owner_users(_roll_of(assembly))
     link = assembly_url(assembly)
     text = fill(_("%(t)s投票期延长至%(d)s"), {"t": assembly.title, "d": timezone.localtime(closes_at).strftime("%m-%d %H:%M")})
     transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link))
@@ -791,3 +798,147 @@ def decide_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[
     _count_slip(assembly, slip, clean, actor, now)
     slip.save()
     return slip
+
+
+# ---------------------------------------------------------------- results, board, announcement
+
+COURT_PERIOD = _("业主认为业主大会的决定侵害其合法权益的，可以自知道或者应当知道该决定作出之日起一年内请求人民法院撤销"
+                 "(《民法典》第二百八十条；自决定作出之日起五年内未行使的，撤销权消灭)。")
+
+
+def _percent(value: Any) -> str:
+    from fractions import Fraction
+
+    return f"{float(Fraction(value)) * 100:.2f}%"
+
+
+def _result_lines(assembly: Assembly, roll: Roll, matters: list[Matter], results: dict[int, tally.MatterResult]) -> list[str]:
+    lines = [fill(_("业主名册：专有部分总面积%(area)s平方米，业主人数%(heads)s人。"), {"area": roll.total_area, "heads": roll.total_heads})]
+    for m in matters:
+        r = results[m.no]
+        rule = _("同意须占参与表决专有部分面积和人数均不低于四分之三") if r.rule == tally.Rule.SPECIAL else \
+            _("同意须占参与表决专有部分面积和人数均过半数")
+        lines.append(fill(_("第%(no)s项 %(title)s(民法典第二百七十八条第一款第%(item)s项；%(rule)s)："
+                            "参与表决%(ph)s人、%(pa)s平方米(占总人数%(phs)s、总面积%(pas)s，%(quorum)s)；"
+                            "同意%(ah)s人、%(aa)s平方米(占参与表决人数%(ahs)s、面积%(aas)s)，反对%(oh)s人、%(oa)s平方米，"
+                            "弃权%(bh)s人、%(ba)s平方米。结果：%(passed)s。"), {
+            "no": m.no, "title": m.title, "item": m.item, "rule": rule, "ph": r.participating_heads, "pa": r.participating_area,
+            "phs": _percent(r.participation_heads_share), "pas": _percent(r.participation_area_share),
+            "quorum": _("达到三分之二") if r.quorum_met else _("未达到三分之二"), "ah": r.agree_heads, "aa": r.agree_area,
+            "ahs": _percent(r.agree_heads_share), "aas": _percent(r.agree_area_share), "oh": r.oppose_heads, "oa": r.oppose_area,
+            "bh": r.abstain_heads, "ba": r.abstain_area, "passed": _("通过") if r.passed else _("未通过")}))
+    return lines
+
+
+def _board_entries(assembly: Assembly) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The board: one entry per effective ballot, heads under random pseudonyms, in board order
+    (by receipt hash for a secret ballot, by first unit for a named one), chained."""
+    ballots = list(Ballot.objects.filter(assembly=assembly, void=False).select_related("entry")
+                   .prefetch_related("choices__matter", "entry__roll_units"))
+    numbers = {m.pk: m.no for m in assembly.matters.all()}
+    ids = board.pseudonyms(str(b.entry_id) for b in ballots)
+    raw = []
+    receipts = {}
+    for b in ballots:
+        choices = {numbers[c.matter_id]: c.choice for c in b.choices.all()}
+        if assembly.named:
+            e = board.make_entry(head=ids[str(b.entry_id)], area=b.entry.area, choices=choices,
+                                 units=sorted(u.label for u in b.entry.roll_units.all()))
+        else:
+            e = board.make_entry(head=ids[str(b.entry_id)], area=b.entry.area, choices=choices, receipt_digest=b.receipt_hash)
+        receipts[e["head"]] = b.receipt_hash
+        raw.append(e)
+    return board.chain(board.board_order(raw)), receipts
+
+
+@transaction.atomic
+def publish_result(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    """After closing: the tally of every matter (exact fractions), the ballot board chained by
+    hashes, the downloadable record (refused unless it verifies), and the preliminary result
+    disclosed for objections. Slips whose two entries differ stop it until decided."""
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from .selectors import slip_counts
+
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.PUBLISH_RESULT)
+    blocked = slip_counts(assembly).blocked_slips
+    if blocked:
+        raise Conflict(Code.BLOCKED_SLIPS, fill(_("还有%(n)s张书面表决票两次录入不一致，须裁定后才能计票"), {"n": blocked}), slips=blocked)
+    roll = _roll_of(assembly)
+    matters = list(assembly.matters.order_by("no"))
+    entries, receipts = _board_entries(assembly)
+    totals = {"area": board.format_area(roll.total_area), "heads": roll.total_heads}
+    matter_rows = [{"no": m.no, "item": m.item, "title": m.title} for m in matters]
+    results = board.tally_entries(entries, roll_totals=totals, matters=matter_rows)
+    record = board.build_record(
+        assembly={"id": str(assembly.pk), "title": assembly.title, "ballot": "named" if assembly.named else "secret",
+                  "compound": roll.scope_name, "convener": assembly.convener_name,
+                  "opened_at": assembly.opens_at.isoformat(), "closed_at": (assembly.closed_at or now).isoformat()},
+        roll_totals=totals, matters=matter_rows, entries=entries, results=results)
+    BoardEntry.objects.bulk_create([BoardEntry(assembly=assembly, seq=e["seq"], data=e, hash=e["hash"],
+                                               receipt_hash=receipts[e["head"]]) for e in entries], batch_size=2000)
+    for m in matters:
+        m.result = board.result_entry(m.no, results[m.no])
+    Matter.objects.bulk_update(matters, ["result"])
+    assembly.board_head, assembly.record_hash = record["head_hash"], record["record_hash"]
+    assembly.record.save(f"assembly-{assembly.pk}.json", ContentFile(json.dumps(record, ensure_ascii=False, indent=1).encode()),
+                         save=False)
+    lines = _result_lines(assembly, roll, matters, results)
+    lines.append(fill(_("表决公示板末项摘要 %(h)s，表决记录摘要 %(r)s：业主可凭回执码在表决公示板核对本人选票，"
+                        "并可下载表决记录用核验程序重新计票。"), {"h": record["head_hash"], "r": record["record_hash"]}))
+    node = regions.node_by_code_or_path(assembly.region_path[:12])
+    d = disclosures.publish(actor=actor, kind="assemblies.result", region=node, title=fill(_("%(t)s表决结果公示"), {"t": assembly.title})[:120],
+                            content="\n".join(lines), source=assembly, source_label=assembly.title, source_url=assembly_url(assembly), now=now)
+    LIFECYCLE.apply(assembly, Action.PUBLISH_RESULT, actor=actor, lock=False,
+                    changes={"ballots": len(entries), "passed": [m.no for m in matters if results[m.no].passed]})
+    assembly.result_disclosure_id = d.pk
+    assembly.save()
+    owners = _owner_users(roll)
+    text = fill(_("%(t)s表决结果已公示，可凭回执码核对本人选票"), {"t": assembly.title})
+    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=assembly_url(assembly)))
+    return assembly
+
+
+@transaction.atomic
+def announce(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
+    """决定公告, once the result's disclosure period is over and every objection answered: per
+    matter participation and 同意 by heads and area against the rule, passed or not, the one-year
+    period to ask a court to revoke, and the board's and the record's hashes."""
+    now = now or timezone.now()
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    LIFECYCLE.require(assembly.status, Action.ANNOUNCE)
+    state = disclosure_selectors.period_state(assembly.result_disclosure_id) if assembly.result_disclosure_id else None
+    if state is not None and not state["ended"]:
+        raise Conflict("illegal_transition", fill(_("结果公示期至%(d)s结束，结束后才能公告决定"), {"d": state["ends_on"]}))
+    if state is not None and state["open_objections"]:
+        raise Conflict("illegal_transition", fill(_("还有%(n)s条结果异议未答复"), {"n": state["open_objections"]}))
+    roll = _roll_of(assembly)
+    matters = list(assembly.matters.order_by("no"))
+    passed = [m for m in matters if (m.result or {}).get("passed")]
+    lines = [fill(_("%(c)s于%(o)s至%(e)s召开%(s)s业主大会。根据表决结果，业主大会作出如下决定："),
+                  {"c": assembly.convener_name, "s": roll.scope_name,
+                   "o": timezone.localtime(assembly.opens_at).strftime("%Y-%m-%d"),
+                   "e": timezone.localtime(assembly.closes_at).strftime("%Y-%m-%d")})]
+    for m in matters:
+        r = m.result or {}
+        lines.append(fill(_("第%(no)s项 %(t)s：%(p)s(参与表决%(ph)s人、%(pa)s平方米；同意%(ah)s人、%(aa)s平方米)"), {
+            "no": m.no, "t": m.title, "p": _("通过") if r.get("passed") else _("未通过"), "ph": r.get("participating_heads"),
+            "pa": r.get("participating_area"), "ah": r.get("agree_heads"), "aa": r.get("agree_area")}))
+    lines.append(str(COURT_PERIOD))
+    lines.append(fill(_("表决公示板末项摘要 %(h)s；表决记录摘要 %(r)s。"), {"h": assembly.board_head, "r": assembly.record_hash}))
+    node = regions.node_by_code_or_path(assembly.region_path[:12])
+    d = disclosures.publish(actor=actor, kind="assemblies.decision", region=node, title=fill(_("%(t)s决定公告"), {"t": assembly.title})[:120],
+                            content="\n".join(lines), source=assembly, source_label=assembly.title, source_url=assembly_url(assembly), now=now)
+    LIFECYCLE.apply(assembly, Action.ANNOUNCE, actor=actor, lock=False, changes={"passed": [m.no for m in passed]})
+    assembly.decision_disclosure_id, assembly.announced_at = d.pk, now
+    assembly.save(update_fields=["status", "decision_disclosure_id", "announced_at", "updated_at"])
+    owners = _owner_users(roll)
+    text = fill(_("%(t)s决定公告已发布"), {"t": assembly.title})
+    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=assembly_url(assembly)))
+    return assembly

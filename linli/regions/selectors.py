@@ -18,7 +18,17 @@ from linli.core.errors import NotFound
 from linli.core.models import AuditEvent, SensitiveAccess
 from linli.core.ratings import fraction
 
-from .models import Building, HomeVisit, Household, Level, MobilisationDuty, Ownership, RegionNode, Resident, Room
+from .models import (
+    Building,
+    HomeVisit,
+    Household,
+    Level,
+    MobilisationDuty,
+    Ownership,
+    RegionNode,
+    Resident,
+    Room,
+)
 
 _NOT_FOUND = "记录不存在或不在您的管辖范围内"
 
