@@ -279,6 +279,7 @@ LINLI_SWEEP_SECONDS = int(os.environ.get("LINLI_SWEEP_SECONDS", "300"))  # the s
 LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", "900"))  # the least time between two sweeps of the one-window clock
 LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900"))  # closing past reservations
 LINLI_DISCLOSURES_SWEEP_SECONDS = int(os.environ.get("LINLI_DISCLOSURES_SWEEP_SECONDS", "900"))  # closing disclosures whose period ended
+LINLI_ASSEMBLIES_SWEEP_SECONDS = int(os.environ.get("LINLI_ASSEMBLIES_SWEEP_SECONDS", "300"))  # opening and closing owners' votes on time
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")

@@ -23,4 +23,18 @@ class AssembliesConfig(AppConfig):
         kinds.register("assemblies.call", _("业主大会召开通知"), channels=("inbox", "sms"), mutable=False)
         kinds.register("assemblies.rc", _("业主大会告知居委会"), channels=("inbox",))
         kinds.register("assemblies.vote", _("业主大会投票回执"), channels=("inbox",))
+        kinds.register("assemblies.supervision", _("业主大会督办"), channels=("inbox", "sms"))
+
+        from linli.core import registry, supervision
+
+        from . import services
+
+        registry.register_periodic_task("linli.assemblies.tasks.assembly_sweep", setting="LINLI_ASSEMBLIES_SWEEP_SECONDS",
+                                        default=300)
+        supervision.register(
+            "assemblies.result", running=services.result_running(), deadline="result_due_on", unit=supervision.DAYS,
+            steps=services.RESULT_ESCALATE_AFTER, warn_before=0, level="escalation_level", fields=("title",),
+            told=services.clock_told, notify=services.clock_notify, supervise="assemblies.supervise",
+            handlers=services.clock_handlers, audit="assembly",
+            closed=("not_running", _("表决结果已公布，无需督办")))
         assert rules

@@ -164,6 +164,8 @@ class Assembly(TimeStamped):
     rc_notified_at = models.DateTimeField(_("告知居委会时间"), null=True, blank=True)
     extension_notice_id = models.IntegerField(_("延期公告"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    result_due_on = models.DateField(_("结果公布期限"), null=True, blank=True, help_text=_("投票结束后一个工作日内"))
+    escalation_level = models.PositiveSmallIntegerField(_("督办层级"), default=0)
     result_disclosure_id = models.IntegerField(_("结果公示"), null=True, blank=True)
     announced_at = models.DateTimeField(_("决定公告时间"), null=True, blank=True)
     board_head = models.CharField(_("表决公示板末项摘要"), max_length=64, blank=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import selectors as accounts
 from linli.accounts import services as account_services
 from linli.accounts.roles import Role
+from linli.core import calendar, supervision
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.images import clean_document
 from linli.core.reasons import meaningful
@@ -54,6 +55,9 @@ from .models import (
 from .states import LIFECYCLE, ROLL_LIFECYCLE, Action, RollAction, RollStatus, Status
 
 NOTICE_DAYS = 15  # 物业管理条例: owners are told at least 15 days before the meeting
+RESULT_DAYS = 1  # the preliminary result within one working day of closing
+# 督办 of a result not published in time: the street office at once (core.supervision)
+RESULT_ESCALATE_AFTER = {2: 0}
 MAX_MATTERS = 20
 SLIP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -472,7 +476,8 @@ def close(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> 
         raise Conflict(Code.NOT_OPEN, fill(_("投票至%(d)s截止，截止后才能结束"), {"d": timezone.localtime(assembly.closes_at).strftime("%Y-%m-%d %H:%M")}))
     LIFECYCLE.apply(assembly, Action.CLOSE, actor=actor, lock=False)
     assembly.closed_at = now
-    assembly.save(update_fields=["status", "closed_at", "updated_at"])
+    assembly.result_due_on = calendar.add_working_days(timezone.localdate(now), RESULT_DAYS)
+    assembly.save(update_fields=["status", "closed_at", "result_due_on", "updated_at"])
     return assembly
 
 
@@ -942,3 +947,41 @@ def announce(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) 
     text = fill(_("%(t)s决定公告已发布"), {"t": assembly.title})
     transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=assembly_url(assembly)))
     return assembly
+
+
+# ---------------------------------------------------------------- the supervision clock
+
+def result_running() -> Any:
+    return Assembly.objects.filter(status=Status.CLOSED, result_due_on__isnull=False)
+
+
+def _organisers(paths: set[str]) -> dict[str, list[Any]]:
+    return accounts.holders_by_path((Role.COMMUNITY_ADMIN, Role.STREET_ADMIN), paths)
+
+
+def clock_told(items: list[Assembly], level: int) -> dict[int, list[Any]]:
+    """Who the clock tells of a result not yet published: the organisers (the community's and the
+    street's admins) on the day it is due; past it, the street's admins (街道督办)."""
+    if level == 0:
+        office = _organisers({a.region_path[:12] for a in items} | {a.region_path[:9] for a in items})
+        return {a.pk: office.get(a.region_path[:12], []) + office.get(a.region_path[:9], []) for a in items}
+    office = accounts.holders_by_path((Role.STREET_ADMIN,), {supervision.office_path(a.region_path, level) for a in items})
+    return {a.pk: office.get(supervision.office_path(a.region_path, level), []) for a in items}
+
+
+def clock_notify(pairs: list[tuple[Assembly, list[Any]]], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
+    def text(a: Assembly) -> str:
+        if kind == "urge":
+            who = getattr(actor, "display_name", "") or getattr(actor, "username", "")
+            return fill(_("%(who)s督办业主大会表决结果公布：%(t)s"), {"who": who, "t": note})
+        if kind == "warn":
+            return fill(_("%(t)s的表决结果须于%(d)s前公布"), {"t": a.title, "d": a.result_due_on})
+        return fill(_("%(t)s的表决结果已超过公布期限，%(l)s"), {"t": a.title, "l": supervision.level_name(level)})
+
+    messaging.send_many("assemblies.supervision", [(u, message, a, assembly_url(a))
+                                                   for a, users in pairs if users for message in [text(a)] for u in users])
+
+
+def clock_handlers(a: Assembly) -> list[Any]:
+    office = _organisers({a.region_path[:12], a.region_path[:9]})
+    return office.get(a.region_path[:12], []) + office.get(a.region_path[:9], [])

@@ -142,6 +142,28 @@ ACTIONS: dict[str, Any] = {
     "notice.deliver": _("登记通知送达"),
     "notice.export": _("导出未送达名单"),
     "notice.urge": _("督办通知送达"),
+    # owners' assemblies
+    "assembly.create": _("筹备业主大会"),
+    "assembly_roll.freeze": _("编制业主名册"),
+    "assembly_roll.disclose": _("公示业主名册"),
+    "assembly_roll.correct": _("更正业主名册"),
+    "assembly_roll.designate": _("登记指定投票人"),
+    "assembly_roll.lock": _("锁定业主名册"),
+    "assembly.call": _("发布业主大会召开公告"),
+    "assembly.notify_committee": _("告知居民委员会"),
+    "assembly.open": _("开始投票"),
+    "assembly.extend": _("延长投票期"),
+    "assembly.close": _("结束投票"),
+    "assembly.cancel": _("取消业主大会"),
+    "assembly.ballot": _("投票"),
+    "assembly.proxy": _("登记投票委托"),
+    "assembly.proxy_revoke": _("撤销投票委托"),
+    "assembly.slips": _("制作书面表决票"),
+    "assembly.paper_entry": _("录入书面表决票"),
+    "assembly.paper_decide": _("裁定书面表决票"),
+    "assembly.publish_result": _("公示表决结果"),
+    "assembly.announce": _("公告业主大会决定"),
+    "assembly.urge": _("督办表决结果公布"),
 }
 
 

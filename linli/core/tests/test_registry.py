@@ -27,7 +27,8 @@ def test_periodic_tasks_come_from_the_apps_with_their_interval_settings(settings
     assert tasks == {"linli.core.tasks.supervision_sweep": 60,  # the one supervision clock, for every registration
                      "linli.booking.tasks.close_past_reservations": settings.LINLI_BOOKING_SWEEP_SECONDS,
                      "linli.messaging.tasks.sweep": settings.LINLI_MESSAGING_SWEEP_SECONDS,
-                     "linli.disclosures.tasks.close_ended_disclosures": settings.LINLI_DISCLOSURES_SWEEP_SECONDS}
+                     "linli.disclosures.tasks.close_ended_disclosures": settings.LINLI_DISCLOSURES_SWEEP_SECONDS,
+                     "linli.assemblies.tasks.assembly_sweep": settings.LINLI_ASSEMBLIES_SWEEP_SECONDS}
 
 
 def test_registering_again_replaces_the_entry():
