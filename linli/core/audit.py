@@ -142,6 +142,7 @@ ACTIONS: dict[str, Any] = {
     "notice.deliver": _("登记通知送达"),
     "notice.export": _("导出未送达名单"),
     "notice.urge": _("督办通知送达"),
+    "notice.detach": _("删除通知附件"),
 }
 
 

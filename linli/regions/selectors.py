@@ -531,3 +531,13 @@ def phones_without_account(household_ids: Any) -> list[str]:
     """The phones of current residents of these households who have no account (for an SMS)."""
     rows = Resident.objects.filter(household_id__in=household_ids, moved_out__isnull=True, user__isnull=True).exclude(phone_hash="")
     return [r.phone for r in rows.only("phone") if r.phone]
+
+
+def households_without_representative(path: str = "") -> QuerySet[Any]:
+    """The ids (``values("pk")``, for a subquery) of the households under ``path`` that someone
+    lives in and that have no current 户代表 (none named, or the one named moved out): the
+    household gap of 四个不漏, as ``four_none_report`` counts it."""
+    return (Household.objects.filter(region_path__startswith=path)
+            .filter(Q(representative__isnull=True) | Q(representative__moved_out__isnull=False))
+            .filter(Exists(Resident.objects.filter(household=OuterRef("pk"), moved_out__isnull=True)))
+            .order_by().values("pk"))
