@@ -539,5 +539,6 @@ def households_without_representative(path: str = "") -> QuerySet[Any]:
     household gap of 四个不漏, as ``four_none_report`` counts it."""
     return (Household.objects.filter(region_path__startswith=path)
             .filter(Q(representative__isnull=True) | Q(representative__moved_out__isnull=False))
-            .filter(Exists(Resident.objects.filter(household=OuterRef("pk"), moved_out__isnull=True)))
+            # a resident's region path is his household's: the bound keeps both sides to the area
+            .filter(Exists(Resident.objects.filter(household=OuterRef("pk"), moved_out__isnull=True, region_path__startswith=path)))
             .order_by().values("pk"))
