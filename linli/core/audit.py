@@ -164,6 +164,7 @@ ACTIONS: dict[str, Any] = {
     "assembly.publish_result": _("公示表决结果"),
     "assembly.announce": _("公告业主大会决定"),
     "assembly.urge": _("督办表决结果公布"),
+    "notice.detach": _("删除通知附件"),
 }
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.core.errors import DomainError
+from linli.core.images import DOCUMENT_MAX_BYTES
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.selectors import node_by_code
@@ -15,6 +19,7 @@ from linli.regions.selectors import node_by_code
 from . import selectors, services
 from .models import Notice
 from .schemas import (
+    NoticeAttachmentOut,
     NoticeCorrectIn,
     NoticeCoverageOut,
     NoticeDeliveryIn,
@@ -24,6 +29,7 @@ from .schemas import (
     NoticeLineOut,
     NoticeRow,
     NoticeUnreachedOut,
+    NoticeUrgeIn,
     NoticeVersionOut,
     NoticeWithdrawIn,
 )
@@ -34,10 +40,17 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
+def attachment_out(notice: Notice, att: Any) -> NoticeAttachmentOut:
+    return NoticeAttachmentOut(id=att.pk, name=att.name, content_type=att.content_type, size=att.size,
+                               url=reverse("notices:attachment", args=[notice.pk, att.pk]))
+
+
 def detail(request: ApiRequest, notice: Notice) -> NoticeDetail:
     out = NoticeDetail.from_orm(notice)
     out.versions = [NoticeVersionOut.from_orm(v) for v in selectors.versions(notice)]
-    out.attachments = [reverse("notices:attachment", args=[notice.pk, a.pk]) for a in selectors.attachments(notice)]
+    files = [attachment_out(notice, a) for a in selectors.attachments(notice)]
+    out.attachments = [f.url for f in files]
+    out.files = files
     out.actions = selectors.available_actions(request.auth, notice)
     out.read = selectors.has_read(request.auth, notice)
     return out
@@ -110,6 +123,30 @@ def withdraw(request: ApiRequest, notice_id: int, payload: NoticeWithdrawIn):  #
     return detail(request, notice)
 
 
+@router.post("/{notice_id}/attachments", response={201: NoticeAttachmentOut, **ERRORS},
+             summary="上传附件(PDF或图片，去除元数据；仅草稿，最多5个)")
+def upload_attachment(request: ApiRequest, notice_id: int, file: File[UploadedFile],  # type: ignore[no-untyped-def]
+                      name: Form[str] = ""):
+    notice = _acting(request, notice_id, "edit")
+    data = file.read(DOCUMENT_MAX_BYTES + 1)  # one byte more than allowed is enough to refuse it
+    att = services.add_attachment(actor=request.auth, notice=notice, name=name or file.name or "", data=data)
+    return Status(201, attachment_out(notice, att))
+
+
+@router.delete("/{notice_id}/attachments/{attachment_id}", response={204: None, **ERRORS}, summary="删除附件(仅草稿)")
+def delete_attachment(request: ApiRequest, notice_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    notice = _acting(request, notice_id, "edit")
+    services.remove_attachment(actor=request.auth, notice=notice, attachment_id=attachment_id)
+    return Status(204, None)
+
+
+@router.post("/{notice_id}/urge", response={200: NoticeDetail, **ERRORS},
+             summary="督办送达(社区及以上管理员；须逐户送达且仍有未送达住户)")
+def urge(request: ApiRequest, notice_id: int, payload: NoticeUrgeIn):  # type: ignore[no-untyped-def]
+    notice = selectors.notice_for(request.auth, notice_id)
+    return detail(request, services.urge(actor=request.auth, notice=notice, note=payload.note))
+
+
 @router.post("/{notice_id}/confirm", response={200: NoticeDetail, **ERRORS}, summary="居民确认已读(本户计为已送达)")
 def confirm(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def]
     notice = selectors.notice_for(request.auth, notice_id)
@@ -141,25 +178,15 @@ def coverage(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-de
     cov = selectors.coverage(notice, request.auth)
 
     def line(x):  # type: ignore[no-untyped-def]
-        return NoticeLineOut(key=str(x.key), name=x.name, total=x.total, reached=x.reached, percent=x.percent, gaps=x.gaps)
+        return NoticeLineOut(key=str(x.key), name=x.name, total=x.total, reached=x.reached, percent=x.percent, gaps=x.gaps,
+                             without_representative=x.without_representative)
 
     return NoticeCoverageOut(total=cov.total, reached=cov.reached, confirmed=cov.confirmed, percent=cov.percent, gaps=cov.gaps,
-                       grids=[line(g) for g in cov.grids], buildings=[line(b) for b in cov.buildings])
+                             without_representative=cov.without_representative,
+                             grids=[line(g) for g in cov.grids], buildings=[line(b) for b in cov.buildings])
 
 
 @router.get("/{notice_id}/unreached", response={200: list[NoticeUnreachedOut], **READ_ERRORS},
             summary="未送达住户(发布方：管辖范围；楼长：本人负责的楼栋)")
 def unreached(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def]
-    notice = selectors.notice_for(request.auth, notice_id)
-    actions = selectors.available_actions(request.auth, notice)
-    if "coverage" in actions:
-        return selectors.unreached(notice, request.auth, limit=5000)
-    rows = selectors.leader_rows(request.auth, notice=notice).filter(reached_at__isnull=True)
-    from linli.regions.selectors import building_labels, household_labels
-
-    rows_l = list(rows[:5000])
-    labels = household_labels(r.household_id for r in rows_l)
-    buildings = building_labels(r.building_id for r in rows_l)
-    return [NoticeUnreachedOut(household_id=r.household_id, number=labels.get(r.household_id, ("", ""))[0],
-                         address=labels.get(r.household_id, ("", ""))[1], building=buildings.get(r.building_id, ""), grid="")
-            for r in rows_l]
+    return selectors.unreached_for(request.auth, selectors.notice_for(request.auth, notice_id), limit=5000)

@@ -12,3 +12,4 @@ class Code(StrEnum):
     NOT_MUST_REACH = "not_must_reach"  # deliveries are recorded only for must-reach notices
     NOT_IN_CHAIN = "not_in_chain"  # the household is not in the recorder's chain
     NOT_DRAFT = "not_draft"
+    TOO_MANY_ATTACHMENTS = "too_many_attachments"  # a notice holds at most services.MAX_ATTACHMENTS files

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -65,11 +65,33 @@ class NoticeRow(Schema):
     households_total: int
 
 
+class NoticeAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str = Field("", description="附件地址(随通知显示)")
+
+
+class NoticeUrgeIn(Schema):
+    note: str = Field(..., max_length=300, description="督办意见")
+
+
 class NoticeDetail(NoticeRow):
     body: str
     withdraw_reason: str
     versions: list[NoticeVersionOut] = []
     attachments: list[str] = []
+    files: list[NoticeAttachmentOut] = Field([], description="附件(含编号，草稿可删除)")
+
+    # the model's ``attachments`` is a related manager: the endpoint fills both lists itself
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[str]:
+        return []
+
+    @staticmethod
+    def resolve_files(obj: Any) -> list[NoticeAttachmentOut]:
+        return []
     actions: list[str] = []
     read: bool = False
 
@@ -80,7 +102,8 @@ class NoticeLineOut(Schema):
     total: int
     reached: int
     percent: int
-    gaps: int
+    gaps: int = Field(..., description="所在楼栋无楼长、居民代表的户数")
+    without_representative: int = Field(0, description="无户代表的户数(四个不漏)")
 
 
 class NoticeCoverageOut(Schema):
@@ -89,6 +112,7 @@ class NoticeCoverageOut(Schema):
     confirmed: int
     percent: int
     gaps: int
+    without_representative: int = Field(0, description="无户代表的户数(四个不漏)")
     grids: list[NoticeLineOut]
     buildings: list[NoticeLineOut]
 

@@ -25,7 +25,7 @@ ACTIONS = Actions(
     {
         "edit": "notices.send", "publish": "notices.send", "correct": "notices.send", "withdraw": "notices.send",
         "coverage": "notices.coverage", "export": "notices.coverage", "confirm": "notices.confirm",
-        "deliver": "notices.deliver",
+        "deliver": "notices.deliver", "urge": "notices.supervise",  # 督办: no step of the lifecycle
     },
     lifecycle=LIFECYCLE,
     when={
@@ -34,9 +34,24 @@ ACTIONS = Actions(
         "export": lambda n: n.status != Status.DRAFT and n.must_reach,
         "confirm": lambda n: n.status == Status.PUBLISHED,
         "deliver": lambda n: n.status == Status.PUBLISHED and n.must_reach,
+        "urge": lambda n: n.status == Status.PUBLISHED and n.must_reach and _clock_running(n),
     },
 )
 _NOT_FOUND = "通知不存在或不在您的范围内"
+
+
+def _clock_running(notice: Notice) -> bool:
+    """The notice is on the supervision clock (published, must reach, a household not reached)."""
+    from linli.core import supervision
+
+    return supervision.clock_for(notice).items().filter(pk=notice.pk).exists()
+
+
+def urges(notice: Notice, limit: int = 20) -> list[Any]:
+    """The supervisors' 督办 of a notice (note, who, when), newest first."""
+    from linli.core import supervision
+
+    return list(supervision.records(notice, kind="urge").select_related("actor")[:limit])
 
 
 def available_actions(actor: Any, notice: Notice) -> list[str]:
@@ -126,6 +141,7 @@ class Line:
     reached: int
     gaps: int = 0
     path: str = ""
+    without_representative: int = 0  # addressed households with nobody as their 户代表
 
     @property
     def percent(self) -> int:
@@ -140,6 +156,7 @@ class Coverage:
     grids: list[Line] = field(default_factory=list)
     buildings: list[Line] = field(default_factory=list)
     gaps: int = 0  # addressed households whose building has nobody responsible in the chain
+    without_representative: int = 0  # addressed households (lived in) without a 户代表
 
     @property
     def percent(self) -> int:
@@ -158,12 +175,16 @@ def _rows(notice: Notice, actor: Any = None) -> QuerySet[NoticeHousehold]:
 
 
 def coverage(notice: Notice, actor: Any = None) -> Coverage:
-    """Reached / addressed per grid and per building: one aggregate query, the buildings with
-    someone responsible, and the names."""
+    """Reached / addressed per grid and per building: one aggregate query (with the households
+    without a 户代表), the buildings with someone responsible, and the names. The gaps of
+    四个不漏: ``gaps`` — households of buildings without a 楼长 or 居民代表;
+    ``without_representative`` — households nobody represents."""
     rows = _rows(notice, actor).order_by()
     done = Count("pk", filter=Q(reached_at__isnull=False))
+    alone = Count("pk", filter=Q(household_id__in=regions.households_without_representative(notice.region_path)))
     per_building: list[dict[str, Any]] = list(rows.values("building_id", "region_path").annotate(
-        total=Count("pk"), done=done, confirmed=Count("pk", filter=Q(how="read_confirmed"))).order_by("region_path", "building_id"))
+        total=Count("pk"), done=done, confirmed=Count("pk", filter=Q(how="read_confirmed")), alone=alone,
+    ).order_by("region_path", "building_id"))
     led = regions.led_buildings(b["building_id"] for b in per_building)
     confirmed = sum(b["confirmed"] for b in per_building)
     for b in per_building:
@@ -177,29 +198,48 @@ def coverage(notice: Notice, actor: Any = None) -> Coverage:
         g.total += b["total"]
         g.reached += b["done"]
         g.gaps += b["gaps"]
-        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"], b["region_path"]))
+        g.without_representative += b["alone"]
+        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"], b["region_path"],
+                              b["alone"]))
     total = sum(b.total for b in buildings)
     return Coverage(total=total, reached=sum(b.reached for b in buildings), confirmed=confirmed,
-                    grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings))
+                    grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings),
+                    without_representative=sum(b.without_representative for b in buildings))
 
 
-def unreached(notice: Notice, actor: Any = None, *, building_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The households not reached yet (for the sender's export and the leader's list):
-    household id, number, address (compound, building, unit, room), building, grid. No names."""
+def unreached_for(actor: Any, notice: Notice, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """The households not reached yet that ``actor`` may see, for the coverage page, the export
+    and the API: the senders and grid workers (``coverage``) those of their area; a building
+    leader or representative those of his own buildings; anyone else none."""
+    if ACTIONS.may(actor, notice, "coverage"):
+        return unreached(notice, actor, limit=limit)
+    buildings = regions.duty_buildings(getattr(actor, "resident_id", None))
+    if not buildings or notice.status != Status.PUBLISHED or not notice.must_reach:
+        return []
+    return unreached(notice, buildings=buildings, limit=limit)
+
+
+def unreached(notice: Notice, actor: Any = None, *, building_id: int | None = None, buildings: list[int] | None = None,
+              limit: int | None = None) -> list[dict[str, Any]]:
+    """The households not reached yet (of the actor's area, of one building or of some):
+    household id, number, address (compound, building, unit, room), building, grid. No names.
+    Four queries, whatever the count. Callers that check no permission use ``unreached_for``."""
     rows = _rows(notice, actor).filter(reached_at__isnull=True)
     if building_id is not None:
         rows = rows.filter(building_id=building_id)
+    if buildings is not None:
+        rows = rows.filter(building_id__in=buildings)
     rows = rows.order_by("region_path", "building_id", "household_id")
     picked = rows.values_list("household_id", "building_id", "region_path")
     values = list(picked[:limit] if limit else picked)
     labels = regions.household_labels(v[0] for v in values)
-    buildings = regions.building_labels(v[1] for v in values)
+    building_names = regions.building_labels(v[1] for v in values)
     grids = regions.names_of({v[2] for v in values})
     out = []
     for hid, bid, path in values:
         number, address = labels.get(hid, ("", ""))
         out.append({"household_id": hid, "building_id": bid, "region_path": path, "number": number, "address": address,
-                    "building": buildings.get(bid, ""), "grid": grids.get(path, path)})
+                    "building": building_names.get(bid, ""), "grid": grids.get(path, path)})
     return out
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import Role
 from linli.accounts.selectors import holders_by_path, users_of_households, users_of_residents
+from linli.core import supervision
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.images import clean_document
 from linli.core.reasons import meaningful
@@ -151,22 +152,52 @@ def update_draft(*, actor: Any, notice: Notice, title: str, body: str, urgency: 
     return notice
 
 
+def _draft_only(notice: Notice) -> None:
+    """Attachments change only while the notice is a draft: a published text changes only by a
+    correction (a new version), and attachments are not versioned."""
+    if notice.status != Status.DRAFT:
+        raise Conflict(Code.NOT_DRAFT, _("通知发布后不能增删附件；如需修改，请撤回后重新发布"), field="file")
+
+
 @transaction.atomic
 def add_attachment(*, actor: Any, notice: Notice, name: str, data: bytes) -> NoticeAttachment:
-    """A PDF or an image (re-encoded without its metadata, like photos and materials)."""
+    """A PDF or an image (re-encoded without its metadata, like photos and materials), on a
+    draft, at most ``MAX_ATTACHMENTS``. Everything is checked before the file is written."""
     notice = _lock(notice)
     require(actor, "notices.send", notice)
-    if notice.status == Status.WITHDRAWN:
-        raise Conflict("illegal_transition", _("通知已撤回"))
+    _draft_only(notice)
     if notice.attachments.count() >= MAX_ATTACHMENTS:
-        raise DomainError("invalid", _("最多5个附件"), field="file")
+        raise DomainError(Code.TOO_MANY_ATTACHMENTS, fill(_("每个通知最多%(n)s个附件"), {"n": MAX_ATTACHMENTS}),
+                          field="file", limit=MAX_ATTACHMENTS)
     clean, ext, content_type = clean_document(data, field="file")
     label = clean_text(name, collapse=True, limit=100) or _("附件")
     att = NoticeAttachment(notice=notice, name=label, content_type=content_type, size=len(clean))
     att.file.save(f"n{notice.pk}.{ext}", ContentFile(clean), save=False)
-    att.save()
-    record_audit(actor=actor, action="notice.attach", target=notice, region_path=notice.region_path, changes={"name": label})
+    stored = att.file.name
+    try:  # the file written for a row that is not saved goes with it
+        att.save()
+        record_audit(actor=actor, action="notice.attach", target=notice, region_path=notice.region_path,
+                     changes={"name": label, "size": att.size})
+    except Exception:
+        att.file.storage.delete(stored)
+        raise
     return att
+
+
+@transaction.atomic
+def remove_attachment(*, actor: Any, notice: Notice, attachment_id: int) -> None:
+    """Take an attachment off a draft; its file is deleted once the removal is committed."""
+    notice = _lock(notice)
+    require(actor, "notices.send", notice)
+    att = NoticeAttachment.objects.filter(notice=notice, pk=attachment_id).first()
+    if att is None:
+        raise NotFound("not_found", _("附件不存在"))
+    _draft_only(notice)
+    stored, storage = att.file.name, att.file.storage
+    att.delete()
+    record_audit(actor=actor, action="notice.detach", target=notice, region_path=notice.region_path,
+                 changes={"name": att.name})
+    transaction.on_commit(lambda: storage.delete(stored))
 
 
 def _fan_out(notice: Notice) -> int:
@@ -378,10 +409,34 @@ def clock_notify(pairs: list[tuple[Notice, list[Any]]], *, kind: str, level: int
         text = fill(_("通知“%(t)s”还有 %(n)s 户未送达，请尽快入户告知并登记"), {"t": notice.title, "n": left})
         if kind == "urge":
             text = fill(_("督办：通知“%(t)s”还有 %(n)s 户未送达。%(note)s"), {"t": notice.title, "n": left, "note": note})
-        link = reverse("notices:leader") if level <= 1 and kind != "urge" else reverse("notices:coverage", args=[notice.pk])
-        items += [(u, text, notice, link) for u in users]
+        leader, page = reverse("notices:leader"), reverse("notices:coverage", args=[notice.pk])
+        if kind == "urge":  # the building leaders to their list, staff to the coverage page
+            items += [(u, text, notice, page if u.has_perm("notices.coverage", notice) else leader) for u in users]
+            continue
+        items += [(u, text, notice, leader if level <= 1 else page) for u in users]
     return messaging.send_many("notices.reminder", items) if items else 0
 
 
 def clock_handlers(notice: Notice) -> list[Any]:
-    return clock_told([notice], 1).get(notice.pk, [])
+    """Whom a supervisor's 督办 reaches: the 楼长 and 居民代表 of the buildings with unreached
+    households, and, for those of them with nobody responsible in the chain, the grid workers of
+    their grids."""
+    users = {u.pk: u for u in clock_told([notice], 1).get(notice.pk, [])}
+    open_rows = NoticeHousehold.objects.filter(notice=notice, reached_at__isnull=True)
+    buildings = set(open_rows.values_list("building_id", flat=True).distinct())
+    unled = buildings - regions.led_buildings(buildings)
+    if unled:
+        paths = set(open_rows.filter(building_id__in=unled).values_list("region_path", flat=True).distinct())
+        for group in holders_by_path((Role.GRID_WORKER,), paths).values():
+            users.update({u.pk: u for u in group})
+    return list(users.values())
+
+
+def urge(*, actor: Any, notice: Notice, note: str) -> Notice:
+    """督办: a supervisor (community, street, district or city admin over the notice's area) urges
+    a must-reach notice with households not reached yet, with a note — through
+    ``core.supervision.urge`` (its permission ``notices.supervise``, a running clock, the
+    ``core.Escalation`` record and the audit row ``notice.urge``). ``clock_handlers`` are told
+    through messaging: the building leaders get their list, staff the coverage page."""
+    supervision.urge(actor=actor, obj=notice, note=note)
+    return Notice.objects.select_related("sender").get(pk=notice.pk)

@@ -134,7 +134,24 @@ def draft(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
         except DomainError as exc:
             error = exc
     return render(request, "notices/form.html", {"notice": notice, "data": shown, "error": error, **targets,
-                                                 "urgencies": Urgency.choices}, status=400 if error else 200)
+                                                 "urgencies": Urgency.choices,
+                                                 "attachments": selectors.attachments(notice) if notice else []},
+                  status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def remove_attachment(request: HttpRequest, pk: int, att: int) -> HttpResponseBase:
+    """Take an attachment off a draft (the draft's page, for its senders)."""
+    notice = _get(selectors.staff_notice, request.user, pk)
+    if "edit" not in selectors.available_actions(request.user, notice):
+        raise Http404(_("页面不存在"))
+    try:
+        services.remove_attachment(actor=request.user, notice=notice, attachment_id=att)
+        messages.success(request, _("附件已删除"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("notices:edit", notice.pk)
 
 
 @login_required
@@ -209,10 +226,26 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     lowest = not grid and len(buildings) > SHOWN_BUILDINGS
     if lowest:  # a street: the buildings furthest behind, the rest per grid
         buildings = sorted(buildings, key=lambda b: (b.percent, -b.total))[:SHOWN_BUILDINGS]
-    template = "notices/_coverage.html" if request.headers.get("HX-Request") else "notices/coverage.html"
+    partial = bool(request.headers.get("HX-Request"))
+    template = "notices/_coverage.html" if partial else "notices/coverage.html"
+    actions = selectors.available_actions(request.user, notice)
     return render(request, template, {"notice": notice, "coverage": cov, "buildings": buildings, "grid": grid,
-                                      "lowest": lowest, "shown": SHOWN_BUILDINGS,
-                                      "unreached": selectors.unreached(notice, request.user, limit=SHOWN_UNREACHED)})
+                                      "lowest": lowest, "shown": SHOWN_BUILDINGS, "can_urge": "urge" in actions,
+                                      "urges": [] if partial else selectors.urges(notice),
+                                      "unreached": selectors.unreached_for(request.user, notice, limit=SHOWN_UNREACHED)})
+
+
+@login_required
+@require_POST
+def urge(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """督办 from the coverage page: the note goes to those responsible for the unreached households."""
+    notice = _coverage_notice(request, pk)
+    try:
+        services.urge(actor=request.user, notice=notice, note=request.POST.get("note", ""))
+        messages.success(request, _("已督办，未送达住户的负责人已收到通知"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("notices:coverage", notice.pk)
 
 
 @login_required

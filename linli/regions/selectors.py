@@ -563,3 +563,14 @@ def rooms_owned_by(resident_id: int | None, *, compound_id: int | None = None) -
     if compound_id is not None:
         qs = qs.filter(room__building__compound_id=compound_id)
     return qs
+
+
+def households_without_representative(path: str = "") -> QuerySet[Any]:
+    """The ids (``values("pk")``, for a subquery) of the households under ``path`` that someone
+    lives in and that have no current 户代表 (none named, or the one named moved out): the
+    household gap of 四个不漏, as ``four_none_report`` counts it."""
+    return (Household.objects.filter(region_path__startswith=path)
+            .filter(Q(representative__isnull=True) | Q(representative__moved_out__isnull=False))
+            # a resident's region path is his household's: the bound keeps both sides to the area
+            .filter(Exists(Resident.objects.filter(household=OuterRef("pk"), moved_out__isnull=True, region_path__startswith=path)))
+            .order_by().values("pk"))

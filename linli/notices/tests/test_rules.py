@@ -4,6 +4,7 @@ written down, checked against ``selectors.available_actions`` (what pages and th
 building leader answers for its building."""
 
 import pytest
+from django.utils import timezone
 
 from linli.core.tests.rules_grid import (
     ADMIN_ELSEWHERE,
@@ -35,11 +36,13 @@ pytestmark = pytest.mark.django_db
 LEADER = BUILDING_LEADER  # the building leader of the household's building (a duty in the chain)
 NOTHING = dict.fromkeys(S.values, "")
 SENDER = {S.DRAFT: "edit publish", S.PUBLISHED: "correct withdraw coverage export deliver", S.WITHDRAWN: "coverage export"}
-SENDER_ABOVE = {S.DRAFT: "edit publish", S.PUBLISHED: "correct withdraw coverage export", S.WITHDRAWN: "coverage export"}
+# 督办 (urge): the admins over the area, while the notice is on the supervision clock
+ADMIN = SENDER | {S.PUBLISHED: "correct withdraw coverage export deliver urge"}
+SENDER_ABOVE = {S.DRAFT: "edit publish", S.PUBLISHED: "correct withdraw coverage export urge", S.WITHDRAWN: "coverage export"}
 GRID_WORKER = {S.DRAFT: "", S.PUBLISHED: "coverage export deliver", S.WITHDRAWN: "coverage export"}
 TABLE = {
     OWNER: {S.DRAFT: "", S.PUBLISHED: "confirm", S.WITHDRAWN: ""}, RESIDENT: NOTHING, GRID: GRID_WORKER,
-    CASEWORKER: SENDER, ADMIN_HERE: SENDER, ADMIN_ELSEWHERE: NOTHING, ADMIN_NEIGHBOUR: NOTHING, STREET_ABOVE: SENDER_ABOVE, STREET_OTHER: NOTHING,
+    CASEWORKER: SENDER, ADMIN_HERE: ADMIN, ADMIN_ELSEWHERE: NOTHING, ADMIN_NEIGHBOUR: NOTHING, STREET_ABOVE: SENDER_ABOVE, STREET_OTHER: NOTHING,
     DISTRICT: SENDER_ABOVE, CITY: SENDER_ABOVE, HANDLER: NOTHING, PROVIDER: NOTHING, ANONYMOUS: NOTHING,
     LEADER: {S.DRAFT: "", S.PUBLISHED: "deliver", S.WITHDRAWN: ""},
 }
@@ -58,7 +61,7 @@ def world(tree, make_user, registry, root):
     notices = {}
     for status in S.values:
         n = Notice.objects.create(title="停电通知", body="正文", status=status, must_reach=True, region_path=tree.liede_sq.path,
-                                  sender=root)
+                                  sender=root, remind_at=timezone.now())
         if status != S.DRAFT:
             NoticeHousehold.objects.create(notice=n, household=household, building=household.room.building,
                                            region_path=household.region_path)
@@ -84,3 +87,19 @@ def test_confirm_disappears_once_read(world):
 
 def test_the_grid_names_every_role():
     assert set(TABLE) == set(ROLES)
+
+
+def test_urge_leaves_with_the_clock(world, tree, make_user):
+    """No 督办 once every household is reached (the clock stops), nor on a notice that need not
+    reach every household."""
+    from linli.core.tests.rules_grid import make_actor
+
+    notice = world["notices"][S.PUBLISHED]
+    admin = make_actor(ADMIN_HERE, tree, make_user)
+    assert "urge" in selectors.available_actions(admin, notice)
+    NoticeHousehold.objects.filter(notice=notice).update(reached_at=timezone.now(), recorded_at=timezone.now(), how="phone")
+    assert "urge" not in selectors.available_actions(admin, notice)
+    NoticeHousehold.objects.filter(notice=notice).update(reached_at=None, recorded_at=None, how="")
+    Notice.objects.filter(pk=notice.pk).update(must_reach=False)
+    notice.refresh_from_db()
+    assert "urge" not in selectors.available_actions(admin, notice)
