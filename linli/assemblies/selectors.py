@@ -29,7 +29,8 @@ ACTIONS = Actions({
     "slips": "assemblies.manage", "proxy": "assemblies.manage", "paper": "assemblies.clerk", "vote": "assemblies.vote",
 }, lifecycle=LIFECYCLE, when={
     "freeze_roll": lambda a: a.status == Status.DRAFT and a.roll_id is None,
-    "lock_roll": lambda a: a.roll_id is not None and a.roll.status == "disclosed",
+    "call": lambda a: a.roll_id is not None,
+    "lock_roll": lambda a: a.status in (Status.DRAFT, Status.CALLED) and a.roll_id is not None and a.roll.status == "disclosed",
     "slips": lambda a: a.status in (Status.CALLED, Status.VOTING),
     "proxy": lambda a: a.status in (Status.DRAFT, Status.CALLED, Status.VOTING) and a.roll_id is not None,
     "paper": lambda a: a.status in (Status.VOTING, Status.CLOSED),

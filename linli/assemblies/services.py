@@ -341,6 +341,8 @@ def lock_roll(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None)
         raise Conflict(Code.NO_ROLL, _("尚未编制业主名册"))
     roll = _lock_roll(_roll_of(assembly))
     require(actor, "assemblies.manage", assembly)
+    if assembly.status not in (Status.DRAFT, Status.CALLED):
+        raise Conflict("illegal_transition", _("该业主大会已不在筹备阶段，名册不能再锁定"))
     state = disclosure_selectors.period_state(roll.disclosure_id) if roll.disclosure_id else None
     if state is not None and not state["ended"]:
         raise Conflict("illegal_transition", fill(_("名册公示期至%(d)s结束，结束后才能锁定"), {"d": state["ends_on"]}))
