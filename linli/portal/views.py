@@ -36,9 +36,11 @@ class _Client:
         self.pk = pk
 
 
-def remember(response: HttpResponse, code: str) -> HttpResponse:
-    """The community chosen, kept for a year (not readable by scripts, sent on same-site links)."""
-    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, secure=True, httponly=True, samesite="Lax")
+def remember(request: HttpRequest, response: HttpResponse, code: str) -> HttpResponse:
+    """The community chosen, kept for a year (not readable by scripts, sent on same-site links);
+    ``Secure`` when the request came over HTTPS (behind a proxy: ``SECURE_PROXY_SSL_HEADER``), so
+    that the choice is kept on a plain-HTTP address as well."""
+    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, secure=request.is_secure(), httponly=True, samesite="Lax")
     return response
 
 
@@ -119,7 +121,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     found = selectors.community(request.GET.get("community", ""))
     if found is None:
         return redirect(reverse("home") + "?change=1")
-    return remember(redirect("portal:portal", found.code), found.code)
+    return remember(request, redirect("portal:portal", found.code), found.code)
 
 
 # ---------------------------------------------------------------- the installable web app
