@@ -190,7 +190,10 @@ def test_reveal_button_on_the_staff_page(client, world):
     html = resp.content.decode()
     assert resp.status_code == 200 and "13912345678" in html and world.id_number in html and "欧阳明华" in html
     assert "入户核实：上门回复异议人" in html and "no-store" in resp["Cache-Control"]
-    resp = client.post(url, {"purpose": "办理业务", "reason": "整理异议答复材料"})  # without JavaScript: the whole page
+    resp = client.post(url, {"purpose": "", "reason": "整理异议答复材料"})  # without JavaScript: the whole page
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "请选择查看事由" in html and "13912345678" not in html and "整理异议答复材料" in html
+    resp = client.post(url, {"purpose": "办理业务", "reason": "整理异议答复材料"})
     assert resp.status_code == 200 and "13912345678" in resp.content.decode() and "异议" in resp.content.decode()
     assert SensitiveAccess.objects.filter(actor=world.worker).count() == 2
     assert client.get(url).status_code == 405
