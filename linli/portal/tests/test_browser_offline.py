@@ -15,25 +15,51 @@ KEPT_URLS = """() => caches.keys().then(keys => {
 
 KEPT_TEXT = """(path) => caches.keys().then(keys => {
   const name = keys.find(k => k.startsWith("linli-pages-"));
-  return caches.open(name).then(c => c.match(location.origin + path)).then(r => r ? r.text() : "");
+  return caches.open(name).then(c => c.match(location.origin + path, {ignoreVary: true})).then(r => r ? r.text() : "");
 })"""
+
+
+SETTLED = """() => navigator.serviceWorker.getRegistration().then(r =>
+  !!r && !!r.active && r.active.state === "activated" && !r.installing && !r.waiting)"""
+
+
+def settled(page, timeout=10.0):
+    """Until one worker is active and none is installing or waiting (an update would start with
+    caches of its own)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(SETTLED):
+        assert time.monotonic() < deadline, "the service worker did not settle"
+        time.sleep(0.1)
 
 
 def controlled(page, url):
     page.goto(url)
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    settled(page)
     page.reload()  # now the worker controls the page (and this visit is seen by it)
     assert page.evaluate("!!navigator.serviceWorker.controller")
+    settled(page)
 
 
-def wait_kept(page, path):
-    page.wait_for_function(f"({KEPT_URLS})().then(paths => paths.includes({path!r}))", polling=100)
+def wait_kept(page, path, timeout=10.0):
+    """Until the worker has kept ``path`` (it does so after the page is answered): polled from
+    here, as ``page.evaluate`` waits for the caches' promises."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while path not in page.evaluate(KEPT_URLS):
+        assert time.monotonic() < deadline, f"{path} not kept: {page.evaluate(KEPT_URLS)}"
+        time.sleep(0.1)
 
 
 def test_a_visited_portal_page_opens_offline(page, tree):
     liede = f"/portal/{tree.liede_sq.code}/"
     controlled(page, liede)
     wait_kept(page, liede)
+    settled(page)
+    assert liede in page.evaluate(KEPT_URLS)
     page.context.set_offline(True)
     try:
         page.goto(liede)

@@ -46,6 +46,7 @@ def test_the_worker_carries_the_rules(client, settings):
     assert "url.search" in body  # an address with a query is never kept
     assert "/no-store|private/" in body and 'indexOf("text/html")' in body
     assert 'var PAGES = "linli-pages-' in body and "k !== PAGES" in body
+    assert client.get("/sw.js").content.decode() == body  # the same bytes each time: no needless update
     settings.LINLI_OFFLINE_PAGES = 5
     assert "var KEPT_MAX = 5;" in client.get("/sw.js").content.decode()
 

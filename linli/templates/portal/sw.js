@@ -41,7 +41,7 @@ function keep(href) {
 }
 
 function refresh(href) {
-  return caches.open(PAGES).then(function (cache) { return cache.match(href); }).then(function (hit) {
+  return caches.open(PAGES).then(function (cache) { return cache.match(href, { ignoreVary: true }); }).then(function (hit) {
     var at = hit ? Date.parse(hit.headers.get("Date") || "") : NaN;
     if (!isNaN(at) && Date.now() - at < REFRESH_MS) return undefined;
     return keep(href);
@@ -79,7 +79,7 @@ self.addEventListener("fetch", function (event) {
     if (response.status === 200) event.waitUntil(refresh(href));
     return response;
   }).catch(function () {
-    return caches.open(PAGES).then(function (cache) { return cache.match(href); }).then(function (hit) {
+    return caches.open(PAGES).then(function (cache) { return cache.match(href, { ignoreVary: true }); }).then(function (hit) {
       return hit || caches.match(OFFLINE);
     });
   }));
