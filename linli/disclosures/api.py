@@ -1,6 +1,6 @@
 """Public disclosure endpoints. Thin: parse, call a selector or service, return a schema.
-Reading is public (a disclosure to its audience); writing needs a signed-in account (an
-objection to a public kind from someone without one goes through the page's form)."""
+Reading is public (a disclosure to its audience); writing needs a signed-in account, except an
+objection to a public kind, which someone signed out may lodge here as on the page."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from linli.accounts.services import user_for_token
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 
 from . import kinds, selectors, services
+from .errors import Code
 from .models import Disclosure, Objection
 from .schemas import (
     AnswerIn,
     AttachmentOut,
+    ContactOut,
     CorrectIn,
     DisclosureDetail,
     DisclosureRow,
@@ -28,6 +30,7 @@ from .schemas import (
     ObjectionIn,
     ObjectionOut,
     PublishIn,
+    RevealIn,
     VersionOut,
     WithdrawIn,
 )
@@ -45,6 +48,26 @@ def _who(request: Any) -> Any:
         if user is not None:
             return user
     return request.user
+
+
+def _objector(request: Any) -> Any:
+    """Who lodges an objection: a bearer token's account (a token that names no one is refused),
+    the session's (CSRF-checked, as every session write), or someone signed out."""
+    from ninja.errors import AuthenticationError, HttpError
+    from ninja.utils import check_csrf
+
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        return user
+    if request.user.is_authenticated:
+        if check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check Failed")
+        return request.user
+    return request.user  # AnonymousUser: only a public kind takes the objection (the service decides)
 
 
 def _row(d: Disclosure) -> dict[str, Any]:
@@ -146,15 +169,23 @@ def close(request: ApiRequest, pk: int):  # type: ignore[no-untyped-def]
     return _detail(request.auth, d.series_pk)
 
 
-@router.post("/{series}/objections", response={201: ObjectionOut, **ERRORS, 429: ErrorOut},
-             summary="提出异议(公示期内；本区域居民，公开类别任何人；联系方式加密保存、不公开)")
+@router.post("/{series}/objections", response={201: ObjectionOut, **ERRORS, 429: ErrorOut}, auth=None,
+             summary="提出异议(公示期内；本区域居民，公开类别任何人，未登录须留联系电话；联系方式加密保存、不公开)")
 def lodge(request: ApiRequest, series: int, payload: ObjectionIn):  # type: ignore[no-untyped-def]
-    current, _versions = selectors.public_series(request.auth, series)
     from linli.core.middleware import client_ip
 
-    o = services.lodge_objection(actor=request.auth, disclosure=current, text=payload.text, name=payload.name,
+    actor = _objector(request)
+    try:
+        current, _versions = selectors.public_series(actor, series)
+    except NotFound:
+        if actor.is_authenticated:
+            raise
+        # signed out: a kind for residents only (or no such series: the answer does not tell which)
+        raise PermissionDenied(Code.NOT_OF_AREA, _("请先登录：未登录只能对公开类别的公示提出异议，该公示仅限本区域居民"),
+                               status=403) from None
+    o = services.lodge_objection(actor=actor, disclosure=current, text=payload.text, name=payload.name,
                                  phone=payload.phone, id_number=payload.id_number, ip=client_ip(request) or "")  # type: ignore[arg-type]
-    return Status(201, _objection(o, request.auth, staff=False))
+    return Status(201, _objection(o, actor, staff=False))
 
 
 @router.post("/objections/{pk}/answer", response={200: ObjectionOut, **ERRORS}, summary="答复异议(本区域工作人员，答复将公开)")
@@ -162,3 +193,10 @@ def answer(request: ApiRequest, pk: int, payload: AnswerIn):  # type: ignore[no-
     o = services.objection_for_answer(request.auth, pk)
     o = services.answer_objection(actor=request.auth, objection=o, answer=payload.answer, outcome=payload.outcome)
     return _objection(o, request.auth, staff=True)
+
+
+@router.post("/objections/{pk}/contact", response={200: ContactOut, **ERRORS},
+             summary="查看异议人的完整联系方式(本区域工作人员；须填写事由，记入敏感信息查看记录)")
+def reveal_contact(request: ApiRequest, pk: int, payload: RevealIn):  # type: ignore[no-untyped-def]
+    o = services.objection_for_answer(request.auth, pk)
+    return services.reveal_contact(actor=request.auth, objection=o, reason=payload.reason, purpose=payload.purpose)

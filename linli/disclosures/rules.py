@@ -73,3 +73,5 @@ rules.add_perm("disclosures.view", manage | (shown & of_its_audience))
 rules.add_perm("disclosures.object", in_period & of_its_audience & ~manage)
 rules.add_perm("disclosures.close", manage & period_over)
 rules.add_perm("disclosures.answer", manage)  # the objection's region_path: the disclosure's area
+# the objector's whole contact (logged with a reason): whoever may answer the objections of that area
+rules.add_perm("disclosures.reveal_contact", manage)

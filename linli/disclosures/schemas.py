@@ -125,3 +125,16 @@ class ObjectionIn(Schema):
 class AnswerIn(Schema):
     answer: str = Field(..., max_length=2000)
     outcome: str = Field(..., max_length=10, description="upheld | partly | rejected")
+
+
+class RevealIn(Schema):
+    purpose: str = Field("", max_length=20, description="入户核实 / 办理业务 / 应急联系 / 核对信息 / 其他")
+    reason: str = Field(..., max_length=200, description="具体说明，至少4个字(记入敏感信息查看记录)")
+
+
+class ContactOut(Schema):
+    """An objector's whole contact, for the staff who answer (each reading logged with its reason)."""
+
+    name: str
+    phone: str
+    id_number: str

@@ -28,7 +28,10 @@ DISCLOSURE_ACTIONS = Actions({
     "object": "disclosures.object",  # no step of the lifecycle: during the period, by its audience
 }, lifecycle=states.LIFECYCLE)
 
-OBJECTION_ACTIONS = Actions({ObjectionAction.ANSWER: "disclosures.answer"}, lifecycle=states.OBJECTION_LIFECYCLE)
+OBJECTION_ACTIONS = Actions({
+    ObjectionAction.ANSWER: "disclosures.answer",
+    "reveal_contact": "disclosures.reveal_contact",  # no step of the lifecycle: the whole contact, logged
+}, lifecycle=states.OBJECTION_LIFECYCLE)
 
 WIDTHS = (4, 6, 9, 12, 15)  # city, district, street, community, grid
 

@@ -21,8 +21,9 @@ from linli.accounts.selectors import holders_at, holders_by_path
 from linli.core import idcard, ratelimit, supervision
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.images import clean_document
-from linli.core.reasons import meaningful
-from linli.core.services import record_audit
+from linli.core.models import SensitiveAccess
+from linli.core.reasons import clean_reason, meaningful
+from linli.core.services import record_audit, record_sensitive_access
 from linli.core.text import clean_text, fill
 from linli.messaging.services import send, send_many
 
@@ -336,6 +337,21 @@ def answer_objection(*, actor: Any, objection: Objection, answer: str, outcome: 
         who = objection.objector
         transaction.on_commit(lambda: send([who], "disclosures.answer", text=message, target=objection, link=link))
     return objection
+
+
+@transaction.atomic
+def reveal_contact(*, actor: Any, objection: Objection, reason: str, purpose: str = "") -> dict[str, str]:
+    """The objector's whole contact (name, phone, ID number) for staff who may answer objections
+    of the disclosure's area, with the reason (a listed purpose and a real description,
+    ``core.reasons``) written to the sensitive-access log."""
+    require(actor, "disclosures.reveal_contact", objection)
+    reason = clean_reason(purpose, reason)
+    record_sensitive_access(actor=actor, kind=SensitiveAccess.Kind.REVEAL, target=objection,
+                            fields=["contact_name", "contact_phone", "contact_id_number"], reason=reason,
+                            region_path=objection.region_path,
+                            label=fill(_("公示“%(t)s”的异议 #%(n)s"), {"t": objection.disclosure.title, "n": objection.pk}))
+    return {"name": objection.contact_name or "", "phone": objection.contact_phone or "",
+            "id_number": objection.contact_id_number or ""}
 
 
 def objection_for_answer(actor: Any, pk: int) -> Objection:

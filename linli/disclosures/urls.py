@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/new/", views.staff_new, name="staff_new"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/correct/", views.staff_correct, name="staff_correct"),
+    path("staff/objections/<int:pk>/contact/", views.staff_contact, name="staff_contact"),
 ]

@@ -14,12 +14,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from linli.accounts.selectors import role_assignments
 from linli.core.documents import qr_svg
 from linli.core.errors import DomainError, NotFound
 from linli.core.forms import form_int
 from linli.core.middleware import client_ip
+from linli.core.reasons import clean_reason
 from linli.core.registry import has_role
 
 from . import kinds, selectors, services
@@ -188,11 +191,42 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("disclosures:staff_detail", pk=pk)
+    return render(request, "disclosures/staff_detail.html", _staff_context(request, d))
+
+
+def _staff_context(request: HttpRequest, d: Any, **extra: Any) -> dict[str, Any]:
     objections = selectors.objections_of(d)
-    return render(request, "disclosures/staff_detail.html", {
-        "d": d, "actions": selectors.available_actions(request.user, d), "outcomes": Outcome.choices,
-        "objections": [(o, selectors.available_actions(request.user, o)) for o in objections],
-        "versions": selectors.versions(d.series_pk)})
+    return {"d": d, "actions": selectors.available_actions(request.user, d), "outcomes": Outcome.choices,
+            "objections": [(o, selectors.available_actions(request.user, o)) for o in objections],
+            "versions": selectors.versions(d.series_pk), **extra}
+
+
+@never_cache
+@login_required
+@require_POST
+def staff_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff who answer the objection see the objector's whole contact, with a reason (a
+    sensitive-access record). The contact is shown in this answer only, never put in a message."""
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    try:
+        objection = services.objection_for_answer(request.user, pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    purpose, reason = request.POST.get("purpose", "")[:20], request.POST.get("reason", "")[:200]
+    reveal: dict[str, Any] = {"pk": objection.pk}
+    try:
+        reveal["revealed"] = services.reveal_contact(actor=request.user, objection=objection, reason=reason, purpose=purpose)
+        reveal["reason"] = clean_reason(purpose, reason)  # as recorded
+    except DomainError as exc:
+        reveal.update(error=exc.message, purpose=purpose, reason_text=reason[:180])
+    status = 400 if reveal.get("error") else 200
+    if request.headers.get("HX-Request"):
+        return render(request, "disclosures/_contact.html", {
+            "o": objection, "o_actions": selectors.available_actions(request.user, objection), "reveal": reveal},
+            status=status)
+    return render(request, "disclosures/staff_detail.html", _staff_context(request, objection.disclosure, reveal=reveal),
+                  status=status)
 
 
 @login_required

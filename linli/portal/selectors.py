@@ -126,10 +126,18 @@ def _moment(when: Any) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(when, dt.time(0, 0)))
 
 
-def dated_items(node: RegionNode, limit: int = FEED_ITEMS) -> list[tuple[Any, PortalItem, dt.datetime]]:
-    """The sections' items that carry a date, newest first, with their section's label (the feed)."""
+def section(key: str) -> registry.PortalSection | None:
+    """The registered section ``key`` (a section's own feed), or None."""
+    return next((s for s in registry.portal_sections() if s.key == key), None)
+
+
+def dated_items(node: RegionNode, limit: int = FEED_ITEMS, *, only: str | None = None) -> list[tuple[Any, PortalItem, dt.datetime]]:
+    """The sections' items that carry a date, newest first, with their section's label (the feed);
+    ``only`` keeps one section (e.g. a community's disclosures alone)."""
     rows = []
     for s in registry.portal_sections():
+        if only is not None and s.key != only:
+            continue
         for item in _safe(s.items, node.path, limit) or []:
             if isinstance(item.when, dt.date):
                 rows.append((s.label, item, _moment(item.when)))

@@ -36,9 +36,11 @@ class _Client:
         self.pk = pk
 
 
-def remember(response: HttpResponse, code: str) -> HttpResponse:
-    """The community chosen, kept for a year (not readable by scripts, sent on same-site links)."""
-    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, secure=True, httponly=True, samesite="Lax")
+def remember(request: HttpRequest, response: HttpResponse, code: str) -> HttpResponse:
+    """The community chosen, kept for a year (not readable by scripts, sent on same-site links);
+    ``Secure`` when the request came over HTTPS (behind a proxy: ``SECURE_PROXY_SSL_HEADER``), so
+    that the choice is kept on a plain-HTTP address as well."""
+    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, secure=request.is_secure(), httponly=True, samesite="Lax")
     return response
 
 
@@ -119,7 +121,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     found = selectors.community(request.GET.get("community", ""))
     if found is None:
         return redirect(reverse("home") + "?change=1")
-    return remember(redirect("portal:portal", found.code), found.code)
+    return remember(request, redirect("portal:portal", found.code), found.code)
 
 
 # ---------------------------------------------------------------- the installable web app
@@ -145,16 +147,37 @@ def _assets() -> list[str]:
     return [static(path) for path in PRECACHE]
 
 
+# The public pages the worker keeps for reading offline (JavaScript regular expressions over the
+# path; an address with a query is never kept): a portal, a public notice and a public disclosure
+# and their areas' lists. Staff and resident pages, searches, feeds and the API are not among them.
+KEPT_PAGES = (
+    r"^/portal/\d{12}/$",
+    r"^/notices/public/\d{1,19}/$",
+    r"^/notices/public/area/\d{1,15}/$",
+    r"^/disclosures/\d{1,19}/$",
+    r"^/disclosures/area/\d{1,15}/$",
+)
+KEPT_MAX = 30  # pages kept at most (LINLI_OFFLINE_PAGES), the oldest dropped
+KEPT_REFRESH_SECONDS = 300  # a kept copy younger than this is not fetched again on a visit
+
+
+def kept_max() -> int:
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "LINLI_OFFLINE_PAGES", KEPT_MAX)))
+
+
 @require_GET
 @cache_control(no_cache=True, max_age=0)
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The worker at the site's root (scope ``/``): its cache name changes with the asset list,
-    so a new deployment (hashed static names) replaces the old cache."""
+    """The worker at the site's root (scope ``/``): its cache names change with the asset list
+    and the kept pages' rules, so a new deployment (hashed static names) replaces the old caches."""
     assets = _assets()
     offline = reverse("offline")
-    version = hashlib.sha256(json.dumps([assets, offline]).encode()).hexdigest()[:12]
+    version = hashlib.sha256(json.dumps([assets, offline, KEPT_PAGES]).encode()).hexdigest()[:12]
     body = render_to_string("portal/sw.js", {"version": version, "assets": json.dumps([*assets, offline]),
-                                             "offline": json.dumps(offline)})
+                                             "offline": json.dumps(offline), "keep": json.dumps(list(KEPT_PAGES)),
+                                             "kept_max": kept_max(), "refresh_ms": KEPT_REFRESH_SECONDS * 1000})
     return HttpResponse(body, content_type="application/javascript; charset=utf-8")
 
 

@@ -52,7 +52,7 @@ def visible() -> QuerySet[Offering]:
 
 
 def search(*, q: str = "", category: str = "", price_type: str = "", community: str = "", date: dt.date | None = None,
-           limit: int = 50, now: dt.datetime | None = None) -> QuerySet[Offering] | list[Offering]:
+           limit: int = 50, now: dt.datetime | None = None, area: str = "") -> QuerySet[Offering] | list[Offering]:
     """Offerings matching the filters, title hits first. With ``date``: only those with a slot
     that day one can still book with a free seat — the engine's real schedule of that date
     (term or holiday hours, closures, extra openings), not just the weekday of the rules."""
@@ -69,6 +69,9 @@ def search(*, q: str = "", category: str = "", price_type: str = "", community: 
     if community:
         qs = qs.filter(Exists(Offering.communities.through.objects.filter(offering_id=OuterRef("pk"),
                                                                           regionnode__code=community)))
+    if area:  # a street's or district's region path: offerings serving one of its communities
+        qs = qs.filter(Exists(Offering.communities.through.objects.filter(offering_id=OuterRef("pk"),
+                                                                          regionnode__path__startswith=area)))
     order = ["-title_hit", "-id"] if q else ["-id"]
     if date is None:
         return qs.select_related("provider").order_by(*order)[:limit]
@@ -403,7 +406,13 @@ def portal_search(region_path: str, q: str, limit: int) -> list[Any]:
 
 
 def portal_more(region_path: str) -> str:
+    """The list the portal's "more" opens: filtered to the community, or to the street or district
+    (``?area=``, its region path) — the same offerings the section shows."""
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
     url = reverse("station:browse")
-    return f"{url}?community={region_path}" if len(region_path) == 12 else url
+    if not region_path:
+        return url
+    return f"{url}?{urlencode({'community' if len(region_path) == 12 else 'area': region_path})}"

@@ -34,6 +34,16 @@ def _date_param(request: HttpRequest) -> dt.date | None:
         return None
 
 
+def _area_param(request: HttpRequest) -> Any:
+    """``?area=``: a street or district (its region path or 12-digit code), the portal's "more"
+    link of a street or district; anything else is ignored (the whole list)."""
+    value = request.GET.get("area", "").strip()[:12]
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return region_selectors.node_by_code_or_path(value, level=Level.STREET) or region_selectors.node_by_code_or_path(
+        value, level=Level.DISTRICT)
+
+
 def _home_path(user: Any) -> str:
     """Where the person lives (a resident) or works (staff): the search offers that street's communities."""
     resident = getattr(user, "resident", None) if user.is_authenticated else None
@@ -50,13 +60,17 @@ def browse(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     price = request.GET.get("price", "")
     community = request.GET.get("community", "")[:12]
+    area = _area_param(request)
     day = _date_param(request)
     rows = selectors.search(q=q, category=category if category in Offering.Category.values else "",
-                            price_type=price if price in Offering.Price.values else "", community=community, date=day)
+                            price_type=price if price in Offering.Price.values else "", community=community, date=day,
+                            area=area.path if area is not None else "")
     consent = Consent.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     return render(request, "station/browse.html", {
         "rows": rows, "q": q, "category": category, "price": price, "date": day.isoformat() if day else "",
-        "community": community, "communities": selectors.communities_served(near=_home_path(request.user), chosen=community)[:60],
+        "community": community, "area": area,
+        "communities": selectors.communities_served(near=area.path if area is not None else _home_path(request.user),
+                                                    chosen=community)[:60],
         "categories": Offering.Category.choices, "prices": Offering.Price.choices,
         "recommended": selectors.recommendations(request.user) if request.user.is_authenticated else [],
         "consent": consent})

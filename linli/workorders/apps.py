@@ -22,6 +22,7 @@ class WorkordersConfig(AppConfig):
         from . import selectors
         registry.register_portal_section("workorders.public", _("诉求办理公开"), order=60, items=selectors.portal_orders,
                                          more_url=selectors.portal_more)
+        registry.register_portal_search("workorders.public", _("诉求办理公开"), selectors.portal_search)
         kinds.register("workorders.progress", _("诉求办理进度"), channels=("inbox", "sms", "email"))
         kinds.register("workorders.dispatch", _("工单派发与办理"))
         kinds.register("workorders.supervision", _("工单督办与时限提醒"))

@@ -338,16 +338,32 @@ class _Area:
 def portal_orders(region_path: str, limit: int) -> list[Any]:
     """The portal's 诉求公开 section: the area's latest orders as the public page shows them —
     number, category, place (grid or community), state and date; never a name or a phone."""
+    return [_portal_item(o) for o in public_orders(community=_Area(region_path))[:limit]]
+
+
+def _portal_item(o: WorkOrder) -> Any:
     from django.urls import reverse
 
     from linli.core.registry import PortalItem
 
-    out = []
-    for o in public_orders(community=_Area(region_path))[:limit]:
-        url = reverse("workorders:public", args=[o.region_path[:12]]) + f"#o{o.number}"
-        out.append(PortalItem(title=f"{o.category.name} · {o.region.name}", url=url, when=o.created_at,
-                              summary=o.number, badge=o.get_status_display()))
-    return out
+    url = reverse("workorders:public", args=[o.region_path[:12]]) + f"#o{o.number}"
+    return PortalItem(title=f"{o.category.name} · {o.region.name}", url=url, when=o.created_at,
+                      summary=o.number, badge=o.get_status_display())
+
+
+def portal_search(region_path: str, q: str, limit: int) -> list[Any]:
+    """The portal's search over the area's public orders: only what the public list shows — the
+    number, the category, the place (grid or community) and the state. Never the description, the
+    address or anything of the reporter, so a search cannot find an order by a name or a phone."""
+    q = (q or "").strip()[:30]
+    if not q or not region_path:
+        return []
+    match = Q(number__icontains=q) | Q(category__name__icontains=q) | Q(region__name__icontains=q)
+    states_named = [value for value, label in states.Status.choices if q in str(label)]
+    if states_named:
+        match |= Q(status__in=states_named)
+    rows = public_orders(community=_Area(region_path)).filter(match)[:max(0, min(int(limit), 100))]
+    return [_portal_item(o) for o in rows]
 
 
 def portal_more(region_path: str) -> str:

@@ -40,7 +40,7 @@ def test_publish_object_answer_and_the_answer_shows_publicly(client, world, tree
     objection = resp.json()["id"]
     client.force_login(world.admin)
     staff_view = client.get(f"{BASE}/{series}").json()
-    assert staff_view["versions"][0]["objections"][0]["actions"] == ["answer"]
+    assert staff_view["versions"][0]["objections"][0]["actions"] == ["answer", "reveal_contact"]
     resp = post(client, f"{BASE}/objections/{objection}/answer", {"answer": "一楼住户已书面表决", "outcome": "rejected"})
     assert resp.status_code == 200 and resp.json()["status"] == "answered"
     envelope(post(client, f"{BASE}/objections/{objection}/answer", {"answer": "再答复一次内容", "outcome": "upheld"}),

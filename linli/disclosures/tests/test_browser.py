@@ -79,3 +79,26 @@ def test_the_lists_fit_a_phone(page, world, login, shot, who):
     expect(page.locator("table.cards-sm").first).to_contain_text("社区长者饭堂")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, f"{who}-list-390")
+
+
+def test_staff_reveal_the_objectors_contact_with_a_reason(page, world, login, shot):
+    from linli.core.models import SensitiveAccess
+
+    d = world.publish(kind="disclosures.general", title="活动室开放时间调整公示")
+    o = world.object(d, actor=world.resident, name="欧阳明华", phone="13955556666")
+    login(page, world.worker.username)
+    page.goto(f"/disclosures/staff/{d.pk}/")
+    contact = page.get_by_test_id(f"contact-{o.pk}")
+    expect(contact).to_contain_text("139****6666")
+    expect(contact).not_to_contain_text("13955556666")
+    contact.get_by_text("查看完整联系方式").click()
+    contact.get_by_test_id("purpose").select_option("核对信息")
+    contact.get_by_test_id("reason").fill("电话回复异议人")
+    contact.get_by_test_id(f"reveal-{o.pk}").click()
+    full = page.get_by_test_id(f"contact-{o.pk}").get_by_test_id("full-contact")  # swapped in by htmx
+    expect(full).to_contain_text("13955556666")
+    expect(full).to_contain_text("欧阳明华")
+    expect(page.get_by_test_id("reveal-logged")).to_contain_text("核对信息：电话回复异议人")
+    assert page.url.endswith(f"/disclosures/staff/{d.pk}/")  # the page stayed, the answer form with it
+    shot(page, "revealed")
+    assert SensitiveAccess.objects.filter(actor=world.worker, target_id=str(o.pk)).count() == 1

@@ -33,8 +33,9 @@ def test_district_street_community_in_get_steps(client, tree):
     assert resp.status_code == 302 and resp.url == f"/portal/{tree.liede_sq.code}/"
     cookie = resp.cookies[COOKIE]
     assert cookie.value == tree.liede_sq.code
-    assert cookie["max-age"] == 365 * 24 * 3600 and cookie["secure"] and cookie["httponly"]
+    assert cookie["max-age"] == 365 * 24 * 3600 and cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+    assert not cookie["secure"]  # a plain-HTTP request: a Secure cookie would not be kept
 
     resp = client.get("/")
     assert resp.status_code == 302 and resp.url == f"/portal/{tree.liede_sq.code}/"
@@ -79,3 +80,18 @@ def test_signed_in_keeps_the_start_page(client, tree, make_user):
     client.logout()  # a fresh cookie jar
     client.cookies[COOKIE] = tree.liede_sq.code
     assert client.get("/").url == f"/portal/{tree.liede_sq.code}/"
+
+
+def test_the_cookie_is_secure_only_over_https(client, tree, settings):
+    resp = client.get("/portal/choose/", {"community": tree.liede_sq.code}, secure=True)
+    cookie = resp.cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    resp = client.get("/portal/choose/", {"community": tree.liede_sq.code})
+    cookie = resp.cookies[COOKIE]
+    assert not cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    # behind the proxy that terminates TLS (SECURE_PROXY_SSL_HEADER): Secure
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    resp = client.get("/portal/choose/", {"community": tree.liede_sq.code}, HTTP_X_FORWARDED_PROTO="https")
+    assert resp.cookies[COOKIE]["secure"]
+    resp = client.get("/portal/choose/", {"community": tree.liede_sq.code}, HTTP_X_FORWARDED_PROTO="http")
+    assert not resp.cookies[COOKIE]["secure"]
