@@ -5,6 +5,7 @@ other resident lives in the community but owns nothing there."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -113,10 +114,8 @@ def test_who_finds_the_assembly(role: str, world: dict[str, Any], tree: Any, mak
 
     public = set()
     for x in a.values():
-        try:
+        with contextlib.suppress(NotFound):
             public.add(selectors.public_assembly(actor, x.pk).pk)
-        except NotFound:
-            pass
     if role in FOLLOW or role in (OWNER, RESIDENT):
         assert public == {x.pk for k, x in a.items() if k != "draft"}, role
     else:
