@@ -41,6 +41,7 @@ class Command(BaseCommand):
         admin = User.objects.get(username="liede_sq_admin")
         root = User.objects.filter(is_superuser=True).first()
         me = resident_user.resident
+        assert me is not None and me.household is not None
         room = me.household.room
         compound = room.building.compound
         if not Ownership.objects.filter(room=room, until__isnull=True).exists():
