@@ -85,4 +85,6 @@ class Command(BaseCommand):
             clerk = User.objects.filter(username="liede_caseworker").first() or admin
             for who in {clerk.pk: clerk, admin.pk: admin}.values():
                 services.enter_paper(actor=who, assembly=a, code=slip.code, choices={"1": "agree", "2": "agree", "3": "abstain", "4": "oppose"})
-        self.stdout.write(f"已生成演示业主大会：{a.title}(名册 {a.roll.total_units} 个专有部分，{a.roll.total_heads} 人，投票中)")
+        roll = a.roll
+        assert roll is not None
+        self.stdout.write(f"已生成演示业主大会：{a.title}(名册 {roll.total_units} 个专有部分，{roll.total_heads} 人，投票中)")
