@@ -29,6 +29,7 @@ from .schemas import (
     RollEntryOut,
     RollOut,
     SlipOut,
+    TransferIn,
     TurnoutOut,
     UnitCorrectIn,
 )
@@ -107,6 +108,16 @@ def designate(request: ApiRequest, assembly_id: int, entry_id: int, payload: Des
     a = _get(request, assembly_id)
     e = services.designate_voter(actor=request.auth, entry=selectors.entry_for(request.auth, a, entry_id),
                                  resident_id=payload.resident_id, reason=payload.reason)
+    return RollEntryOut(id=e.pk, label=e.label, kind=e.kind, name=e.name, area=e.area, voter_id=e.voter_id,
+                        units=[u.label for u in e.roll_units.all()])
+
+
+@router.post("/{assembly_id}/roll/units/{unit_id}/transfer", response={200: RollEntryOut, **ERRORS},
+             summary="登记投票期间的专有部分转让(已投选票有效；未投则由买受人投票)")
+def transfer(request: ApiRequest, assembly_id: int, unit_id: int, payload: TransferIn):  # type: ignore[no-untyped-def]
+    a = _get(request, assembly_id)
+    e = services.transfer_unit(actor=request.auth, assembly=a, unit=selectors.unit_for(request.auth, a, unit_id),
+                               buyer_id=payload.buyer_id, reason=payload.reason)
     return RollEntryOut(id=e.pk, label=e.label, kind=e.kind, name=e.name, area=e.area, voter_id=e.voter_id,
                         units=[u.label for u in e.roll_units.all()])
 

@@ -168,3 +168,8 @@ class MyHeadOut(Schema):
     voted: bool
     by_proxy: bool
     delegated: bool
+
+
+class TransferIn(Schema):
+    buyer_id: int = Field(..., ge=1, description="买受人(登记的居民)")
+    reason: str = Field(..., max_length=300)

@@ -987,3 +987,48 @@ def clock_notify(pairs: list[tuple[Assembly, list[Any]]], *, kind: str, level: i
 def clock_handlers(a: Assembly) -> list[Any]:
     office = _organisers({a.region_path[:12], a.region_path[:9]})
     return office.get(a.region_path[:12], []) + office.get(a.region_path[:9], [])
+
+
+# ---------------------------------------------------------------- a unit sold during the vote
+
+@transaction.atomic
+def transfer_unit(*, actor: Any, assembly: Assembly, unit: RollUnit, buyer_id: int, reason: str) -> RollEntry:
+    """A unit sold after the roll was frozen (recorded by staff from the transfer registration):
+    a ballot its head already cast stands; otherwise the buyer votes for it. The unit of a
+    one-unit head changes hands with the head; a unit sold out of a several-unit head becomes
+    the buyer's own head (the roll's totals follow, and the change is logged)."""
+    assembly = _lock(assembly)
+    require(actor, "assemblies.manage", assembly)
+    if assembly.status not in (Status.CALLED, Status.VOTING):
+        raise Conflict("illegal_transition", _("只有公告召开后至投票结束前需要登记转让；筹备阶段请直接更正房屋档案后重新编制名册"))
+    reason = _reason(reason)
+    roll = _lock_roll(_roll_of(assembly))
+    unit = RollUnit.objects.select_for_update().select_related("entry").get(pk=unit.pk, roll=roll)
+    entry = RollEntry.objects.select_for_update().get(pk=unit.entry_id)
+    if Ballot.objects.filter(assembly=assembly, entry=entry, void=False).exists():
+        raise Conflict(Code.ALREADY_VOTED, _("该专有部分的业主已投票，已投选票有效，买受人不再投票"))
+    buyer = regions.resident_by_pk(buyer_id)
+    if buyer is None:
+        raise DomainError("invalid", _("买受人须是登记的居民"), field="buyer_id")
+    before = entry.name
+    owner = [{"name": buyer.name, "resident_id": buyer.pk, "key": f"buyer:{buyer.pk}"}]
+    if entry.units == 1:
+        entry.kind, entry.name, entry.owners, entry.voter_id = HeadKind.PERSON, buyer.name[:200], owner, buyer.pk
+        entry.owner_key = f"owner:buyer:{buyer.pk}:{unit.pk}"[:200]
+        entry.save(update_fields=["kind", "name", "owners", "voter", "owner_key"])
+        target = entry
+    else:
+        seq = (RollEntry.objects.filter(roll=roll).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+        target = RollEntry.objects.create(roll=roll, seq=seq, kind=HeadKind.PERSON, owner_key=f"owner:buyer:{buyer.pk}:{unit.pk}"[:200],
+                                          name=buyer.name[:200], owners=owner, voter_id=buyer.pk, area=unit.area, units=1)
+        unit.entry = target
+        unit.save(update_fields=["entry"])
+        entry.area -= unit.area
+        entry.units -= 1
+        entry.save(update_fields=["area", "units"])
+        _retotal(roll)
+    RollCorrection.objects.create(roll=roll, unit=unit, field="owner", before=before, after=buyer.name[:200], reason=reason,
+                                  by=actor if getattr(actor, "pk", None) else None)
+    record_audit(actor=actor, action="assembly_roll.transfer", target=roll, region_path=roll.region_path,
+                 changes={"unit": unit.label, "head": target.label, "split": target.pk != entry.pk, "reason": reason[:200]})
+    return target

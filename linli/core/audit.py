@@ -149,6 +149,7 @@ ACTIONS: dict[str, Any] = {
     "assembly_roll.correct": _("更正业主名册"),
     "assembly_roll.designate": _("登记指定投票人"),
     "assembly_roll.lock": _("锁定业主名册"),
+    "assembly_roll.transfer": _("登记专有部分转让"),
     "assembly.call": _("发布业主大会召开公告"),
     "assembly.notify_committee": _("告知居民委员会"),
     "assembly.open": _("开始投票"),

@@ -26,6 +26,7 @@ def _endpoints(a: Any, entry: Any, unit: Any, proxy: Any, slip: Any) -> list[tup
         ("post", f"{base}/open", {}), ("post", f"{base}/close", {}), ("post", f"{base}/cancel", {"reason": "越权取消"}),
         ("post", f"{base}/extend", {"closes_at": "2030-01-01T00:00:00+08:00"}),
         ("patch", f"{base}/roll/units/{unit.pk}", {"area": "1.00", "reason": "越权更正"}),
+        ("post", f"{base}/roll/units/{unit.pk}/transfer", {"buyer_id": 1, "reason": "越权转让"}),
         ("post", f"{base}/roll/entries/{entry.pk}/voter", {"resident_id": 1, "reason": "越权指定"}),
         ("post", f"{base}/vote-code", {}), ("post", f"{base}/ballots", {"choices": {"1": "agree", "2": "agree"}, "code": "123456"}),
         ("post", f"{base}/slips", {}), ("post", f"{base}/paper", {"code": slip.code, "choices": {"1": "agree"}}),

@@ -319,3 +319,26 @@ def test_matters_must_name_an_art_278_item(world: Any) -> None:
     with pytest.raises(DomainError) as err:
         world.assembly(matters=[{"item": 10, "title": "不存在的事项"}])
     assert err.value.details["field"] == "matters.1.item"
+
+
+def test_a_unit_sold_during_the_vote(world: Any, vote: Any, registry: Any, make_user: Any) -> None:
+    from linli.accounts.roles import Role
+
+    a = world.voting()
+    buyer = registry.resident(grid=world.tree.g_liede1, name="新业主", phone="13900000011")
+    buyer_user = make_user(Role.RESIDENT, world.tree.g_liede1, resident=buyer, phone="13900000011", username="buyer")
+    # 李 voted: his ballot stands, the buyer of his parking space does not vote
+    vote(world.li_user, a, {1: "agree", 2: "agree"})
+    parking = services.RollUnit.objects.get(roll__assembly=a, label__contains="P01")
+    with pytest.raises(DomainError) as err:
+        services.transfer_unit(actor=world.admin, assembly=a, unit=parking, buyer_id=buyer.pk, reason="已办理转移登记")
+    assert err.value.code == "already_voted"
+    # 王 has not voted: the buyer of one of his two flats becomes a head of his own and votes
+    flat = services.RollUnit.objects.get(roll__assembly=a, label__contains="103")
+    head = services.transfer_unit(actor=world.admin, assembly=a, unit=flat, buyer_id=buyer.pk, reason="已办理转移登记")
+    a.refresh_from_db()
+    assert (head.area, a.roll.total_heads, a.roll.total_area) == (Decimal("100.00"), 5, Decimal("478.25"))
+    assert world.entry(a, "王业主").area == Decimal("80.00")
+    ballot, _r = vote(buyer_user, a, {1: "oppose", 2: "oppose"})
+    assert ballot.entry_id == head.pk
+    assert RollCorrection.objects.filter(field="owner", after="新业主").exists()
