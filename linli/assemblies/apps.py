@@ -23,4 +23,7 @@ class AssembliesConfig(AppConfig):
         kinds.register("assemblies.call", _("业主大会召开通知"), channels=("inbox", "sms"), mutable=False)
         kinds.register("assemblies.rc", _("业主大会告知居委会"), channels=("inbox",))
         kinds.register("assemblies.vote", _("业主大会投票回执"), channels=("inbox",))
+        from linli.core import registry
+
+        registry.register_menu_entry("assemblies:index", _("业主大会"), order=139, roles=rules.FOLLOW_ROLES)
         assert rules
