@@ -9,6 +9,7 @@ board, the results, the record and the verifier. Thin: the same selectors and se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -132,7 +133,7 @@ def create(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            matters = [{"item": data.get(f"item_{i}", ""), "title": data.get(f"title_{i}", ""), "body": data.get(f"body_{i}", "")}
+            matters: list[Mapping[str, Any]] = [{"item": data.get(f"item_{i}", ""), "title": data.get(f"title_{i}", ""), "body": data.get(f"body_{i}", "")}
                        for i in range(1, MATTER_ROWS + 1) if data.get(f"title_{i}", "").strip() or data.get(f"item_{i}", "")]
             compound_id = _int(data.get("compound_id"), "compound_id", 0) or 0
             if not any(c.pk == compound_id for c in compounds):
@@ -223,7 +224,7 @@ def turnout(request: HttpRequest, pk: int) -> HttpResponse:
     fragment alone for htmx (owners' page refreshes it). Never a figure by option."""
     a = _assembly(request, pk)
     follow = request.user.has_perm("assemblies.follow", a)
-    ctx = {"a": a, "turnout": _turnout(a), "follow": follow}
+    ctx: dict[str, Any] = {"a": a, "turnout": _turnout(a), "follow": follow}
     if request.headers.get("HX-Request") or not follow:
         return render(request, "assemblies/_turnout.html", ctx)
     ctx.update({"by_channel": selectors.turnout_counts(a), "slip_counts": selectors.slip_counts(a)})
@@ -252,7 +253,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
                 from linli.core.middleware import client_ip
 
                 services.send_vote_code(actor=request.user, assembly=a, client_ip=client_ip(request))
-                sent = mask_phone(request.user.phone)
+                sent = mask_phone(getattr(request.user, "phone", ""))
             else:
                 eid = _int(entry_id, "entry_id")
                 if eid is None and len(heads) == 1:
@@ -309,7 +310,7 @@ def _roll_page(request: HttpRequest, a: Assembly, *, error: DomainError | None =
     manage = request.user.has_perm("assemblies.manage", a)
     return render(request, "assemblies/roll.html", {
         "a": a, "page": page, "error": error, "error_unit": unit if error else 0, "error_entry": entry if error else 0, "sources": AREA_SOURCES, "source_names": dict(AREA_SOURCES),
-        "can_correct": manage and a.roll_id is not None and a.roll.status != "locked",
+        "can_correct": manage and a.roll is not None and a.roll.status != "locked",
         "can_designate": manage and a.status in (Status.DRAFT, Status.CALLED),
         "corrections": selectors.roll_corrections(request.user, a), "person": HeadKind.PERSON,
         "actions": selectors.available_actions(request.user, a)}, status=400 if error else 200)

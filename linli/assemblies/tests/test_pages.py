@@ -262,7 +262,7 @@ def test_another_community_sees_nothing(client: Any, world: Any, vote: Any) -> N
 def test_bad_input_is_never_a_500(client: Any, world: Any) -> None:
     a = world.voting()
     client.force_login(world.admin)
-    for url in (f"/assemblies/?page=x&status=zzz", f"/assemblies/{a.pk}/roll/?page=-1", f"/assemblies/{a.pk}/board/?page=99",
+    for url in ("/assemblies/?page=x&status=zzz", f"/assemblies/{a.pk}/roll/?page=-1", f"/assemblies/{a.pk}/board/?page=99",
                 f"/assemblies/{a.pk}/check/?receipt={'x' * 500}", f"/assemblies/{a.pk}/slips/?status=<b>",
                 "/assemblies/99999999/", "/assemblies/99999999/results/"):
         assert client.get(url).status_code in (200, 404), url
