@@ -37,4 +37,5 @@ class AssembliesConfig(AppConfig):
             told=services.clock_told, notify=services.clock_notify, supervise="assemblies.supervise",
             handlers=services.clock_handlers, audit="assembly",
             closed=("not_running", _("表决结果已公布，无需督办")))
+        registry.register_menu_entry("assemblies:index", _("业主大会"), order=139, roles=rules.FOLLOW_ROLES)
         assert rules

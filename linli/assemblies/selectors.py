@@ -216,3 +216,14 @@ def results(assembly: Assembly) -> list[Matter]:
     if assembly.status not in (Status.PRELIMINARY, Status.ANNOUNCED):
         return []
     return matters(assembly)
+
+
+# ---------------------------------------------------------------- for the pages
+
+def roll_corrections(actor: Any, assembly: Assembly) -> list[Any]:
+    """The roll's corrections with their reasons, newest first (staff who follow it)."""
+    from .models import RollCorrection
+
+    if assembly.roll_id is None or not actor.has_perm("assemblies.follow", assembly):
+        return []
+    return list(RollCorrection.objects.filter(roll_id=assembly.roll_id).select_related("unit", "by").order_by("-at")[:100])
