@@ -56,10 +56,10 @@ def machine() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(port: int, *, workers: int, threads: int, name: str) -> Iterator[str]:
+def gunicorn(port: int, *, workers: int, threads: int, name: str, stderr: Any = None) -> Iterator[str]:
     """gunicorn (gthread, with the repository's gunicorn.conf.py) on 127.0.0.1:port against
     DATABASE_URL, ready when /healthz answers; stopped (the whole process group) on exit.
-    Yields the base URL."""
+    Yields the base URL. ``stderr``: where the server's log goes (an open file; default: ours)."""
     import httpx
 
     # each simulated client writes far more than a person may (per-person write limits lifted)
@@ -67,7 +67,7 @@ def gunicorn(port: int, *, workers: int, threads: int, name: str) -> Iterator[st
                LINLI_WRITE_LIMITS=os.environ.get("LINLI_WRITE_LIMITS", "off"))
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "linli.wsgi", "-k", "gthread", "-w", str(workers),
                              "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                             "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True)
+                             "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
