@@ -839,21 +839,31 @@ def _result_lines(assembly: Assembly, roll: Roll, matters: list[Matter], results
 
 def _board_entries(assembly: Assembly) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The board: one entry per effective ballot, heads under random pseudonyms, in board order
-    (by receipt hash for a secret ballot, by first unit for a named one), chained."""
-    ballots = list(Ballot.objects.filter(assembly=assembly, void=False).select_related("entry")
-                   .prefetch_related("choices__matter", "entry__roll_units"))
-    numbers = {m.pk: m.no for m in assembly.matters.all()}
-    ids = board.pseudonyms(str(b.entry_id) for b in ballots)
+    (by receipt hash for a secret ballot, by first unit for a named one), chained. Read as plain
+    rows (three queries), not model objects: a compound of 10,000 units has ~25,000 of them."""
+    ballots = list(Ballot.objects.filter(assembly=assembly, void=False).order_by("pk")
+                   .values_list("pk", "entry_id", "entry__area", "receipt_hash"))
+    numbers = dict(assembly.matters.values_list("pk", "no"))
+    choices: dict[int, dict[int, str]] = {}
+    for ballot_id, matter_id, choice in BallotChoice.objects.filter(ballot__assembly=assembly, ballot__void=False).values_list(
+            "ballot_id", "matter_id", "choice"):
+        choices.setdefault(ballot_id, {})[numbers[matter_id]] = choice
+    units: dict[int, list[str]] = {}
+    if assembly.named:
+        voted = {b[1] for b in ballots}
+        for entry_id, label in RollUnit.objects.filter(roll_id=assembly.roll_id or 0).values_list("entry_id", "label"):
+            if entry_id in voted:
+                units.setdefault(entry_id, []).append(label)
+    ids = board.pseudonyms(str(b[1]) for b in ballots)
     raw = []
     receipts = {}
-    for b in ballots:
-        choices = {numbers[c.matter_id]: c.choice for c in b.choices.all()}
+    for ballot_id, entry_id, area, receipt in ballots:
+        head = ids[str(entry_id)]
         if assembly.named:
-            e = board.make_entry(head=ids[str(b.entry_id)], area=b.entry.area, choices=choices,
-                                 units=sorted(u.label for u in b.entry.roll_units.all()))
+            e = board.make_entry(head=head, area=area, choices=choices[ballot_id], units=sorted(units.get(entry_id, [])))
         else:
-            e = board.make_entry(head=ids[str(b.entry_id)], area=b.entry.area, choices=choices, receipt_digest=b.receipt_hash)
-        receipts[e["head"]] = b.receipt_hash
+            e = board.make_entry(head=head, area=area, choices=choices[ballot_id], receipt_digest=receipt)
+        receipts[head] = receipt
         raw.append(e)
     return board.chain(board.board_order(raw)), receipts
 
