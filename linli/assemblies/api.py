@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -231,7 +232,7 @@ def record_proxy(request: ApiRequest, assembly_id: int, entry_id: Form[int], hol
                  document: UploadedFile = NO_FILE):
     a = _get(request, assembly_id)
     if entry_id < 1 or holder_id < 1:
-        raise DomainError("invalid", "entry_id / holder_id", field="entry_id")
+        raise DomainError("invalid", _("请选择委托人并填写受托人"), field="entry_id")
     p = services.record_proxy(actor=request.auth, assembly=a, principal=selectors.entry_for(request.auth, a, entry_id),
                               holder_id=holder_id, document_name=document.name or "", document=document.read(10 * 1024 * 1024 + 1))
     return Status(201, ProxyOut(id=p.pk, principal=p.principal.label, holder_id=p.holder_id, created_at=p.created_at,
