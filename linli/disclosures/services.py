@@ -49,8 +49,10 @@ ANSWER_MAX = 2000
 MAX_ATTACHMENTS = 10
 ESCALATE_AFTER = {1: 0, 2: 2}  # working days past the answer limit: community (1), street (2) (core.supervision)
 
-ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9])")
-PHONE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+# A number is personal only when it stands alone: digits inside a longer run of letters and digits
+# (a hex digest, a receipt code, a file name) are not an ID or a phone number.
+ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def require(actor: Any, perm: str, obj: Any) -> None:

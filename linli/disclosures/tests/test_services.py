@@ -97,6 +97,17 @@ def test_text_shown_publicly_may_not_carry_an_id_number_or_phone(world):
     assert exc.value.code == "personal_data"
 
 
+def test_a_digest_whose_digits_look_like_a_phone_is_not_personal_data(world):
+    # A record digest such as an assembly's result carries runs of digits inside hex; one of them may
+    # read like a mobile number. It is not one, and publishing must not be refused for it.
+    digest = "c41ebd0ea14086527503caac10a2c9759ed825e11c2816be6821d22def26922f"
+    d = world.publish(content=f"表决记录摘要 {digest}，业主可凭回执码核对。")
+    assert digest in d.content
+    with pytest.raises(DomainError) as exc:
+        world.publish(content="电话13912345678联系")  # a real number next to Chinese text is still caught
+    assert exc.value.code == "personal_data"
+
+
 @pytest.mark.usefixtures("real_write_limits")
 def test_objections_are_rate_limited(world):
     d = world.publish()
