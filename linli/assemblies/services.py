@@ -360,9 +360,12 @@ def assembly_url(assembly: Assembly) -> str:
     return reverse("assemblies:detail", args=[assembly.pk])
 
 
-def _owner_users(roll: Roll) -> list[Any]:
+def _owner_users(roll: Roll) -> tuple[list[Any], list[str]]:
+    """The owners on the roll with an account (their inbox), and the phones of those without one
+    (an SMS): an owner who lives elsewhere or has never signed in is told all the same."""
     ids = set(RollEntry.objects.filter(roll=roll, voter__isnull=False).values_list("voter_id", flat=True))
-    return list(accounts.users_of_residents(ids).values())
+    users = accounts.users_of_residents(ids)
+    return list(users.values()), regions.phones_of_residents(ids - set(users))
 
 
 @transaction.atomic
@@ -402,18 +405,23 @@ def call(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> A
     text = fill(_("%(t)s将于%(d)s开始投票，请查看公告并按时表决"), {"t": assembly.title,
                                                      "d": timezone.localtime(assembly.opens_at).strftime("%m-%d %H:%M")})
     link = assembly_url(assembly)
-    owners = _owner_users(roll)
+    owners, phones = _owner_users(roll)
+    sms = fill(_("%(t)s将于%(d)s开始投票，公告见小区公告栏；可到社区领取书面表决票，或登录“邻里”网上投票"),
+               {"t": assembly.title, "d": timezone.localtime(assembly.opens_at).strftime("%m-%d %H:%M")})
     community = assembly.region_path[:12]
     committee = accounts.holders_by_path([Role.COMMUNITY_ADMIN], [community]).get(community, [])
 
     def tell() -> None:
         messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link)
+        for phone in phones:
+            messaging.send_to_phone(phone, "assemblies.call", sms)
         messaging.send(committee, "assemblies.rc", text=fill(_("告知居民委员会：%(t)s已发布召开公告"), {"t": assembly.title}),
                        target=assembly, link=link)
 
     transaction.on_commit(tell)
     record_audit(actor=actor, action="assembly.notify_committee", target=assembly, region_path=assembly.region_path,
-                 changes={"community": community, "told": len(committee), "owners_messaged": len(owners)})
+                 changes={"community": community, "told": len(committee), "owners_messaged": len(owners),
+                          "owners_sms": len(phones)})
     return assembly
 
 

@@ -301,15 +301,14 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 def public_roll(request: HttpRequest, pk: int) -> HttpResponse:
     a = _public(request, pk)
     page = Paginator(selectors.public_units(a), 200).get_page(request.GET.get("page"))
-    return render(request, "assemblies/public_roll.html", {"base_template": _base(request), "a": a, "page": page,
-                                                           "sources": dict(AREA_SOURCES)})
+    return render(request, "assemblies/public_roll.html", {"base_template": _base(request), "a": a, "page": page})
 
 
 def _roll_page(request: HttpRequest, a: Assembly, *, error: DomainError | None = None, unit: int = 0, entry: int = 0) -> HttpResponse:
     page = Paginator(selectors.roll_entries(request.user, a), 50).get_page(request.GET.get("page"))
     manage = request.user.has_perm("assemblies.manage", a)
     return render(request, "assemblies/roll.html", {
-        "a": a, "page": page, "error": error, "error_unit": unit if error else 0, "error_entry": entry if error else 0, "sources": AREA_SOURCES, "source_names": dict(AREA_SOURCES),
+        "a": a, "page": page, "error": error, "error_unit": unit if error else 0, "error_entry": entry if error else 0, "sources": AREA_SOURCES,
         "can_correct": manage and a.roll is not None and a.roll.status != "locked",
         "can_designate": manage and a.status in (Status.DRAFT, Status.CALLED),
         "corrections": selectors.roll_corrections(request.user, a), "person": HeadKind.PERSON,

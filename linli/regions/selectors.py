@@ -543,6 +543,13 @@ def phones_without_account(household_ids: Any) -> list[str]:
     return [r.phone for r in rows.only("phone") if r.phone]
 
 
+def phones_of_residents(resident_ids: Any) -> list[str]:
+    """The registered phones of these residents, wherever they live (an owner who lets his flat
+    and lives elsewhere is still told of his compound's assembly), each once."""
+    rows = Resident.objects.filter(pk__in=list(resident_ids)).exclude(phone_hash="")
+    return sorted({r.phone for r in rows.only("phone") if r.phone})
+
+
 def owned_rooms(*, compound_id: int, building_id: int | None = None) -> QuerySet[Room]:
     """Every exclusive unit (flats, shops, parking spaces) of a compound — or of one of its
     buildings — with its area, the area's source and its current ownerships prefetched: what an

@@ -101,6 +101,7 @@ def test_roll_correction_and_designation_with_their_refusals_in_place(client: An
     assert co.voter_id == world.chen.pk
     public = page(client, world.tenant_user, f"/assemblies/{a.pk}/roll/")  # a resident of the community
     assert "1栋" in public and "81.00" in public and "王业主" not in public and "13900000001" not in public
+    assert "车位" in public and "测绘" in public and "parking" not in public and ">survey<" not in public  # names, not codes
 
 
 def test_owner_votes_on_the_phone_the_receipt_once_and_no_result_while_voting(client: Any, world: Any, sms: Any) -> None:

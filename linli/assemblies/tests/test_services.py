@@ -135,6 +135,29 @@ def test_call_sends_a_must_reach_notice_messages_owners_and_records_the_committe
     assert AuditEvent.objects.filter(action="assembly.notify_committee", target_id=str(a.pk)).exists()
 
 
+def test_an_owner_without_an_account_living_elsewhere_is_told_by_sms(world: Any, registry: Any,
+                                                                    django_capture_on_commit_callbacks: Any) -> None:
+    from linli.messaging.models import Delivery
+    from linli.regions import services as rs
+
+    root = registry.actor
+    room = rs.create_room(actor=root, building=world.b2, unit_name="1单元", number="204", exclusive_area="70", use="residential")
+    elsewhere = rs.create_household(actor=root, room=world.other_compound.buildings.first().rooms.first())
+    away = registry.resident(household=elsewhere, name="远业主", phone="13900000066")
+    rs.set_ownership(actor=root, room=room, kind="person", owner_name="远业主", resident=away)
+    a = world.assembly()
+    services.freeze_roll(actor=world.admin, assembly=a)
+    a.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call(actor=world.admin, assembly=a)
+    sms = [d for d in Delivery.objects.filter(kind="assemblies.call", channel="sms") if d.phone == "13900000066"]
+    assert len(sms) == 1 and "开始投票" in sms[0].text
+    assert not [d for d in Delivery.objects.filter(kind="assemblies.call", channel="sms", message__isnull=True)
+                if d.phone == "13900000001"]  # wang has an account: his inbox (and his own SMS setting) serve him
+    event = AuditEvent.objects.get(action="assembly.notify_committee", target_id=str(a.pk))
+    assert event.changes["owners_sms"] == 1
+
+
 def test_voting_opens_only_on_a_locked_roll_and_at_its_time(world: Any) -> None:
     a = world.assembly(opens_in=dt.timedelta(minutes=-1))
     services.freeze_roll(actor=world.admin, assembly=a)
