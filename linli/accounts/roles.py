@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("部门承办人")
     PROVIDER_STAFF = "provider_staff", _("服务商")
     VOLUNTEER = "volunteer", _("志愿者")
+    HOUSING = "housing", _("住房城乡建设部门")  # 区(市)住建、房管: guides and supervises owners' assemblies, reads their archive
 
 
 ADMIN_ROLES = (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)

@@ -38,4 +38,7 @@ class AssembliesConfig(AppConfig):
             handlers=services.clock_handlers, audit="assembly",
             closed=("not_running", _("表决结果已公布，无需督办")))
         registry.register_menu_entry("assemblies:index", _("业主大会"), order=139, roles=rules.FOLLOW_ROLES)
+        from linli.accounts.roles import Role
+
+        registry.register_start_page("assemblies:index", order=35, roles=(Role.HOUSING,))
         assert rules

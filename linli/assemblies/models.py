@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.fields import private_storage
 from linli.core.models import TimeStamped
+from linli.regions.choices import AreaSource, Use
 
 from .states import RollStatus, Status
 
@@ -91,19 +92,6 @@ class RollEntry(models.Model):
         return f"H{self.seq:05d}"
 
 
-def _room_uses() -> list[tuple[str, str]]:
-    """The registry's uses of a room (flat, shop, parking space …), shown by their name."""
-    from linli.regions.models import Room
-
-    return list(Room.Use.choices)
-
-
-def _area_sources() -> list[tuple[str, str]]:
-    from linli.regions.models import Room
-
-    return list(Room.AreaSource.choices)
-
-
 class RollUnit(models.Model):
     """One exclusive unit (专有部分) on the roll: the public list shows its label and area only."""
 
@@ -111,9 +99,9 @@ class RollUnit(models.Model):
     entry = models.ForeignKey(RollEntry, verbose_name=_("计票主体"), on_delete=models.CASCADE, related_name="roll_units")
     room = models.ForeignKey("regions.Room", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("房号"), max_length=200)
-    use = models.CharField(_("用途"), max_length=16, choices=_room_uses)
+    use = models.CharField(_("用途"), max_length=16, choices=Use.choices)
     area = models.DecimalField(_("专有面积(㎡)"), max_digits=10, decimal_places=2)
-    area_source = models.CharField(_("面积来源"), max_length=10, choices=_area_sources)
+    area_source = models.CharField(_("面积来源"), max_length=10, choices=AreaSource.choices)
 
     class Meta:
         verbose_name = _("专有部分")

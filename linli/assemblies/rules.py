@@ -3,7 +3,9 @@
 - 组织: the community admin and the street admin over the compound build and correct the roll,
   call the assembly, record proxies, open, extend and close voting, publish the results.
 - 录入: caseworkers and those admins enter paper ballots (two clerks, a third decides).
-- 查看: every admin over the area (and the caseworker) follows it; district and city read.
+- 查看: every admin over the area (and the caseworker) follows it; district and city read, and so
+  does the housing bureau (住房城乡建设部门, held on a district or the city), which supervises
+  owners' assemblies and reads their archive; it changes nothing.
 - 业主: an owner on the roll (or the co-owner designated for a shared unit, or a proxy holder)
   reads the assembly and votes.
 Another compound's staff and owners see nothing beyond what its disclosures publish.
@@ -16,7 +18,7 @@ from linli.accounts.rules import holds_over
 
 ORGANISER_ROLES = (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN)
 CLERK_ROLES = (Role.CASEWORKER, *ORGANISER_ROLES)
-FOLLOW_ROLES = (Role.CASEWORKER, *ADMIN_ROLES)
+FOLLOW_ROLES = (Role.CASEWORKER, *ADMIN_ROLES, Role.HOUSING)
 
 organise = holds_over(*ORGANISER_ROLES)
 clerk = holds_over(*CLERK_ROLES)

@@ -23,8 +23,9 @@ from linli.accounts.roles import Role
 from linli.core import calendar, supervision
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.images import clean_document
+from linli.core.models import SensitiveAccess
 from linli.core.reasons import meaningful
-from linli.core.services import record_audit
+from linli.core.services import record_audit, record_sensitive_access
 from linli.core.text import clean_text, fill
 from linli.disclosures import selectors as disclosure_selectors
 from linli.disclosures import services as disclosures
@@ -368,6 +369,23 @@ def _owner_users(roll: Roll) -> tuple[list[Any], list[str]]:
     return list(users.values()), regions.phones_of_residents(ids - set(users))
 
 
+def _tell_owners(roll: Roll, assembly: Assembly, text: str, *, sms: str = "") -> tuple[int, int]:
+    """Every owner of the roll, once the transaction commits: the inbox (and SMS, by their own
+    settings) of those with an account, an SMS to the registered phone of the others. Returns
+    how many of each."""
+    owners, phones = _owner_users(roll)
+    link = assembly_url(assembly)
+    sms = sms or fill(_("%(t)s 详见小区公告栏或邻里平台"), {"t": text})
+
+    def tell() -> None:
+        messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link)
+        for phone in phones:
+            messaging.send_to_phone(phone, "assemblies.call", sms)
+
+    transaction.on_commit(tell)
+    return len(owners), len(phones)
+
+
 @transaction.atomic
 def call(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> Assembly:
     """发布召开公告: a must-reach notice to the compound's households and a message to every
@@ -405,23 +423,15 @@ def call(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) -> A
     text = fill(_("%(t)s将于%(d)s开始投票，请查看公告并按时表决"), {"t": assembly.title,
                                                      "d": timezone.localtime(assembly.opens_at).strftime("%m-%d %H:%M")})
     link = assembly_url(assembly)
-    owners, phones = _owner_users(roll)
     sms = fill(_("%(t)s将于%(d)s开始投票，公告见小区公告栏；可到社区领取书面表决票，或登录“邻里”网上投票"),
                {"t": assembly.title, "d": timezone.localtime(assembly.opens_at).strftime("%m-%d %H:%M")})
+    owners, phones = _tell_owners(roll, assembly, text, sms=sms)
     community = assembly.region_path[:12]
     committee = accounts.holders_by_path([Role.COMMUNITY_ADMIN], [community]).get(community, [])
-
-    def tell() -> None:
-        messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link)
-        for phone in phones:
-            messaging.send_to_phone(phone, "assemblies.call", sms)
-        messaging.send(committee, "assemblies.rc", text=fill(_("告知居民委员会：%(t)s已发布召开公告"), {"t": assembly.title}),
-                       target=assembly, link=link)
-
-    transaction.on_commit(tell)
+    transaction.on_commit(lambda: messaging.send(committee, "assemblies.rc", target=assembly, link=link,
+                                                 text=fill(_("告知居民委员会：%(t)s已发布召开公告"), {"t": assembly.title})))
     record_audit(actor=actor, action="assembly.notify_committee", target=assembly, region_path=assembly.region_path,
-                 changes={"community": community, "told": len(committee), "owners_messaged": len(owners),
-                          "owners_sms": len(phones)})
+                 changes={"community": community, "told": len(committee), "owners_messaged": owners, "owners_sms": phones})
     return assembly
 
 
@@ -468,10 +478,8 @@ def extend(*, actor: Any, assembly: Assembly, closes_at: dt.datetime, now: dt.da
     LIFECYCLE.apply(assembly, Action.EXTEND, actor=actor, lock=False, changes={"closes_at": [old.isoformat(), closes_at.isoformat()]})
     assembly.original_closes_at, assembly.closes_at, assembly.extension_notice_id = old, closes_at, notice.pk
     assembly.save(update_fields=["status", "original_closes_at", "closes_at", "extension_notice_id", "updated_at"])
-    owners = _owner_users(_roll_of(assembly))
-    link = assembly_url(assembly)
-    text = fill(_("%(t)s投票期延长至%(d)s"), {"t": assembly.title, "d": timezone.localtime(closes_at).strftime("%m-%d %H:%M")})
-    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=link))
+    _tell_owners(_roll_of(assembly), assembly,
+                 fill(_("%(t)s投票期延长至%(d)s"), {"t": assembly.title, "d": timezone.localtime(closes_at).strftime("%m-%d %H:%M")}))
     return assembly
 
 
@@ -646,6 +654,14 @@ def _lock_for_ballot(assembly: Assembly) -> Assembly:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {Assembly._meta.db_table} WHERE id = %s FOR SHARE", [assembly.pk])  # noqa: S608
     return Assembly.objects.get(pk=assembly.pk)
+
+
+def log_document_view(*, actor: Any, assembly: Assembly, target: Any, field: str, label: str, reason: str) -> None:
+    """A staff member opened a proxy's authorisation or a paper ballot's scan: it bears an
+    owner's name and signature, so the view goes to the sensitive-access log."""
+    require(actor, "assemblies.follow", assembly)
+    record_sensitive_access(actor=actor, kind=SensitiveAccess.Kind.REVEAL, target=target, fields=[field], reason=reason,
+                            region_path=assembly.region_path, label=label)
 
 
 # ---------------------------------------------------------------- proxies
@@ -923,9 +939,7 @@ def publish_result(*, actor: Any, assembly: Assembly, now: dt.datetime | None = 
                     changes={"ballots": len(entries), "passed": [m.no for m in matters if results[m.no].passed]})
     assembly.result_disclosure_id = d.pk
     assembly.save()
-    owners = _owner_users(roll)
-    text = fill(_("%(t)s表决结果已公示，可凭回执码核对本人选票"), {"t": assembly.title})
-    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=assembly_url(assembly)))
+    _tell_owners(roll, assembly, fill(_("%(t)s表决结果已公示，可凭回执码核对本人选票"), {"t": assembly.title}))
     return assembly
 
 
@@ -963,9 +977,7 @@ def announce(*, actor: Any, assembly: Assembly, now: dt.datetime | None = None) 
     LIFECYCLE.apply(assembly, Action.ANNOUNCE, actor=actor, lock=False, changes={"passed": [m.no for m in passed]})
     assembly.decision_disclosure_id, assembly.announced_at = d.pk, now
     assembly.save(update_fields=["status", "decision_disclosure_id", "announced_at", "updated_at"])
-    owners = _owner_users(roll)
-    text = fill(_("%(t)s决定公告已发布"), {"t": assembly.title})
-    transaction.on_commit(lambda: messaging.send(owners, "assemblies.call", text=text, target=assembly, link=assembly_url(assembly)))
+    _tell_owners(roll, assembly, fill(_("%(t)s决定公告已发布"), {"t": assembly.title}))
     return assembly
 
 

@@ -9,6 +9,7 @@ board, the results, the record and the verifier. Thin: the same selectors and se
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -379,6 +380,42 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assemblies/slips.html", {"a": a, "page": page, "status": status, "states": SLIP_STATES,
                                                      "counts": selectors.slip_counts(a),
                                                      "actions": selectors.available_actions(request.user, a)})
+
+
+def _private_file(request: HttpRequest, a: Assembly, field: Any, *, target: Any, label: str, reason: str) -> FileResponse:
+    """A scan or an authorisation shown to staff: never cached, never sniffed, and each view is
+    written to the sensitive-access log (it carries an owner's name and signature)."""
+    if not field:
+        raise Http404(_("文件不存在"))
+    services.log_document_view(actor=request.user, assembly=a, target=target, field=field.field.name, label=label, reason=reason)
+    name = field.name.rsplit("/", 1)[-1]
+    content_type = "application/pdf" if name.lower().endswith(".pdf") else mimetypes.guess_type(name)[0] or "application/octet-stream"
+    resp = FileResponse(field.open("rb"), content_type=content_type, filename=name)
+    resp["Content-Disposition"] = f'inline; filename="{name}"'
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@login_required
+def slip_scan(request: HttpRequest, pk: int, slip_id: int) -> FileResponse:
+    """The scanned paper ballot, for the clerks and the staff who check the count."""
+    a = _staff_assembly(request, pk, "assemblies.clerk")
+    slip = selectors.slips(request.user, a).filter(pk=slip_id).first()
+    if slip is None:
+        raise Http404(_("表决票不存在"))
+    return _private_file(request, a, slip.scan, target=slip, label=f"{a.title} · {slip.code}", reason=_("核对书面表决票扫描件"))
+
+
+@login_required
+def proxy_document(request: HttpRequest, pk: int, proxy_id: int) -> FileResponse:
+    """The written authorisation behind a proxy, for the staff over the assembly."""
+    a = _staff_assembly(request, pk)
+    proxy = selectors.proxies(request.user, a).filter(pk=proxy_id).first()
+    if proxy is None:
+        raise Http404(_("委托不存在"))
+    return _private_file(request, a, proxy.document, target=proxy, label=f"{a.title} · {proxy.principal.label}",
+                         reason=_("核对授权委托书"))
 
 
 @login_required

@@ -16,6 +16,8 @@ from linli.core.fields import EncryptedTextField, private_storage
 from linli.core.masking import mask_id, mask_phone
 from linli.core.models import TimeStamped
 
+from . import choices
+
 PATTERN = ["varchar_pattern_ops"]
 
 
@@ -129,20 +131,8 @@ class Unit(models.Model):
 class Room(TimeStamped):
     """房屋 — with its registered exclusive area (专有部分面积), the basis of owners' votes."""
 
-    class Use(models.TextChoices):
-        RESIDENTIAL = "residential", _("住宅")
-        COMMERCIAL = "commercial", _("商业")
-        OFFICE = "office", _("办公")
-        PARKING = "parking", _("车位")
-        OTHER = "other", _("其他")
-
-    class AreaSource(models.TextChoices):
-        """Where the exclusive area comes from, in the order the law prefers them: the property
-        register, else the surveyed area, else the purchase contract."""
-
-        REGISTER = "register", _("不动产登记")
-        SURVEY = "survey", _("测绘面积")
-        CONTRACT = "contract", _("购房合同")
+    Use = choices.Use
+    AreaSource = choices.AreaSource
 
     unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="rooms")
     building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="rooms", editable=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from linli.assemblies import services
 from linli.assemblies.models import Ballot, PaperSlip, Proxy, RollUnit
+from linli.core.models import SensitiveAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -157,8 +158,17 @@ def test_proxy_holder_chooses_the_head_and_the_principal_cannot_vote(client: Any
     assert bad.status_code == 400 and "手机号" in body(bad)
     doc = SimpleUploadedFile("委托书.pdf", PDF, content_type="application/pdf")
     assert client.post(url, {"principal": li.label, "phone": "13900000001", "document": doc}).status_code == 302
-    assert Proxy.objects.filter(assembly=a, principal=li, holder=world.wang).exists()
-    assert "李业主" in body(client.get(url))
+    proxy = Proxy.objects.get(assembly=a, principal=li, holder=world.wang)
+    listing = body(client.get(url))
+    assert "李业主" in listing and 'data-testid="proxy-document"' in listing
+    shown = client.get(f"/assemblies/{a.pk}/proxies/{proxy.pk}/document/")
+    assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(b"%PDF")
+    assert shown["Cache-Control"] == "private, no-store" and shown["X-Content-Type-Options"] == "nosniff"
+    assert SensitiveAccess.objects.filter(actor=world.admin, target_id=str(proxy.pk), fields=["document"]).count() == 1
+    for outsider in (world.wang_user, world.other_owner):  # the holder himself, an owner of another compound
+        client.force_login(outsider)
+        assert client.get(f"/assemblies/{a.pk}/proxies/{proxy.pk}/document/").status_code == 404
+    client.force_login(world.admin)
     services.open_voting(actor=world.admin, assembly=a)
     client.force_login(world.li_user)
     detail = body(client.get(f"/assemblies/{a.pk}/"))
@@ -207,6 +217,18 @@ def test_paper_slips_two_clerks_a_mismatch_and_the_decision(client: Any, world: 
     assert 'data-testid="decide-form"' in paper and li.code in paper
     decided = client.post(f"/assemblies/{a.pk}/paper/", {"step": "decide", "code": li.code, "choice_1": "oppose"})
     assert "已计入" in body(decided)
+    assert 'data-testid="slip-scan"' not in body(client.get(f"/assemblies/{a.pk}/slips/"))  # none uploaded yet
+    assert client.get(f"/assemblies/{a.pk}/slips/{li.pk}/scan/").status_code == 404
+    services.enter_paper(actor=world.clerk1, assembly=a, code=PaperSlip.objects.get(assembly=a, entry=world.entry(a, "王业主")).code,
+                         choices={1: "agree", 2: "agree"}, scan=("票.pdf", PDF))
+    wang = PaperSlip.objects.get(assembly=a, entry=world.entry(a, "王业主"))
+    assert 'data-testid="slip-scan"' in body(client.get(f"/assemblies/{a.pk}/slips/"))
+    shown = client.get(f"/assemblies/{a.pk}/slips/{wang.pk}/scan/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "application/pdf"
+    assert SensitiveAccess.objects.filter(actor=world.admin, target_id=str(wang.pk), fields=["scan"]).exists()
+    client.force_login(world.wang_user)
+    assert client.get(f"/assemblies/{a.pk}/slips/{wang.pk}/scan/").status_code == 404
+    client.force_login(world.admin)
     turnout = body(client.get(f"/assemblies/{a.pk}/turnout/"))
     assert "2/4" in turnout and "书面表决" in turnout and 'data-testid="by-channel"' in turnout
 
@@ -245,8 +267,10 @@ def test_results_board_receipt_record_and_verifier(client: Any, world: Any, vote
 def test_another_community_sees_nothing(client: Any, world: Any, vote: Any) -> None:
     a, _r = closed(world, vote)
     services.publish_result(actor=world.admin, assembly=a)
+    proxy = Proxy.objects.create(assembly=a, principal=world.entry(a, "李业主"), holder=world.tenant, document="assemblies/x.pdf")
+    slip = PaperSlip.objects.create(assembly=a, entry=world.entry(a, "翠苑置业"), code="TEST-SCAN-0001", scan="assemblies/y.pdf")
     urls = ["", "vote/", "receipt/", "check/", "roll/", "roll/staff/", "slips/", "slips/print/", "paper/", "proxies/",
-            "turnout/", "results/", "board/", "record.json", "archive/"]
+            "turnout/", "results/", "board/", "record.json", "archive/", f"proxies/{proxy.pk}/document/", f"slips/{slip.pk}/scan/"]
     for user in (world.other_admin, world.other_owner):
         client.force_login(user)
         for url in urls:
@@ -254,10 +278,33 @@ def test_another_community_sees_nothing(client: Any, world: Any, vote: Any) -> N
         assert client.post(f"/assemblies/{a.pk}/act/", {"action": "announce"}).status_code == 404
         assert a.title not in body(client.get("/assemblies/"))
     client.force_login(world.wang_user)  # an owner: no staff page
-    for url in ("roll/staff/", "slips/", "paper/", "proxies/", "archive/"):
+    for url in ("roll/staff/", "slips/", "paper/", "proxies/", "archive/", f"proxies/{proxy.pk}/document/", f"slips/{slip.pk}/scan/"):
         assert client.get(f"/assemblies/{a.pk}/{url}").status_code == 404, url
+    assert not SensitiveAccess.objects.exists()
     client.logout()
     assert client.get(f"/assemblies/{a.pk}/results/").status_code == 302  # to sign in
+
+
+def test_the_housing_bureau_reads_the_archive_and_changes_nothing(client: Any, world: Any, vote: Any, make_user: Any,
+                                                                 tree: Any) -> None:
+    from linli.accounts.roles import Role
+
+    a, _r = closed(world, vote)
+    services.publish_result(actor=world.admin, assembly=a)
+    a.refresh_from_db()
+    here = make_user(Role.HOUSING, tree.tianhe, username="housing_here")
+    client.force_login(here)
+    assert client.get("/", follow=True).redirect_chain[-1][0].startswith("/assemblies/")  # its start page
+    assert a.title in body(client.get("/assemblies/"))
+    archive = body(client.get(f"/assemblies/{a.pk}/archive/"))
+    assert 'data-testid="archive"' in archive and "表决结果" in archive
+    assert client.get(f"/assemblies/{a.pk}/results/").status_code == 200
+    client.post(f"/assemblies/{a.pk}/act/", {"action": "announce"})  # refused: it reads, it does not act
+    a.refresh_from_db()
+    assert a.status == "preliminary"
+    client.force_login(make_user(Role.HOUSING, tree.liwan, username="housing_liwan"))
+    assert a.title not in body(client.get("/assemblies/"))
+    assert client.get(f"/assemblies/{a.pk}/archive/").status_code == 404
 
 
 def test_bad_input_is_never_a_500(client: Any, world: Any) -> None:

@@ -56,8 +56,24 @@ TABLE = {
     ADMIN_HERE: ORGANISER, ADMIN_NEIGHBOUR: NOTHING, ADMIN_ELSEWHERE: NOTHING, STREET_ABOVE: ORGANISER, STREET_OTHER: NOTHING,
     DISTRICT: NOTHING, CITY: NOTHING, HANDLER: NOTHING, PROVIDER: NOTHING, ANONYMOUS: NOTHING,
 }
+# The housing bureau (住建部门) is a role of this grid alone: on the assembly's district it reads
+# everything and does nothing; on another district it sees nothing.
+HOUSING_HERE, HOUSING_ELSEWHERE = "housing", "housing_elsewhere"
+HOUSING = {HOUSING_HERE: "tianhe", HOUSING_ELSEWHERE: "liwan"}
+TABLE |= {HOUSING_HERE: NOTHING, HOUSING_ELSEWHERE: NOTHING}
+GRID_ROLES = (*ROLES, *HOUSING)
 # who may open the assembly's staff pages (follow), and who sees it at all (view)
-FOLLOW = {CASEWORKER, ADMIN_HERE, STREET_ABOVE, DISTRICT, CITY}
+FOLLOW = {CASEWORKER, ADMIN_HERE, STREET_ABOVE, DISTRICT, CITY, HOUSING_HERE}
+
+
+def _actor(role: str, world: dict[str, Any], tree: Any, make_user: Any, registry: Any) -> Any:
+    from linli.accounts.roles import Role
+
+    if role == OWNER:
+        return world["owner"]
+    if role in HOUSING:
+        return make_user(Role.HOUSING, getattr(tree, HOUSING[role]), username=f"grid_{role}")
+    return make_actor(role, tree, make_user, registry)
 
 
 @pytest.fixture
@@ -84,24 +100,24 @@ def world(tree: Any, make_user: Any, registry: Any) -> dict[str, Any]:
     return {"owner": owner, "assemblies": out}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", GRID_ROLES)
 def test_grid(role: str, world: dict[str, Any], tree: Any, make_user: Any, registry: Any) -> None:
-    actor = world["owner"] if role == OWNER else make_actor(role, tree, make_user, registry)
+    actor = _actor(role, world, tree, make_user, registry)
     for state, assembly in world["assemblies"].items():
         check_cell(selectors.ACTIONS, actor, assembly, words(TABLE[role][state]))
         assert actor.has_perm("assemblies.follow", assembly) == (role in FOLLOW), (role, state)
 
 
 def test_the_grid_names_every_role() -> None:
-    assert set(TABLE) == set(ROLES)
+    assert set(TABLE) == set(GRID_ROLES)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", GRID_ROLES)
 def test_who_finds_the_assembly(role: str, world: dict[str, Any], tree: Any, make_user: Any, registry: Any) -> None:
     """Staff over the area and owners on the roll list it (owners not while it is a draft); a
     resident of the community reads what its disclosures publish once its roll is out; nobody of
     another community sees it at all."""
-    actor = world["owner"] if role == OWNER else make_actor(role, tree, make_user, registry)
+    actor = _actor(role, world, tree, make_user, registry)
     listed = set(selectors.assemblies_for(actor).values_list("pk", flat=True))
     a = world["assemblies"]
     if role in FOLLOW:

@@ -29,6 +29,7 @@ STAFF = [
     ("pantang_grid1", "泮塘社区第1网格员", Role.GRID_WORKER, "440103001001001", "泮塘社区第1网格"),
     ("dayuan_admin", "大源街管理员", Role.STREET_ADMIN, "440111001000", "白云区大源街"),
     ("handler_tianhe", "天河区城管承办人", Role.HANDLER, "440106000000", "天河区"),
+    ("housing_tianhe", "天河区住建局物业科", Role.HOUSING, "440106000000", "天河区"),
     ("provider_demo", "颐康中心服务商", Role.PROVIDER_STAFF, "440106001000", "猎德街"),
 ]
 
