@@ -159,8 +159,9 @@ def cancel(request: ApiRequest, assembly_id: int, payload: ReasonIn):  # type: i
 @router.get("/{assembly_id}/turnout", response={200: TurnoutOut, **READ_ERRORS}, summary="实时参与情况(人数与面积，不含各选项票数)")
 def turnout(request: ApiRequest, assembly_id: int):  # type: ignore[no-untyped-def]
     a = _get(request, assembly_id)
-    t = selectors.turnout(a)
-    by_channel = ({k: {"heads": v["heads"], "area": str(v["area"])} for k, v in selectors.turnout_counts(a).items()}
+    counts = selectors.turnout_counts(a)
+    t = selectors.turnout(a, counts)
+    by_channel = ({k: {"heads": v["heads"], "area": str(v["area"])} for k, v in counts.items()}
                   if request.auth.has_perm("assemblies.follow", a) else {})
     return TurnoutOut(total_area=t.total_area, total_heads=t.total_heads, area=t.area, heads=t.heads,
                       area_share=float(t.area / t.total_area) if t.total_area else 0.0,

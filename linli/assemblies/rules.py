@@ -38,6 +38,9 @@ def on_roll(user, assembly) -> bool:  # type: ignore[no-untyped-def]
     rid = _resident_id(user)
     if rid is None or assembly is None or getattr(assembly, "roll_id", None) is None:
         return False
+    known = getattr(assembly, "_on_roll_of", None)  # set by ``selectors.assembly_for`` for this request's actor
+    if known is not None and known[0] == rid:
+        return bool(known[1])
     from .models import Proxy, RollEntry
 
     return (RollEntry.objects.filter(roll_id=assembly.roll_id, voter_id=rid).exists()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -532,8 +533,14 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
 
 # ---------------------------------------------------------------- ballots
 
-def _choices(assembly: Assembly, choices: Mapping[Any, Any], *, complete: bool) -> dict[int, str]:
-    matters = {m.no: m for m in assembly.matters.all()}
+def _matter_ids(assembly: Assembly) -> dict[int, int]:
+    """``{matter no: matter id}`` of the assembly, one light query."""
+    return dict(Matter.objects.filter(assembly_id=assembly.pk).values_list("no", "pk"))
+
+
+def _choices(assembly: Assembly, choices: Mapping[Any, Any], *, complete: bool,
+             matters: Mapping[int, int] | None = None) -> dict[int, str]:
+    matters = _matter_ids(assembly) if matters is None else matters
     out: dict[int, str] = {}
     for key, value in (choices or {}).items():
         try:
@@ -577,17 +584,16 @@ def votable_entries(actor: Any, assembly: Assembly) -> list[tuple[RollEntry, Pro
 
 
 def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by: Any, choices: dict[int, str],
-                  now: dt.datetime) -> tuple[Ballot, str]:
+                  now: dt.datetime, matters: Mapping[int, int] | None = None) -> tuple[Ballot, str]:
     """The one write of a ballot, inside the caller's transaction: the head's row is locked, so
     concurrent phones, a paper entry and a proxy are taken one after the other; the partial
     unique index is the last guard."""
-    RollEntry.objects.select_for_update().filter(pk=entry.pk).first()
-    existing = Ballot.objects.filter(assembly=assembly, entry=entry, void=False).first()
+    RollEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk", flat=True).first()
+    existing = Ballot.objects.filter(assembly_id=assembly.pk, entry_id=entry.pk, void=False).values_list("pk", "channel").first()
     if existing is not None:
-        if not assembly.allow_change or existing.channel == Channel.PAPER or channel == Channel.PAPER:
+        if not assembly.allow_change or existing[1] == Channel.PAPER or channel == Channel.PAPER:
             raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label)
-        existing.void = True
-        existing.save(update_fields=["void"])
+        Ballot.objects.filter(pk=existing[0]).update(void=True)
     code = board.new_receipt()
     try:
         with transaction.atomic():
@@ -596,10 +602,10 @@ def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by
                                            receipt_hash=board.receipt_hash(code))
     except IntegrityError:
         raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label) from None
-    matters = {m.no: m.pk for m in assembly.matters.all()}
+    matters = _matter_ids(assembly) if matters is None else matters
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, matter_id=matters[no], choice=c) for no, c in sorted(choices.items())])
     record_audit(actor=cast_by, action="assembly.ballot", target=assembly, region_path=assembly.region_path,
-                 changes={"head": entry.label, "channel": channel, "replaces": existing.pk if existing else None})
+                 changes={"head": entry.label, "channel": channel, "replaces": existing[0] if existing else None})
     return ballot, code
 
 
@@ -627,19 +633,24 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
         raise DomainError("invalid", _("您可为多个房屋投票，请选择为哪一户投票"), field="entry_id",
                           heads=[e.pk for e, _p in options])
     entry, proxy = options[0]
-    clean = _choices(assembly, choices, complete=True)
+    matters = _matter_ids(assembly)
+    clean = _choices(assembly, choices, complete=True, matters=matters)
     if not (code or "").strip():
         raise DomainError("invalid", _("请填写短信验证码"), field="code")
     account_services.check_sms_code(phone=actor.phone, purpose="vote", code=code)  # used up even if the vote is refused
     with transaction.atomic():
-        assembly = _lock_for_ballot(assembly)
+        _lock_for_ballot(assembly)
         _window(assembly, now)
-        if proxy is None and _standing_proxy(assembly, entry) is not None:
+        # the delegations as they stand under the lock: none of the head's own (unless it is the
+        # one the holder votes by), and the holder's still there
+        standing = set(Proxy.objects.filter(assembly_id=assembly.pk, revoked_at__isnull=True)
+                       .filter(Q(principal_id=entry.pk) | Q(pk=proxy.pk if proxy else 0)).values_list("pk", flat=True))
+        if proxy is None and standing:
             raise Conflict(Code.DELEGATED, _("您已委托他人投票，委托有效期间不能自行投票"))
-        if proxy is not None and not Proxy.objects.filter(pk=proxy.pk, revoked_at__isnull=True).exists():
+        if proxy is not None and proxy.pk not in standing:
             raise Conflict(Code.DELEGATED, _("该委托已撤销"))
         ballot, receipt = _write_ballot(assembly=assembly, entry=entry, channel=Channel.PROXY if proxy else Channel.ONLINE,
-                                        cast_by=actor, choices=clean, now=now)
+                                        cast_by=actor, choices=clean, now=now, matters=matters)
         text = fill(_("您已为%(t)s投票，回执码 %(r)s，可在结果公布后核对"), {"t": assembly.title, "r": receipt})
         transaction.on_commit(lambda: messaging.send([actor], "assemblies.vote", text=text, target=assembly, link=assembly_url(assembly)))
     return ballot, receipt
@@ -647,13 +658,26 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
 
 def _lock_for_ballot(assembly: Assembly) -> Assembly:
     """A share lock on the assembly row (PostgreSQL ``FOR SHARE``): ballots run side by side, but
-    a close (``FOR UPDATE``) waits for those under way and every later ballot sees it closed."""
+    a close (``FOR UPDATE``) waits for those under way and every later ballot sees it closed. The
+    fields a ballot depends on are read again under the lock, into the same instance (one
+    statement)."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    fields = ("status", "opens_at", "closes_at", "allow_change")
+    if connection.vendor == "postgresql":  # psycopg returns the columns as Python values already
+        meta = Assembly._meta
+        columns = ", ".join(connection.ops.quote_name(str(meta.get_field(f).column)) for f in fields)  # type: ignore[union-attr]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {Assembly._meta.db_table} WHERE id = %s FOR SHARE", [assembly.pk])  # noqa: S608
-    return Assembly.objects.get(pk=assembly.pk)
+            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} WHERE id = %s FOR SHARE",  # noqa: S608
+                           [assembly.pk])
+            row = cursor.fetchone()
+    else:  # SQLite: one writer at a time, the database is the lock
+        row = Assembly.objects.filter(pk=assembly.pk).values_list(*fields).first()
+    if row is None:
+        raise NotFound("not_found", _("业主大会不存在或不在您的管辖范围内"))
+    for f, value in zip(fields, row, strict=True):
+        setattr(assembly, f, value)
+    return assembly
 
 
 def log_document_view(*, actor: Any, assembly: Assembly, target: Any, field: str, label: str, reason: str) -> None:

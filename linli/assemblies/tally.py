@@ -249,8 +249,18 @@ def turnout(total_area: Decimal, total_heads: int, heads_voted: Iterable[tuple[s
     t_area, t_heads = _roll(total_area, total_heads)
     pairs = [(head, area_value(area, what=f"head {head!r}: area")) for head, area in heads_voted]
     _check_heads(pairs, t_area, t_heads)
-    heads = len(pairs)
-    area = _sum(a for _, a in pairs)
+    return turnout_of(t_area, t_heads, len(pairs), _sum(a for _, a in pairs))
+
+
+def turnout_of(total_area: Decimal, total_heads: int, heads: int, area: object) -> Turnout:
+    """The same from counts already summed (the database adds the areas of the heads that voted,
+    exactly, one ballot per head being its constraint)."""
+    t_area, t_heads = _roll(total_area, total_heads)
+    area = area_value(area, what="area voted")
+    if not 0 <= heads <= t_heads:
+        raise ValueError(f"{heads} heads voted, outside 0..{t_heads}")
+    if area > t_area:
+        raise ValueError(f"the area voted {area} is more than the roll's total area {t_area}")
     heads_share, area_share = _share(heads, t_heads), _share(area, t_area)
     return Turnout(
         total_area=t_area,
