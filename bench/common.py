@@ -113,8 +113,11 @@ class Conn:
             if self.writer is None:
                 await self.open()
             assert self.reader is not None and self.writer is not None
-            self.writer.write(head + body)
-            line = await self.reader.readline()
+            try:
+                self.writer.write(head + body)
+                line = await self.reader.readline()
+            except (ConnectionResetError, BrokenPipeError):  # closed while idle: the reset of our write
+                line = b""
             if line:
                 break
             self.writer.close()

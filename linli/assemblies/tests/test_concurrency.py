@@ -3,45 +3,17 @@ proxy at the same moment stores exactly one effective ballot."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from linli.assemblies import services
 from linli.assemblies.models import Ballot, PaperSlip
-from linli.core.errors import DomainError
+from linli.core.tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def race(works: list[Any]) -> list[Any]:
-    barrier = threading.Barrier(len(works))
-    outcomes: list[Any] = []
-    lock = threading.Lock()
-
-    def client(work: Any) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            try:
-                result = work()
-            except DomainError as exc:
-                result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=client, args=(w,)) for w in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 @pytest.fixture

@@ -2,42 +2,16 @@
 one person's retried request arrives several times at once."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from linli.accounts.roles import Role
 from linli.booking import services
 from linli.booking.models import Reservation, Slot
 from linli.booking.tests.conftest import NOW, at
-from linli.core.errors import Conflict
+from linli.core.tests.concurrency import race_n as race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(n, work):
-    barrier = threading.Barrier(n)
-    outcomes, lock = [], threading.Lock()
-
-    def client(i):
-        try:
-            connection.ensure_connection()  # connect first, so the work itself starts together
-            barrier.wait()
-            result = work(i)
-        except Conflict as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 def test_thirty_people_race_for_five_seats(venue, make_user, tree):

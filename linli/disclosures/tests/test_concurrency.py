@@ -2,41 +2,15 @@
 moment, and two closing sweeps run at once."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from linli.core.errors import DomainError
+from linli.core.tests.concurrency import race_n as race
 from linli.disclosures import services
 from linli.disclosures.models import Disclosure, Objection
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(n, work):
-    barrier = threading.Barrier(n)
-    outcomes, lock = [], threading.Lock()
-
-    def client(i):
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            result = work(i)
-        except DomainError as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 def test_two_staff_answering_the_same_objection_at_once_give_one_answer(world):

@@ -1,39 +1,16 @@
 """Real concurrent clients on PostgreSQL: two people of the chain record the same household at
 the same moment (and a member confirms reading at once): one record, never two."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from linli.accounts.roles import Role
 from linli.core.models import AuditEvent
+from linli.core.tests.concurrency import race
 from linli.notices import services
 from linli.notices.models import NoticeHousehold
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def race(works):
-    barrier = threading.Barrier(len(works))
-    outcomes, lock = [], threading.Lock()
-
-    def client(work):
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            result = work()
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=client, args=(w,)) for w in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 def test_two_leaders_recording_one_household_leave_one_record(place, notice_of, registry, make_user):
