@@ -9,55 +9,35 @@ entry was removed, added or changed. The format is specified in ``docs/assemblie
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from linli.core.hashchain import (  # noqa: F401  (the receipts and links every vote shares, re-exported)
+    GENESIS,
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
+    canonical,
+    check_links,
+    entry_hash,
+    head_hash,
+    new_receipt,
+    normalise_receipt,
+    receipt_hash,
+)
+from linli.core.hashchain import chain as _link
+
 from .tally import ITEM_RULE, Choice, HeadVote, MatterResult, area_value, tally_matter
 
 FORMAT = "linli-assembly-record/1"
-GENESIS = "0" * 64
-#: Receipt alphabet: digits and capitals without 0 O 1 I L (easy to read out and type).
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-RECEIPT_LENGTH = 16
 BALLOTS = ("secret", "named")
 
 _AREA = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _MATTER_KEY = re.compile(r"^[1-9][0-9]*$")
 _CHOICES = frozenset(c.value for c in Choice)
-
-
-def new_receipt() -> str:
-    """A random receipt code, 16 characters in groups of 4: ``7KQ2-M9XD-4HTW-PC3R`` (~79 bits)."""
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return "-".join(code[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
-
-
-def normalise_receipt(code: str) -> str:
-    """NFKC (full-width characters become ASCII), upper case, every character that is not an
-    ASCII letter or digit dropped (spaces, hyphens, dots …)."""
-    text = unicodedata.normalize("NFKC", code).upper()
-    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
-
-
-def receipt_hash(code: str) -> str:
-    """sha256 (hex) of the normalised receipt code, UTF-8."""
-    return hashlib.sha256(normalise_receipt(code).encode("utf-8")).hexdigest()
-
-
-def canonical(obj: Any) -> bytes:
-    """Canonical JSON: sorted keys, no spaces, UTF-8, non-ASCII characters as they are."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
-
-
-def entry_hash(entry: Mapping[str, Any]) -> str:
-    """sha256 (hex) of the canonical JSON of the entry without its ``hash``."""
-    return hashlib.sha256(canonical({k: v for k, v in entry.items() if k != "hash"})).hexdigest()
 
 
 def format_area(area: Decimal) -> str:
@@ -152,30 +132,22 @@ def board_order(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]
 
 
 def chain(entries_without_hash: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Number the entries 1..n in the given order, link each to the previous one's hash (64 zeros
-    for the first) and hash them. ``seq`` and ``prev`` in the input are replaced."""
-    out: list[dict[str, Any]] = []
-    prev = GENESIS
-    for seq, given in enumerate(entries_without_hash, start=1):
-        if "hash" in given:
-            raise ValueError(f"entry {seq}: already has a hash")
-        entry = {**given, "seq": seq, "prev": prev}
-        problems = _entry_problems(entry, f"entry {seq}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        entry["hash"] = prev = entry_hash(entry)
-        out.append(entry)
-    return out
+    """Number, link and hash the entries (``core.hashchain``), each checked as an assembly's
+    board entry first."""
+    return _link(entries_without_hash, _entry_problems)
 
 
 def check_chain(entries: Sequence[Any]) -> list[str]:
     """Problems with the board's chain and entries (an empty list: the chain is intact)."""
     problems: list[str] = []
-    prev = GENESIS
     heads: set[str] = set()
     receipts: set[str] = set()
     units: set[str] = set()
     kinds: set[str] = set()
+    links = iter(check_links(entries))
+    by_entry: dict[str, list[str]] = {}
+    for p in links:
+        by_entry.setdefault(p.split(":", 1)[0], []).append(p)
     for index, entry in enumerate(entries, start=1):
         where = f"entry {index}"
         shape = _entry_problems(entry, where)
@@ -183,14 +155,7 @@ def check_chain(entries: Sequence[Any]) -> list[str]:
             problems.extend(shape)
             if not isinstance(entry, dict):
                 continue
-        if entry.get("seq") != index or type(entry.get("seq")) is not int:
-            problems.append(f"{where}: seq is {entry.get('seq')!r}, expected {index} (an entry removed or moved?)")
-        if entry.get("prev") != prev:
-            problems.append(f"{where}: prev does not match the hash of the entry before it (an entry removed or changed?)")
-        computed = entry_hash(entry)
-        if entry.get("hash") != computed:
-            problems.append(f"{where}: hash does not match its content (the entry was changed)")
-        prev = entry.get("hash") if isinstance(entry.get("hash"), str) else computed
+        problems.extend(by_entry.get(where, []))
         head = entry.get("head")
         if isinstance(head, str):
             if head in heads:
@@ -221,10 +186,6 @@ def find_receipt(entries: Iterable[Mapping[str, Any]], code: str) -> Mapping[str
 def find_unit(entries: Iterable[Mapping[str, Any]], label: str) -> Mapping[str, Any] | None:
     """The named-ballot entry listing this unit, or None."""
     return next((e for e in entries if label in (e.get("units") or ())), None)
-
-
-def head_hash(entries: Sequence[Mapping[str, Any]]) -> str:
-    return str(entries[-1]["hash"]) if entries else GENESIS
 
 
 def tally_entries(entries: Sequence[Mapping[str, Any]], *, roll_totals: Mapping[str, Any],
