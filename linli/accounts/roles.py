@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     HOUSING = "housing", _("住房城乡建设部门")  # 区(市)住建、房管: guides and supervises owners' assemblies, reads their archive
 
 
+# Roles held only on some levels of the region tree (the node's ``level``); others on any node.
+ROLE_LEVELS = {Role.HOUSING: ("district", "city")}
+
 ADMIN_ROLES = (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)
 # Who keeps and reads the people/house registry of their area.
 REGISTRY_ROLES = (Role.GRID_WORKER, Role.CASEWORKER, *ADMIN_ROLES)

@@ -20,7 +20,7 @@ from linli.core.services import record_audit
 from linli.core.text import clean_text
 
 from .models import ApiToken, RoleAssignment, User
-from .roles import Role
+from .roles import ROLE_LEVELS, Role
 from .validators import looks_like_phone, normalize_phone
 
 
@@ -50,6 +50,9 @@ def create_user(
 def assign_role(*, actor: Any, user: User, role: str, region: Any) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError("unknown_role", _("未知角色"), role=role)
+    levels = ROLE_LEVELS.get(Role(role))
+    if levels and getattr(region, "level", None) not in levels:
+        raise DomainError("wrong_level", _("该角色只能授予在区或市一级"), field="region", role=role, levels=list(levels))
     ra, _created = RoleAssignment.objects.update_or_create(
         user=user, role=role, region=region, defaults={"active": True, "region_path": region.path}
     )

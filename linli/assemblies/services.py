@@ -383,7 +383,7 @@ def _tell_owners(roll: Roll, assembly: Assembly, text: str, *, sms: str = "") ->
         for phone in phones:
             messaging.send_to_phone(phone, "assemblies.call", sms)
 
-    transaction.on_commit(tell)
+    transaction.on_commit(tell, robust=True)  # the action is saved: a failing message must not undo the answer
     return len(owners), len(phones)
 
 
@@ -621,6 +621,7 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
          now: dt.datetime | None = None) -> tuple[Ballot, str]:
     """网上投票: a signed-in owner (or proxy holder) casts one ballot for a head, confirmed by a
     fresh SMS code; returns the ballot and its receipt code (shown once)."""
+    now_given = now is not None
     now = now or timezone.now()
     require(actor, "assemblies.vote", assembly)
     _window(assembly, now)
@@ -640,7 +641,13 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
     account_services.check_sms_code(phone=actor.phone, purpose="vote", code=code)  # used up even if the vote is refused
     with transaction.atomic():
         _lock_for_ballot(assembly)
+        if not now_given:
+            now = timezone.now()  # the lock may have waited for a close
         _window(assembly, now)
+        # the head still votes through this actor (a unit sold meanwhile moves its head to the buyer)
+        voter = RollEntry.objects.filter(pk=entry.pk).values_list("voter_id", flat=True).first()
+        if proxy is None and voter != getattr(actor, "resident_id", None):
+            raise PermissionDenied(Code.NOT_ON_ROLL, _("您不在该业主大会的名册上，或未被指定为投票人"))
         # the delegations as they stand under the lock: none of the head's own (unless it is the
         # one the holder votes by), and the holder's still there
         standing = set(Proxy.objects.filter(assembly_id=assembly.pk, revoked_at__isnull=True)
@@ -726,9 +733,11 @@ def record_proxy(*, actor: Any, assembly: Assembly, principal: RollEntry, holder
 
 @transaction.atomic
 def revoke_proxy(*, actor: Any, proxy: Proxy, now: dt.datetime | None = None) -> Proxy:
-    """The principal (or staff for him) revokes a delegation until voting opens."""
-    proxy = Proxy.objects.select_for_update().select_related("assembly", "principal").get(pk=proxy.pk)
-    assembly = proxy.assembly
+    """The principal (or staff for him) revokes a delegation until voting opens. The assembly's
+    row is locked first, so opening the vote waits for the revocation (or the revocation sees it
+    open), as a proxy's recording does."""
+    assembly = _lock(Assembly(pk=proxy.assembly_id))
+    proxy = Proxy.objects.select_for_update().select_related("principal").get(pk=proxy.pk)
     own = getattr(actor, "resident_id", None) and actor.resident_id == proxy.principal.voter_id
     if not own:
         require(actor, "assemblies.manage", assembly)
@@ -1070,6 +1079,8 @@ def transfer_unit(*, actor: Any, assembly: Assembly, unit: RollUnit, buyer_id: i
         entry.kind, entry.name, entry.owners, entry.voter_id = HeadKind.PERSON, buyer.name[:200], owner, buyer.pk
         entry.owner_key = f"owner:buyer:{buyer.pk}:{unit.pk}"[:200]
         entry.save(update_fields=["kind", "name", "owners", "voter", "owner_key"])
+        # the seller's delegation of this head ends with his ownership
+        Proxy.objects.filter(assembly=assembly, principal=entry, revoked_at__isnull=True).update(revoked_at=timezone.now())
         target = entry
     else:
         seq = (RollEntry.objects.filter(roll=roll).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1

@@ -387,13 +387,17 @@ def _private_file(request: HttpRequest, a: Assembly, field: Any, *, target: Any,
     written to the sensitive-access log (it carries an owner's name and signature)."""
     if not field:
         raise Http404(_("文件不存在"))
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("文件不存在")) from None
     services.log_document_view(actor=request.user, assembly=a, target=target, field=field.field.name, label=label, reason=reason)
     name = field.name.rsplit("/", 1)[-1]
     content_type = "application/pdf" if name.lower().endswith(".pdf") else mimetypes.guess_type(name)[0] or "application/octet-stream"
-    resp = FileResponse(field.open("rb"), content_type=content_type, filename=name)
-    resp["Content-Disposition"] = f'inline; filename="{name}"'
+    resp = FileResponse(handle, content_type=content_type, filename=name)  # inline, the name encoded by Django
     resp["Cache-Control"] = "private, no-store"
     resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "sandbox"  # an uploaded PDF runs no script on this site
     return resp
 
 

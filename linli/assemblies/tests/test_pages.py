@@ -164,6 +164,8 @@ def test_proxy_holder_chooses_the_head_and_the_principal_cannot_vote(client: Any
     shown = client.get(f"/assemblies/{a.pk}/proxies/{proxy.pk}/document/")
     assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(b"%PDF")
     assert shown["Cache-Control"] == "private, no-store" and shown["X-Content-Type-Options"] == "nosniff"
+    assert shown["Content-Security-Policy"] == "sandbox" and shown["Content-Disposition"].startswith("inline;")
+    assert "filename*=utf-8''" in shown["Content-Disposition"]  # the Chinese file name, encoded as browsers read it
     assert SensitiveAccess.objects.filter(actor=world.admin, target_id=str(proxy.pk), fields=["document"]).count() == 1
     for outsider in (world.wang_user, world.other_owner):  # the holder himself, an owner of another compound
         client.force_login(outsider)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.assemblies import selectors, services
 from linli.assemblies.models import Ballot, PaperSlip, Proxy, RollCorrection
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, PermissionDenied
 from linli.core.models import AuditEvent
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -366,3 +366,60 @@ def test_a_unit_sold_during_the_vote(world: Any, vote: Any, registry: Any, make_
     ballot, _r = vote(buyer_user, a, {1: "oppose", 2: "oppose"})
     assert ballot.entry_id == head.pk
     assert RollCorrection.objects.filter(field="owner", after="新业主").exists()
+
+
+def test_a_seller_whose_head_changed_hands_meanwhile_cannot_vote_for_it(world: Any, vote: Any, sms: Any, registry: Any,
+                                                                      monkeypatch: Any) -> None:
+    """The co-owned flat 201 (one unit, 陈 designated) is sold while 陈's phone still shows it: the
+    re-check under the lock refuses his ballot, and his delegation of it ends with the sale."""
+    a = world.assembly(opens_in=dt.timedelta(minutes=-1))
+    past = timezone.now() - dt.timedelta(days=16)
+    services.freeze_roll(actor=world.admin, assembly=a, now=past - dt.timedelta(days=10))
+    a.refresh_from_db()
+    co = world.entry(a, "陈共有")
+    services.designate_voter(actor=world.admin, entry=co, resident_id=world.chen.pk, reason="共有人书面指定")
+    services.lock_roll(actor=world.admin, assembly=a)
+    services.call(actor=world.admin, assembly=a, now=past - dt.timedelta(minutes=5))
+    services.open_voting(actor=world.admin, assembly=a)
+    a.refresh_from_db()
+    co.refresh_from_db()
+    buyer = registry.resident(grid=world.tree.g_liede1, name="买受人", phone="13900000012")
+    unit = co.roll_units.get()
+    lock = services._lock_for_ballot
+
+    def sold_just_before_the_lock(assembly: Any) -> Any:  # the sale commits between 陈's checks and his lock
+        services.transfer_unit(actor=world.admin, assembly=assembly, unit=unit, buyer_id=buyer.pk, reason="已办理转移登记")
+        return lock(assembly)
+
+    monkeypatch.setattr(services, "_lock_for_ballot", sold_just_before_the_lock)
+    with pytest.raises(PermissionDenied) as err:
+        vote(world.chen_user, a, {1: "agree", 2: "agree"})
+    assert err.value.code == "not_on_roll"
+    assert not services.Ballot.objects.filter(assembly=a, entry=co).exists()
+
+
+def test_a_sale_ends_the_sellers_delegation(world: Any, registry: Any) -> None:
+    a = world.assembly(opens_in=dt.timedelta(days=20))
+    services.freeze_roll(actor=world.admin, assembly=a, now=timezone.now() - dt.timedelta(days=10))
+    a.refresh_from_db()
+    services.lock_roll(actor=world.admin, assembly=a)
+    services.call(actor=world.admin, assembly=a)
+    co = world.entry(a, "陈共有")
+    services.designate_voter(actor=world.admin, entry=co, resident_id=world.chen.pk, reason="共有人书面指定")
+    proxy = services.record_proxy(actor=world.admin, assembly=a, principal=co, holder_id=world.tenant.pk,
+                                  document_name="委托书.pdf", document=b"%PDF-1.4\n%%EOF\n")
+    buyer = registry.resident(grid=world.tree.g_liede1, name="买受人", phone="13900000012")
+    services.transfer_unit(actor=world.admin, assembly=a, unit=co.roll_units.get(), buyer_id=buyer.pk, reason="已办理转移登记")
+    proxy.refresh_from_db()
+    assert proxy.revoked_at is not None
+
+
+def test_the_housing_role_is_held_on_a_district_or_the_city_only(world: Any, registry: Any) -> None:
+    from linli.accounts import services as acc
+    from linli.accounts.roles import Role
+
+    user = acc.create_user(actor=registry.actor, username="housing_x", password="Linli@2026x", display_name="住建")
+    with pytest.raises(DomainError) as err:
+        acc.assign_role(actor=registry.actor, user=user, role=Role.HOUSING, region=world.tree.liede_sq)
+    assert err.value.code == "wrong_level"
+    assert acc.assign_role(actor=registry.actor, user=user, role=Role.HOUSING, region=world.tree.tianhe).region_path
