@@ -22,4 +22,5 @@ class Code(StrEnum):
     UNKNOWN_ROLE = "unknown_role"
     USERNAME_TAKEN = "username_taken"
     WEAK_PASSWORD = "weak_password"
+    WRONG_LEVEL = "wrong_level"  # a role held only on some levels of the region tree (ROLE_LEVELS)
     WRONG_PASSWORD = "wrong_password"
