@@ -8,7 +8,7 @@ from django.contrib import admin
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.core.admin import ReadOnlyAdmin, ScopedAdmin
 
-from .models import Notice, NoticeHousehold, NoticeVersion
+from .models import Notice, NoticeBuilding, NoticeHousehold, NoticeVersion
 
 SCOPE = (Role.CASEWORKER, *ADMIN_ROLES)
 
@@ -41,3 +41,11 @@ class NoticeHouseholdAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("how",)
     list_select_related = ("notice", "by")
     raw_id_fields = ("notice", "household", "building", "by")
+
+
+@admin.register(NoticeBuilding)
+class NoticeBuildingAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    list_display = ("notice", "building_id", "region_path", "total", "reached", "confirmed", "without_representative", "gaps_at")
+    list_select_related = ("notice",)
+    raw_id_fields = ("notice", "building")

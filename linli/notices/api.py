@@ -176,6 +176,7 @@ def _coverage_notice(request: ApiRequest, notice_id: int) -> Notice:
 def coverage(request: ApiRequest, notice_id: int):  # type: ignore[no-untyped-def]
     notice = _coverage_notice(request, notice_id)
     cov = selectors.coverage(notice, request.auth)
+    selectors.name_buildings(cov.buildings)
 
     def line(x):  # type: ignore[no-untyped-def]
         return NoticeLineOut(key=str(x.key), name=x.name, total=x.total, reached=x.reached, percent=x.percent, gaps=x.gaps,

@@ -30,6 +30,7 @@ class NoticesConfig(AppConfig):
         registry.register_user_flag("leads_building", leads)
         registry.register_menu_entry("notices:leader", _("逐户送达"), order=136,
                                      visible=lambda user: registry.user_flags(user)["leads_building"])
+        registry.register_periodic_task("linli.notices.tasks.refresh_gaps", setting="LINLI_NOTICES_GAPS_SECONDS", default=600)
         registry.register_portal_section("notices", _("通知公告"), order=10, items=selectors.public_notices)
         registry.register_portal_search("notices", _("通知公告"), selectors.search)
 

@@ -162,6 +162,9 @@ class NoticeHousehold(models.Model):
             models.Index(fields=["notice", "region_path"], name="notice_hh_region", opclasses=["", "varchar_pattern_ops"]),
             models.Index(fields=["building", "notice"], name="notice_hh_building"),
             models.Index(fields=["notice", "reached_at"], name="notice_hh_reached"),
+            # the coverage page's first unreached households of an area, in address order
+            models.Index(fields=["notice", "region_path", "building", "household"], name="notice_hh_open",
+                         condition=Q(reached_at__isnull=True)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["notice", "household"], name="notice_household_unique"),
@@ -175,6 +178,39 @@ class NoticeHousehold(models.Model):
     @property
     def reached(self) -> bool:
         return self.reached_at is not None
+
+
+class NoticeBuilding(models.Model):
+    """The coverage counts of one building (within one grid) of a published notice, so that the
+    sender's coverage page reads a row per building instead of grouping every household:
+    ``total`` written at publication, ``reached`` and ``confirmed`` by the same transaction as
+    the conditional UPDATE that reaches a household (a read confirmation or a recorded
+    delivery), ``without_representative`` — addressed households someone lives in with no
+    current 户代表 — from the registry at publication and again by the periodic refresh
+    (``gaps_at`` says when)."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="building_counts")
+    building = models.ForeignKey("regions.Building", verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    total = models.PositiveIntegerField(_("送达户数"))
+    reached = models.PositiveIntegerField(_("已送达"), default=0)
+    confirmed = models.PositiveIntegerField(_("已读确认"), default=0)
+    without_representative = models.PositiveIntegerField(_("无户代表"), default=0)
+    gaps_at = models.DateTimeField(_("户代表统计时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("楼栋送达统计")
+        verbose_name_plural = _("楼栋送达统计")
+        ordering = ["notice_id", "region_path", "building_id"]
+        indexes = [models.Index(fields=["notice", "region_path"], name="notice_bc_region", opclasses=["", "varchar_pattern_ops"])]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "building", "region_path"], name="notice_building_count_unique"),
+            models.CheckConstraint(condition=Q(reached__lte=models.F("total")) & Q(confirmed__lte=models.F("reached"))
+                                   & Q(without_representative__lte=models.F("total")), name="notice_building_count_bounds"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}/{self.building_id}"
 
 
 class NoticeRead(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from linli.core.lifecycle import Actions
 from linli.core.registry import PortalItem
 from linli.regions import selectors as regions
 
-from .models import Notice, NoticeHousehold, NoticeRead, NoticeVersion, Scope
+from .models import Notice, NoticeBuilding, NoticeHousehold, NoticeRead, NoticeVersion, Scope
 from .rules import FOLLOW_ROLES
 from .states import LIFECYCLE, Status
 
@@ -157,6 +157,7 @@ class Coverage:
     buildings: list[Line] = field(default_factory=list)
     gaps: int = 0  # addressed households whose building has nobody responsible in the chain
     without_representative: int = 0  # addressed households (lived in) without a 户代表
+    gaps_at: Any = None  # when the registry was last read for ``without_representative``
 
     @property
     def percent(self) -> int:
@@ -174,37 +175,54 @@ def _rows(notice: Notice, actor: Any = None) -> QuerySet[NoticeHousehold]:
     return qs
 
 
+def _counts(notice: Notice, actor: Any = None) -> QuerySet[NoticeBuilding]:
+    qs = NoticeBuilding.objects.filter(notice=notice)
+    if actor is not None:
+        qs = qs.filter(scope_q(staff_paths(actor)))
+    return qs
+
+
 def coverage(notice: Notice, actor: Any = None) -> Coverage:
-    """Reached / addressed per grid and per building: one aggregate query (with the households
-    without a 户代表), the buildings with someone responsible, and the names. The gaps of
-    四个不漏: ``gaps`` — households of buildings without a 楼长 or 居民代表;
-    ``without_representative`` — households nobody represents."""
-    rows = _rows(notice, actor).order_by()
-    done = Count("pk", filter=Q(reached_at__isnull=False))
-    alone = Count("pk", filter=Q(household_id__in=regions.households_without_representative(notice.region_path)))
-    per_building: list[dict[str, Any]] = list(rows.values("building_id", "region_path").annotate(
-        total=Count("pk"), done=done, confirmed=Count("pk", filter=Q(how="read_confirmed")), alone=alone,
-    ).order_by("region_path", "building_id"))
-    led = regions.led_buildings(b["building_id"] for b in per_building)
-    confirmed = sum(b["confirmed"] for b in per_building)
-    for b in per_building:
-        b["gaps"] = 0 if b["building_id"] in led else b["total"]
-    grid_names = regions.names_of({b["region_path"] for b in per_building})
-    labels = regions.building_labels(b["building_id"] for b in per_building)
+    """Reached / addressed per grid and per building, from the notice's per-building counts
+    (``NoticeBuilding``: one row per building, however many households), the buildings with
+    someone responsible, and the grids' names; the buildings' names only for the lines shown
+    (``name_buildings``). The gaps of 四个不漏: ``gaps`` — households of buildings without a 楼长
+    or 居民代表 (live); ``without_representative`` — households nobody represents (as of
+    ``gaps_at``)."""
+    counts = _counts(notice, actor)
+    per_building = list(counts.order_by("region_path", "building_id").values_list(
+        "building_id", "region_path", "total", "reached", "confirmed", "without_representative"))
+    if len(per_building) > 200:  # a street's thousand buildings: by the area, not by a list of ids
+        led = regions.led_buildings_under(notice.region_path)
+    else:
+        led = regions.led_buildings(b[0] for b in per_building)
+    grid_names = regions.names_of({b[1] for b in per_building})
     grids: dict[str, Line] = {}
     buildings = []
-    for b in per_building:
-        g = grids.setdefault(b["region_path"], Line(b["region_path"], grid_names.get(b["region_path"], b["region_path"]), 0, 0))
-        g.total += b["total"]
-        g.reached += b["done"]
-        g.gaps += b["gaps"]
-        g.without_representative += b["alone"]
-        buildings.append(Line(b["building_id"], labels.get(b["building_id"], ""), b["total"], b["done"], b["gaps"], b["region_path"],
-                              b["alone"]))
-    total = sum(b.total for b in buildings)
-    return Coverage(total=total, reached=sum(b.reached for b in buildings), confirmed=confirmed,
+    confirmed = 0
+    for bid, path, total, done, read, alone in per_building:
+        gaps = 0 if bid in led else total
+        g = grids.get(path)
+        if g is None:
+            g = grids[path] = Line(path, grid_names.get(path, path), 0, 0)
+        g.total += total
+        g.reached += done
+        g.gaps += gaps
+        g.without_representative += alone
+        confirmed += read
+        buildings.append(Line(bid, "", total, done, gaps, path, alone))
+    return Coverage(total=sum(b.total for b in buildings), reached=sum(b.reached for b in buildings), confirmed=confirmed,
                     grids=list(grids.values()), buildings=buildings, gaps=sum(b.gaps for b in buildings),
-                    without_representative=sum(b.without_representative for b in buildings))
+                    without_representative=sum(b.without_representative for b in buildings),
+                    gaps_at=counts.aggregate(at=Min("gaps_at"))["at"] if per_building else None)
+
+
+def name_buildings(lines: list[Line]) -> list[Line]:
+    """Fill in the names ("小区 楼栋") of these building lines, in one query; returns them."""
+    labels = regions.building_labels(b.key for b in lines)
+    for b in lines:
+        b.name = labels.get(b.key, "")
+    return lines
 
 
 def unreached_for(actor: Any, notice: Notice, *, limit: int | None = None) -> list[dict[str, Any]]:

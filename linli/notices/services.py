@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,17 @@ from linli.messaging import services as messaging
 from linli.regions import selectors as regions
 
 from .errors import Code
-from .models import How, Notice, NoticeAttachment, NoticeHousehold, NoticeRead, NoticeVersion, Scope, Urgency
+from .models import (
+    How,
+    Notice,
+    NoticeAttachment,
+    NoticeBuilding,
+    NoticeHousehold,
+    NoticeRead,
+    NoticeVersion,
+    Scope,
+    Urgency,
+)
 from .states import LIFECYCLE, Action, Status
 
 MAX_ATTACHMENTS = 5
@@ -215,6 +226,56 @@ def _fan_out(notice: Notice) -> int:
         return int(cur.rowcount)
 
 
+def _without_representative(notice: Notice) -> dict[tuple[int, str], int]:
+    """Per (building, grid): the notice's addressed households someone lives in that have no
+    current 户代表, read from the registry now (one grouped query)."""
+    rows = (NoticeHousehold.objects.filter(notice=notice, household_id__in=regions.households_without_representative(notice.region_path))
+            .order_by().values_list("building_id", "region_path").annotate(n=Count("pk")))
+    return {(b, p): n for b, p, n in rows}
+
+
+def _count_buildings(notice: Notice, now: dt.datetime) -> None:
+    """The per-building counts of a notice just fanned out (``NoticeBuilding``)."""
+    alone = _without_representative(notice)
+    rows = NoticeHousehold.objects.filter(notice=notice).order_by().values_list("building_id", "region_path").annotate(n=Count("pk"))
+    NoticeBuilding.objects.bulk_create([
+        NoticeBuilding(notice=notice, building_id=b, region_path=p, total=n, without_representative=alone.get((b, p), 0), gaps_at=now)
+        for b, p, n in rows], batch_size=2000)
+
+
+def _count_reached(notice_id: int, building_id: int, region_path: str, *, confirmed: bool) -> None:
+    """One household of this building reached: its counts, in the transaction that reached it."""
+    NoticeBuilding.objects.filter(notice_id=notice_id, building_id=building_id, region_path=region_path).update(
+        reached=F("reached") + 1, confirmed=F("confirmed") + int(confirmed))
+
+
+def refresh_gaps(notice: Notice) -> int:
+    """Read the households without a 户代表 from the registry again for every building of the
+    notice, and stamp the time; returns how many buildings changed. Only that column is
+    written, so a delivery recorded meanwhile is not lost."""
+    now = timezone.now()
+    alone = _without_representative(notice)
+    changed = 0
+    for pk, b, p, before in NoticeBuilding.objects.filter(notice=notice).values_list("pk", "building_id", "region_path",
+                                                                                     "without_representative"):
+        if alone.get((b, p), 0) != before:
+            changed += NoticeBuilding.objects.filter(pk=pk).update(without_representative=alone.get((b, p), 0))
+    NoticeBuilding.objects.filter(notice=notice).update(gaps_at=now)
+    return changed
+
+
+def refresh_open_gaps() -> int:
+    """The periodic refresh: every published notice still on the supervision clock, and any
+    published notice whose counts were never stamped."""
+    notices = (Notice.objects.filter(status=Status.PUBLISHED)
+               .filter(Q(pk__in=unreached_running().values("pk")) | Q(building_counts__gaps_at__isnull=True)).distinct())
+    done = 0
+    for notice in notices:
+        refresh_gaps(notice)
+        done += 1
+    return done
+
+
 def notice_url(notice: Notice) -> str:
     return reverse("notices:detail", args=[notice.pk])
 
@@ -229,6 +290,7 @@ def publish(*, actor: Any, notice: Notice) -> Notice:
     if total == 0:
         raise DomainError(Code.NO_HOUSEHOLDS, _("发送范围内没有登记住户"), field="region_code")
     notice.households_total = total
+    _count_buildings(notice, now)
     notice.published_at = now
     notice.remind_at = now + dt.timedelta(hours=notice.reminder_after) if notice.must_reach else None
     notice.version = 1
@@ -305,8 +367,10 @@ def confirm(*, actor: Any, notice: Notice) -> bool:
     now = timezone.now()
     _read, created = NoticeRead.objects.get_or_create(notice=notice, user=actor, defaults={"household_id": hid})
     if created:
-        NoticeHousehold.objects.filter(notice=notice, household_id=hid, reached_at__isnull=True).update(
-            reached_at=now, recorded_at=now, how=How.READ_CONFIRMED, by=actor)
+        row = NoticeHousehold.objects.filter(notice=notice, household_id=hid).values_list("pk", "building_id", "region_path").first()
+        if row is not None and NoticeHousehold.objects.filter(pk=row[0], reached_at__isnull=True).update(
+                reached_at=now, recorded_at=now, how=How.READ_CONFIRMED, by=actor):
+            _count_reached(notice.pk, row[1], row[2], confirmed=True)
     return created
 
 
@@ -339,6 +403,7 @@ def record_delivery(*, actor: Any, notice: Notice, household_id: int, how: str =
         done = NoticeHousehold.objects.filter(pk=row.pk, reached_at__isnull=True).update(
             reached_at=when, recorded_at=now, how=how, by=actor, note=note)
         if done:
+            _count_reached(notice.pk, row.building_id, row.region_path, confirmed=False)
             record_audit(actor=actor, action="notice.deliver", target=notice, region_path=row.region_path,
                          changes={"household": household_id, "how": how})
     row.refresh_from_db()

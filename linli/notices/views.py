@@ -226,6 +226,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     lowest = not grid and len(buildings) > SHOWN_BUILDINGS
     if lowest:  # a street: the buildings furthest behind, the rest per grid
         buildings = sorted(buildings, key=lambda b: (b.percent, -b.total))[:SHOWN_BUILDINGS]
+    selectors.name_buildings(buildings)
     partial = bool(request.headers.get("HX-Request"))
     template = "notices/_coverage.html" if partial else "notices/coverage.html"
     actions = selectors.available_actions(request.user, notice)

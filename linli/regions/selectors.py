@@ -528,6 +528,12 @@ def led_buildings(building_ids: Iterable[int]) -> set[int]:
     return set(buildings_with_duty().filter(building_id__in=wanted).values_list("building_id", flat=True))
 
 
+def led_buildings_under(path: str) -> set[int]:
+    """The buildings under ``path`` with an active 楼长 or 居民代表 (one query on the duties'
+    region path, not on a list of ids)."""
+    return set(buildings_with_duty().filter(region_path__startswith=path).values_list("building_id", flat=True))
+
+
 def duty_residents(building_ids: Iterable[int]) -> dict[int, list[int]]:
     """``{building id: [resident ids of its 楼长 and 居民代表]}`` (active duties), one query."""
     out: dict[int, list[int]] = {}

@@ -6,9 +6,9 @@ import pytest
 
 from linli.accounts.roles import Role
 from linli.core.models import AuditEvent
-from linli.core.tests.concurrency import race
+from linli.core.tests.concurrency import race, race_n
 from linli.notices import services
-from linli.notices.models import NoticeHousehold
+from linli.notices.models import NoticeBuilding, NoticeHousehold
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +31,7 @@ def test_two_leaders_recording_one_household_leave_one_record(place, notice_of, 
         assert row.reached_at is not None and row.by_id in (place.leader.pk, rep_user.pk)
         assert row.how == ("door_to_door" if row.by_id == place.leader.pk else "phone")
         assert AuditEvent.objects.filter(action="notice.deliver", target_id=str(notice.pk)).count() == 1
+        assert _counts(notice) == {place.b1.pk: (1, 0), place.b2.pk: (0, 0)}
 
 
 def test_a_confirmation_and_a_delivery_at_once_reach_the_household_once(place, notice_of):
@@ -43,3 +44,23 @@ def test_a_confirmation_and_a_delivery_at_once_reach_the_household_once(place, n
     row = NoticeHousehold.objects.get(notice=notice, household_id=hh)
     assert row.reached_at is not None and row.how in ("read_confirmed", "door_to_door")
     assert NoticeHousehold.objects.filter(notice=notice, reached_at__isnull=False).count() == 1
+    assert _counts(notice) == {place.b1.pk: (1, int(row.how == "read_confirmed")), place.b2.pk: (0, 0)}
+
+
+def test_the_building_counts_follow_concurrent_recordings(place, notice_of):
+    """Three households of one building recorded at once, each twice: the building's count
+    says three, the page's figures match the households' rows."""
+    from linli.notices import selectors
+
+    for _round in range(3):
+        notice = notice_of()
+        hhs = [h.pk for h in place.households[:3]]
+        outcomes = race_n(6, lambda i: services.record_delivery(actor=place.leader, notice=notice, household_id=hhs[i % 3])[1])
+        assert sorted(outcomes) == [False] * 3 + [True] * 3
+        assert _counts(notice) == {place.b1.pk: (3, 0), place.b2.pk: (0, 0)}
+        cov = selectors.coverage(notice, place.admin)
+        assert (cov.reached, cov.total) == (NoticeHousehold.objects.filter(notice=notice, reached_at__isnull=False).count(), 4)
+
+
+def _counts(notice):  # type: ignore[no-untyped-def]
+    return {b: (r, c) for b, r, c in NoticeBuilding.objects.filter(notice=notice).values_list("building_id", "reached", "confirmed")}

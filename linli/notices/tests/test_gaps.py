@@ -33,14 +33,24 @@ def test_households_without_a_representative_per_building_and_grid(place, notice
     with django_assert_max_num_queries(5):
         cov = selectors.coverage(notice, place.admin)
     # 102 and 103 in 1栋; 201 in 2栋 has nobody living there: not a gap
-    assert cov.without_representative == 2
-    assert {b.name: b.without_representative for b in cov.buildings} == {"翠苑 1栋": 2, "翠苑 2栋": 0}
+    assert cov.without_representative == 2 and cov.gaps_at is not None
+    assert {b.name: b.without_representative for b in selectors.name_buildings(cov.buildings)} == {"翠苑 1栋": 2, "翠苑 2栋": 0}
     assert [(g.name, g.without_representative) for g in cov.grids] == [("第1网格", 2)]
     assert cov.gaps == 1  # 2栋 still has no 楼长
+
+    def per_building():  # type: ignore[no-untyped-def]
+        return {b.name: b.without_representative for b in selectors.name_buildings(selectors.coverage(notice, place.admin).buildings)}
+
     registry.resident(household=h[3], name="新住户")
-    assert {b.name: b.without_representative for b in selectors.coverage(notice, place.admin).buildings} == {
-        "翠苑 1栋": 2, "翠苑 2栋": 1}
+    assert per_building() == {"翠苑 1栋": 2, "翠苑 2栋": 0}  # as of publication, until the refresh reads the registry again
+    before = selectors.coverage(notice, place.admin).gaps_at
+    assert services.refresh_gaps(notice) == 1
+    assert per_building() == {"翠苑 1栋": 2, "翠苑 2栋": 1}
+    assert selectors.coverage(notice, place.admin).gaps_at >= before
     _represent(place, h[1], place.leader_res)
+    from linli.notices.tasks import refresh_gaps
+
+    assert refresh_gaps.call() == {"notices": 1}  # the periodic task: the notice is still being delivered
     assert selectors.coverage(notice, place.admin).without_representative == 2  # 103 and 201
     assert selectors.coverage(notice, place.other_admin).without_representative == 0
 

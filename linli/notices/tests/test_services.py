@@ -110,7 +110,7 @@ def test_coverage_per_grid_and_building_with_gaps(place, notice_of, django_asser
         cov = selectors.coverage(notice, place.admin)
     assert (cov.total, cov.reached, cov.confirmed, cov.percent) == (4, 2, 1, 50)
     assert cov.gaps == 1  # 2栋 has no 楼长 or 居民代表
-    by_name = {b.name: (b.reached, b.total, b.gaps) for b in cov.buildings}
+    by_name = {b.name: (b.reached, b.total, b.gaps) for b in selectors.name_buildings(cov.buildings)}
     assert by_name == {"翠苑 1栋": (2, 3, 0), "翠苑 2栋": (0, 1, 1)}
     assert [(g.name, g.reached, g.total) for g in cov.grids] == [("第1网格", 2, 4)]
     assert {r["household_id"] for r in selectors.unreached(notice, place.admin)} == {place.households[2].pk, place.households[3].pk}
