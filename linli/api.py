@@ -226,6 +226,9 @@ def _register() -> None:
     from linli.assemblies.api import router as assemblies_router
 
     api.add_router("/assemblies", assemblies_router)
+    from linli.elections.api import router as elections_router
+
+    api.add_router("/elections", elections_router)
 
 
 def _document_refusals() -> None:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "linli.disclosures",
     "linli.portal",
     "linli.assemblies",
+    "linli.elections",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,7 @@ LINLI_AFFAIRS_SWEEP_SECONDS = int(os.environ.get("LINLI_AFFAIRS_SWEEP_SECONDS", 
 LINLI_BOOKING_SWEEP_SECONDS = int(os.environ.get("LINLI_BOOKING_SWEEP_SECONDS", "900"))  # closing past reservations
 LINLI_DISCLOSURES_SWEEP_SECONDS = int(os.environ.get("LINLI_DISCLOSURES_SWEEP_SECONDS", "900"))  # closing disclosures whose period ended
 LINLI_ASSEMBLIES_SWEEP_SECONDS = int(os.environ.get("LINLI_ASSEMBLIES_SWEEP_SECONDS", "300"))  # opening and closing owners' votes on time
+LINLI_NOTICES_GAPS_SECONDS = int(os.environ.get("LINLI_NOTICES_GAPS_SECONDS", "600"))  # re-reading the households without a 户代表 of notices being delivered
 # Office hours of a working day: time limits in working hours count only these (urgent ones count the clock).
 LINLI_OFFICE_HOURS = os.environ.get("LINLI_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
 LINLI_OPEN311_JURISDICTION = os.environ.get("LINLI_OPEN311_JURISDICTION", "guangzhou.linli")

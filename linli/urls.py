@@ -28,6 +28,7 @@ urlpatterns = [
     path("station/", include("linli.station.urls")),
     path("spaces/", include("linli.spaces.urls")),
     path("notices/", include("linli.notices.urls")),
+    path("elections/", include("linli.elections.urls")),
     path("disclosures/", include("linli.disclosures.urls")),
     path("assemblies/", include("linli.assemblies.urls")),
     path("portal/", include("linli.portal.urls")),

@@ -134,6 +134,13 @@ ACTIONS: dict[str, Any] = {
     "objection.answer": _("答复公示异议"),
     "objection.urge": _("督办公示异议"),
     # notices
+    "election.create": _("新建居委会选举"),
+    "election.plan": _("修改选举方案"),
+    "election.committee": _("调整选举委员会"),
+    "election.voters_build": _("生成选民名单"),
+    "election.voter_correct": _("更正选民名单"),
+    "election.publish_voters": _("公布选民名单"),
+    "election.cancel": _("取消选举"),
     "notice.draft": _("保存通知草稿"),
     "notice.attach": _("上传通知附件"),
     "notice.publish": _("发布通知"),

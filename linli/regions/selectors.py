@@ -528,6 +528,40 @@ def led_buildings(building_ids: Iterable[int]) -> set[int]:
     return set(buildings_with_duty().filter(building_id__in=wanted).values_list("building_id", flat=True))
 
 
+def people_under(path: str) -> list[dict[str, Any]]:
+    """Every resident under ``path`` who has not moved out, with the facts a voter list is decided
+    on (birth date, 流动人口 tag, moved in, household, grid), in address order."""
+    rows = (Resident.objects.filter(region_path__startswith=path, moved_out__isnull=True).order_by("region_path", "household_id", "pk")
+            .values("pk", "birth_date", "tags", "moved_in", "moved_out", "household_id", "region_path", "gender"))
+    return [dict(r) for r in rows]
+
+
+def representatives_under(path: str) -> dict[int, int]:
+    """``{household id: resident id of its 户代表}`` for the households under ``path`` that named one."""
+    return dict(Household.objects.filter(region_path__startswith=path, representative__isnull=False)
+                .values_list("pk", "representative_id"))
+
+
+def residents_named(path: str, q: str) -> QuerySet[Any]:
+    """The ids (a subquery) of the residents under ``path`` whose name contains ``q``, or whose
+    pinyin or initials start with it."""
+    q = (q or "").strip()[:20]
+    return (Resident.objects.filter(region_path__startswith=path)
+            .filter(Q(name__contains=q) | Q(name_pinyin__startswith=q.lower()) | Q(name_initials__startswith=q.lower()))
+            .order_by().values("pk"))
+
+
+def resident_labels(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """``{resident id: (name, masked name, short address)}`` in one query (no ID number, no phone)."""
+    from linli.core.masking import mask_name
+
+    wanted = list(set(ids))
+    out = {}
+    for pk, name, address in Resident.objects.filter(pk__in=wanted).values_list("pk", "name", "household__room__address"):
+        out[pk] = (name, mask_name(name), address or "")
+    return out
+
+
 def led_buildings_under(path: str) -> set[int]:
     """The buildings under ``path`` with an active 楼长 or 居民代表 (one query on the duties'
     region path, not on a list of ids)."""

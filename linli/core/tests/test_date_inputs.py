@@ -26,6 +26,7 @@ ISO_TEXT = {
     "station/browse.html": {"{{ date }}"},
     "affairs/certificate_issue.html": {"{{ r.value }}"},
     "regions/audit.html": {"{{ flt.since }}", "{{ flt.until }}"},  # the filter's own query text, echoed  # the typed value echoed back (the form keeps text, ISO from the browser)
+    "elections/form.html": {"{{ data.election_day|default:'' }}"},  # an ISO string: echoed back, or the plan's isoformat()
     "assemblies/create.html": {"{{ data.opens_at|default:'' }}", "{{ data.closes_at|default:'' }}"},  # the browser's value echoed back
     "spaces/manage.html": {"{{ data.opens|default:'09:00' }}", "{{ data.closes|default:'21:00' }}", "{{ data.term1_start }}",
                            "{{ data.term1_end }}", "{{ data.term2_start }}", "{{ data.term2_end }}"},

@@ -10,7 +10,7 @@ def test_the_staff_menu_keeps_its_order():
         "regions:workbench", "regions:residents", "regions:rooms", "regions:visits", "regions:four_none",
         "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "station:console",
         "booking:staff", "station:follow_ups", "station:vetting", "spaces:manage", "notices:list", "notices:leader",
-        "disclosures:staff", "assemblies:index", "messaging:inbox", "regions:import",
+        "disclosures:staff", "assemblies:index", "elections:list", "messaging:inbox", "regions:import",
         "regions:export", "regions:audit", "accounts:staff",
     ]
 
@@ -28,7 +28,8 @@ def test_periodic_tasks_come_from_the_apps_with_their_interval_settings(settings
                      "linli.booking.tasks.close_past_reservations": settings.LINLI_BOOKING_SWEEP_SECONDS,
                      "linli.messaging.tasks.sweep": settings.LINLI_MESSAGING_SWEEP_SECONDS,
                      "linli.disclosures.tasks.close_ended_disclosures": settings.LINLI_DISCLOSURES_SWEEP_SECONDS,
-                     "linli.assemblies.tasks.assembly_sweep": settings.LINLI_ASSEMBLIES_SWEEP_SECONDS}
+                     "linli.assemblies.tasks.assembly_sweep": settings.LINLI_ASSEMBLIES_SWEEP_SECONDS,
+                     "linli.notices.tasks.refresh_gaps": settings.LINLI_NOTICES_GAPS_SECONDS}
 
 
 def test_registering_again_replaces_the_entry():

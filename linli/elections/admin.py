@@ -1,0 +1,52 @@
+"""Elections in the admin: read-only (every write goes through the services: the list's
+corrections must be logged, the lifecycle kept), scoped to the area."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from linli.accounts.roles import ADMIN_ROLES, Role
+from linli.core.admin import ReadOnlyAdmin, ScopedAdmin
+
+from .models import CommitteeMember, Election, Voter, VoterChange
+
+SCOPE = (Role.CASEWORKER, *ADMIN_ROLES)
+
+
+class CommitteeInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    can_delete = False
+    fields = ("resident", "role", "added_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Election)
+class ElectionAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    list_display = ("title", "community", "election_day", "mode", "status", "voters_total", "voters_published_at")
+    list_filter = ("status", "mode")
+    search_fields = ("title",)
+    list_select_related = ("community",)
+    inlines = (CommitteeInline,)
+
+
+@admin.register(Voter)
+class VoterAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    list_display = ("election", "resident_id", "number", "eligible", "votes", "basis", "refusals", "corrected")
+    list_filter = ("eligible", "votes", "corrected")
+    list_select_related = ("election",)
+    raw_id_fields = ("election", "resident", "household")
+
+
+@admin.register(VoterChange)
+class VoterChangeAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    scope_field = "voter__region_path"
+    list_display = ("election", "voter", "actor", "at", "reason", "after_publication")
+    list_select_related = ("election", "actor")
+    raw_id_fields = ("election", "voter", "actor")

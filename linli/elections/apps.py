@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class ElectionsConfig(AppConfig):
+    name = "linli.elections"
+    label = "elections"
+    verbose_name = "居委会选举"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from linli.core import registry
+        from linli.disclosures import kinds as disclosure_kinds
+        from linli.messaging import kinds
+
+        from . import rules
+        from .rules import FOLLOW_ROLES
+
+        # 选民榜: shown to the community's residents; objections within the period (the plan's
+        # default 5 days), each answered within 3 working days on the supervision clock
+        disclosure_kinds.register("elections.voters", _("选民名单公布"), days=5, public=False, archive_public=True,
+                                  personal_data=disclosure_kinds.MASKED_NAMES, answer_days=3)
+        kinds.register("elections.voters", _("选民名单公布"), channels=("inbox",))
+        registry.register_menu_entry("elections:list", _("居委会选举"), order=139, roles=FOLLOW_ROLES)
+        assert rules

@@ -1,0 +1,153 @@
+"""A residents' committee election (居委会换届选举) as far as its first stages: the election and
+its plan (选举方案: seats per post, the mode, the eligibility rule and the stages' days), the
+election committee (选举委员会), and the voter list (选民名单) computed from the registry, each
+entry with its basis or its refusals, corrected by the committee with a logged reason."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.models import TimeStamped
+
+from .states import Status
+
+
+class Mode(models.TextChoices):
+    ALL = "all", _("全体选民直接选举")
+    HOUSEHOLD = "household", _("户代表选举")
+
+
+class Election(TimeStamped):
+    community = models.ForeignKey("regions.RegionNode", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    title = models.CharField(_("名称"), max_length=120)
+    mode = models.CharField(_("选举方式"), max_length=12, choices=Mode.choices, default=Mode.ALL)
+    election_day = models.DateField(_("选举日"))
+    seats = models.JSONField(_("职数"), default=dict)  # {"director": 1, "deputy": 1, "member": 3}
+    min_age = models.PositiveSmallIntegerField(_("选民年龄"), default=18)
+    months = models.PositiveSmallIntegerField(_("居住满(月)"), default=12)
+    registered_only = models.BooleanField(_("仅户籍居民"), default=False)
+    women_at_least = models.PositiveSmallIntegerField(_("女性成员至少"), default=1)
+    list_days = models.PositiveSmallIntegerField(_("选民榜提前公布(天)"), default=20)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREPARING)
+    voters_built_at = models.DateTimeField(_("名单生成时间"), null=True, blank=True)
+    voters_published_at = models.DateTimeField(_("名单公布时间"), null=True, blank=True)
+    voter_disclosure_id = models.IntegerField(_("选民榜公示"), null=True, blank=True)
+    voters_total = models.PositiveIntegerField(_("选民人数"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("居委会选举")
+        verbose_name_plural = _("居委会选举")
+        ordering = ["-election_day", "-id"]
+        indexes = [models.Index(fields=["region_path"], name="election_region_like", opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="election_status_valid"),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="election_mode_valid"),
+            models.CheckConstraint(condition=Q(min_age__gte=16) & Q(min_age__lte=30), name="election_min_age_range"),
+            models.CheckConstraint(condition=Q(list_days__gte=1) & Q(list_days__lte=90), name="election_list_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def seats_total(self) -> int:
+        return sum(int(v) for v in (self.seats or {}).values())
+
+
+class CommitteeRole(models.TextChoices):
+    CHAIR = "chair", _("主任")
+    VICE = "vice", _("副主任")
+    MEMBER = "member", _("委员")
+
+
+class CommitteeMember(models.Model):
+    """A member of the election committee (选举委员会): a resident of the registry, with his role."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="committee")
+    resident = models.ForeignKey("regions.Resident", verbose_name=_("成员"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("职务"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER)
+    added_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("选举委员会成员")
+        verbose_name_plural = _("选举委员会成员")
+        ordering = ["election_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "resident"], name="election_committee_unique"),
+            models.UniqueConstraint(fields=["election"], condition=Q(role="chair"), name="election_committee_one_chair"),
+            models.CheckConstraint(condition=Q(role__in=CommitteeRole.values), name="election_committee_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.resident_id}"
+
+
+class Voter(models.Model):
+    """One person of the voter list: every resident of the community the registry knows, eligible
+    or not, with the basis (户籍 / 居住满期限) or the refusals, and in a household-representative
+    election whether this person votes for the household. ``corrected``: the committee decided
+    (the registry's rebuild keeps it); every change is a ``VoterChange``."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="voters")
+    resident = models.ForeignKey("regions.Resident", verbose_name=_("居民"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("regions.Household", verbose_name=_("户"), null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    number = models.PositiveIntegerField(_("选民证号"), null=True, blank=True)
+    eligible = models.BooleanField(_("有选举权"), default=False)
+    votes = models.BooleanField(_("参加投票"), default=False)  # eligible and, in a household election, its 户代表
+    basis = models.CharField(_("依据"), max_length=12, blank=True)
+    refusals = models.CharField(_("不列入原因"), max_length=100, blank=True)  # comma-separated eligibility.Refusal codes
+    age = models.PositiveSmallIntegerField(_("年龄"), default=0)
+    corrected = models.BooleanField(_("已更正"), default=False)
+    note = models.CharField(_("更正理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("选民")
+        verbose_name_plural = _("选民名单")
+        ordering = ["election_id", "region_path", "number", "id"]
+        indexes = [
+            models.Index(fields=["election", "votes", "region_path"], name="election_voter_list"),
+            models.Index(fields=["resident", "election"], name="election_voter_resident"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "resident"], name="election_voter_unique"),
+            models.UniqueConstraint(fields=["election", "number"], name="election_voter_number_unique"),
+            models.CheckConstraint(condition=Q(votes=False) | Q(eligible=True), name="election_voter_votes_eligible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.resident_id}"
+
+    @property
+    def refusal_list(self) -> list[str]:
+        return [r for r in self.refusals.split(",") if r]
+
+
+class VoterChange(models.Model):
+    """A logged change of one voter's entry: who, when, from what to what, why, and whether the
+    list was public already (a change after publication is announced with the list)."""
+
+    voter = models.ForeignKey(Voter, verbose_name=_("选民"), on_delete=models.CASCADE, related_name="changes")
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    before = models.JSONField(_("更正前"), default=dict)
+    after = models.JSONField(_("更正后"), default=dict)
+    reason = models.CharField(_("理由"), max_length=300)
+    after_publication = models.BooleanField(_("公布后更正"), default=False)
+    objection_id = models.IntegerField(_("所依据的异议"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("选民名单更正")
+        verbose_name_plural = _("选民名单更正")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} {self.at:%Y-%m-%d}"

@@ -1,0 +1,131 @@
+"""Every read of elections, narrowed to what the actor may see: the staff of the area, and a
+community's residents their own community's elections and their own entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from linli.accounts.selectors import scope_paths, scope_q
+from linli.core.errors import NotFound
+from linli.core.lifecycle import Actions
+from linli.regions import selectors as regions
+
+from .models import CommitteeMember, Election, Voter, VoterChange
+from .rules import FOLLOW_ROLES
+from .services import BASIS_LABELS, REFUSAL_LABELS
+from .states import LIFECYCLE, Status
+
+ACTIONS = Actions(
+    {"edit": "elections.manage", "committee": "elections.manage", "build": "elections.manage",
+     "publish_voters": "elections.manage", "correct": "elections.manage", "cancel": "elections.manage"},
+    lifecycle=LIFECYCLE,
+    when={
+        "edit": lambda e: e.status == Status.PREPARING,
+        "committee": lambda e: e.status == Status.PREPARING,
+        "build": lambda e: e.status == Status.PREPARING,
+        "correct": lambda e: e.status in (Status.PREPARING, Status.VOTERS_PUBLISHED) and e.voters_built_at is not None,
+    },
+)
+_NOT_FOUND = "选举不存在或不在您的范围内"
+
+
+def available_actions(actor: Any, election: Election) -> list[str]:
+    return ACTIONS.for_(actor, election)
+
+
+def elections_for(actor: Any, *, status: str = "") -> QuerySet[Election]:
+    """Staff: the elections of their area, newest election day first."""
+    paths = scope_paths(actor, FOLLOW_ROLES)
+    qs = Election.objects.filter(scope_q(paths)).select_related("community")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-election_day", "-id")
+
+
+def election_for(actor: Any, pk: int) -> Election:
+    election = Election.objects.select_related("community").filter(pk=pk).first()
+    if election is None or not actor.has_perm("elections.view", election):
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return election
+
+
+def staff_election(actor: Any, pk: int) -> Election:
+    election = elections_for(actor).filter(pk=pk).first()
+    if election is None:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return election
+
+
+def committee(election: Election) -> list[dict[str, Any]]:
+    members = list(CommitteeMember.objects.filter(election=election).order_by("role", "id"))
+    labels = regions.resident_labels(m.resident_id for m in members)
+    order = {"chair": 0, "vice": 1, "member": 2}
+    members.sort(key=lambda m: (order.get(m.role, 9), m.pk))
+    return [{"member": m, "name": labels.get(m.resident_id, ("", "", ""))[0], "role": m.get_role_display()} for m in members]
+
+
+@dataclass
+class VoterLine:
+    voter: Voter
+    name: str
+    masked: str
+    address: str
+
+    @property
+    def basis_label(self) -> str:
+        return str(BASIS_LABELS.get(self.voter.basis, "")) if self.voter.eligible else ""
+
+    @property
+    def refusal_labels(self) -> list[str]:
+        return [str(REFUSAL_LABELS.get(r, r)) for r in self.voter.refusal_list]  # type: ignore[call-overload]
+
+
+def voters(election: Election, *, which: str = "votes", q: str = "") -> QuerySet[Voter]:
+    """The list's entries: ``votes`` (the voters), ``refused`` (not on the list, with the
+    reasons), ``corrected`` or ``all``; ``q`` a name."""
+    qs = Voter.objects.filter(election=election)
+    if which == "votes":
+        qs = qs.filter(votes=True)
+    elif which == "refused":
+        qs = qs.filter(eligible=False)
+    elif which == "corrected":
+        qs = qs.filter(corrected=True)
+    elif which == "household":
+        qs = qs.filter(eligible=True, votes=False)
+    if q:
+        qs = qs.filter(resident_id__in=regions.residents_named(election.region_path, q))
+    return qs.order_by("region_path", "number", "household_id", "pk")
+
+
+def lines(entries: list[Voter]) -> list[VoterLine]:
+    labels = regions.resident_labels(v.resident_id for v in entries)
+    return [VoterLine(v, *labels.get(v.resident_id, ("", "", ""))) for v in entries]
+
+
+def changes(election: Election, limit: int = 50) -> list[VoterChange]:
+    return list(VoterChange.objects.filter(election=election).select_related("actor", "voter")[:limit])
+
+
+def my_entries(actor: Any) -> list[tuple[Election, Voter | None]]:
+    """A resident's elections in his community (not cancelled), with his entry once the list is
+    built (None: not on it, e.g. moved in after it was built)."""
+    resident = getattr(actor, "resident", None)
+    if resident is None or resident.moved_out is not None or not resident.region_path:
+        return []
+    found = list(Election.objects.filter(region_path=resident.region_path[:12]).exclude(status=Status.CANCELLED)
+                 .filter(Q(status=Status.VOTERS_PUBLISHED)).select_related("community").order_by("-election_day"))
+    entries = {v.election_id: v for v in Voter.objects.filter(election__in=found, resident_id=resident.pk)}
+    return [(e, entries.get(e.pk)) for e in found]
+
+
+def household_problems(election: Election) -> int:
+    """In a household election: the households with an eligible member and nobody voting for it."""
+    if election.mode != "household":
+        return 0
+    with_vote = Voter.objects.filter(election=election, votes=True).values("household_id")
+    return (Voter.objects.filter(election=election, eligible=True).exclude(household_id__isnull=True)
+            .exclude(household_id__in=with_vote).values("household_id").distinct().count())

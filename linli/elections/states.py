@@ -1,0 +1,33 @@
+"""The lifecycle of an election as far as it is built: 筹备 (the plan, the committee, the voter
+list built and corrected) → 选民榜已公布 (the list disclosed; objections answered; corrections
+logged) ; either may be cancelled with a reason. Services move it only through
+``LIFECYCLE.apply``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.lifecycle import Lifecycle
+
+
+class Status(models.TextChoices):
+    PREPARING = "preparing", _("筹备中")
+    VOTERS_PUBLISHED = "voters_published", _("选民榜已公布")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Action(models.TextChoices):
+    PUBLISH_VOTERS = "publish_voters", _("公布选民名单")
+    CANCEL = "cancel", _("取消选举")
+
+
+S, A = Status, Action
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.PREPARING, A.PUBLISH_VOTERS): S.VOTERS_PUBLISHED,
+    (S.PREPARING, A.CANCEL): S.CANCELLED,
+    (S.VOTERS_PUBLISHED, A.CANCEL): S.CANCELLED,
+}
+
+# audited as election.publish_voters / election.cancel
+LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, audit="election")

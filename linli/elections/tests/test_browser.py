@@ -1,0 +1,62 @@
+"""The first stages in Debian Chromium: the community admin creates the election from the form,
+forms the committee, builds the voter list, corrects an entry with a reason and publishes the
+list; a resident on a phone-width page finds himself on it, with his voter number."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from linli.elections.models import Election, Voter
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_plan_committee_list_and_publication(page, town, login, shot):
+    login(page, "admin")
+    page.goto("/elections/new/")
+    page.fill("input[name=title]", "第十二届居委会换届选举")
+    page.fill("input[name=election_day]", town.day.isoformat())
+    page.fill("input[name=member]", "9")
+    page.click("main form button[type=submit]")
+    expect(page.locator("[data-testid=error]")).to_contain_text("5至9名")
+    page.fill("input[name=member]", "3")
+    shot(page, "plan")
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("第十二届居委会换届选举")
+    election = Election.objects.get()
+    for resident, role in ((town.father, "chair"), (town.mother, "vice"), (town.old_tenant, "member")):
+        page.fill("input[name=id_number]", resident.id_number)
+        page.select_option("select[name=role]", role)
+        page.click("form:has(input[name=id_number]) button[type=submit]")
+    expect(page.locator("[data-testid=committee-member]")).to_have_count(3)
+    page.click("[data-testid=build]")
+    expect(page.locator("[data-testid=voter-counts]")).to_contain_text("选民 4 人")
+    page.click("[data-testid=voters-link]")
+    page.select_option("select[name=which]", "refused")
+    page.click("main form button[type=submit]")
+    expect(page.locator("[data-testid=voter-row]")).to_have_count(2)
+    page.locator("[data-testid=voter-row]", has_text="张小妹").locator("a").click()
+    page.check("input[name=eligible][value='1']")
+    page.fill("input[name=reason]", "户籍登记出生日期有误，已核实年满18周岁")
+    page.click("main form button[type=submit]")
+    expect(page.locator("[data-testid=voter-change]")).to_have_count(1)
+    expect(page.locator("[data-testid=voter-state]")).to_contain_text("列入选民名单")
+    page.goto(f"/elections/{election.pk}/")
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=publish-voters]")
+    expect(page.locator("[data-testid=election-status]")).to_have_text("选民榜已公布")
+    expect(page.locator("[data-testid=disclosure-link]")).to_be_visible()
+    shot(page, "published")
+    assert Voter.objects.filter(election=election, votes=True).count() == 5
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "father")
+    page.goto("/elections/mine/")
+    expect(page.locator("[data-testid=on-list]")).to_contain_text("选民证号")
+    shot(page, "resident-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.click("text=查看选民榜")
+    expect(page.locator("h1")).to_contain_text("选民名单公布")

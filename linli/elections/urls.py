@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "elections"
+urlpatterns = [
+    path("", views.election_list, name="list"),
+    path("new/", views.form, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.form, name="edit"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/voters/", views.voters, name="voters"),
+    path("<int:pk>/voters/<int:voter_id>/", views.voter, name="voter"),
+]

@@ -1,0 +1,210 @@
+"""Pages of elections: the staff (list, new election with its plan, the election's page with the
+committee and the list's steps, the voter list with corrections) and residents (my entries on
+the published lists, phone-first). Thin: the same services as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.selectors import has_role, scope_paths
+from linli.core.errors import DomainError, NotFound
+from linli.regions import selectors as regions
+
+from . import selectors, services
+from .models import CommitteeRole, Mode
+from .rules import FOLLOW_ROLES, ORGANISER_ROLES
+from .states import Status
+
+WHICH = (("votes", "选民"), ("refused", "未列入"), ("household", "本户非户代表"), ("corrected", "已更正"), ("all", "全部"))
+
+
+def _get(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _staff(request: HttpRequest) -> None:
+    if not has_role(request.user, FOLLOW_ROLES):
+        raise Http404(_("页面不存在"))
+
+
+def _communities(user: Any) -> list[Any]:
+    paths = scope_paths(user, ORGANISER_ROLES)
+    if not paths:
+        return []
+    nodes = regions.regions_for(user, level="community").order_by("path")[:300]
+    return [n for n in nodes if any(n.path.startswith(p) for p in paths)]
+
+
+@login_required
+def election_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    page = Paginator(selectors.elections_for(request.user, status=status), 30).get_page(request.GET.get("page"))
+    return render(request, "elections/list.html", {"page": page, "status": status, "statuses": Status.choices,
+                                                   "can_create": has_role(request.user, ORGANISER_ROLES)})
+
+
+def _int(value: Any, field: str, default: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError as exc:
+        raise DomainError("invalid", _("请填写整数"), field=field) from exc
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def _plan(data: Any) -> dict[str, Any]:
+    return {"title": data.get("title", ""), "election_day": _day(data.get("election_day")), "mode": data.get("mode", Mode.ALL),
+            "seats": {"director": _int(data.get("director"), "seats", 1), "deputy": _int(data.get("deputy"), "seats", 1),
+                      "member": _int(data.get("member"), "seats", 3)},
+            "min_age": _int(data.get("min_age"), "min_age", 18), "months": _int(data.get("months"), "months", 12),
+            "registered_only": bool(data.get("registered_only")), "women_at_least": _int(data.get("women_at_least"), "women_at_least", 1),
+            "list_days": _int(data.get("list_days"), "list_days", 20)}
+
+
+@login_required
+def form(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
+    """A new election, or its plan while it is being prepared."""
+    election = _get(selectors.staff_election, request.user, pk) if pk else None
+    if election is not None and "edit" not in selectors.available_actions(request.user, election):
+        raise Http404(_("页面不存在"))
+    communities = _communities(request.user)
+    if not communities:
+        raise Http404(_("页面不存在"))
+    if election is not None:
+        initial: dict[str, Any] = {"title": election.title, "election_day": election.election_day.isoformat(), "mode": election.mode,
+                                   **{k: election.seats.get(k, 0) for k in ("director", "deputy", "member")},
+                                   "min_age": election.min_age, "months": election.months, "women_at_least": election.women_at_least,
+                                   "list_days": election.list_days, "registered_only": "1" if election.registered_only else ""}
+    else:
+        initial = {"director": 1, "deputy": 1, "member": 3, "min_age": 18, "months": 12, "women_at_least": 1, "list_days": 20}
+    data: Any = request.POST if request.method == "POST" else initial
+    error = None
+    if request.method == "POST":
+        try:
+            fields = _plan(data)
+            if election is None:
+                community = next((c for c in communities if c.code == data.get("community")), None)
+                election = services.create(actor=request.user, community=community, **fields)
+                messages.success(request, _("选举已创建，请组建选举委员会并生成选民名单"))
+            else:
+                services.update_plan(actor=request.user, election=election, **fields)
+                messages.success(request, _("选举方案已保存"))
+            return redirect("elections:detail", election.pk)
+        except DomainError as exc:
+            error = exc
+    return render(request, "elections/form.html", {"election": election, "data": data, "error": error, "communities": communities,
+                                                   "modes": Mode.choices}, status=400 if error else 200)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    return render(request, "elections/detail.html", {
+        "election": election, "actions": selectors.available_actions(request.user, election),
+        "committee": selectors.committee(election), "counts": services.voter_counts(election), "roles": CommitteeRole.choices,
+        "household_gaps": selectors.household_problems(election), "changes": selectors.changes(election, 20),
+        "latest": election.election_day - dt.timedelta(days=election.list_days)})
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The election page's buttons: add or remove a committee member, build the list, publish it, cancel."""
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    what = request.POST.get("do", "")
+    try:
+        if what == "add_member":
+            resident = regions.resident_by_id_number(request.POST.get("id_number", "").strip())
+            if resident is None:
+                raise DomainError("invalid", _("人口登记中没有该身份证号的居民"), field="id_number")
+            services.add_member(actor=request.user, election=election, resident_id=resident.pk,
+                                role=request.POST.get("role", CommitteeRole.MEMBER))
+            messages.success(request, _("已加入选举委员会"))
+        elif what == "remove_member":
+            services.remove_member(actor=request.user, election=election, member_id=_int(request.POST.get("member"), "member", 0))
+            messages.success(request, _("已移出选举委员会"))
+        elif what == "build":
+            counts = services.build_voters(actor=request.user, election=election)
+            messages.success(request, _("选民名单已生成：选民 %(n)s 人，未列入 %(r)s 人") % {
+                "n": counts["votes"], "r": counts["people"] - counts["eligible"]})
+        elif what == "publish_voters":
+            services.publish_voters(actor=request.user, election=election)
+            messages.success(request, _("选民名单已公布，公示期内居民可提出异议"))
+        elif what == "cancel":
+            services.cancel(actor=request.user, election=election, reason=request.POST.get("reason", ""))
+            messages.success(request, _("选举已取消"))
+        else:
+            raise Http404(_("页面不存在"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("elections:detail", election.pk)
+
+
+@login_required
+def voters(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    which = request.GET.get("which", "votes")
+    which = which if which in dict(WHICH) else "votes"
+    q = request.GET.get("q", "")[:20]
+    page = Paginator(selectors.voters(election, which=which, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "elections/voters.html", {
+        "election": election, "page": page, "lines": selectors.lines(list(page.object_list)), "which": which, "q": q,
+        "choices": [(k, _(v)) for k, v in WHICH], "can_correct": "correct" in selectors.available_actions(request.user, election),
+        "household": election.mode == Mode.HOUSEHOLD})
+
+
+@login_required
+def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
+    """One entry: its facts, its history, and the committee's correction form."""
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    entry = selectors.voters(election, which="all").filter(pk=voter_id).first()
+    if entry is None:
+        raise Http404(_("页面不存在"))
+    error = None
+    can_correct = "correct" in selectors.available_actions(request.user, election)
+    if request.method == "POST" and can_correct:
+        try:
+            objection = request.POST.get("objection_id", "").strip()
+            services.correct_voter(actor=request.user, election=election, voter_id=entry.pk,
+                                   eligible=request.POST.get("eligible") == "1", votes=request.POST.get("votes") == "1",
+                                   deprived=bool(request.POST.get("deprived")), reason=request.POST.get("reason", ""),
+                                   objection_id=_int(objection, "objection_id", 0) or None)
+            messages.success(request, _("已更正并留痕"))
+            return redirect("elections:voter", election.pk, entry.pk)
+        except DomainError as exc:
+            error = exc
+    line = selectors.lines([entry])[0]
+    return render(request, "elections/voter.html", {"election": election, "line": line, "error": error, "can_correct": can_correct,
+                                                    "history": list(entry.changes.select_related("actor")),
+                                                    "household": election.mode == Mode.HOUSEHOLD}, status=400 if error else 200)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "elections/mine.html", {"entries": [
+        {"election": e, "voter": v, "line": selectors.lines([v])[0] if v else None} for e, v in selectors.my_entries(request.user)]})
