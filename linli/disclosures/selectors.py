@@ -114,6 +114,18 @@ def versions(series_pk: int, *, drafts: bool = False) -> list[Disclosure]:
                 .prefetch_related(answered, "attachments").order_by("-version"))
 
 
+def has_objection(series_pk: int, objection_id: int) -> bool:
+    """Whether the objection was lodged against a version of this series."""
+    if not (0 < series_pk <= MAX_INT64 and 0 < objection_id <= MAX_INT64):
+        return False
+    return Objection.objects.filter(Q(disclosure_id=series_pk) | Q(disclosure__series_id=series_pk), pk=objection_id).exists()
+
+
+def open_version(series_pk: int) -> Disclosure | None:
+    """The version of a series that is open for objections now, if any."""
+    return Disclosure.objects.filter(Q(pk=series_pk) | Q(series_id=series_pk), status=Status.OPEN).order_by("-version").first()
+
+
 def public_series(user: Any, series_pk: int) -> tuple[Disclosure, list[Disclosure]]:
     """The current version of a series and all its versions, if ``user`` may see it; else NotFound."""
     found = versions(series_pk, drafts=True)

@@ -79,7 +79,7 @@ def mine(request: ApiRequest):  # type: ignore[no-untyped-def]
     from .services import REFUSAL_LABELS
 
     return [MyVoterEntryOut(election_id=e.pk, title=e.title, election_day=e.election_day, on_list=bool(v and v.votes),
-                       number=v.number if v else None,
+                       number=v.number if v and v.votes else None,
                        refusals=[str(REFUSAL_LABELS.get(r, r)) for r in (v.refusal_list if v else [])],  # type: ignore[call-overload]
                        disclosure_url=disclosure_url(e)) for e, v in selectors.my_entries(request.auth)]
 

@@ -14,4 +14,5 @@ class Code(StrEnum):
     COMMITTEE_INCOMPLETE = "committee_incomplete"  # an election committee of at least 3 with one chair
     NO_VOTERS = "no_voters"  # the list is built before it is published, and holds a voter
     ALREADY_MEMBER = "already_member"
+    ELECTION_OPEN = "election_open"  # one election at a time per community (not cancelled)
     UNCHANGED = "unchanged"  # a correction that changes nothing

@@ -50,7 +50,7 @@ class VoterCorrectIn(Schema):
     votes: bool | None = Field(None, description="户代表选举：是否由此人代表本户投票")
     deprived: bool = Field(False, description="被剥夺政治权利")
     reason: str = Field(..., max_length=300)
-    objection_id: int | None = Field(None, ge=1, description="所依据的选民榜异议")
+    objection_id: int | None = Field(None, ge=1, le=2**31 - 1, description="所依据的选民榜异议")
 
 
 class ElectionCancelIn(Schema):

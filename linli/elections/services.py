@@ -19,6 +19,7 @@ from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.reasons import meaningful
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
+from linli.disclosures import selectors as disclosure_selectors
 from linli.disclosures import services as disclosures
 from linli.regions import selectors as regions
 
@@ -109,6 +110,8 @@ def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mod
                           registered_only=registered_only, women_at_least=women_at_least, list_days=list_days)
     election = Election(community=community, region_path=community.path, created_by=actor, **fields)
     require(actor, "elections.manage", election)
+    if Election.objects.filter(community=community).exclude(status=Status.CANCELLED).exists():
+        raise Conflict(Code.ELECTION_OPEN, _("该社区已有一次进行中的选举；如需重新筹备，请先取消"), field="community")
     election.save()
     record_audit(actor=actor, action="election.create", target=election, region_path=election.region_path,
                  changes={"title": election.title, "mode": election.mode, "election_day": str(election.election_day),
@@ -133,6 +136,8 @@ def update_plan(*, actor: Any, election: Election, **fields: Any) -> Election:
     rules_changed = {"mode", "election_day", "min_age", "months", "registered_only"} & set(changed)
     if rules_changed and election.voters_built_at is not None:
         election.voters_built_at = None  # the list was decided on the old rule: build it again before publishing
+    if "mode" in changed:  # who votes for a household is chosen again under the new mode
+        Voter.objects.filter(election=election, corrected=True).update(votes=False)
     election.save()
     record_audit(actor=actor, action="election.plan", target=election, region_path=election.region_path, changes=changed)
     return election
@@ -192,18 +197,25 @@ def build_voters(*, actor: Any, election: Election) -> dict[str, int]:
         (eligibility.Person(key=str(p["pk"]), birth_date=p["birth_date"], registered_here="tenant" not in (p["tags"] or []),
                             living_since=p["moved_in"], moved_out=p["moved_out"]) for p in people),
         election.election_day, _rule(election))
-    reps = regions.representatives_under(election.region_path) if election.mode == Mode.HOUSEHOLD else {}
-    kept = {v.resident_id: v for v in Voter.objects.filter(election=election, corrected=True)}
+    household = election.mode == Mode.HOUSEHOLD
+    reps = regions.representatives_under(election.region_path) if household else {}
+    here = {p["pk"] for p in people}
+    kept = {v.resident_id: v for v in Voter.objects.select_for_update().filter(election=election, corrected=True)}
     Voter.objects.filter(election=election, corrected=False).delete()
-    Voter.objects.filter(election=election).exclude(resident_id__in=[p["pk"] for p in people]).delete()  # moved away since
+    for v in kept.values():  # the committee's decisions stand; who votes follows the mode
+        if v.resident_id not in here:  # moved away since: refused, its history kept
+            v.eligible, v.refusals = False, str(eligibility.Refusal.MOVED_OUT)
+        v.votes = v.eligible and (v.votes if household else True)
+    picked = {v.household_id for v in kept.values() if v.votes and household}  # the committee chose who votes for these
+    Voter.objects.bulk_update(list(kept.values()), ["eligible", "refusals", "votes"], batch_size=2000)
     rows = []
     for p, d in zip(people, decisions, strict=True):
         if p["pk"] in kept:
             continue
+        votes = d.eligible and (not household or (reps.get(p["household_id"]) == p["pk"] and p["household_id"] not in picked))
         rows.append(Voter(election=election, resident_id=p["pk"], household_id=p["household_id"], region_path=p["region_path"],
                           eligible=d.eligible, basis=str(d.basis) if d.eligible else "", age=d.age,
-                          refusals=",".join(str(r) for r in d.refusals),
-                          votes=d.eligible and (election.mode != Mode.HOUSEHOLD or reps.get(p["household_id"]) == p["pk"])))
+                          refusals=",".join(str(r) for r in d.refusals), votes=votes))
     Voter.objects.bulk_create(rows, batch_size=2000)
     election.voters_built_at = timezone.now()
     election.voters_total = Voter.objects.filter(election=election, votes=True).count()
@@ -243,14 +255,21 @@ def correct_voter(*, actor: Any, election: Election, voter_id: int, eligible: bo
         raise NotFound("not_found", _("选民名单中没有该居民"))
     before = _entry(voter)
     eligible = bool(eligible)
+    if deprived and eligible:
+        raise DomainError("invalid", _("被剥夺政治权利的居民没有选举权"), field="deprived")
+    if objection_id is not None and not (election.voter_disclosure_id
+                                         and disclosure_selectors.has_objection(election.voter_disclosure_id, objection_id)):
+        raise DomainError("invalid", _("该异议不是对本次选民名单提出的"), field="objection_id")
     if election.mode != Mode.HOUSEHOLD:
         votes = eligible
+    elif votes is None:  # not said: the household's vote stays where it was
+        votes = voter.votes
     votes = bool(votes) and eligible
     if votes and election.mode == Mode.HOUSEHOLD and voter.household_id is not None:
         # one representative per household: the one voting before gives way
         for other in Voter.objects.select_for_update().filter(election=election, household_id=voter.household_id, votes=True).exclude(pk=voter.pk):
-            _change(election, other, actor, {**_entry(other), "votes": False}, fill(_("本户改由其他成员作为户代表：%(r)s"), {"r": reason}),
-                    objection_id)
+            _change(election, other, actor, {**_entry(other), "votes": False},
+                    fill(_("本户改由其他成员作为户代表：%(r)s"), {"r": reason})[:300], objection_id)
     refusals = [r for r in voter.refusal_list if r != eligibility.Refusal.DEPRIVED]
     if deprived:
         refusals.append(str(eligibility.Refusal.DEPRIVED))
@@ -277,10 +296,6 @@ def _change(election: Election, voter: Voter, actor: Any, after: dict[str, Any],
                                after_publication=election.status == Status.VOTERS_PUBLISHED, objection_id=objection_id)
     record_audit(actor=actor, action="election.voter_correct", target=election, region_path=voter.region_path,
                  changes={"voter": voter.pk, "before": before, "after": after, "reason": reason})
-
-
-def voters_url(election: Election) -> str:
-    return reverse("elections:voters", args=[election.pk])
 
 
 @transaction.atomic
@@ -310,13 +325,13 @@ def publish_voters(*, actor: Any, election: Election, now: dt.datetime | None = 
     Voter.objects.bulk_update(voting, ["number"], batch_size=2000)
     counts = voter_counts(election)
     content = fill(_("%(c)s%(t)s选民名单已依法编制，共有选民%(n)s人(选举日%(day)s，年满%(age)s周岁)。"
-                     "本社区居民可在“居委会选举”页面查看本人是否列入名单；对名单有不同意见的，请在公示期内提出异议，"
-                     "选举委员会在3个工作日内答复。公示页面只列姓名(部分遮挡)与所在楼栋，不列身份证号与电话。"),
+                     "本社区居民登录后可在“居委会选举”页面查看本人是否列入名单及原因；对名单(包括本人或他人是否应当列入)有不同意见的，"
+                     "请在公示期内提出异议，选举委员会在3个工作日内答复。"),
                    {"c": election.community.name, "t": election.title, "n": counts["votes"], "day": election.election_day.isoformat(),
                     "age": election.min_age})
     d = disclosures.publish(actor=actor, kind="elections.voters", region=election.community,
                             title=fill(_("%(t)s选民名单公布"), {"t": election.title})[:120], content=content,
-                            source=election, source_label=election.title, source_url=voters_url(election), now=now)
+                            source=election, source_label=election.title, source_url=reverse("elections:mine"), now=now)
     election.voter_disclosure_id = d.pk
     election.voters_published_at = now
     election.voters_total = counts["votes"]
@@ -346,4 +361,7 @@ def cancel(*, actor: Any, election: Election, reason: str) -> Election:
     LIFECYCLE.apply(election, Action.CANCEL, actor=actor, lock=False, note=reason)
     election.cancel_reason = reason
     election.save()
+    current = disclosure_selectors.open_version(election.voter_disclosure_id) if election.voter_disclosure_id else None
+    if current is not None:  # the 选民榜 of a cancelled election takes no more objections
+        disclosures.withdraw(actor=actor, disclosure=current, reason=fill(_("选举已取消：%(r)s"), {"r": reason})[:200])
     return election

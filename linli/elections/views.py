@@ -138,8 +138,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         if what == "add_member":
             resident = regions.resident_by_id_number(request.POST.get("id_number", "").strip())
-            if resident is None:
-                raise DomainError("invalid", _("人口登记中没有该身份证号的居民"), field="id_number")
+            if resident is None or resident.moved_out is not None or not (resident.region_path or "").startswith(election.region_path):
+                raise DomainError("invalid", _("本社区人口登记中没有该身份证号的居民"), field="id_number")
             services.add_member(actor=request.user, election=election, resident_id=resident.pk,
                                 role=request.POST.get("role", CommitteeRole.MEMBER))
             messages.success(request, _("已加入选举委员会"))
@@ -190,6 +190,8 @@ def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
     if request.method == "POST" and can_correct:
         try:
             objection = request.POST.get("objection_id", "").strip()
+            if objection and (not objection.isdigit() or not 0 < int(objection) < 2**31):
+                raise DomainError("invalid", _("异议编号无效"), field="objection_id")
             services.correct_voter(actor=request.user, election=election, voter_id=entry.pk,
                                    eligible=request.POST.get("eligible") == "1", votes=request.POST.get("votes") == "1",
                                    deprived=bool(request.POST.get("deprived")), reason=request.POST.get("reason", ""),

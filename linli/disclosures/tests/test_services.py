@@ -232,7 +232,9 @@ def test_the_demo_seeds_disclosures_once():
     from django.core.management import call_command
 
     call_command("seed_demo", residents=300, quiet=True, stdout=io.StringIO())
-    Disclosure.objects.filter(kind__startswith="assemblies.").delete()  # the demo assembly's roll disclosure
+    # the demo assembly's roll disclosure and the demo election's voter list
+    Disclosure.objects.filter(kind__startswith="assemblies.").delete()
+    Disclosure.objects.filter(kind__startswith="elections.").delete()
     assert Disclosure.objects.count() == 4  # three series, one corrected
     answered = Objection.objects.get()
     assert answered.status == "answered" and answered.disclosure.title.startswith("翠苑小区")

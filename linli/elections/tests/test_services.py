@@ -191,3 +191,69 @@ def test_a_plan_change_of_the_rule_asks_for_the_list_again(town):
     services.cancel(actor=town.admin, election=election, reason="街道统一调整换届时间")
     election.refresh_from_db()
     assert election.status == "cancelled"
+
+
+def test_one_voter_per_household_whatever_the_order_of_corrections_and_rebuilds(town):
+    from linli.regions import services as rs
+
+    rs.set_household_representative(actor=town.registry.actor, household=town.h[0], resident=town.mother)
+    election = town.ready(mode="household")
+    father = entry(election, town.father)
+    services.correct_voter(actor=town.admin, election=election, voter_id=father.pk, eligible=True, votes=True, reason="户内推选" * 80)
+    assert all(len(c.reason) <= 300 for c in VoterChange.objects.filter(election=election))
+    rs.set_household_representative(actor=town.registry.actor, household=town.h[0], resident=town.son)  # the registry changes since
+    services.build_voters(actor=town.admin, election=election)
+    voting = list(Voter.objects.filter(election=election, votes=True, household=town.h[0]).values_list("resident_id", flat=True))
+    assert voting == [town.father.pk]  # the committee's choice, not a second representative
+    # a correction that does not say who votes keeps the household's vote where it was (so here it changes nothing)
+    with pytest.raises(DomainError) as e:
+        services.correct_voter(actor=town.admin, election=election, voter_id=father.pk, eligible=True, reason="核实户籍信息无误")
+    assert e.value.code == "unchanged" and entry(election, town.father).votes
+    # to the direct mode and back: every eligible person votes, then the registry's representative again
+    services.update_plan(actor=town.admin, election=election, mode="all")
+    services.build_voters(actor=town.admin, election=election)
+    assert Voter.objects.filter(election=election, votes=True).count() == 4
+    services.update_plan(actor=town.admin, election=election, mode="household")
+    services.build_voters(actor=town.admin, election=election)
+    assert list(Voter.objects.filter(election=election, votes=True, household=town.h[0]).values_list("resident_id", flat=True)) == [
+        town.son.pk]
+
+
+def test_a_corrected_voter_who_moved_away_keeps_his_history(town):
+    from linli.regions.models import Resident
+
+    election = town.ready()
+    services.correct_voter(actor=town.admin, election=election, voter_id=entry(election, town.new_tenant).pk, eligible=True,
+                           reason="提供居住证明")
+    Resident.objects.filter(pk=town.new_tenant.pk).update(moved_out=timezone.localdate())
+    services.build_voters(actor=town.admin, election=election)
+    tenant = entry(election, town.new_tenant)
+    assert (tenant.eligible, tenant.votes, tenant.refusal_list) == (False, False, ["moved_out"])
+    assert VoterChange.objects.filter(voter=tenant).count() == 1
+
+
+def test_bad_corrections_are_refused(town):
+    election = town.ready()
+    son = entry(election, town.son)
+    with pytest.raises(DomainError) as e:
+        services.correct_voter(actor=town.admin, election=election, voter_id=son.pk, eligible=True, deprived=True, reason="判决")
+    assert e.value.code == "invalid" and e.value.details["field"] == "deprived"
+    with pytest.raises(DomainError) as e:
+        services.correct_voter(actor=town.admin, election=election, voter_id=son.pk, eligible=False, reason="依异议", objection_id=999)
+    assert e.value.details["field"] == "objection_id"
+    assert not VoterChange.objects.exists()
+
+
+def test_one_election_at_a_time_and_cancelling_closes_the_list(town):
+    from linli.disclosures import selectors as disclosures
+
+    election = town.ready()
+    with pytest.raises(DomainError) as e:
+        town.election()
+    assert e.value.code == "election_open"
+    services.publish_voters(actor=town.admin, election=election)
+    election.refresh_from_db()
+    assert disclosures.open_version(election.voter_disclosure_id) is not None
+    services.cancel(actor=town.admin, election=election, reason="街道统一调整换届时间")
+    assert disclosures.open_version(election.voter_disclosure_id) is None  # no more objections to a cancelled election's list
+    assert town.election().status == "preparing"  # a new one may be prepared
