@@ -106,6 +106,21 @@ def lines(entries: list[Voter]) -> list[VoterLine]:
     return [VoterLine(v, *labels.get(v.resident_id, ("", "", ""))) for v in entries]
 
 
+def public_list(actor: Any, pk: int) -> Election:
+    """The published 选民榜 of an election, for the residents of its community and its staff."""
+    election = election_for(actor, pk)
+    if election.status != Status.VOTERS_PUBLISHED:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return election
+
+
+def public_lines(entries: list[Voter]) -> list[dict[str, Any]]:
+    """Voter number, masked name and building of each entry (the list the neighbours read)."""
+    labels = regions.resident_buildings(v.resident_id for v in entries)
+    return [{"number": v.number, "name": labels.get(v.resident_id, ("", ""))[0], "building": labels.get(v.resident_id, ("", ""))[1]}
+            for v in entries]
+
+
 def changes(election: Election, limit: int = 50) -> list[VoterChange]:
     return list(VoterChange.objects.filter(election=election).select_related("actor", "voter")[:limit])
 

@@ -325,13 +325,13 @@ def publish_voters(*, actor: Any, election: Election, now: dt.datetime | None = 
     Voter.objects.bulk_update(voting, ["number"], batch_size=2000)
     counts = voter_counts(election)
     content = fill(_("%(c)s%(t)s选民名单已依法编制，共有选民%(n)s人(选举日%(day)s，年满%(age)s周岁)。"
-                     "本社区居民登录后可在“居委会选举”页面查看本人是否列入名单及原因；对名单(包括本人或他人是否应当列入)有不同意见的，"
+                     "本社区居民登录后可查看选民榜(选民证号、姓名部分遮挡、所在楼栋)，并在“居委会选举”页面查看本人是否列入名单及原因；对名单(包括本人或他人是否应当列入)有不同意见的，"
                      "请在公示期内提出异议，选举委员会在3个工作日内答复。"),
                    {"c": election.community.name, "t": election.title, "n": counts["votes"], "day": election.election_day.isoformat(),
                     "age": election.min_age})
     d = disclosures.publish(actor=actor, kind="elections.voters", region=election.community,
                             title=fill(_("%(t)s选民名单公布"), {"t": election.title})[:120], content=content,
-                            source=election, source_label=election.title, source_url=reverse("elections:mine"), now=now)
+                            source=election, source_label=election.title, source_url=reverse("elections:public_list", args=[election.pk]), now=now)
     election.voter_disclosure_id = d.pk
     election.voters_published_at = now
     election.voters_total = counts["votes"]

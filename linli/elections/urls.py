@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.form, name="edit"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/voters/", views.voters, name="voters"),
+    path("<int:pk>/list/", views.public_list, name="public_list"),
     path("<int:pk>/voters/<int:voter_id>/", views.voter, name="voter"),
 ]

@@ -207,6 +207,18 @@ def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
 
 
 @login_required
+def public_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """选民榜: the voters of a published list — number, masked name, building — for the community's
+    residents (to check their neighbours' entries and object) and its staff."""
+    election = _get(selectors.public_list, request.user, pk)
+    page = Paginator(selectors.voters(election, which="votes").order_by("number"), 100).get_page(request.GET.get("page"))
+    response = render(request, "elections/list_public.html", {"election": election, "page": page,
+                                                               "lines": selectors.public_lines(list(page.object_list))})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "elections/mine.html", {"entries": [
         {"election": e, "voter": v, "line": selectors.lines([v])[0] if v else None} for e, v in selectors.my_entries(request.user)]})

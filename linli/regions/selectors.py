@@ -551,6 +551,16 @@ def residents_named(path: str, q: str) -> QuerySet[Any]:
             .order_by().values("pk"))
 
 
+def resident_buildings(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """``{resident id: (masked name, "小区 楼栋")}`` in one query: what a list shown to the
+    neighbours may say of a person (no room, no ID number, no phone)."""
+    from linli.core.masking import mask_name
+
+    rows = Resident.objects.filter(pk__in=list(set(ids))).values_list("pk", "name", "household__room__building__compound__name",
+                                                                       "household__room__building__name")
+    return {pk: (mask_name(name), f"{c or ''} {b or ''}".strip()) for pk, name, c, b in rows}
+
+
 def resident_labels(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
     """``{resident id: (name, masked name, short address)}`` in one query (no ID number, no phone)."""
     from linli.core.masking import mask_name

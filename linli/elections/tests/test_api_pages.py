@@ -108,5 +108,12 @@ def test_the_resident_page(client, town):
     client.force_login(town.daughter_user)
     page = client.get("/elections/mine/").content.decode()
     assert 'data-testid="not-on-list"' in page and "未满选民年龄" in page
+    public = client.get(f"/elections/{election.pk}/list/")
+    assert public.status_code == 200 and public["Cache-Control"] == "private, no-store"
+    text = public.content.decode()
+    assert text.count('data-testid="public-voter"') == 4 and "张*山" in text and "张大山" not in text and "101" not in text
     client.force_login(town.neighbour_user)
     assert "没有公布选民名单" in client.get("/elections/mine/").content.decode()
+    assert client.get(f"/elections/{election.pk}/list/").status_code == 404  # another community's resident
+    client.logout()
+    assert client.get(f"/elections/{election.pk}/list/").status_code == 302  # signed out: to the login

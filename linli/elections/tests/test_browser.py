@@ -58,5 +58,7 @@ def test_plan_committee_list_and_publication(page, town, login, shot):
     expect(page.locator("[data-testid=on-list]")).to_contain_text("选民证号")
     shot(page, "resident-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 392
-    page.click("text=查看选民榜")
-    expect(page.locator("h1")).to_contain_text("选民名单公布")
+    page.click("[data-testid=public-list-link]")
+    expect(page.locator("[data-testid=public-voter]")).to_have_count(5)
+    expect(page.locator("[data-testid=public-voter]").first).not_to_contain_text("张大山")  # masked: 张*山
+    shot(page, "list-390")
