@@ -122,7 +122,7 @@ def build(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def
 def voter_out(line: selectors.VoterLine) -> ElectionVoterOut:
     v = line.voter
     return ElectionVoterOut(id=v.pk, resident_id=v.resident_id, name=line.name, address=line.address, number=v.number, eligible=v.eligible,
-                    votes=v.votes, basis=v.basis, refusals=v.refusal_list, age=v.age, corrected=v.corrected, note=v.note)
+                    votes=v.votes, basis=v.basis, refusals=line.refusals, age=v.age, corrected=v.corrected, note=line.note)
 
 
 @router.get("/{election_id}/voters", response={200: list[ElectionVoterOut], **READ_ERRORS}, summary="选民名单(工作人员)")
@@ -131,14 +131,15 @@ def voters(request: ApiRequest, election_id: int, which: str = "votes", q: str =
     if which not in WHICH:
         raise DomainError("invalid", _("名单类别无效"), field="which")
     e = selectors.staff_election(request.auth, election_id)
-    return _Lines(selectors.voters(e, which=which, q=q[:20]))
+    return _Lines(selectors.voters(e, which=which, q=q[:20]), organiser=request.auth.has_perm("elections.manage", e))
 
 
 class _Lines:
     """A voter queryset whose pages are turned into lines (names in one query per page)."""
 
-    def __init__(self, qs: Any) -> None:
+    def __init__(self, qs: Any, *, organiser: bool) -> None:
         self.qs = qs
+        self.organiser = organiser
 
     def count(self) -> int:
         return int(self.qs.count())
@@ -147,7 +148,7 @@ class _Lines:
         return self.count()
 
     def __getitem__(self, item: Any) -> list[ElectionVoterOut]:
-        return [voter_out(x) for x in selectors.lines(list(self.qs[item]))]
+        return [voter_out(x) for x in selectors.lines(list(self.qs[item]), organiser=self.organiser)]
 
 
 @router.post("/{election_id}/voters/{voter_id}/correct", response={200: ElectionVoterOut, **ERRORS}, summary="更正选民名单(须说明理由，留痕)")

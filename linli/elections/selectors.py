@@ -14,6 +14,7 @@ from linli.core.errors import NotFound
 from linli.core.lifecycle import Actions
 from linli.regions import selectors as regions
 
+from .eligibility import Refusal
 from .models import CommitteeMember, Election, Voter, VoterChange
 from .rules import FOLLOW_ROLES
 from .services import BASIS_LABELS, REFUSAL_LABELS
@@ -31,6 +32,7 @@ ACTIONS = Actions(
     },
 )
 _NOT_FOUND = "选举不存在或不在您的范围内"
+DEPRIVED = str(Refusal.DEPRIVED)
 
 
 def available_actions(actor: Any, election: Election) -> list[str]:
@@ -74,14 +76,24 @@ class VoterLine:
     name: str
     masked: str
     address: str
+    private: bool = False  # refused as deprived of political rights, read by someone who does not organise: the reason is withheld
 
     @property
     def basis_label(self) -> str:
         return str(BASIS_LABELS.get(self.voter.basis, "")) if self.voter.eligible else ""
 
     @property
+    def refusals(self) -> list[str]:
+        """The refusal codes as this reader may see them (``committee`` for a withheld one)."""
+        return ["committee" if self.private and r == DEPRIVED else r for r in self.voter.refusal_list]
+
+    @property
     def refusal_labels(self) -> list[str]:
-        return [str(REFUSAL_LABELS.get(r, r)) for r in self.voter.refusal_list]  # type: ignore[call-overload]
+        return [str(REFUSAL_LABELS.get(r, r)) for r in self.refusals]  # type: ignore[call-overload]
+
+    @property
+    def note(self) -> str:
+        return "" if self.private else self.voter.note
 
 
 def voters(election: Election, *, which: str = "votes", q: str = "") -> QuerySet[Voter]:
@@ -101,9 +113,13 @@ def voters(election: Election, *, which: str = "votes", q: str = "") -> QuerySet
     return qs.order_by("region_path", "number", "household_id", "pk")
 
 
-def lines(entries: list[Voter]) -> list[VoterLine]:
+def lines(entries: list[Voter], *, organiser: bool = True) -> list[VoterLine]:
+    """The entries with names and addresses. For a reader who only follows the election
+    (``organiser`` False), an entry refused as deprived of political rights (a court's sanction)
+    shows as the committee's decision, without its reason."""
     labels = regions.resident_labels(v.resident_id for v in entries)
-    return [VoterLine(v, *labels.get(v.resident_id, ("", "", ""))) for v in entries]
+    return [VoterLine(v, *labels.get(v.resident_id, ("", "", "")), private=not organiser and DEPRIVED in v.refusal_list)
+            for v in entries]
 
 
 def public_list(actor: Any, pk: int) -> Election:

@@ -35,6 +35,7 @@ REFUSAL_LABELS = {
     eligibility.Refusal.MOVED_OUT: gettext_lazy("已迁出"),
     eligibility.Refusal.NOT_RESIDENT: gettext_lazy("非户籍且居住未满规定期限"),
     eligibility.Refusal.DEPRIVED: gettext_lazy("被剥夺政治权利"),
+    "committee": gettext_lazy("选举委员会决定不列入"),  # a refusal whose reason the reader may not see
 }
 BASIS_LABELS = {
     eligibility.Basis.REGISTERED: gettext_lazy("户籍在本社区"),

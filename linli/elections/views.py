@@ -125,7 +125,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "election": election, "actions": selectors.available_actions(request.user, election),
         "committee": selectors.committee(election), "counts": services.voter_counts(election), "roles": CommitteeRole.choices,
         "household_gaps": selectors.household_problems(election), "changes": selectors.changes(election, 20),
-        "latest": election.election_day - dt.timedelta(days=election.list_days)})
+        "latest": election.election_day - dt.timedelta(days=election.list_days),
+        "manage": request.user.has_perm("elections.manage", election)})  # the reasons of corrections: organisers only
 
 
 @login_required
@@ -172,7 +173,7 @@ def voters(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "")[:20]
     page = Paginator(selectors.voters(election, which=which, q=q), 50).get_page(request.GET.get("page"))
     return render(request, "elections/voters.html", {
-        "election": election, "page": page, "lines": selectors.lines(list(page.object_list)), "which": which, "q": q,
+        "election": election, "page": page, "lines": selectors.lines(list(page.object_list), organiser=request.user.has_perm("elections.manage", election)), "which": which, "q": q,
         "choices": [(k, _(v)) for k, v in WHICH], "can_correct": "correct" in selectors.available_actions(request.user, election),
         "household": election.mode == Mode.HOUSEHOLD})
 
@@ -200,7 +201,7 @@ def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
             return redirect("elections:voter", election.pk, entry.pk)
         except DomainError as exc:
             error = exc
-    line = selectors.lines([entry])[0]
+    line = selectors.lines([entry], organiser=can_correct or request.user.has_perm("elections.manage", election))[0]
     return render(request, "elections/voter.html", {"election": election, "line": line, "error": error, "can_correct": can_correct,
                                                     "history": list(entry.changes.select_related("actor")),
                                                     "household": election.mode == Mode.HOUSEHOLD}, status=400 if error else 200)

@@ -117,3 +117,23 @@ def test_the_resident_page(client, town):
     assert client.get(f"/elections/{election.pk}/list/").status_code == 404  # another community's resident
     client.logout()
     assert client.get(f"/elections/{election.pk}/list/").status_code == 302  # signed out: to the login
+
+
+def test_a_court_sanction_shows_only_to_the_organisers(client, town):
+    election = town.ready()
+    son = Voter.objects.get(election=election, resident=town.son)
+    services.correct_voter(actor=town.admin, election=election, voter_id=son.pk, eligible=False, deprived=True,
+                           reason="经法院判决被剥夺政治权利")
+    client.force_login(town.admin)
+    rows = client.get(f"/api/v1/elections/{election.pk}/voters?which=refused").json()["items"]
+    assert next(r for r in rows if r["id"] == son.pk)["refusals"] == ["deprived"]
+    assert "经法院判决" in client.get(f"/elections/{election.pk}/voters/{son.pk}/").content.decode()
+    client.force_login(town.caseworker)
+    rows = client.get(f"/api/v1/elections/{election.pk}/voters?which=refused").json()["items"]
+    row = next(r for r in rows if r["id"] == son.pk)
+    assert row["refusals"] == ["committee"] and row["note"] == ""
+    for url in (f"/elections/{election.pk}/voters/{son.pk}/", f"/elections/{election.pk}/voters/?which=refused",
+                f"/elections/{election.pk}/"):
+        page = client.get(url).content.decode()
+        assert "剥夺" not in page and "经法院判决" not in page, url
+        assert "选举委员会决定不列入" in page or url.endswith(f"{election.pk}/")
