@@ -24,7 +24,14 @@ from .schemas import (
     ElectionOut,
     ElectionPlanIn,
     ElectionVoterOut,
+    CandidateListOut,
+    CandidatesIn,
+    MyNominationOut,
     MyVoterEntryOut,
+    NominationAnswerIn,
+    NominationIn,
+    NominationOut,
+    NominationWithdrawIn,
     VoterCorrectIn,
     VoterListBuildOut,
 )
@@ -43,8 +50,11 @@ def disclosure_url(e: Election) -> str:
 def out(request: ApiRequest, e: Election) -> ElectionOut:
     return ElectionOut(id=e.pk, community=e.community.code, title=e.title, mode=e.mode, election_day=e.election_day, seats=e.seats,
                        min_age=e.min_age, months=e.months, registered_only=e.registered_only, women_at_least=e.women_at_least,
-                       list_days=e.list_days, status=e.status, voters_total=e.voters_total, voters_built_at=e.voters_built_at,
+                       list_days=e.list_days, nominators_needed=e.nominators_needed, representatives_needed=e.representatives_needed,
+                       min_more=e.min_more, candidates_days=e.candidates_days, status=e.status, voters_total=e.voters_total, voters_built_at=e.voters_built_at,
                        voters_published_at=e.voters_published_at, disclosure_url=disclosure_url(e),
+                       candidates_published_at=e.candidates_published_at,
+                       candidates_disclosure_url=reverse("disclosures:detail", args=[e.candidate_disclosure_id]) if e.candidate_disclosure_id else "",
                        actions=selectors.available_actions(request.auth, e))
 
 
@@ -70,7 +80,9 @@ def create(request: ApiRequest, payload: ElectionIn):  # type: ignore[no-untyped
         raise DomainError("invalid", _("区划代码不存在"), field="community")
     e = services.create(actor=request.auth, community=community, title=payload.title, election_day=payload.election_day,
                         mode=payload.mode, seats=payload.seats, min_age=payload.min_age, months=payload.months,
-                        registered_only=payload.registered_only, women_at_least=payload.women_at_least, list_days=payload.list_days)
+                        registered_only=payload.registered_only, women_at_least=payload.women_at_least, list_days=payload.list_days,
+                        nominators_needed=payload.nominators_needed, representatives_needed=payload.representatives_needed,
+                        min_more=payload.min_more, candidates_days=payload.candidates_days)
     return Status(201, out(request, e))
 
 
@@ -78,10 +90,15 @@ def create(request: ApiRequest, payload: ElectionIn):  # type: ignore[no-untyped
 def mine(request: ApiRequest):  # type: ignore[no-untyped-def]
     from .services import REFUSAL_LABELS
 
+    found = selectors.my_entries(request.auth)
+    nominated = selectors.my_nominations(request.auth, [e.pk for e, _v in found])
     return [MyVoterEntryOut(election_id=e.pk, title=e.title, election_day=e.election_day, on_list=bool(v and v.votes),
                        number=v.number if v and v.votes else None,
                        refusals=[str(REFUSAL_LABELS.get(r, r)) for r in (v.refusal_list if v else [])],  # type: ignore[call-overload]
-                       disclosure_url=disclosure_url(e)) for e, v in selectors.my_entries(request.auth)]
+                       disclosure_url=disclosure_url(e),
+                       nominations=[MyNominationOut(id=n.pk, post=n.post, status=n.status) for n in nominated.get(e.pk, [])],
+                       candidates_url=reverse("elections:candidates", args=[e.pk]) if e.status == ElectionStatus.CANDIDATES_PUBLISHED else "")
+            for e, v in found]
 
 
 @router.get("/{election_id}", response={200: ElectionOut, **READ_ERRORS}, summary="选举详情与可执行操作")
@@ -166,3 +183,77 @@ def publish(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-d
 @router.post("/{election_id}/cancel", response={200: ElectionOut, **ERRORS}, summary="取消选举(须说明原因)")
 def cancel(request: ApiRequest, election_id: int, payload: ElectionCancelIn):  # type: ignore[no-untyped-def]
     return out(request, services.cancel(actor=request.auth, election=_managed(request, election_id), reason=payload.reason))
+
+
+# ---------------------------------------------------------------- nominations and candidates
+
+def nomination_out(x: selectors.NominationLine) -> NominationOut:
+    n = x.nomination
+    return NominationOut(id=n.pk, post=n.post, nominee_id=n.nominee_id, name=x.name, gender=x.gender, age=n.nominee.age,
+                         by_committee=n.by_committee, nominator_numbers=x.numbers, note=n.note, status=n.status, on_behalf=n.on_behalf,
+                         answer_note=n.answer_note, entered_at=n.entered_at)
+
+
+def _nomination(election: Election, pk: int) -> NominationOut:
+    return next(nomination_out(x) for x in selectors.nominations(election) if x.nomination.pk == pk)
+
+
+@router.get("/{election_id}/nominations", response={200: list[NominationOut], **READ_ERRORS}, summary="候选人提名(工作人员)")
+def nominations(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return [nomination_out(x) for x in selectors.nominations(selectors.staff_election(request.auth, election_id))]
+
+
+@router.post("/{election_id}/nominations", response={201: NominationOut, **ERRORS}, summary="登记提名(选民联名推荐或选举委员会提名)")
+def nominate(request: ApiRequest, election_id: int, payload: NominationIn):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    n = services.nominate(actor=request.auth, election=e, post=payload.post, nominee_id=payload.nominee_id,
+                          by_committee=payload.by_committee, nominator_numbers=payload.nominator_numbers, note=payload.note)
+    return Status(201, _nomination(e, n.pk))
+
+
+@router.post("/{election_id}/nominations/{nomination_id}/answer", response={200: NominationOut, **ERRORS},
+             summary="被提名人接受或不接受提名(本人，或工作人员代为登记)")
+def answer(request: ApiRequest, election_id: int, nomination_id: int, payload: NominationAnswerIn):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    services.answer_nomination(actor=request.auth, election=e, nomination_id=nomination_id, accept=payload.accept, note=payload.note)
+    return _nomination(e, nomination_id)
+
+
+@router.post("/{election_id}/nominations/{nomination_id}/withdraw", response={200: NominationOut, **ERRORS}, summary="撤回提名(须说明理由)")
+def withdraw(request: ApiRequest, election_id: int, nomination_id: int, payload: NominationWithdrawIn):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    services.withdraw_nomination(actor=request.auth, election=e, nomination_id=nomination_id, reason=payload.reason)
+    return _nomination(e, nomination_id)
+
+
+def candidate_list(request: ApiRequest, e: Election) -> CandidateListOut:
+    staff = e.status == ElectionStatus.VOTERS_PUBLISHED
+    return CandidateListOut(status=e.status, published_at=e.candidates_published_at,
+                            disclosure_url=reverse("disclosures:detail", args=[e.candidate_disclosure_id]) if e.candidate_disclosure_id else "",
+                            posts=[{k: v for k, v in p.items() if k in ("post", "seats", "how", "note", "candidates")}
+                                   for p in selectors.candidates(e)],
+                            problems=[{"code": p["code"], "post": p["post"], "message": p["message"]} for p in services.candidate_check(e)]
+                            if staff else [])
+
+
+@router.get("/{election_id}/candidates", response={200: CandidateListOut, **READ_ERRORS},
+            summary="正式候选人(工作人员随时；本社区居民在名单公布后)")
+def candidates(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    if not request.auth.has_perm("elections.follow", e):
+        e = selectors.public_candidates(request.auth, election_id)
+    return candidate_list(request, e)
+
+
+@router.post("/{election_id}/candidates/publish", response={200: ElectionOut, **ERRORS}, summary="公布候选人名单(差额、女性候选人、期限)")
+def publish_candidates(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return out(request, services.publish_candidates(actor=request.auth, election=_managed(request, election_id)))
+
+
+# after publish: /candidates/publish is not a post
+@router.put("/{election_id}/candidates/{post}", response={200: CandidateListOut, **ERRORS}, summary="确定某职位的正式候选人(按选票顺序)")
+def set_candidates(request: ApiRequest, election_id: int, post: str, payload: CandidatesIn):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    services.set_candidates(actor=request.auth, election=e, post=post, voter_ids=payload.voter_ids, how=payload.how, note=payload.note)
+    e.refresh_from_db()
+    return candidate_list(request, e)

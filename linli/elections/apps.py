@@ -21,5 +21,11 @@ class ElectionsConfig(AppConfig):
         disclosure_kinds.register("elections.voters", _("选民名单公布"), days=5, public=False, archive_public=True,
                                   personal_data=disclosure_kinds.MASKED_NAMES, answer_days=3)
         kinds.register("elections.voters", _("选民名单公布"), channels=("inbox",))
+        # 候选人名单: the candidates' names, sex and age are public to the community by law; an
+        # objector still shows masked; objections until election day, answered within 2 working days
+        disclosure_kinds.register("elections.candidates", _("候选人名单公布"), days=5, public=False, archive_public=True,
+                                  personal_data=disclosure_kinds.MASKED_NAMES, answer_days=2)
+        kinds.register("elections.nomination", _("候选人提名"), channels=("inbox",))
+        kinds.register("elections.candidates", _("候选人名单公布"), channels=("inbox",))
         registry.register_menu_entry("elections:list", _("居委会选举"), order=139, roles=FOLLOW_ROLES)
         assert rules

@@ -16,3 +16,10 @@ class Code(StrEnum):
     ALREADY_MEMBER = "already_member"
     ELECTION_OPEN = "election_open"  # one election at a time per community (not cancelled)
     UNCHANGED = "unchanged"  # a correction that changes nothing
+    NOT_NOMINATING = "not_nominating"  # nominations and the candidate list between the voter list's and the candidates' publication
+    NOT_ELIGIBLE = "not_eligible"  # a nominee has the right to vote in this election
+    ALREADY_NOMINATED = "already_nominated"  # one live nomination of a person per post
+    NOMINATION_INVALID = "nomination_invalid"  # too few nominators, not voters, or over the seats: every problem in ``problems``
+    ALREADY_ANSWERED = "already_answered"  # the nominee answers once; a withdrawn nomination stays withdrawn
+    CANDIDATES_INVALID = "candidates_invalid"  # 差额, one post each, women among the candidates: every problem in ``problems``
+    IS_CANDIDATE = "is_candidate"  # a nominee or candidate is not taken off the list: withdraw the nomination first

@@ -32,6 +32,13 @@ class Election(TimeStamped):
     registered_only = models.BooleanField(_("仅户籍居民"), default=False)
     women_at_least = models.PositiveSmallIntegerField(_("女性成员至少"), default=1)
     list_days = models.PositiveSmallIntegerField(_("选民榜提前公布(天)"), default=20)
+    nominators_needed = models.PositiveSmallIntegerField(_("选民联名推荐至少(人)"), default=10)
+    representatives_needed = models.PositiveSmallIntegerField(_("户代表联名推荐至少(人)"), default=5)
+    min_more = models.PositiveSmallIntegerField(_("候选人至少多于应选(名)"), default=1)
+    candidates_days = models.PositiveSmallIntegerField(_("候选人名单提前公布(天)"), default=5)
+    candidates_published_at = models.DateTimeField(_("候选人名单公布时间"), null=True, blank=True)
+    candidate_disclosure_id = models.IntegerField(_("候选人名单公示"), null=True, blank=True)
+    candidate_basis = models.JSONField(_("正式候选人确定方式"), default=dict, blank=True)  # {post: {"how": …, "note": …}}
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREPARING)
     voters_built_at = models.DateTimeField(_("名单生成时间"), null=True, blank=True)
     voters_published_at = models.DateTimeField(_("名单公布时间"), null=True, blank=True)
@@ -51,6 +58,8 @@ class Election(TimeStamped):
             models.CheckConstraint(condition=Q(mode__in=Mode.values), name="election_mode_valid"),
             models.CheckConstraint(condition=Q(min_age__gte=16) & Q(min_age__lte=30), name="election_min_age_range"),
             models.CheckConstraint(condition=Q(list_days__gte=1) & Q(list_days__lte=90), name="election_list_days_range"),
+            models.CheckConstraint(condition=Q(nominators_needed__gte=1) & Q(representatives_needed__gte=1) & Q(min_more__gte=1)
+                                   & Q(candidates_days__gte=1), name="election_nomination_settings"),
         ]
 
     def __str__(self) -> str:
@@ -152,3 +161,92 @@ class VoterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_id} {self.at:%Y-%m-%d}"
+
+
+class Post(models.TextChoices):
+    DIRECTOR = "director", _("主任")
+    DEPUTY = "deputy", _("副主任")
+    MEMBER = "member", _("委员")
+
+
+class NominationStatus(models.TextChoices):
+    PENDING = "pending", _("待本人确认")
+    ACCEPTED = "accepted", _("本人接受")
+    DECLINED = "declined", _("本人不接受")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+LIVE_NOMINATIONS = (NominationStatus.PENDING, NominationStatus.ACCEPTED)
+
+
+class Nomination(models.Model):
+    """A nomination (提名) of an eligible voter for one post: by the election committee, or by
+    voters jointly (联名推荐, the nominators as ``Nominator`` rows, each on the list); the nominee
+    accepts or declines (himself on his phone, or recorded by the committee on his behalf)."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="nominations")
+    post = models.CharField(_("职位"), max_length=8, choices=Post.choices)
+    nominee = models.ForeignKey(Voter, verbose_name=_("被提名人"), on_delete=models.PROTECT, related_name="nominations")
+    by_committee = models.BooleanField(_("选举委员会提名"), default=False)
+    note = models.CharField(_("推荐理由"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=NominationStatus.choices, default=NominationStatus.PENDING)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(_("代为登记本人意见"), default=False)
+    answer_note = models.CharField(_("确认说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("候选人提名")
+        verbose_name_plural = _("候选人提名")
+        ordering = ["election_id", "post", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(post__in=Post.values), name="election_nomination_post_valid"),
+            models.CheckConstraint(condition=Q(status__in=NominationStatus.values), name="election_nomination_status_valid"),
+            models.UniqueConstraint(fields=["election", "post", "nominee"], condition=Q(status__in=LIVE_NOMINATIONS),
+                                    name="election_nomination_once_per_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.post}/{self.nominee_id}"
+
+
+class Nominator(models.Model):
+    """One voter of a joint nomination (联名推荐人), found by his voter number on the paper form."""
+
+    nomination = models.ForeignKey(Nomination, verbose_name=_("提名"), on_delete=models.CASCADE, related_name="nominators")
+    voter = models.ForeignKey(Voter, verbose_name=_("推荐人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("联名推荐人")
+        verbose_name_plural = _("联名推荐人")
+        constraints = [models.UniqueConstraint(fields=["nomination", "voter"], name="election_nominator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}/{self.voter_id}"
+
+
+class Candidate(models.Model):
+    """A formal candidate (正式候选人) of one post, in ballot order (``position``: the committee's
+    order, by the strokes of the surname as the custom is), from an accepted nomination."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="candidates")
+    post = models.CharField(_("职位"), max_length=8, choices=Post.choices)
+    voter = models.ForeignKey(Voter, verbose_name=_("候选人"), on_delete=models.PROTECT, related_name="+")
+    nomination = models.ForeignKey(Nomination, verbose_name=_("提名"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("排序"))
+
+    class Meta:
+        verbose_name = _("正式候选人")
+        verbose_name_plural = _("正式候选人")
+        ordering = ["election_id", "post", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "voter"], name="election_candidate_one_post"),
+            models.UniqueConstraint(fields=["election", "post", "position"], name="election_candidate_position_unique"),
+            models.CheckConstraint(condition=Q(post__in=Post.values), name="election_candidate_post_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.post}/{self.voter_id}"

@@ -19,6 +19,10 @@ class ElectionIn(Schema):
     registered_only: bool = False
     women_at_least: int = Field(1, ge=0, le=9)
     list_days: int = Field(20, ge=1, le=90, description="选民名单至少在选举日前几天公布")
+    nominators_needed: int = Field(10, ge=1, le=50, description="选民联名推荐候选人至少几人")
+    representatives_needed: int = Field(5, ge=1, le=50, description="户代表选举：户代表联名推荐至少几人")
+    min_more: int = Field(1, ge=1, le=9, description="差额：每个职位候选人至少多于应选几名")
+    candidates_days: int = Field(5, ge=1, le=30, description="候选人名单至少在选举日前几天公布")
 
 
 class ElectionPlanIn(Schema):
@@ -31,6 +35,10 @@ class ElectionPlanIn(Schema):
     registered_only: bool | None = None
     women_at_least: int | None = Field(None, ge=0, le=9)
     list_days: int | None = Field(None, ge=1, le=90)
+    nominators_needed: int | None = Field(None, ge=1, le=50)
+    representatives_needed: int | None = Field(None, ge=1, le=50)
+    min_more: int | None = Field(None, ge=1, le=9)
+    candidates_days: int | None = Field(None, ge=1, le=30)
 
 
 class CommitteeMemberIn(Schema):
@@ -69,11 +77,17 @@ class ElectionOut(Schema):
     registered_only: bool
     women_at_least: int
     list_days: int
+    nominators_needed: int
+    representatives_needed: int
+    min_more: int
+    candidates_days: int
     status: str
     voters_total: int
     voters_built_at: dt.datetime | None
     voters_published_at: dt.datetime | None
+    candidates_published_at: dt.datetime | None = None
     disclosure_url: str = ""
+    candidates_disclosure_url: str = ""
     actions: list[str] = []
 
 
@@ -100,6 +114,8 @@ class MyVoterEntryOut(Schema):
     number: int | None
     refusals: list[str]
     disclosure_url: str = ""
+    nominations: list[MyNominationOut] = []
+    candidates_url: str = ""
 
 
 class VoterListBuildOut(Schema):
@@ -107,3 +123,78 @@ class VoterListBuildOut(Schema):
     eligible: int
     votes: int
     corrected: int
+
+
+class NominationIn(Schema):
+    post: Literal["director", "deputy", "member"]
+    nominee_id: int = Field(..., ge=1, le=2**31 - 1, description="被提名人的选民名单条目(有选举权)")
+    by_committee: bool = Field(False, description="选举委员会提名；否则为选民联名推荐")
+    nominator_numbers: list[int] = Field(default_factory=list, max_length=200, description="联名推荐人的选民证号")
+    note: str = Field("", max_length=300, description="推荐理由")
+
+
+class NominationAnswerIn(Schema):
+    accept: bool
+    note: str = Field("", max_length=300, description="工作人员代为登记时的依据(如本人书面确认)")
+
+
+class NominationWithdrawIn(Schema):
+    reason: str = Field(..., max_length=300)
+
+
+class NominationOut(Schema):
+    id: int
+    post: str
+    nominee_id: int
+    name: str
+    gender: str
+    age: int
+    by_committee: bool
+    nominator_numbers: list[int]
+    note: str
+    status: str
+    on_behalf: bool
+    answer_note: str
+    entered_at: dt.datetime
+
+
+class CandidatesIn(Schema):
+    voter_ids: list[int] = Field(..., max_length=30, description="正式候选人(接受本职位提名者)，按选票顺序")
+    how: Literal["nominations", "consultation", "preliminary"] = "nominations"
+    note: str = Field("", max_length=300, description="酝酿协商或预选的结果说明")
+
+
+class CandidateOut(Schema):
+    voter_id: int
+    name: str
+    gender: str
+    age: int
+    position: int
+
+
+class CandidatePostOut(Schema):
+    post: str
+    seats: int
+    how: str
+    note: str
+    candidates: list[CandidateOut]
+
+
+class CandidateProblemOut(Schema):
+    code: str
+    post: str
+    message: str
+
+
+class CandidateListOut(Schema):
+    status: str
+    published_at: dt.datetime | None
+    disclosure_url: str = ""
+    posts: list[CandidatePostOut]
+    problems: list[CandidateProblemOut] = []
+
+
+class MyNominationOut(Schema):
+    id: int
+    post: str
+    status: str

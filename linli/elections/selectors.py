@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import scope_paths, scope_q
@@ -18,17 +18,19 @@ from .eligibility import Refusal
 from .models import CommitteeMember, Election, Voter, VoterChange
 from .rules import FOLLOW_ROLES
 from .services import BASIS_LABELS, REFUSAL_LABELS
-from .states import LIFECYCLE, Status
+from .states import LIFECYCLE, LIST_PUBLIC, Status
 
 ACTIONS = Actions(
     {"edit": "elections.manage", "committee": "elections.manage", "build": "elections.manage",
-     "publish_voters": "elections.manage", "correct": "elections.manage", "cancel": "elections.manage"},
+     "publish_voters": "elections.manage", "correct": "elections.manage", "cancel": "elections.manage",
+     "nominate": "elections.manage", "publish_candidates": "elections.manage"},
     lifecycle=LIFECYCLE,
     when={
         "edit": lambda e: e.status == Status.PREPARING,
-        "committee": lambda e: e.status == Status.PREPARING,
+        "committee": lambda e: e.status in (Status.PREPARING, Status.VOTERS_PUBLISHED),
         "build": lambda e: e.status == Status.PREPARING,
-        "correct": lambda e: e.status in (Status.PREPARING, Status.VOTERS_PUBLISHED) and e.voters_built_at is not None,
+        "nominate": lambda e: e.status == Status.VOTERS_PUBLISHED,
+        "correct": lambda e: (e.status == Status.PREPARING or e.status in LIST_PUBLIC) and e.voters_built_at is not None,
     },
 )
 _NOT_FOUND = "选举不存在或不在您的范围内"
@@ -125,7 +127,7 @@ def lines(entries: list[Voter], *, organiser: bool = True) -> list[VoterLine]:
 def public_list(actor: Any, pk: int) -> Election:
     """The published 选民榜 of an election, for the residents of its community and its staff."""
     election = election_for(actor, pk)
-    if election.status != Status.VOTERS_PUBLISHED:
+    if election.status not in LIST_PUBLIC:
         raise NotFound("not_found", _(_NOT_FOUND))
     return election
 
@@ -148,7 +150,7 @@ def my_entries(actor: Any) -> list[tuple[Election, Voter | None]]:
     if resident is None or resident.moved_out is not None or not resident.region_path:
         return []
     found = list(Election.objects.filter(region_path=resident.region_path[:12]).exclude(status=Status.CANCELLED)
-                 .filter(Q(status=Status.VOTERS_PUBLISHED)).select_related("community").order_by("-election_day"))
+                 .filter(status__in=LIST_PUBLIC).select_related("community").order_by("-election_day"))
     entries = {v.election_id: v for v in Voter.objects.filter(election__in=found, resident_id=resident.pk)}
     return [(e, entries.get(e.pk)) for e in found]
 
@@ -160,3 +162,75 @@ def household_problems(election: Election) -> int:
     with_vote = Voter.objects.filter(election=election, votes=True).values("household_id")
     return (Voter.objects.filter(election=election, eligible=True).exclude(household_id__isnull=True)
             .exclude(household_id__in=with_vote).values("household_id").distinct().count())
+
+
+# ---------------------------------------------------------------- nominations and candidates
+
+@dataclass
+class NominationLine:
+    nomination: Any
+    name: str
+    gender: str
+    numbers: list[int]
+
+    @property
+    def post_label(self) -> str:
+        return str(self.nomination.get_post_display())
+
+
+def nominations(election: Election) -> list[NominationLine]:
+    """Every nomination of the election with the nominee's name and the nominators' voter numbers
+    (three queries)."""
+    from .models import Nomination, Nominator
+
+    rows = list(Nomination.objects.filter(election=election).select_related("nominee").order_by("post", "id"))
+    numbers: dict[int, list[int]] = {}
+    for nid, number in Nominator.objects.filter(nomination__in=rows).values_list("nomination_id", "voter__number"):
+        numbers.setdefault(nid, []).append(number)
+    labels = regions.resident_labels(n.nominee.resident_id for n in rows)
+    genders = regions.resident_genders(n.nominee.resident_id for n in rows)
+    order = {p: i for i, p in enumerate(("director", "deputy", "member"))}
+    rows.sort(key=lambda n: (order.get(n.post, 9), n.pk))
+    return [NominationLine(n, labels.get(n.nominee.resident_id, ("",))[0], genders.get(n.nominee.resident_id, ""),
+                           sorted(numbers.get(n.pk, []))) for n in rows]
+
+
+def candidates(election: Election) -> list[dict[str, Any]]:
+    """The formal candidates per post of the plan, in ballot order, with name, sex and age, and how
+    the committee determined them."""
+    from .models import Candidate
+    from .services import HOW, post_label
+
+    rows = list(Candidate.objects.filter(election=election).select_related("voter").order_by("post", "position"))
+    labels = regions.resident_labels(c.voter.resident_id for c in rows)
+    genders = regions.resident_genders(c.voter.resident_id for c in rows)
+    out = []
+    for post in (p for p in ("director", "deputy", "member") if p in (election.seats or {})):
+        basis = (election.candidate_basis or {}).get(post, {})
+        out.append({"post": post, "label": post_label(post), "seats": int(election.seats[post]),
+                    "how": basis.get("how", ""), "how_label": str(HOW.get(basis.get("how", ""), "")), "note": basis.get("note", ""),
+                    "candidates": [{"voter_id": c.voter_id, "name": labels.get(c.voter.resident_id, ("",))[0],
+                                    "gender": genders.get(c.voter.resident_id, ""), "age": c.voter.age, "position": c.position}
+                                   for c in rows if c.post == post]})
+    return out
+
+
+def public_candidates(actor: Any, pk: int) -> Election:
+    """The published candidate list, for the residents of the community and its staff."""
+    election = election_for(actor, pk)
+    if election.status != Status.CANDIDATES_PUBLISHED:
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return election
+
+
+def my_nominations(actor: Any, election_ids: list[int]) -> dict[int, list[Any]]:
+    """``{election id: [the resident's nominations]}``."""
+    from .models import Nomination
+
+    resident = getattr(actor, "resident", None)
+    if resident is None:
+        return {}
+    out: dict[int, list[Any]] = {}
+    for n in Nomination.objects.filter(election_id__in=election_ids, nominee__resident_id=resident.pk).order_by("id"):
+        out.setdefault(n.election_id, []).append(n)
+    return out

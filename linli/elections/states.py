@@ -1,6 +1,7 @@
 """The lifecycle of an election as far as it is built: 筹备 (the plan, the committee, the voter
 list built and corrected) → 选民榜已公布 (the list disclosed; objections answered; corrections
-logged) ; either may be cancelled with a reason. Services move it only through
+logged; nominations taken and answered, the formal candidates decided) → 候选人名单已公布 (the
+candidate list disclosed at least ``candidates_days`` before election day); either may be cancelled with a reason. Services move it only through
 ``LIFECYCLE.apply``."""
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from linli.core.lifecycle import Lifecycle
 class Status(models.TextChoices):
     PREPARING = "preparing", _("筹备中")
     VOTERS_PUBLISHED = "voters_published", _("选民榜已公布")
+    CANDIDATES_PUBLISHED = "candidates_published", _("候选人名单已公布")
     CANCELLED = "cancelled", _("已取消")
 
 
 class Action(models.TextChoices):
     PUBLISH_VOTERS = "publish_voters", _("公布选民名单")
+    PUBLISH_CANDIDATES = "publish_candidates", _("公布候选人名单")
     CANCEL = "cancel", _("取消选举")
 
 
@@ -26,8 +29,11 @@ S, A = Status, Action
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.PREPARING, A.PUBLISH_VOTERS): S.VOTERS_PUBLISHED,
     (S.PREPARING, A.CANCEL): S.CANCELLED,
+    (S.VOTERS_PUBLISHED, A.PUBLISH_CANDIDATES): S.CANDIDATES_PUBLISHED,
     (S.VOTERS_PUBLISHED, A.CANCEL): S.CANCELLED,
+    (S.CANDIDATES_PUBLISHED, A.CANCEL): S.CANCELLED,
 }
+LIST_PUBLIC = (S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED)  # the 选民榜 is public and corrections are announced
 
 # audited as election.publish_voters / election.cancel
 LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, audit="election")

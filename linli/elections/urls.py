@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/voters/", views.voters, name="voters"),
     path("<int:pk>/list/", views.public_list, name="public_list"),
     path("<int:pk>/voters/<int:voter_id>/", views.voter, name="voter"),
+    path("<int:pk>/nominations/", views.nominations, name="nominations"),
+    path("<int:pk>/candidates/", views.candidates, name="candidates"),
+    path("<int:pk>/nominations/<int:nomination_id>/answer/", views.answer, name="answer"),
 ]

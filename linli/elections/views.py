@@ -221,5 +221,107 @@ def public_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
+    found = selectors.my_entries(request.user)
+    mine = selectors.my_nominations(request.user, [e.pk for e, _v in found])
     return render(request, "elections/mine.html", {"entries": [
-        {"election": e, "voter": v, "line": selectors.lines([v])[0] if v else None} for e, v in selectors.my_entries(request.user)]})
+        {"election": e, "voter": v, "line": selectors.lines([v])[0] if v else None, "nominations": mine.get(e.pk, [])}
+        for e, v in found]})
+
+
+def _numbers(text: str) -> list[int]:
+    """Voter numbers as typed from a paper form: separated by spaces, commas or 、."""
+    import re
+
+    parts = [p for p in re.split(r"[\s,，、;；]+", text or "") if p]
+    if not all(p.isdigit() and len(p) <= 9 for p in parts):
+        raise DomainError("invalid", _("推荐人选民证号只能是数字，用逗号或空格分隔"), field="nominators")
+    return [int(p) for p in parts]
+
+
+def _nominee(election: Any, id_number: str) -> int:
+    resident = regions.resident_by_id_number((id_number or "").strip())
+    entry = selectors.voters(election, which="all").filter(resident_id=resident.pk).first() if resident is not None else None
+    if entry is None:
+        raise DomainError("not_eligible", _("本次选民名单中没有该身份证号的居民"), field="id_number")
+    return int(entry.pk)
+
+
+@login_required
+def nominations(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The committee's nominations page: record a nomination from its paper form, record a
+    nominee's answer on his behalf, withdraw one, decide each post's formal candidates in ballot
+    order, and publish the candidate list."""
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    actions = selectors.available_actions(request.user, election)
+    if request.method == "POST":
+        if not request.user.has_perm("elections.manage", election):
+            raise Http404(_("页面不存在"))
+        what = request.POST.get("do", "")
+        try:
+            if what == "nominate":
+                services.nominate(actor=request.user, election=election, post=request.POST.get("post", ""),
+                                  nominee_id=_nominee(election, request.POST.get("id_number", "")),
+                                  by_committee=request.POST.get("by") == "committee",
+                                  nominator_numbers=_numbers(request.POST.get("nominators", "")), note=request.POST.get("note", ""))
+                messages.success(request, _("提名已登记，已通知被提名人确认"))
+            elif what in ("accept", "decline"):
+                services.answer_nomination(actor=request.user, election=election, nomination_id=_int(request.POST.get("nomination"), "nomination", 0),
+                                           accept=what == "accept", note=request.POST.get("note", ""))
+                messages.success(request, _("已登记被提名人意见"))
+            elif what == "withdraw":
+                services.withdraw_nomination(actor=request.user, election=election,
+                                             nomination_id=_int(request.POST.get("nomination"), "nomination", 0),
+                                             reason=request.POST.get("reason", ""))
+                messages.success(request, _("提名已撤回"))
+            elif what == "candidates":
+                post = request.POST.get("post", "")
+                chosen = [(_int(request.POST.get(f"order_{v}"), "order", 99), _int(v, "voter", 0)) for v in request.POST.getlist("voter")]
+                services.set_candidates(actor=request.user, election=election, post=post, voter_ids=[v for _o, v in sorted(chosen)],
+                                        how=request.POST.get("how", "nominations"), note=request.POST.get("note", ""))
+                messages.success(request, _("正式候选人已确定"))
+            elif what == "publish_candidates":
+                services.publish_candidates(actor=request.user, election=election)
+                messages.success(request, _("候选人名单已公布"))
+            else:
+                raise Http404(_("页面不存在"))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("elections:nominations", election.pk)
+    lines = selectors.nominations(election)
+    posts = selectors.candidates(election)
+    chosen = {c["voter_id"]: c["position"] for p in posts for c in p["candidates"]}
+    for p in posts:
+        p["accepted"] = [x for x in lines if x.nomination.post == p["post"] and x.nomination.status == "accepted"]
+        p["more"] = election.min_more
+    return render(request, "elections/nominations.html", {
+        "election": election, "actions": actions, "lines": lines, "posts": posts, "chosen": chosen,
+        "check": services.candidate_check(election) if election.status == Status.VOTERS_PUBLISHED else [],
+        "how": [(k, str(v)) for k, v in services.HOW.items()], "post_choices": [(p["post"], p["label"]) for p in posts],
+        "needed": election.representatives_needed if election.mode == Mode.HOUSEHOLD else election.nominators_needed,
+        "latest": election.election_day - dt.timedelta(days=election.candidates_days)})
+
+
+@login_required
+def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published candidate list (候选人名单) for the community's residents and its staff."""
+    election = _get(selectors.public_candidates, request.user, pk)
+    response = render(request, "elections/candidates.html", {"election": election, "posts": selectors.candidates(election)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, nomination_id: int) -> HttpResponseBase:
+    """The nominee's own answer, from his page."""
+    election = _get(selectors.election_for, request.user, pk)
+    try:
+        services.answer_nomination(actor=request.user, election=election, nomination_id=nomination_id,
+                                   accept=request.POST.get("accept") == "1")
+        messages.success(request, _("您的意见已记录") if request.POST.get("accept") == "1" else _("已记录：您不接受提名"))
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("elections:mine")

@@ -572,6 +572,11 @@ def resident_labels(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
     return out
 
 
+def resident_genders(ids: Iterable[int]) -> dict[int, str]:
+    """``{resident id: "M" | "F"}`` in one query."""
+    return dict(Resident.objects.filter(pk__in=list(set(ids))).values_list("pk", "gender"))
+
+
 def led_buildings_under(path: str) -> set[int]:
     """The buildings under ``path`` with an active 楼长 or 居民代表 (one query on the duties'
     region path, not on a list of ids)."""

@@ -53,6 +53,42 @@ class Town:
         self.neighbour_user = make_user(Role.RESIDENT, tree.g_huabiao, resident=self.neighbour, username="neighbour")
         self.registry = registry
 
+    def adults(self, n: int, *, women: int = 0, representatives: bool = False) -> list[Any]:
+        """``n`` adult residents registered here, each in a household of his own in 2栋 (the first
+        ``women`` of them women); with ``representatives`` each is his household's 户代表."""
+        from linli.regions import services as rs
+
+        root = self.registry.actor
+        compound = rs.create_compound(actor=root, grid=self.tree.g_liede1, name="雅苑")
+        building = rs.create_building(actor=root, compound=compound, name="2栋")
+        out = []
+        surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
+        for i in range(n):
+            room = rs.create_room(actor=root, building=building, unit_name="1单元", number=str(201 + i), exclusive_area="70")
+            household = rs.create_household(actor=root, room=room)
+            person = self.registry.resident(household=household, name=f"{surnames[i % len(surnames)]}{'秀' if i < women else '建'}{i}",
+                                            id_number=self.registry.id_number(birth=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                                                                              male=i >= women))
+            if representatives:
+                rs.set_household_representative(actor=root, household=household, resident=person)
+            out.append(person)
+        return out
+
+    def published(self, *, adults: int = 12, women: int = 2, **kw: Any) -> Any:
+        """An election whose voter list is published, with ``adults`` more voters."""
+        from linli.elections import services
+
+        self.people = self.adults(adults, women=women, representatives=kw.get("mode") == "household")
+        election = self.ready(**kw)
+        services.publish_voters(actor=self.admin, election=election)
+        election.refresh_from_db()
+        return election
+
+    def voter(self, election: Any, resident: Any) -> Any:
+        from linli.elections.models import Voter
+
+        return Voter.objects.get(election=election, resident=resident)
+
     def election(self, **kw: Any) -> Any:
         from linli.elections import services
 
