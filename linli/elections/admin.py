@@ -8,7 +8,7 @@ from django.contrib import admin
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.core.admin import ReadOnlyAdmin, ScopedAdmin
 
-from .models import CommitteeMember, Election, Voter, VoterChange
+from .models import Candidate, CommitteeMember, Election, Nomination, Voter, VoterChange
 
 SCOPE = (Role.CASEWORKER, *ADMIN_ROLES)
 
@@ -50,3 +50,23 @@ class VoterChangeAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_display = ("election", "voter", "actor", "at", "reason", "after_publication")
     list_select_related = ("election", "actor")
     raw_id_fields = ("election", "voter", "actor")
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    scope_field = "election__region_path"
+    list_display = ("election", "post", "nominee", "by_committee", "status", "on_behalf", "entered_at")
+    list_filter = ("post", "status", "by_committee")
+    list_select_related = ("election", "nominee")
+    raw_id_fields = ("election", "nominee", "entered_by", "answered_by")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    scope_field = "election__region_path"
+    list_display = ("election", "post", "position", "voter")
+    list_filter = ("post",)
+    list_select_related = ("election", "voter")
+    raw_id_fields = ("election", "voter", "nomination")

@@ -17,6 +17,10 @@ from linli.regions.selectors import node_by_code
 from . import selectors, services
 from .models import Election
 from .schemas import (
+    CandidateListOut,
+    CandidatePostOut,
+    CandidateProblemOut,
+    CandidatesIn,
     CommitteeMemberIn,
     CommitteeMemberOut,
     ElectionCancelIn,
@@ -24,8 +28,6 @@ from .schemas import (
     ElectionOut,
     ElectionPlanIn,
     ElectionVoterOut,
-    CandidateListOut,
-    CandidatesIn,
     MyNominationOut,
     MyVoterEntryOut,
     NominationAnswerIn,
@@ -230,9 +232,9 @@ def candidate_list(request: ApiRequest, e: Election) -> CandidateListOut:
     staff = e.status == ElectionStatus.VOTERS_PUBLISHED
     return CandidateListOut(status=e.status, published_at=e.candidates_published_at,
                             disclosure_url=reverse("disclosures:detail", args=[e.candidate_disclosure_id]) if e.candidate_disclosure_id else "",
-                            posts=[{k: v for k, v in p.items() if k in ("post", "seats", "how", "note", "candidates")}
+                            posts=[CandidatePostOut(**{k: v for k, v in p.items() if k in ("post", "seats", "how", "note", "candidates")})
                                    for p in selectors.candidates(e)],
-                            problems=[{"code": p["code"], "post": p["post"], "message": p["message"]} for p in services.candidate_check(e)]
+                            problems=[CandidateProblemOut(code=p["code"], post=p["post"], message=p["message"]) for p in services.candidate_check(e)]
                             if staff else [])
 
 

@@ -186,7 +186,7 @@ def nominations(election: Election) -> list[NominationLine]:
     rows = list(Nomination.objects.filter(election=election).select_related("nominee").order_by("post", "id"))
     numbers: dict[int, list[int]] = {}
     for nid, number in Nominator.objects.filter(nomination__in=rows).values_list("nomination_id", "voter__number"):
-        numbers.setdefault(nid, []).append(number)
+        numbers.setdefault(nid, []).append(int(number or 0))
     labels = regions.resident_labels(n.nominee.resident_id for n in rows)
     genders = regions.resident_genders(n.nominee.resident_id for n in rows)
     order = {p: i for i, p in enumerate(("director", "deputy", "member"))}

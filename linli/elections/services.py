@@ -463,7 +463,7 @@ def nominate(*, actor: Any, election: Election, post: str, nominee_id: int, by_c
                                         voters_needed=election.nominators_needed,
                                         representatives_needed=election.representatives_needed)
     seats = int(election.seats[post])
-    full = sorted(n for n, c in Nominator.objects.filter(nomination__election=election, nomination__post=post,
+    full = sorted(int(n or 0) for n, c in Nominator.objects.filter(nomination__election=election, nomination__post=post,
                                                          nomination__status__in=LIVE_NOMINATIONS, voter__in=nominators)
                   .values("voter__number").annotate(c=Count("pk")).values_list("voter__number", "c") if c >= seats)
     out = [{"code": p.code, **dict(p.facts)} for p in problems]

@@ -290,12 +290,12 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponseBase:
         return redirect("elections:nominations", election.pk)
     lines = selectors.nominations(election)
     posts = selectors.candidates(election)
-    chosen = {c["voter_id"]: c["position"] for p in posts for c in p["candidates"]}
+    positions = {c["voter_id"]: c["position"] for p in posts for c in p["candidates"]}
     for p in posts:
         p["accepted"] = [x for x in lines if x.nomination.post == p["post"] and x.nomination.status == "accepted"]
         p["more"] = election.min_more
     return render(request, "elections/nominations.html", {
-        "election": election, "actions": actions, "lines": lines, "posts": posts, "chosen": chosen,
+        "election": election, "actions": actions, "lines": lines, "posts": posts, "chosen": positions,
         "check": services.candidate_check(election) if election.status == Status.VOTERS_PUBLISHED else [],
         "how": [(k, str(v)) for k, v in services.HOW.items()], "post_choices": [(p["post"], p["label"]) for p in posts],
         "needed": election.representatives_needed if election.mode == Mode.HOUSEHOLD else election.nominators_needed,

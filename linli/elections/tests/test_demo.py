@@ -19,3 +19,16 @@ def test_the_demo_election_has_its_list_published_once():
     assert sorted(voters.values_list("number", flat=True)) == list(range(1, election.voters_total + 1))
     assert Voter.objects.filter(election=election, eligible=False).exists()  # minors and recent tenants, with reasons
     assert VoterChange.objects.filter(election=election).count() <= 1
+
+
+def test_the_demo_election_has_nominations_and_the_demo_resident_is_asked():
+    from linli.accounts.models import User
+    from linli.core.crypto import lookup_hash
+    from linli.elections.models import Candidate, Nomination
+
+    call_command("seed_demo", residents=400, quiet=True, stdout=io.StringIO())
+    election = Election.objects.get()
+    assert Nomination.objects.filter(election=election, status="accepted").count() == 8
+    assert Candidate.objects.filter(election=election).count() == 4  # 主任 and 副主任 decided, 委员 left to do
+    me = User.objects.get(phone_hash=lookup_hash("13800138000"))
+    assert Nomination.objects.get(election=election, nominee__resident=me.resident).status == "pending"

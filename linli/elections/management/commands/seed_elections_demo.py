@@ -1,7 +1,9 @@
 """Demo residents' committee election (idempotent): the community of the demo resident
 (13800138000) prepares its election for 40 days from now — plan, a committee of five, the voter
 list built from the registry, one entry corrected by the committee with its reason, and the list
-published (the 选民榜 disclosure open for objections)."""
+published (the 选民榜 disclosure open for objections); then nominations: two for 主任 and two
+for 副主任 accepted and set as formal candidates, four for 委员 accepted, and the demo resident
+nominated for 委员 by ten voters jointly, waiting for his answer on his phone."""
 
 from __future__ import annotations
 
@@ -49,4 +51,31 @@ class Command(BaseCommand):
             services.correct_voter(actor=admin, election=election, voter_id=refused.pk, eligible=True,
                                    reason="已提供居住证明(租赁合同与物业缴费记录)，在本社区居住满一年")
         services.publish_voters(actor=admin, election=election)
+        self._nominations(admin, election, me, {r.pk for r in adults})
         self.stdout.write(f"演示居委会选举：{election.title}，选民 {Voter.objects.filter(election=election, votes=True).count()} 人")
+
+    def _nominations(self, admin: User, election: Election, me: Resident, committee: set[int]) -> None:
+        election.refresh_from_db()
+        voters = list(Voter.objects.filter(election=election, votes=True).exclude(resident_id__in=committee | {me.pk})
+                      .order_by("number"))
+        women = [v for v in voters if v.resident.gender == "F" and 30 <= v.age <= 60]
+        men = [v for v in voters if v.resident.gender == "M" and 30 <= v.age <= 60]
+        if len(women) < 3 or len(men) < 5 or len(voters) < 60:
+            return
+        chosen = {"director": [men[0], women[0]], "deputy": [men[1], women[1]], "member": [men[2], men[3], women[2], men[4]]}
+        signers = [v for v in voters if v not in sum(chosen.values(), [])]
+        for i, (post, people) in enumerate(chosen.items()):
+            for j, v in enumerate(people):
+                joint = (i + j) % 2 == 0
+                group = signers[(i * 3 + j) * 2:][:10] if post != "director" else signers[20 + j * 10:][:10]
+                n = services.nominate(actor=admin, election=election, post=post, nominee_id=v.pk, by_committee=not joint,
+                                      nominator_numbers=[s.number for s in group] if joint else [],
+                                      note="热心社区事务，群众基础好")
+                services.answer_nomination(actor=admin, election=election, nomination_id=n.pk, accept=True,
+                                           note="本人已签署接受提名确认书")
+            if post != "member":
+                services.set_candidates(actor=admin, election=election, post=post, voter_ids=[v.pk for v in people])
+        mine = Voter.objects.filter(election=election, resident=me, eligible=True).first()
+        if mine is not None:
+            services.nominate(actor=admin, election=election, post="member", nominee_id=mine.pk,
+                              nominator_numbers=[s.number for s in signers[40:50]], note="长期参与楼栋志愿服务")
