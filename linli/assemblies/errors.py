@@ -19,10 +19,6 @@ class Code(StrEnum):
     PROXY_EXISTS = "proxy_exists"
     PROXY_LOCKED = "proxy_locked"  # a delegation can be revoked only until voting opens
     INCOMPLETE = "incomplete"  # an online ballot answers every matter
-    PAPER_MISMATCH = "paper_mismatch"  # the two clerks' entries differ: a third person decides
-    PAPER_DONE = "paper_done"  # the slip is counted already
-    SAME_CLERK = "same_clerk"  # the second entry is by another clerk
-    NOT_MISMATCHED = "not_mismatched"  # a decision is only for a slip whose entries differ
     EXTENDED = "extended"  # one extension only
     QUORUM_MET = "quorum_met"  # an extension is for a quorum not met
     BLOCKED_SLIPS = "blocked_slips"  # mismatched paper slips stop the count

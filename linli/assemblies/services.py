@@ -7,7 +7,6 @@ disclosed, then announced; the ballot board chained by hashes."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import selectors as accounts
-from linli.accounts import services as account_services
 from linli.accounts.roles import Role
-from linli.core import calendar, supervision
+from linli.core import calendar, supervision, voting
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.images import clean_document
 from linli.core.models import SensitiveAccess
@@ -61,7 +59,6 @@ RESULT_DAYS = 1  # the preliminary result within one working day of closing
 # 督办 of a result not published in time: the street office at once (core.supervision)
 RESULT_ESCALATE_AFTER = {2: 0}
 MAX_MATTERS = 20
-SLIP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def require(actor: Any, perm: str, obj: Any) -> None:
@@ -588,18 +585,18 @@ def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by
     """The one write of a ballot, inside the caller's transaction: the head's row is locked, so
     concurrent phones, a paper entry and a proxy are taken one after the other; the partial
     unique index is the last guard."""
-    RollEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk", flat=True).first()
+    voting.lock_voter(RollEntry, entry.pk)
     existing = Ballot.objects.filter(assembly_id=assembly.pk, entry_id=entry.pk, void=False).values_list("pk", "channel").first()
     if existing is not None:
         if not assembly.allow_change or existing[1] == Channel.PAPER or channel == Channel.PAPER:
             raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label)
         Ballot.objects.filter(pk=existing[0]).update(void=True)
-    code = board.new_receipt()
+    code = voting.new_receipt()
     try:
         with transaction.atomic():
             ballot = Ballot.objects.create(assembly=assembly, entry=entry, channel=channel, cast_at=now,
                                            cast_by=cast_by if getattr(cast_by, "pk", None) else None,
-                                           receipt_hash=board.receipt_hash(code))
+                                           receipt_hash=voting.receipt_hash(code))
     except IntegrityError:
         raise Conflict(Code.ALREADY_VOTED, _("该房屋(业主)已投票，每户只能有一张有效选票"), head=entry.label) from None
     matters = _matter_ids(assembly) if matters is None else matters
@@ -612,9 +609,7 @@ def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by
 def send_vote_code(*, actor: Any, assembly: Assembly, client_ip: str | None = None) -> None:
     """The fresh SMS code that confirms a ballot, sent to the voter's own phone."""
     require(actor, "assemblies.vote", assembly)
-    if not actor.phone:
-        raise DomainError("invalid", _("您的账号没有登记手机号，请到社区用书面表决票投票"), field="phone")
-    account_services.send_sms_code(phone=actor.phone, purpose="vote", client_ip=client_ip)
+    voting.send_code(actor, client_ip=client_ip, no_phone=_("您的账号没有登记手机号，请到社区用书面表决票投票"))
 
 
 def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: str, entry_id: int | None = None,
@@ -636,9 +631,7 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
     entry, proxy = options[0]
     matters = _matter_ids(assembly)
     clean = _choices(assembly, choices, complete=True, matters=matters)
-    if not (code or "").strip():
-        raise DomainError("invalid", _("请填写短信验证码"), field="code")
-    account_services.check_sms_code(phone=actor.phone, purpose="vote", code=code)  # used up even if the vote is refused
+    voting.check_code(actor, code)  # used up even if the vote is refused
     with transaction.atomic():
         _lock_for_ballot(assembly)
         if not now_given:
@@ -668,18 +661,8 @@ def _lock_for_ballot(assembly: Assembly) -> Assembly:
     a close (``FOR UPDATE``) waits for those under way and every later ballot sees it closed. The
     fields a ballot depends on are read again under the lock, into the same instance (one
     statement)."""
-    from django.db import connection
-
     fields = ("status", "opens_at", "closes_at", "allow_change")
-    if connection.vendor == "postgresql":  # psycopg returns the columns as Python values already
-        meta = Assembly._meta
-        columns = ", ".join(connection.ops.quote_name(str(meta.get_field(f).column)) for f in fields)  # type: ignore[union-attr]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} WHERE id = %s FOR SHARE",  # noqa: S608
-                           [assembly.pk])
-            row = cursor.fetchone()
-    else:  # SQLite: one writer at a time, the database is the lock
-        row = Assembly.objects.filter(pk=assembly.pk).values_list(*fields).first()
+    row = voting.share_lock(Assembly, assembly.pk, fields)
     if row is None:
         raise NotFound("not_found", _("业主大会不存在或不在您的管辖范围内"))
     for f, value in zip(fields, row, strict=True):
@@ -754,11 +737,6 @@ def revoke_proxy(*, actor: Any, proxy: Proxy, now: dt.datetime | None = None) ->
 
 # ---------------------------------------------------------------- paper ballots
 
-def _slip_code() -> str:
-    raw = "".join(secrets.choice(SLIP_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
 @transaction.atomic
 def issue_slips(*, actor: Any, assembly: Assembly) -> int:
     """One printed ballot per head, each with its unique code; returns how many were added."""
@@ -769,20 +747,15 @@ def issue_slips(*, actor: Any, assembly: Assembly) -> int:
     if assembly.status not in (Status.CALLED, Status.VOTING):
         raise Conflict("illegal_transition", _("公告召开后才能制作书面表决票"))
     have = set(PaperSlip.objects.filter(assembly=assembly).values_list("entry_id", flat=True))
-    rows = [PaperSlip(assembly=assembly, entry_id=pk, code=_slip_code())
+    rows = [PaperSlip(assembly=assembly, entry_id=pk, code=voting.new_slip_code())
             for pk in RollEntry.objects.filter(roll_id=assembly.roll_id).values_list("pk", flat=True) if pk not in have]
     PaperSlip.objects.bulk_create(rows, batch_size=2000)
     record_audit(actor=actor, action="assembly.slips", target=assembly, region_path=assembly.region_path, changes={"added": len(rows)})
     return len(rows)
 
 
-def _norm_slip(code: str) -> str:
-    raw = "".join(ch for ch in str(code or "").upper() if ch.isalnum())
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
-
-
 def _slip(assembly: Assembly, code: str) -> PaperSlip:
-    slip = PaperSlip.objects.select_for_update().filter(assembly=assembly, code=_norm_slip(code)).first()
+    slip = PaperSlip.objects.select_for_update().filter(assembly=assembly, code=voting.normalise_slip(code)).first()
     if slip is None:
         raise NotFound("not_found", _("没有这张表决票，请核对编码"))
     return slip
@@ -801,27 +774,22 @@ def enter_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[A
         raise Conflict(Code.NOT_OPEN, _("只有投票期间或投票结束后、结果公示前可以录入书面表决票"))
     clean = _choices(assembly, choices, complete=False)
     slip = _slip(assembly, code)
-    if slip.status == "counted":
-        raise Conflict(Code.PAPER_DONE, _("这张表决票已计入"))
-    if slip.status == "mismatch":
-        raise Conflict(Code.PAPER_MISMATCH, _("两次录入不一致，须由第三人核对后裁定"))
     entries = list(slip.entries.all())
-    if any(e.clerk_id == actor.pk for e in entries):
-        raise Conflict(Code.SAME_CLERK, _("第二次录入须由另一名录入员完成"))
+    stored = {str(k): v for k, v in clean.items()}
+    step = voting.paper_step(clerk=actor.pk, clerks=[e.clerk_id for e in entries], first=entries[0].choices if entries else None,
+                             entered=stored, mismatch=slip.status == "mismatch", done=slip.status == "counted")
     if scan is not None:
         from django.core.files.base import ContentFile
 
         name, data = _document(scan[0], scan[1], field="scan")
         slip.scan.save(name, ContentFile(data), save=False)
-    stored = {str(k): v for k, v in clean.items()}
     PaperEntry.objects.create(slip=slip, round=len(entries) + 1, clerk=actor, choices=stored)
     record_audit(actor=actor, action="assembly.paper_entry", target=assembly, region_path=assembly.region_path,
                  changes={"slip": slip.code, "round": len(entries) + 1})
-    if entries:
-        if entries[0].choices == stored:
-            _count_slip(assembly, slip, clean, actor, now)
-        else:
-            slip.status = "mismatch"
+    if step == voting.PaperStep.COUNT:
+        _count_slip(assembly, slip, clean, actor, now)
+    elif step == voting.PaperStep.MISMATCH:
+        slip.status = "mismatch"
     slip.save()
     return slip
 
@@ -852,10 +820,7 @@ def decide_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[
     assembly = Assembly.objects.get(pk=assembly.pk)
     clean = _choices(assembly, choices, complete=False)
     slip = _slip(assembly, code)
-    if slip.status != "mismatch":
-        raise Conflict(Code.NOT_MISMATCHED, _("这张表决票没有录入分歧"))
-    if slip.entries.filter(clerk=actor).exists():
-        raise Conflict(Code.SAME_CLERK, _("裁定须由未参与录入的第三人完成"))
+    voting.check_decider(decider=actor.pk, clerks=slip.entries.values_list("clerk_id", flat=True), mismatch=slip.status == "mismatch")
     PaperEntry.objects.create(slip=slip, round=3, clerk=actor, choices={str(k): v for k, v in clean.items()})
     record_audit(actor=actor, action="assembly.paper_decide", target=assembly, region_path=assembly.region_path,
                  changes={"slip": slip.code})

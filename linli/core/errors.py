@@ -35,6 +35,11 @@ class Code(StrEnum):
     IMAGE_TOO_LARGE = "image_too_large"
     TOO_MUCH_IMAGE_WORK = "too_much_image_work"
     TOO_MANY_PHOTOS = "too_many_photos"
+    # paper ballots' double entry (core.voting), for every vote
+    PAPER_MISMATCH = "paper_mismatch"  # the two clerks' entries differ: a third person decides
+    PAPER_DONE = "paper_done"  # the slip is counted already
+    SAME_CLERK = "same_clerk"  # the second entry is by another clerk
+    NOT_MISMATCHED = "not_mismatched"  # a decision is only for a slip whose entries differ
     # answered around the views (core.handlers, linli/api.py), never raised by a service
     UNAUTHENTICATED = "unauthenticated"
     CSRF_FAILED = "csrf_failed"
