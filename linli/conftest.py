@@ -171,3 +171,21 @@ class Registry:
 @pytest.fixture
 def registry(root: Any) -> Registry:
     return Registry(root)
+
+
+@pytest.fixture
+def sms(monkeypatch: Any) -> dict[str, str]:
+    """The last SMS code sent to each phone (the console gateway's text, parsed)."""
+    import re
+
+    from linli.accounts import services as acc
+
+    sent: dict[str, str] = {}
+
+    def deliver(*, phone: str, text: str) -> None:
+        m = re.search(r"(\d{6})", text)
+        if m:
+            sent[phone] = m.group(1)
+
+    monkeypatch.setattr(acc, "deliver_sms", deliver)
+    return sent

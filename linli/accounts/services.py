@@ -267,6 +267,24 @@ def check_sms_code(*, phone: str, purpose: str, code: str) -> str:
     return phone
 
 
+VOTE_CODE_PURPOSE = "vote"
+
+
+def send_vote_code(actor: Any, *, client_ip: str | None = None, no_phone: str | None = None) -> None:
+    """Send the fresh code that confirms an online ballot (an assembly's or an election's) to the
+    voter's own phone."""
+    if not getattr(actor, "phone", ""):
+        raise DomainError("invalid", no_phone or _("您的账号没有登记手机号，请到投票站用纸质选票投票"), field="phone")
+    send_sms_code(phone=actor.phone, purpose=VOTE_CODE_PURPOSE, client_ip=client_ip)
+
+
+def check_vote_code(actor: Any, code: str) -> None:
+    """Check (and use up) a ballot's code: refused with ``field='code'`` when missing, wrong or old."""
+    if not (code or "").strip():
+        raise DomainError("invalid", _("请填写短信验证码"), field="code")
+    check_sms_code(phone=actor.phone, purpose=VOTE_CODE_PURPOSE, code=code)
+
+
 def sign_up(*, phone: str, code: str, password: str, display_name: str = "") -> User:
     """A resident's own account: phone proven by the SMS code, not yet linked to the registry
     (public services only until :func:`verify_identity`)."""

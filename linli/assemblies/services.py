@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import selectors as accounts
+from linli.accounts import services as account_services
 from linli.accounts.roles import Role
 from linli.core import calendar, supervision, voting
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -609,7 +610,7 @@ def _write_ballot(*, assembly: Assembly, entry: RollEntry, channel: str, cast_by
 def send_vote_code(*, actor: Any, assembly: Assembly, client_ip: str | None = None) -> None:
     """The fresh SMS code that confirms a ballot, sent to the voter's own phone."""
     require(actor, "assemblies.vote", assembly)
-    voting.send_code(actor, client_ip=client_ip, no_phone=_("您的账号没有登记手机号，请到社区用书面表决票投票"))
+    account_services.send_vote_code(actor, client_ip=client_ip, no_phone=_("您的账号没有登记手机号，请到社区用书面表决票投票"))
 
 
 def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: str, entry_id: int | None = None,
@@ -631,7 +632,7 @@ def cast(*, actor: Any, assembly: Assembly, choices: Mapping[Any, Any], code: st
     entry, proxy = options[0]
     matters = _matter_ids(assembly)
     clean = _choices(assembly, choices, complete=True, matters=matters)
-    voting.check_code(actor, code)  # used up even if the vote is refused
+    account_services.check_vote_code(actor, code)  # used up even if the vote is refused
     with transaction.atomic():
         _lock_for_ballot(assembly)
         if not now_given:

@@ -8,15 +8,15 @@ count):
 - **the voter's row lock** (:func:`lock_voter`): two phones, a paper entry and a proxy for one
   voter are taken one after the other; each capability's partial unique index (one effective
   ballot per voter) is the last guard;
-- **the fresh SMS code** that confirms an online ballot (:func:`send_code`, :func:`check_code`),
-  used up even if the ballot is then refused;
+- **the fresh SMS code** that confirms an online ballot lives with the other codes in
+  ``accounts.services`` (``send_vote_code``, ``check_vote_code``), used up even if the ballot is
+  then refused;
 - **receipts** (``core.hashchain``: shown once, only their hash is kept, chained on the board);
 - **paper ballots**: the printed slip's code (:func:`new_slip_code`, :func:`normalise_slip`), and
   the double entry (:func:`paper_step`): two clerks enter each slip independently, the ballot counts
   when they agree, a third person who entered neither decides when they differ.
 
-It imports no app (the SMS code goes through ``accounts`` at call time, as the kernel's other
-cross-cutting helpers do).
+It imports no app.
 """
 
 from __future__ import annotations
@@ -29,14 +29,13 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from linli.core.errors import Code, Conflict, DomainError
+from linli.core.errors import Code, Conflict
 from linli.core.hashchain import new_receipt, normalise_receipt, receipt_hash
 
-__all__ = ["PaperStep", "check_code", "check_decider", "lock_voter", "new_receipt", "new_slip_code", "normalise_receipt", "normalise_slip",
-           "paper_step", "receipt_hash", "send_code", "share_lock"]
+__all__ = ["PaperStep", "check_decider", "lock_voter", "new_receipt", "new_slip_code", "normalise_receipt", "normalise_slip",
+           "paper_step", "receipt_hash", "share_lock"]
 
 SLIP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed from paper
-CODE_PURPOSE = "vote"
 
 
 def share_lock(model: Any, pk: int, fields: Sequence[str]) -> tuple[Any, ...] | None:
@@ -58,24 +57,6 @@ def lock_voter(model: Any, pk: int) -> None:
     """Lock one voter's row (``FOR UPDATE``) inside the caller's transaction, so every channel's
     ballot for that voter is written one after the other."""
     model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
-
-
-def send_code(actor: Any, *, client_ip: str | None = None, no_phone: str | None = None) -> None:
-    """Send the fresh code that confirms an online ballot to the voter's own phone."""
-    from linli.accounts import services as accounts
-
-    if not getattr(actor, "phone", ""):
-        raise DomainError("invalid", no_phone or _("您的账号没有登记手机号，请到投票站用纸质选票投票"), field="phone")
-    accounts.send_sms_code(phone=actor.phone, purpose=CODE_PURPOSE, client_ip=client_ip)
-
-
-def check_code(actor: Any, code: str) -> None:
-    """Check (and use up) the code: refused with ``field='code'`` when missing, wrong or old."""
-    from linli.accounts import services as accounts
-
-    if not (code or "").strip():
-        raise DomainError("invalid", _("请填写短信验证码"), field="code")
-    accounts.check_sms_code(phone=actor.phone, purpose=CODE_PURPOSE, code=code)
 
 
 def new_slip_code() -> str:

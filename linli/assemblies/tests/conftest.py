@@ -103,24 +103,6 @@ def world(tree: Any, registry: Any, make_user: Any) -> World:
 
 
 @pytest.fixture
-def sms(monkeypatch: Any) -> dict[str, str]:
-    """The last SMS code sent to each phone (the console gateway's text, parsed)."""
-    import re
-
-    from linli.accounts import services as acc
-
-    sent: dict[str, str] = {}
-
-    def deliver(*, phone: str, text: str) -> None:
-        m = re.search(r"(\d{6})", text)
-        if m:
-            sent[phone] = m.group(1)
-
-    monkeypatch.setattr(acc, "deliver_sms", deliver)
-    return sent
-
-
-@pytest.fixture
 def vote(sms: dict[str, str]) -> Any:
     """Cast a ballot the way a phone does: ask for the code, then cast with it."""
     from linli.assemblies import services
