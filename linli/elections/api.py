@@ -14,9 +14,11 @@ from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.selectors import node_by_code
 
-from . import selectors, services
+from . import selectors, services, voting
 from .models import Election
 from .schemas import (
+    BallotOut,
+    BallotPostOut,
     CandidateListOut,
     CandidatePostOut,
     CandidateProblemOut,
@@ -34,9 +36,17 @@ from .schemas import (
     NominationIn,
     NominationOut,
     NominationWithdrawIn,
+    ReceiptCheckOut,
+    ResultPostOut,
+    RoundOut,
+    TurnoutOut,
+    VoteIn,
+    VoteOut,
     VoterCorrectIn,
     VoterListBuildOut,
+    VotingOut,
 )
+from .states import CANDIDATES_PUBLIC
 from .states import Status as ElectionStatus
 
 router = Router(tags=["elections 居委会选举"])
@@ -99,7 +109,7 @@ def mine(request: ApiRequest):  # type: ignore[no-untyped-def]
                        refusals=[str(REFUSAL_LABELS.get(r, r)) for r in (v.refusal_list if v else [])],  # type: ignore[call-overload]
                        disclosure_url=disclosure_url(e),
                        nominations=[MyNominationOut(id=n.pk, post=n.post, status=n.status) for n in nominated.get(e.pk, [])],
-                       candidates_url=reverse("elections:candidates", args=[e.pk]) if e.status == ElectionStatus.CANDIDATES_PUBLISHED else "")
+                       candidates_url=reverse("elections:candidates", args=[e.pk]) if e.status in CANDIDATES_PUBLIC else "")
             for e, v in found]
 
 
@@ -259,3 +269,89 @@ def set_candidates(request: ApiRequest, election_id: int, post: str, payload: Ca
     services.set_candidates(actor=request.auth, election=e, post=post, voter_ids=payload.voter_ids, how=payload.how, note=payload.note)
     e.refresh_from_db()
     return candidate_list(request, e)
+
+
+# ---------------------------------------------------------------- voting and the count
+
+def voting_out(e: Election) -> VotingOut:
+    rounds = []
+    for r in selectors.rounds(e):
+        rnd, res = r["round"], r["round"].result or {}
+        rounds.append(RoundOut(no=rnd.no, kind=rnd.kind, status=rnd.status, registered=rnd.registered, opened_at=rnd.opened_at,
+                               closed_at=rnd.closed_at, counted_at=rnd.counted_at, cast=res.get("cast"), valid=res.get("valid"),
+                               complete=res.get("complete"), problems=[str(p.get("code", "")) for p in res.get("problems", [])],
+                               posts=[ResultPostOut(post=p["post"], seats=p["seats"], invalid=p["invalid"], outcome=p["outcome"],
+                                                    seats_left=p["seats_left"], lines=p["lines"]) for p in r["posts"]]))
+    t = voting.turnout(e)
+    return VotingOut(status=e.status, rounds=rounds,
+                     turnout=TurnoutOut(round=t["round"], status=t.get("status", ""), registered=t["registered"], cast=t["cast"],
+                                        channels=t["channels"], percent=t.get("percent", 0.0), more_than_half=t.get("more_than_half", False)))
+
+
+@router.get("/{election_id}/voting", response={200: VotingOut, **READ_ERRORS}, summary="投票进度(参选率)与各轮计票结果(工作人员)")
+def voting_state(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return voting_out(selectors.staff_election(request.auth, election_id))
+
+
+@router.post("/{election_id}/voting/open", response={200: VotingOut, **ERRORS}, summary="开始投票(选举日；或计票后的另行选举)")
+def open_voting(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    voting.open_voting(actor=request.auth, election=e)
+    e.refresh_from_db()
+    return voting_out(e)
+
+
+@router.post("/{election_id}/voting/close", response={200: VotingOut, **ERRORS}, summary="结束投票")
+def close_voting(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    voting.close_voting(actor=request.auth, election=e)
+    e.refresh_from_db()
+    return voting_out(e)
+
+
+@router.post("/{election_id}/count", response={200: VotingOut, **ERRORS}, summary="计票(过半数有效；缺额另行选举)")
+def count_round(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = _managed(request, election_id)
+    voting.count_round(actor=request.auth, election=e)
+    e.refresh_from_db()
+    return voting_out(e)
+
+
+@router.get("/{election_id}/ballot", response={200: BallotOut, **READ_ERRORS}, summary="选民：本轮选票(候选人按选票顺序)与是否已投票")
+def ballot(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    from .models import RoundStatus
+
+    e = selectors.election_for(request.auth, election_id)
+    rnd = voting.current_round(e)
+    voter = voting.my_voter(request.auth, e)
+    open_ = rnd is not None and rnd.status == RoundStatus.VOTING
+    posts = selectors.ballot_posts(e, rnd) if open_ else []
+    return BallotOut(round=rnd.no if rnd else None, kind=rnd.kind if rnd else "", open=open_, on_list=bool(voter and voter.votes),
+                     voted=bool(open_ and voter and rnd and rnd.participations.filter(voter=voter).exists()),
+                     posts=[BallotPostOut(post=p["post"], label=str(p["label"]), seats=p["seats"], candidates=p["candidates"]) for p in posts])
+
+
+@router.post("/{election_id}/vote/code", response={204: None, 429: ErrorOut, **ERRORS}, summary="选民：获取投票短信验证码")
+def vote_code(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    from linli.core.middleware import client_ip
+
+    e = selectors.election_for(request.auth, election_id)
+    voting.send_vote_code(actor=request.auth, election=e, client_ip=client_ip(request))  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@router.post("/{election_id}/vote", response={201: VoteOut, **ERRORS},
+             summary="选民：网上投票(每人每轮一票；无记名，只记录已投票；回执码只显示一次)")
+def vote(request: ApiRequest, election_id: int, payload: VoteIn):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    marks = {post: {"marks": m.marks, "write_ins": m.write_ins} for post, m in payload.posts.items()}
+    taken, receipt = voting.cast(actor=request.auth, election=e, marks=marks, code=payload.code)
+    return Status(201, VoteOut(round=taken.round.no, channel=taken.channel, receipt=receipt))
+
+
+@router.get("/{election_id}/receipts/check", response={200: ReceiptCheckOut, **READ_ERRORS}, summary="核对回执码：该选票是否已计入")
+def check_receipt(request: ApiRequest, election_id: int, receipt: str = ""):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    if len(receipt) > 40:
+        raise DomainError("invalid", _("回执码格式不正确"), field="receipt")
+    return ReceiptCheckOut(found=voting.find_receipt(e, receipt))

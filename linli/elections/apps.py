@@ -27,5 +27,6 @@ class ElectionsConfig(AppConfig):
                                   personal_data=disclosure_kinds.MASKED_NAMES, answer_days=2)
         kinds.register("elections.nomination", _("候选人提名"), channels=("inbox",))
         kinds.register("elections.candidates", _("候选人名单公布"), channels=("inbox",))
+        kinds.register("elections.voting", _("选举投票"), channels=("inbox",))
         registry.register_menu_entry("elections:list", _("居委会选举"), order=139, roles=FOLLOW_ROLES)
         assert rules

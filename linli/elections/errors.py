@@ -23,3 +23,8 @@ class Code(StrEnum):
     ALREADY_ANSWERED = "already_answered"  # the nominee answers once; a withdrawn nomination stays withdrawn
     CANDIDATES_INVALID = "candidates_invalid"  # 差额, one post each, women among the candidates: every problem in ``problems``
     IS_CANDIDATE = "is_candidate"  # a nominee or candidate is not taken off the list: withdraw the nomination first
+    NOT_ELECTION_DAY = "not_election_day"  # the first round is voted on election day; a further round not before it
+    NOT_VOTING = "not_voting"  # a ballot only while a round is open
+    NOT_ON_LIST = "not_on_list"  # the person does not vote in this election (not listed, or the household's representative votes)
+    ALREADY_VOTED = "already_voted"  # one ballot per voter and round, across every channel
+    OVERVOTE = "overvote"  # more yes marks and write-ins than the post's seats (online refused; on paper invalid for the post)

@@ -5,6 +5,8 @@ entry with its basis or its refusals, corrected by the committee with a logged r
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -250,3 +252,129 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.post}/{self.voter_id}"
+
+
+class RoundKind(models.TextChoices):
+    FIRST = "first", _("正式选举")
+    FURTHER = "further", _("另行选举")
+    RUNOFF = "runoff", _("再次投票")
+
+
+class RoundStatus(models.TextChoices):
+    PENDING = "pending", _("待投票")
+    VOTING = "voting", _("投票中")
+    CLOSED = "closed", _("投票结束")
+    COUNTED = "counted", _("已计票")
+
+
+class Round(models.Model):
+    """One round of voting (投票): the election itself (``first``), and each further round (另行选举)
+    or runoff (再次投票) its count leaves, with the seats still to fill and its candidates per post
+    (voter ids, in ballot order). ``result`` keeps the count as ``count.Result`` gave it."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="rounds")
+    no = models.PositiveSmallIntegerField(_("轮次"))
+    kind = models.CharField(_("类型"), max_length=8, choices=RoundKind.choices)
+    seats = models.JSONField(_("应选名额"), default=dict)  # {"member": 1}
+    candidates = models.JSONField(_("候选人"), default=dict)  # {"member": [voter_id, …]}
+    status = models.CharField(_("状态"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.PENDING)
+    registered = models.PositiveIntegerField(_("登记选民数"), default=0)
+    opened_at = models.DateTimeField(_("开始投票"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束投票"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("计票时间"), null=True, blank=True)
+    result = models.JSONField(_("计票结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("投票轮次")
+        verbose_name_plural = _("投票轮次")
+        ordering = ["election_id", "no"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "no"], name="election_round_no_unique"),
+            models.UniqueConstraint(fields=["election"], condition=Q(status__in=("pending", "voting", "closed")),
+                                    name="election_one_round_at_a_time"),
+            models.CheckConstraint(condition=Q(kind__in=RoundKind.values), name="election_round_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=RoundStatus.values), name="election_round_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id} #{self.no}"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上投票")
+    STATION = "station", _("投票站")
+    MOBILE = "mobile", _("流动票箱")
+    PROXY = "proxy", _("委托投票")
+
+
+class Participation(models.Model):
+    """That a voter voted in a round (the check-off of the voter list, 领票/投票登记): one per voter
+    across every channel, the partial unique index the last guard behind the voter's row lock.
+    It says nothing of how he voted: the ballot is kept apart (无记名投票)."""
+
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="participations")
+    voter = models.ForeignKey(Voter, verbose_name=_("选民"), on_delete=models.PROTECT, related_name="participations")
+    channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("投票人/登记人"), null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(_("投票时间"))
+
+    class Meta:
+        verbose_name = _("投票登记")
+        verbose_name_plural = _("投票登记")
+        ordering = ["round_id", "at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "voter"], name="election_one_ballot_per_voter"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="election_participation_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.voter_id}"
+
+
+class Ballot(models.Model):
+    """A secret ballot (无记名投票): its marks and its receipt's hash, with no voter, no time and a
+    random key, so nothing in the database links it to the voter's ``Participation``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="ballots")
+    channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+    receipt_hash = models.CharField(_("回执摘要"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("选票")
+        verbose_name_plural = _("选票")
+        ordering = ["round_id", "receipt_hash"]
+        constraints = [models.CheckConstraint(condition=Q(channel__in=Channel.values), name="election_ballot_channel_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.receipt_hash[:8]}"
+
+
+class MarkValue(models.TextChoices):
+    YES = "yes", _("赞成")
+    NO = "no", _("反对")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class Mark(models.Model):
+    """A ballot's mark for one person of one post: a candidate marked yes / no / abstain, or a
+    person written in (另选他人, always a yes). A candidate left unmarked is an abstention."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("选票"), on_delete=models.CASCADE, related_name="marks")
+    post = models.CharField(_("职位"), max_length=8, choices=Post.choices)
+    person = models.ForeignKey(Voter, verbose_name=_("被选人"), on_delete=models.PROTECT, related_name="+")
+    mark = models.CharField(_("意见"), max_length=8, choices=MarkValue.choices)
+    written = models.BooleanField(_("另选他人"), default=False)
+
+    class Meta:
+        verbose_name = _("选票意见")
+        verbose_name_plural = _("选票意见")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "post", "person"], name="election_mark_once"),
+            models.CheckConstraint(condition=Q(mark__in=MarkValue.values), name="election_mark_valid"),
+            models.CheckConstraint(condition=Q(written=False) | Q(mark="yes"), name="election_mark_written_yes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}/{self.post}/{self.person_id}"

@@ -198,3 +198,96 @@ class MyNominationOut(Schema):
     id: int
     post: str
     status: str
+
+
+class BallotCandidateOut(Schema):
+    voter_id: int
+    name: str
+    gender: str
+    age: int
+
+
+class BallotPostOut(Schema):
+    post: str
+    label: str
+    seats: int
+    candidates: list[BallotCandidateOut]
+
+
+class BallotOut(Schema):
+    """The ballot of the round under way, as the voter sees it."""
+
+    round: int | None
+    kind: str = ""
+    open: bool
+    on_list: bool
+    voted: bool
+    posts: list[BallotPostOut]
+
+
+class MarksIn(Schema):
+    marks: dict[str, str] = Field(default_factory=dict, description="候选人(选民 id) → yes | no | abstain；未选视为弃权")
+    write_ins: list[int | str] = Field(default_factory=list, max_length=20, description="另选他人：选民证号")
+
+
+class VoteIn(Schema):
+    posts: dict[str, MarksIn] = Field(default_factory=dict, description="职位(director|deputy|member) → 选择；未列出的职位为空白")
+    code: str = Field(..., max_length=12, description="短信验证码(先调用 /vote/code)")
+
+
+class VoteOut(Schema):
+    round: int
+    channel: str
+    receipt: str = Field(..., description="回执码：只显示这一次，系统只保存其摘要")
+
+
+class ReceiptCheckOut(Schema):
+    found: bool
+
+
+class ResultLineOut(Schema):
+    voter_id: int
+    name: str
+    votes: int
+    written: bool
+    elected: bool
+
+
+class ResultPostOut(Schema):
+    post: str
+    seats: int
+    invalid: int
+    outcome: str
+    seats_left: int
+    lines: list[ResultLineOut]
+
+
+class RoundOut(Schema):
+    no: int
+    kind: str
+    status: str
+    registered: int
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    counted_at: dt.datetime | None
+    cast: int | None = None
+    valid: bool | None = None
+    complete: bool | None = None
+    problems: list[str] = []
+    posts: list[ResultPostOut] = []
+
+
+class TurnoutOut(Schema):
+    round: int | None
+    status: str = ""
+    registered: int
+    cast: int
+    channels: dict[str, int]
+    percent: float = 0.0
+    more_than_half: bool = False
+
+
+class VotingOut(Schema):
+    status: str
+    turnout: TurnoutOut
+    rounds: list[RoundOut]

@@ -18,7 +18,7 @@ from .eligibility import Refusal
 from .models import CommitteeMember, Election, Voter, VoterChange
 from .rules import FOLLOW_ROLES
 from .services import BASIS_LABELS, REFUSAL_LABELS
-from .states import LIFECYCLE, LIST_PUBLIC, Status
+from .states import BEFORE_VOTING, CANDIDATES_PUBLIC, LIFECYCLE, LIST_PUBLIC, Status
 
 ACTIONS = Actions(
     {"edit": "elections.manage", "committee": "elections.manage", "build": "elections.manage",
@@ -30,7 +30,7 @@ ACTIONS = Actions(
         "committee": lambda e: e.status in (Status.PREPARING, Status.VOTERS_PUBLISHED),
         "build": lambda e: e.status == Status.PREPARING,
         "nominate": lambda e: e.status == Status.VOTERS_PUBLISHED,
-        "correct": lambda e: (e.status == Status.PREPARING or e.status in LIST_PUBLIC) and e.voters_built_at is not None,
+        "correct": lambda e: e.status in BEFORE_VOTING and e.voters_built_at is not None,
     },
 )
 _NOT_FOUND = "选举不存在或不在您的范围内"
@@ -218,7 +218,7 @@ def candidates(election: Election) -> list[dict[str, Any]]:
 def public_candidates(actor: Any, pk: int) -> Election:
     """The published candidate list, for the residents of the community and its staff."""
     election = election_for(actor, pk)
-    if election.status != Status.CANDIDATES_PUBLISHED:
+    if election.status not in CANDIDATES_PUBLIC:
         raise NotFound("not_found", _(_NOT_FOUND))
     return election
 
@@ -233,4 +233,47 @@ def my_nominations(actor: Any, election_ids: list[int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {}
     for n in Nomination.objects.filter(election_id__in=election_ids, nominee__resident_id=resident.pk).order_by("id"):
         out.setdefault(n.election_id, []).append(n)
+    return out
+
+
+def ballot_posts(election: Election, rnd: Any) -> list[dict[str, Any]]:
+    """The posts on a round's ballot, each with its seats and its candidates in ballot order
+    (name, sex, age)."""
+    from .models import Voter
+    from .services import post_label
+
+    ids = [int(v) for p in rnd.candidates.values() for v in p]
+    voters = {v.pk: v for v in Voter.objects.filter(pk__in=ids)}
+    labels = regions.resident_labels(v.resident_id for v in voters.values())
+    genders = regions.resident_genders(v.resident_id for v in voters.values())
+    out = []
+    for post in (p for p in ("director", "deputy", "member") if p in rnd.seats):
+        people = [voters[int(v)] for v in rnd.candidates.get(post, []) if int(v) in voters]
+        out.append({"post": post, "label": post_label(post), "seats": int(rnd.seats[post]), "write_ins": range(int(rnd.seats[post])),
+                    "candidates": [{"voter_id": v.pk, "name": labels.get(v.resident_id, ("",))[0],
+                                    "gender": genders.get(v.resident_id, ""), "age": v.age} for v in people]})
+    return out
+
+
+def rounds(election: Election) -> list[dict[str, Any]]:
+    """Every round with its count as people read it: per post the votes of each person (name,
+    whether written in), who was elected, and what the count left (a runoff, a further round)."""
+    from .models import Round, Voter
+    from .services import post_label
+
+    out = []
+    for r in Round.objects.filter(election=election).order_by("no"):
+        posts = []
+        people: set[int] = set()
+        for p in r.result.get("posts", []):
+            people |= {int(k) for k in p["votes"]} | {int(k) for k in p["elected"]}
+        voters = {v.pk: v for v in Voter.objects.filter(pk__in=people)}
+        labels = regions.resident_labels(v.resident_id for v in voters.values())
+        for p in r.result.get("posts", []):
+            on_ballot = {int(v) for v in r.candidates.get(p["post"], [])}
+            lines = [{"voter_id": int(k), "name": labels.get(voters[int(k)].resident_id, ("",))[0] if int(k) in voters else k,
+                      "votes": n, "written": int(k) not in on_ballot, "elected": k in p["elected"]}
+                     for k, n in sorted(p["votes"].items(), key=lambda kv: (-kv[1], kv[0]))]
+            posts.append({**p, "label": post_label(p["post"]), "lines": lines})
+        out.append({"round": r, "posts": posts})
     return out

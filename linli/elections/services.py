@@ -26,7 +26,7 @@ from linli.regions import selectors as regions
 from . import eligibility, plan
 from .errors import Code
 from .models import CommitteeMember, CommitteeRole, Election, Mode, Voter, VoterChange
-from .states import LIFECYCLE, LIST_PUBLIC, Action, Status
+from .states import BEFORE_VOTING, LIFECYCLE, LIST_PUBLIC, Action, Status
 
 COMMITTEE_AT_LEAST = 3  # an election committee: at least three residents, one of them its chair
 TITLE_MAX = 120
@@ -271,6 +271,8 @@ def correct_voter(*, actor: Any, election: Election, voter_id: int, eligible: bo
     require(actor, "elections.manage", election)
     if election.status == Status.CANCELLED:
         raise Conflict(Code.NOT_DRAFT, _("选举已取消"), current_status=election.status)
+    if election.status not in BEFORE_VOTING:
+        raise Conflict(Code.NOT_DRAFT, _("投票开始后不能再更正选民名单"), current_status=election.status)
     reason = clean_text(reason, collapse=True, limit=300)
     if len(meaningful(reason)) < 2:
         raise DomainError("reason_required", _("请填写更正理由"), field="reason")

@@ -1,7 +1,9 @@
 """The lifecycle of an election as far as it is built: 筹备 (the plan, the committee, the voter
 list built and corrected) → 选民榜已公布 (the list disclosed; objections answered; corrections
 logged; nominations taken and answered, the formal candidates decided) → 候选人名单已公布 (the
-candidate list disclosed at least ``candidates_days`` before election day); either may be cancelled with a reason. Services move it only through
+candidate list disclosed at least ``candidates_days`` before election day; either may be cancelled with a reason) →
+投票中 (on election day) → 投票结束 → 计票: 选举结束 (every seat filled, or the turnout too low),
+or 待另行选举 (seats left: a further round or a runoff opens, votes, closes and is counted again). Services move it only through
 ``LIFECYCLE.apply``."""
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ class Status(models.TextChoices):
     PREPARING = "preparing", _("筹备中")
     VOTERS_PUBLISHED = "voters_published", _("选民榜已公布")
     CANDIDATES_PUBLISHED = "candidates_published", _("候选人名单已公布")
+    VOTING = "voting", _("投票中")
+    CLOSED = "closed", _("投票结束，待计票")
+    FURTHER = "further", _("待另行选举")
+    COUNTED = "counted", _("选举结束")
     CANCELLED = "cancelled", _("已取消")
 
 
 class Action(models.TextChoices):
     PUBLISH_VOTERS = "publish_voters", _("公布选民名单")
     PUBLISH_CANDIDATES = "publish_candidates", _("公布候选人名单")
+    OPEN_VOTING = "open_voting", _("开始投票")
+    CLOSE_VOTING = "close_voting", _("结束投票")
+    COUNT = "count", _("计票")
+    COUNT_FURTHER = "count_further", _("计票(须另行选举)")
     CANCEL = "cancel", _("取消选举")
 
 
@@ -32,8 +42,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.VOTERS_PUBLISHED, A.PUBLISH_CANDIDATES): S.CANDIDATES_PUBLISHED,
     (S.VOTERS_PUBLISHED, A.CANCEL): S.CANCELLED,
     (S.CANDIDATES_PUBLISHED, A.CANCEL): S.CANCELLED,
+    (S.CANDIDATES_PUBLISHED, A.OPEN_VOTING): S.VOTING,
+    (S.VOTING, A.CLOSE_VOTING): S.CLOSED,
+    (S.CLOSED, A.COUNT): S.COUNTED,
+    (S.CLOSED, A.COUNT_FURTHER): S.FURTHER,
+    (S.FURTHER, A.OPEN_VOTING): S.VOTING,
 }
-LIST_PUBLIC = (S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED)  # the 选民榜 is public and corrections are announced
+BEFORE_VOTING = (S.PREPARING, S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED)  # the list may still be corrected
+CANDIDATES_PUBLIC = (S.CANDIDATES_PUBLISHED, S.VOTING, S.CLOSED, S.FURTHER, S.COUNTED)
+LIST_PUBLIC = (S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED, S.VOTING, S.CLOSED, S.FURTHER, S.COUNTED)  # the 选民榜 is public and corrections are announced
 
 # audited as election.publish_voters / election.cancel
 LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, audit="election")

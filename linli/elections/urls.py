@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/nominations/", views.nominations, name="nominations"),
     path("<int:pk>/candidates/", views.candidates, name="candidates"),
     path("<int:pk>/nominations/<int:nomination_id>/answer/", views.answer, name="answer"),
+    path("<int:pk>/vote/", views.vote, name="vote"),
+    path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/voting/", views.voting_page, name="voting"),
 ]

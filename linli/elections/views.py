@@ -325,3 +325,119 @@ def answer(request: HttpRequest, pk: int, nomination_id: int) -> HttpResponseBas
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("elections:mine")
+
+
+# ---------------------------------------------------------------- voting
+
+RECEIPT_KEY = "elections_receipt"
+
+
+def _marks(post_data: Any, posts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ballot form → the service's marks: ``mark_<post>_<voter id>`` and ``write_<post>``."""
+    out: dict[str, Any] = {}
+    for p in posts:
+        marks = {str(c["voter_id"]): post_data.get(f"mark_{p['post']}_{c['voter_id']}")
+                 for c in p["candidates"] if post_data.get(f"mark_{p['post']}_{c['voter_id']}")}
+        written = [w.strip()[:8] for w in post_data.getlist(f"write_{p['post']}")[:20] if w.strip()]
+        if marks or written:
+            out[p["post"]] = {"marks": marks, "write_ins": written}
+    return out
+
+
+@login_required
+def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The ballot on the voter's phone: per post each candidate yes / no / abstain and the
+    write-ins by voter number; the SMS code asked for and typed; the receipt shown once after."""
+    from linli.core.masking import mask_phone
+
+    from . import voting
+    from .models import MarkValue, RoundStatus
+
+    election = _get(selectors.election_for, request.user, pk)
+    rnd = voting.current_round(election)
+    voter = voting.my_voter(request.user, election)
+    open_ = rnd is not None and rnd.status == RoundStatus.VOTING and election.status == Status.VOTING
+    posts = selectors.ballot_posts(election, rnd) if rnd is not None else []
+    done = open_ and voter is not None and rnd is not None and rnd.participations.filter(voter=voter).exists()
+    error, sent, status = None, "", 200
+    chosen: dict[str, Any] = _marks(request.POST, posts) if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "code":
+                from linli.core.middleware import client_ip
+
+                voting.send_vote_code(actor=request.user, election=election, client_ip=client_ip(request))
+                sent = mask_phone(getattr(request.user, "phone", ""))
+            else:
+                taken, receipt = voting.cast(actor=request.user, election=election, marks=chosen,
+                                             code=request.POST.get("code", "")[:12])
+                request.session[RECEIPT_KEY] = {"election": election.pk, "receipt": receipt, "round": rnd.no if rnd else 1}
+                return redirect("elections:receipt", election.pk)
+        except DomainError as exc:
+            error, status = exc, exc.status if exc.status in (400, 403, 409) else 400
+    picked = {f"{post}_{k}": v for post, m in chosen.items() for k, v in m.get("marks", {}).items()}
+    written = {post: m.get("write_ins", []) for post, m in chosen.items()}
+    for p in posts:
+        p["written"] = (written.get(p["post"], []) + [""] * p["seats"])[:p["seats"]]
+        for c in p["candidates"]:
+            c["picked"] = picked.get(f"{p['post']}_{c['voter_id']}", "")
+    response = render(request, "elections/vote.html", {
+        "election": election, "round": rnd, "posts": posts, "open": open_, "voter": voter, "done": done, "error": error,
+        "sent": sent, "options": MarkValue.choices}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt code, shown once (only its hash is kept); and a receipt checked against the
+    ballots counted."""
+    from . import voting
+
+    election = _get(selectors.election_for, request.user, pk)
+    shown = request.session.get(RECEIPT_KEY)
+    if shown and shown.get("election") == election.pk:
+        del request.session[RECEIPT_KEY]
+    else:
+        shown = None
+    code = request.GET.get("receipt", "")[:40]
+    found = voting.find_receipt(election, code) if code else None
+    response = render(request, "elections/receipt.html", {"election": election, "shown": shown, "code": code, "found": found})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def voting_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The organisers' polling page: open the round, the turnout live, close, count; every
+    round's result."""
+    from . import voting
+
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    manage = request.user.has_perm("elections.manage", election)
+    if request.method == "POST":
+        if not manage:
+            raise Http404(_("页面不存在"))
+        what = request.POST.get("what", "")
+        try:
+            if what == "open":
+                voting.open_voting(actor=request.user, election=election)
+                messages.success(request, _("投票已开始"))
+            elif what == "close":
+                voting.close_voting(actor=request.user, election=election)
+                messages.success(request, _("投票已结束"))
+            elif what == "count":
+                voting.count_round(actor=request.user, election=election)
+                messages.success(request, _("计票完成"))
+            else:
+                raise Http404(_("页面不存在"))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("elections:voting", election.pk)
+    rnd = voting.current_round(election)
+    return render(request, "elections/voting.html", {
+        "election": election, "manage": manage, "round": rnd, "turnout": voting.turnout(election),
+        "rounds": selectors.rounds(election), "ballot": selectors.ballot_posts(election, rnd) if rnd else [],
+        "can_open": election.status in (Status.CANDIDATES_PUBLISHED, Status.FURTHER), "can_close": election.status == Status.VOTING,
+        "can_count": election.status == Status.CLOSED})
