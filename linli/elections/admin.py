@@ -8,7 +8,7 @@ from django.contrib import admin
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.core.admin import ReadOnlyAdmin, ScopedAdmin
 
-from .models import Candidate, CommitteeMember, Election, Nomination, Voter, VoterChange
+from .models import Candidate, CommitteeMember, Election, Nomination, Participation, Round, Voter, VoterChange
 
 SCOPE = (Role.CASEWORKER, *ADMIN_ROLES)
 
@@ -70,3 +70,25 @@ class CandidateAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("post",)
     list_select_related = ("election", "voter")
     raw_id_fields = ("election", "voter", "nomination")
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdmin, ScopedAdmin):
+    scope_roles = SCOPE
+    scope_field = "election__region_path"
+    list_display = ("election", "no", "kind", "status", "registered", "opened_at", "closed_at", "counted_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("election",)
+    raw_id_fields = ("election",)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """Who voted, by which channel (never how: ballots are not in the admin)."""
+
+    scope_roles = SCOPE
+    scope_field = "round__election__region_path"
+    list_display = ("round", "voter", "channel", "by", "at")
+    list_filter = ("channel",)
+    list_select_related = ("round__election", "voter", "by")
+    raw_id_fields = ("round", "voter", "by")

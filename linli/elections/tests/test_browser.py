@@ -62,3 +62,56 @@ def test_plan_committee_list_and_publication(page, town, login, shot):
     expect(page.locator("[data-testid=public-voter]")).to_have_count(5)
     expect(page.locator("[data-testid=public-voter]").first).not_to_contain_text("张大山")  # masked: 张*山
     shot(page, "list-390")
+
+
+def test_a_voter_votes_on_his_phone_and_the_organisers_count(page, town, login, shot, make_user, sms):
+    from linli.elections import voting
+
+    from .test_voting import Poll
+
+    poll = Poll(town, make_user, sms)
+    poll.open()
+    e, d, m = poll.election, poll.posts["director"], poll.posts["member"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "father")
+    page.goto("/elections/mine/")
+    page.click(f"a[href='/elections/{e.pk}/vote/']")
+    expect(page.locator("[data-testid=candidate]")).to_have_count(8)
+    page.check(f"input[name=mark_director_{poll.vid(d[0])}][value=yes]")
+    page.check(f"input[name=mark_director_{poll.vid(d[1])}][value=yes]")
+    page.click("[data-testid=get-code]")
+    expect(page.locator("[data-testid=code-sent]")).to_be_visible()
+    page.fill("[data-testid=code]", sms[poll.father.phone])
+    page.click("[data-testid=cast]")
+    expect(page.locator("[data-testid=error]")).to_contain_text("应选1名")
+    page.check(f"input[name=mark_director_{poll.vid(d[1])}][value=abstain]")
+    for c in m[:3]:
+        page.check(f"input[name=mark_member_{poll.vid(c)}][value=yes]")
+    page.click("[data-testid=get-code]")
+    page.fill("[data-testid=code]", sms[poll.father.phone])
+    shot(page, "ballot-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.click("[data-testid=cast]")
+    receipt = page.locator("[data-testid=receipt]").inner_text().strip()
+    shot(page, "receipt-390")
+    assert voting.find_receipt(e, receipt)
+    page.goto(f"/elections/{e.pk}/vote/")
+    expect(page.locator("[data-testid=voted]")).to_be_visible()
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    for u in poll.voter_users()[:10]:
+        if u != poll.father:
+            poll.cast(u, poll.yes(director=d[:1], deputy=poll.posts["deputy"][:1], member=m[:3]))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "admin")
+    page.goto(f"/elections/{e.pk}/")
+    page.click("[data-testid=voting-link]")
+    expect(page.locator("[data-testid=turnout]")).to_contain_text("已投票 10")
+    page.once("dialog", lambda dlg: dlg.accept())
+    page.click("[data-testid=close-voting]")
+    page.once("dialog", lambda dlg: dlg.accept())
+    page.click("[data-testid=count]")
+    expect(page.locator("[data-testid=round-result]")).to_have_count(1)
+    expect(page.locator("[data-testid=elected]").first).to_be_visible()
+    shot(page, "count")
