@@ -273,17 +273,22 @@ def set_candidates(request: ApiRequest, election_id: int, post: str, payload: Ca
 
 # ---------------------------------------------------------------- voting and the count
 
-def voting_out(e: Election) -> VotingOut:
+def rounds_out(rows: list[dict[str, Any]]) -> list[RoundOut]:
     rounds = []
-    for r in selectors.rounds(e):
+    for r in rows:
         rnd, res = r["round"], r["round"].result or {}
         rounds.append(RoundOut(no=rnd.no, kind=rnd.kind, status=rnd.status, registered=rnd.registered, opened_at=rnd.opened_at,
                                closed_at=rnd.closed_at, counted_at=rnd.counted_at, cast=res.get("cast"), valid=res.get("valid"),
                                complete=res.get("complete"), problems=[str(p.get("code", "")) for p in res.get("problems", [])],
                                posts=[ResultPostOut(post=p["post"], seats=p["seats"], invalid=p["invalid"], outcome=p["outcome"],
-                                                    seats_left=p["seats_left"], lines=p["lines"]) for p in r["posts"]]))
+                                                    seats_left=p["seats_left"], lines=p["lines"]) for p in r["posts"]],
+                               disclosure_url=reverse("disclosures:detail", args=[rnd.result_disclosure_id]) if rnd.result_disclosure_id else ""))
+    return rounds
+
+
+def voting_out(e: Election) -> VotingOut:
     t = voting.turnout(e)
-    return VotingOut(status=e.status, rounds=rounds,
+    return VotingOut(status=e.status, rounds=rounds_out(selectors.rounds(e)),
                      turnout=TurnoutOut(round=t["round"], status=t.get("status", ""), registered=t["registered"], cast=t["cast"],
                                         channels=t["channels"], percent=t.get("percent", 0.0), more_than_half=t.get("more_than_half", False)))
 
@@ -355,3 +360,8 @@ def check_receipt(request: ApiRequest, election_id: int, receipt: str = ""):  # 
     if len(receipt) > 40:
         raise DomainError("invalid", _("回执码格式不正确"), field="receipt")
     return ReceiptCheckOut(found=voting.find_receipt(e, receipt))
+
+
+@router.get("/{election_id}/results", response={200: list[RoundOut], **READ_ERRORS}, summary="选举结果(本社区居民：已计票的各轮)")
+def results(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return rounds_out(selectors.counted_rounds(selectors.election_for(request.auth, election_id)))

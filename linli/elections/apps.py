@@ -28,5 +28,7 @@ class ElectionsConfig(AppConfig):
         kinds.register("elections.nomination", _("候选人提名"), channels=("inbox",))
         kinds.register("elections.candidates", _("候选人名单公布"), channels=("inbox",))
         kinds.register("elections.voting", _("选举投票"), channels=("inbox",))
+        disclosure_kinds.register("elections.result", _("选举结果公告"), days=5, public=False, archive_public=True,
+                                  personal_data=disclosure_kinds.MASKED_NAMES, answer_days=3)
         registry.register_menu_entry("elections:list", _("居委会选举"), order=139, roles=FOLLOW_ROLES)
         assert rules

@@ -283,6 +283,7 @@ class Round(models.Model):
     closed_at = models.DateTimeField(_("结束投票"), null=True, blank=True)
     counted_at = models.DateTimeField(_("计票时间"), null=True, blank=True)
     result = models.JSONField(_("计票结果"), default=dict, blank=True)
+    result_disclosure_id = models.IntegerField(_("选举结果公告"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("投票轮次")

@@ -275,6 +275,7 @@ class RoundOut(Schema):
     complete: bool | None = None
     problems: list[str] = []
     posts: list[ResultPostOut] = []
+    disclosure_url: str = Field("", description="结果公告(公示)")
 
 
 class TurnoutOut(Schema):

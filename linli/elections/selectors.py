@@ -277,3 +277,10 @@ def rounds(election: Election) -> list[dict[str, Any]]:
             posts.append({**p, "label": post_label(p["post"]), "lines": lines})
         out.append({"round": r, "posts": posts})
     return out
+
+
+def counted_rounds(election: Election) -> list[dict[str, Any]]:
+    """The rounds already counted, as :func:`rounds` gives them (what residents may read)."""
+    from .models import RoundStatus
+
+    return [r for r in rounds(election) if r["round"].status == RoundStatus.COUNTED]

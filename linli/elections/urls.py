@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/voting/", views.voting_page, name="voting"),
+    path("<int:pk>/results/", views.results, name="results"),
 ]

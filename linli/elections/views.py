@@ -441,3 +441,10 @@ def voting_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         "rounds": selectors.rounds(election), "ballot": selectors.ballot_posts(election, rnd) if rnd else [],
         "can_open": election.status in (Status.CANDIDATES_PUBLISHED, Status.FURTHER), "can_close": election.status == Status.VOTING,
         "can_count": election.status == Status.CLOSED})
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The counted rounds' results, for the community's residents and its staff (当场公布)."""
+    election = _get(selectors.election_for, request.user, pk)
+    return render(request, "elections/results.html", {"election": election, "rounds": selectors.counted_rounds(election)})

@@ -304,6 +304,7 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     rnd.status, rnd.counted_at = RoundStatus.COUNTED, now or timezone.now()
     rnd.save()
     nxt = _next_round(election, rnd, result) if result.valid and not result.complete else None
+    _announce(actor, election, rnd, now=rnd.counted_at)
     LIFECYCLE.apply(election, Action.COUNT_FURTHER if nxt else Action.COUNT, actor=actor, lock=False,
                     changes={"round": rnd.no, "cast": result.cast, "valid": result.valid, "complete": result.complete})
     election.save()
@@ -311,6 +312,37 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
                  changes={"round": rnd.no, "registered": result.registered, "cast": result.cast,
                           "elected": {p.post: list(p.elected) for p in result.posts}})
     return rnd
+
+
+def _announce(actor: Any, election: Election, rnd: Round, *, now: dt.datetime | None) -> None:
+    """当场公布: the round's result disclosed to the community (``elections.result``: per post the
+    votes of each candidate and write-in, who is elected, the seats left for a further round) and
+    told to the voters."""
+    from linli.disclosures import services as disclosures
+
+    from .selectors import rounds
+
+    res = rnd.result
+    head = fill(_("%(t)s第%(n)s轮(%(k)s)计票结果：登记选民%(r)s人，参加投票%(c)s人。"),
+                {"t": election.title, "n": rnd.no, "k": RoundKind(rnd.kind).label, "r": res["registered"], "c": res["cast"]})
+    lines: list[str] = []
+    if not res["valid"]:
+        lines.append(_("参加投票的选民未超过登记选民的半数，选举无效"))
+    else:
+        shown = next(r for r in rounds(election) if r["round"].pk == rnd.pk)
+        for p in shown["posts"]:
+            votes = "、".join(fill(_("%(n)s %(v)s票%(e)s"), {"n": line["name"], "v": line["votes"], "e": _("(当选)") if line["elected"] else ""})
+                             for line in p["lines"] if line["votes"] or not line["written"])
+            more = fill(_("，尚缺%(n)s名，另行选举"), {"n": p["seats_left"]}) if p["outcome"] == "further" else (
+                _("，得票相等，须再次投票") if p["outcome"] == "runoff" else "")
+            lines.append(fill(_("%(p)s(应选%(s)s名)：%(l)s%(m)s"), {"p": p["label"], "s": p["seats"], "l": votes or "—", "m": more}))
+    d = disclosures.publish(actor=actor, kind="elections.result", region=election.community,
+                            title=fill(_("%(t)s第%(n)s轮选举结果公告"), {"t": election.title, "n": rnd.no})[:120],
+                            content=head + "\n" + "\n".join(lines), source=election, source_label=election.title,
+                            source_url=reverse("elections:results", args=[election.pk]), now=now)
+    rnd.result_disclosure_id = d.pk
+    rnd.save(update_fields=["result_disclosure_id"])
+    _tell_voters(election, fill(_("%(t)s第%(n)s轮计票结果已公布。"), {"t": election.title, "n": rnd.no}))
 
 
 def _next_round(election: Election, rnd: Round, result: count.Result) -> Round | None:

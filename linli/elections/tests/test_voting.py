@@ -173,6 +173,7 @@ def test_a_seat_left_empty_goes_to_a_further_round_among_the_next_candidates(pol
     voting.close_voting(actor=poll.town.admin, election=poll.election)
     first = voting.count_round(actor=poll.town.admin, election=poll.election)
     poll.election.refresh_from_db()
+    first.refresh_from_db()
     assert poll.election.status == "further"
     posts = {p["post"]: p for p in first.result["posts"]}
     assert posts["director"]["elected"] == [str(poll.vid(d[0]))] and posts["member"]["seats_left"] == 1
@@ -187,6 +188,15 @@ def test_a_seat_left_empty_goes_to_a_further_round_among_the_next_candidates(pol
     voting.close_voting(actor=poll.town.admin, election=poll.election)
     second = voting.count_round(actor=poll.town.admin, election=poll.election)
     poll.election.refresh_from_db()
+    second.refresh_from_db()
     assert poll.election.status == "counted" and second.result["complete"] is True
     assert second.result["posts"][0]["elected"] == [str(poll.vid(m[3]))]
     assert second.result["problems"] == []  # a woman among those elected (the deputy)
+    # each count is announced: a disclosure to the community with the names and votes, no ID numbers
+    from linli.disclosures.models import Disclosure
+
+    shown = Disclosure.objects.filter(kind="elections.result", region_path=poll.election.community.path).order_by("pk")
+    assert [x.pk for x in shown] == [first.result_disclosure_id, second.result_disclosure_id]
+    text = shown[0].content
+    assert d[0].name in text and "(当选)" in text and "尚缺1名，另行选举" in text
+    assert not any(p.id_number in text for post in poll.posts.values() for p in post)

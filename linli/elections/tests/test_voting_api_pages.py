@@ -113,8 +113,9 @@ def test_the_organisers_page_opens_closes_and_counts(client, poll):
     assert client.post(url, {"what": "open"}).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/api/v1/elections/{id}/voting", "/api/v1/elections/{id}/ballot", "/elections/{id}/vote/",
-                                 "/elections/{id}/voting/", "/elections/{id}/receipt/"])
+@pytest.mark.parametrize("url", ["/api/v1/elections/{id}/voting", "/api/v1/elections/{id}/ballot", "/api/v1/elections/{id}/results",
+                                 "/elections/{id}/vote/", "/elections/{id}/voting/", "/elections/{id}/receipt/",
+                                 "/elections/{id}/results/"])
 def test_another_community_gets_404(client, poll, url):
     poll.open()
     for user in (poll.town.other_admin, poll.town.neighbour_user):
@@ -131,3 +132,25 @@ def test_who_is_not_on_the_list_is_told_so(client, poll):
     assert 'data-testid="not-on-list"' in client.get(f"/elections/{poll.election.pk}/vote/").content.decode()
     r = post(client, f"/api/v1/elections/{poll.election.pk}/vote/code")
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_on_list"
+
+
+def test_residents_read_the_result_once_counted(client, poll):
+    e, town = poll.election, poll.town
+    poll.open()
+    client.force_login(poll.father)
+    assert client.get(f"/api/v1/elections/{e.pk}/results").json() == []
+    assert 'data-testid="no-result"' in client.get(f"/elections/{e.pk}/results/").content.decode()
+    for u in poll.voter_users()[:10]:
+        poll.cast(u, poll.yes(director=poll.posts["director"][:1], deputy=poll.posts["deputy"][:1], member=poll.posts["member"][:3]))
+    voting.close_voting(actor=town.admin, election=e)
+    voting.count_round(actor=town.admin, election=e)
+    rounds = client.get(f"/api/v1/elections/{e.pk}/results").json()
+    assert len(rounds) == 1 and rounds[0]["valid"] and rounds[0]["complete"] and rounds[0]["disclosure_url"]
+    director = rounds[0]["posts"][0]
+    assert director["post"] == "director" and director["lines"][0] == {
+        "voter_id": poll.vid(poll.posts["director"][0]), "name": poll.posts["director"][0].name, "votes": 10, "written": False,
+        "elected": True}
+    html = client.get(f"/elections/{e.pk}/results/").content.decode()
+    assert html.count('data-testid="elected"') == 5 and 'data-testid="result-disclosure"' in html
+    assert f"/elections/{e.pk}/results/" in client.get("/elections/mine/").content.decode()
+    assert client.get(rounds[0]["disclosure_url"]).status_code == 200
