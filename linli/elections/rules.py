@@ -31,4 +31,4 @@ def lives_here(user, election) -> bool:  # type: ignore[no-untyped-def]
 
 rules.add_perm("elections.manage", organise)
 rules.add_perm("elections.follow", follow)
-rules.add_perm("elections.view", follow | lives_here)
+rules.add_perm("elections.view", lives_here | follow)  # residents first: no role lookup for them
