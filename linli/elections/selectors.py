@@ -284,3 +284,27 @@ def counted_rounds(election: Election) -> list[dict[str, Any]]:
     from .models import RoundStatus
 
     return [r for r in rounds(election) if r["round"].status == RoundStatus.COUNTED]
+
+
+def elected(election: Election) -> list[dict[str, Any]]:
+    """Everyone elected once the election is counted and complete, by post (in the plan's order)
+    then by votes: ``{"voter", "name", "post", "label", "round", "counted_at"}``. Empty until then."""
+    from .models import Round, RoundStatus, Voter
+    from .services import post_label
+    from .states import Status
+
+    if election.status != Status.COUNTED:
+        return []
+    rows = list(Round.objects.filter(election=election, status=RoundStatus.COUNTED).order_by("no"))
+    if not rows or not rows[-1].result.get("complete"):
+        return []
+    picked: list[tuple[str, int, Any]] = []
+    for r in rows:
+        for p in r.result.get("posts", []):
+            picked += [(p["post"], int(k), r) for k in p["elected"]]
+    voters = {v.pk: v for v in Voter.objects.filter(pk__in=[v for _p, v, _r in picked])}
+    labels = regions.resident_labels(v.resident_id for v in voters.values())
+    order = {p: i for i, p in enumerate(("director", "deputy", "member"))}
+    out = [{"voter": voters[v], "name": labels.get(voters[v].resident_id, ("",))[0], "post": post, "label": post_label(post),
+            "round": r.no, "counted_at": r.counted_at} for post, v, r in picked if v in voters]
+    return sorted(out, key=lambda x: (order.get(x["post"], 9), x["round"]))

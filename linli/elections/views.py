@@ -440,11 +440,50 @@ def voting_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         "election": election, "manage": manage, "round": rnd, "turnout": voting.turnout(election),
         "rounds": selectors.rounds(election), "ballot": selectors.ballot_posts(election, rnd) if rnd else [],
         "can_open": election.status in (Status.CANDIDATES_PUBLISHED, Status.FURTHER), "can_close": election.status == Status.VOTING,
-        "can_count": election.status == Status.CLOSED})
+        "can_count": election.status == Status.CLOSED, "elected": selectors.elected(election)})
 
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """The counted rounds' results, for the community's residents and its staff (当场公布)."""
     election = _get(selectors.election_for, request.user, pk)
-    return render(request, "elections/results.html", {"election": election, "rounds": selectors.counted_rounds(election)})
+    rid = getattr(request.user, "resident_id", None)
+    mine = [x for x in selectors.elected(election) if rid and x["voter"].resident_id == rid]
+    return render(request, "elections/results.html", {"election": election, "rounds": selectors.counted_rounds(election),
+                                                      "mine": mine})
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int, voter_id: int) -> HttpResponse:
+    """当选证书 (PDF): for the organisers, and for the person elected himself."""
+    from . import documents
+
+    election = _get(selectors.election_for, request.user, pk)
+    line = next((x for x in selectors.elected(election) if x["voter"].pk == voter_id), None)
+    own = line is not None and line["voter"].resident_id == getattr(request.user, "resident_id", None)
+    if line is None or not (own or request.user.has_perm("elections.manage", election)):
+        raise Http404(_("页面不存在"))
+    pdf = documents.certificate_pdf(election, line["voter"], name=line["name"], post_label=str(line["label"]),
+                                    counted_at=line["counted_at"],
+                                    verify_url=request.build_absolute_uri(documents.verify_path(election, line["voter"])))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{documents.certificate_number(election, line["voter"])}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The public check of a certificate of election (no sign-in): whose (masked), which post,
+    which election; 404 for a token that was not issued or a person no longer elected."""
+    from linli.core.masking import mask_name
+
+    from . import documents
+    from .models import Election
+
+    found = documents.read_token(token)
+    election = Election.objects.select_related("community").filter(pk=found[0]).first() if found else None
+    line = next((x for x in selectors.elected(election) if x["voter"].pk == found[1]), None) if election and found else None
+    return render(request, "elections/verify.html", {"election": election if line else None, "line": line,
+                                                     "masked": mask_name(line["name"]) if line else "",
+                                                     "number": documents.certificate_number(election, line["voter"]) if line else ""},
+                  status=200 if line else 404)

@@ -3,6 +3,8 @@ ballot on his phone with the SMS code and the receipt shown once; another commun
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from linli.elections import voting
@@ -154,3 +156,42 @@ def test_residents_read_the_result_once_counted(client, poll):
     assert html.count('data-testid="elected"') == 5 and 'data-testid="result-disclosure"' in html
     assert f"/elections/{e.pk}/results/" in client.get("/elections/mine/").content.decode()
     assert client.get(rounds[0]["disclosure_url"]).status_code == 200
+
+
+def test_certificates_of_election_for_the_organisers_and_the_elected_with_a_public_check(client, poll):
+    from linli.disclosures.tests.test_pages import _pdf_text
+
+    e, town = poll.election, poll.town
+    poll.open()
+    d = poll.posts["director"]
+    for u in poll.voter_users()[:10]:
+        poll.cast(u, poll.yes(director=d[:1], deputy=poll.posts["deputy"][:1], member=poll.posts["member"][:3]))
+    director = town.voter(e, d[0])
+    url = f"/elections/{e.pk}/certificates/{director.pk}.pdf"
+    client.force_login(town.admin)
+    assert client.get(url).status_code == 404  # not counted yet
+    voting.close_voting(actor=town.admin, election=e)
+    voting.count_round(actor=town.admin, election=e)
+    page = client.get(f"/elections/{e.pk}/voting/").content.decode()
+    assert page.count('data-testid="certificate-row"') == 5 and url in page
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "当选证书" in text and d[0].name in text and "主任" in text and d[0].id_number not in text
+    verify = re.search(r"https?://\S+/elections/verify/\S+/", text)
+    assert verify, text
+    client.logout()
+    public = client.get(verify.group(0).split("testserver", 1)[1])
+    assert public.status_code == 200 and 'data-testid="valid"' in public.content.decode()
+    assert d[0].name not in public.content.decode()  # masked
+    assert client.get(f"/elections/verify/{'x' * 30}/").status_code == 404
+    assert client.get(url).status_code == 302  # sign in first
+    client.force_login(town.neighbour_user)
+    assert client.get(url).status_code == 404
+    client.force_login(town.other_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(poll.users[d[0].pk])  # the director elected, on his phone
+    assert 'data-testid="my-certificate"' in client.get(f"/elections/{e.pk}/results/").content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(poll.father)  # another voter: not his certificate
+    assert client.get(url).status_code == 404
