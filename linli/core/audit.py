@@ -146,6 +146,7 @@ ACTIONS: dict[str, Any] = {
     "election.nomination_withdraw": _("撤回候选人提名"),
     "election.candidates": _("确定正式候选人"),
     "election.publish_candidates": _("公布候选人名单"),
+    "election.voter_away": _("登记外出选民"),
     "election.open_voting": _("开始投票"),
     "election.close_voting": _("结束投票"),
     "election.ballot": _("投票(只记是否投票，不记投票内容)"),

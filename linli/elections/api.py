@@ -42,6 +42,7 @@ from .schemas import (
     TurnoutOut,
     VoteIn,
     VoteOut,
+    VoterAwayIn,
     VoterCorrectIn,
     VoterListBuildOut,
     VotingOut,
@@ -151,7 +152,8 @@ def build(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def
 def voter_out(line: selectors.VoterLine) -> ElectionVoterOut:
     v = line.voter
     return ElectionVoterOut(id=v.pk, resident_id=v.resident_id, name=line.name, address=line.address, number=v.number, eligible=v.eligible,
-                    votes=v.votes, basis=v.basis, refusals=line.refusals, age=v.age, corrected=v.corrected, note=line.note)
+                    votes=v.votes, basis=v.basis, refusals=line.refusals, age=v.age, corrected=v.corrected, note=line.note,
+                    away=v.away)
 
 
 @router.get("/{election_id}/voters", response={200: list[ElectionVoterOut], **READ_ERRORS}, summary="选民名单(工作人员)")
@@ -184,6 +186,14 @@ class _Lines:
 def correct(request: ApiRequest, election_id: int, voter_id: int, payload: VoterCorrectIn):  # type: ignore[no-untyped-def]
     v = services.correct_voter(actor=request.auth, election=_managed(request, election_id), voter_id=voter_id, eligible=payload.eligible,
                                votes=payload.votes, deprived=payload.deprived, reason=payload.reason, objection_id=payload.objection_id)
+    return voter_out(selectors.lines([v])[0])
+
+
+@router.post("/{election_id}/voters/{voter_id}/away", response={200: ElectionVoterOut, **ERRORS},
+             summary="登记外出选民(投票开始前；不计入登记选民，除非本人投票)")
+def away(request: ApiRequest, election_id: int, voter_id: int, payload: VoterAwayIn):  # type: ignore[no-untyped-def]
+    v = services.mark_away(actor=request.auth, election=_managed(request, election_id), voter_id=voter_id, away=payload.away,
+                           note=payload.note)
     return voter_out(selectors.lines([v])[0])
 
 

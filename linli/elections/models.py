@@ -119,6 +119,7 @@ class Voter(models.Model):
     age = models.PositiveSmallIntegerField(_("年龄"), default=0)
     corrected = models.BooleanField(_("已更正"), default=False)
     note = models.CharField(_("更正理由"), max_length=300, blank=True)
+    away = models.BooleanField(_("外出不参加投票"), default=False)  # told the committee: not in the registered count unless he votes
 
     class Meta:
         verbose_name = _("选民")

@@ -61,6 +61,11 @@ class VoterCorrectIn(Schema):
     objection_id: int | None = Field(None, ge=1, le=2**31 - 1, description="所依据的选民榜异议")
 
 
+class VoterAwayIn(Schema):
+    away: bool = Field(True, description="外出不参加投票(不计入登记选民)；false：撤销")
+    note: str = Field(..., max_length=300, description="外出情况：何时、以何种方式告知选举委员会")
+
+
 class ElectionCancelIn(Schema):
     reason: str = Field(..., max_length=300)
 
@@ -104,6 +109,7 @@ class ElectionVoterOut(Schema):
     age: int
     corrected: bool
     note: str
+    away: bool = False
 
 
 class MyVoterEntryOut(Schema):

@@ -310,6 +310,34 @@ def correct_voter(*, actor: Any, election: Election, voter_id: int, eligible: bo
     return voter
 
 
+@transaction.atomic
+def mark_away(*, actor: Any, election: Election, voter_id: int, away: bool, note: str) -> Voter:
+    """外出选民: a voter who told the committee he will be away on election day (how and when in
+    ``note``) is left out of the registered voters the turnout is measured against — unless he
+    votes after all. Before voting begins; each change logged like a correction."""
+    election = _lock(election)
+    require(actor, "elections.manage", election)
+    if election.status not in BEFORE_VOTING or election.status == Status.CANCELLED:
+        raise Conflict(Code.NOT_DRAFT, _("投票开始后不能再登记外出选民"), current_status=election.status)
+    note = clean_text(note, collapse=True, limit=300)
+    if len(meaningful(note)) < 2:
+        raise DomainError("reason_required", _("请填写外出情况(何时、以何种方式告知)"), field="note")
+    voter = Voter.objects.select_for_update().filter(election=election, pk=voter_id).first()
+    if voter is None:
+        raise NotFound("not_found", _("选民名单中没有该居民"))
+    if not voter.votes:
+        raise DomainError("invalid", _("该居民不参加本次投票"), field="away")
+    if voter.away == bool(away):
+        raise DomainError(Code.UNCHANGED, _("更正前后没有变化"), field="away")
+    voter.away, voter.note = bool(away), note
+    voter.save(update_fields=["away", "note"])
+    VoterChange.objects.create(voter=voter, election=election, actor=actor, before={"away": not voter.away},
+                               after={"away": voter.away}, reason=note, after_publication=election.status in LIST_PUBLIC)
+    record_audit(actor=actor, action="election.voter_away", target=election, region_path=voter.region_path,
+                 changes={"voter": voter.pk, "away": voter.away, "note": note})
+    return voter
+
+
 def _change(election: Election, voter: Voter, actor: Any, after: dict[str, Any], reason: str, objection_id: int | None) -> None:
     before = _entry(voter)
     voter.eligible, voter.votes, voter.refusals = after["eligible"], after["votes"], after["refusals"]

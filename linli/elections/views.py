@@ -188,7 +188,15 @@ def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
         raise Http404(_("页面不存在"))
     error = None
     can_correct = "correct" in selectors.available_actions(request.user, election)
-    if request.method == "POST" and can_correct:
+    if request.method == "POST" and can_correct and request.POST.get("do") == "away":
+        try:
+            services.mark_away(actor=request.user, election=election, voter_id=entry.pk, away=request.POST.get("away") == "1",
+                               note=request.POST.get("note", ""))
+            messages.success(request, _("已登记并留痕"))
+            return redirect("elections:voter", election.pk, entry.pk)
+        except DomainError as exc:
+            error = exc
+    elif request.method == "POST" and can_correct:
         try:
             objection = request.POST.get("objection_id", "").strip()
             if objection and (not objection.isdigit() or not 0 < int(objection) < 2**31):

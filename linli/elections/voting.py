@@ -64,7 +64,9 @@ def current_round(election: Election) -> Round | None:
 
 
 def registered(election: Election) -> int:
-    return Voter.objects.filter(election=election, votes=True).count()
+    """The registered voters a round is measured against: those on the list, less those who told
+    the committee they are away (外出选民)."""
+    return Voter.objects.filter(election=election, votes=True, away=False).count()
 
 
 def _tell_voters(election: Election, text: str) -> int:
@@ -288,6 +290,7 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     if election.status != Status.CLOSED:
         raise Conflict("illegal_transition", _("请先结束投票再计票"), current_status=election.status)
     rnd = Round.objects.select_for_update().get(election=election, status=RoundStatus.CLOSED)
+    rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all
     posts = [count.Post(p, int(rnd.seats[p]), tuple(str(v) for v in rnd.candidates.get(p, [])))
              for p in plan.POSTS if p in rnd.seats]
     before = _elected_before(election, rnd)

@@ -200,3 +200,26 @@ def test_a_seat_left_empty_goes_to_a_further_round_among_the_next_candidates(pol
     text = shown[0].content
     assert d[0].name in text and "(当选)" in text and "尚缺1名，另行选举" in text
     assert not any(p.id_number in text for post in poll.posts.values() for p in post)
+
+
+def test_voters_away_leave_the_registered_count_unless_they_vote(poll, town):
+    e = poll.election
+    users = poll.voter_users()
+    away = [town.voter(e, u.resident) for u in users[:3]]
+    with pytest.raises(DomainError) as exc:
+        services.mark_away(actor=town.admin, election=e, voter_id=away[0].pk, away=True, note=" ")
+    assert exc.value.code == "reason_required"
+    with pytest.raises(PermissionDenied):
+        services.mark_away(actor=town.caseworker, election=e, voter_id=away[0].pk, away=True, note="电话告知外出务工")
+    for v in away:
+        services.mark_away(actor=town.admin, election=e, voter_id=v.pk, away=True, note="电话告知选举日在外地务工")
+    assert AuditEvent.objects.filter(action="election.voter_away").count() == 3
+    total = e.voters.filter(votes=True).count()
+    rnd = poll.open()
+    assert rnd.registered == total - 3
+    with pytest.raises(Conflict):  # not once voting has begun
+        services.mark_away(actor=town.admin, election=e, voter_id=away[0].pk, away=False, note="已返回")
+    poll.cast(users[0], {})  # one of them came back and voted
+    voting.close_voting(actor=town.admin, election=e)
+    counted = voting.count_round(actor=town.admin, election=e)
+    assert counted.registered == total - 2 and counted.result["registered"] == total - 2 and counted.result["cast"] == 1

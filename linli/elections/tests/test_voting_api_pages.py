@@ -195,3 +195,20 @@ def test_certificates_of_election_for_the_organisers_and_the_elected_with_a_publ
     assert client.get(url).status_code == 200
     client.force_login(poll.father)  # another voter: not his certificate
     assert client.get(url).status_code == 404
+
+
+def test_a_voter_away_is_registered_on_the_page_and_through_the_api(client, poll):
+    e, town = poll.election, poll.town
+    v = town.voter(e, town.father)
+    client.force_login(town.admin)
+    url = f"/elections/{e.pk}/voters/{v.pk}/"
+    assert 'data-testid="save-away"' in client.get(url).content.decode()
+    r = client.post(url, {"do": "away", "away": "1", "note": "本人来电：选举日在外地出差"})
+    assert r.status_code == 302
+    assert 'data-testid="away"' in client.get(url).content.decode()
+    again = post(client, f"/api/v1/elections/{e.pk}/voters/{v.pk}/away", {"away": True, "note": "再次登记"})
+    assert again.status_code == 400 and again.json()["error"]["code"] == "unchanged"
+    back = post(client, f"/api/v1/elections/{e.pk}/voters/{v.pk}/away", {"away": False, "note": "已返回本社区"})
+    assert back.status_code == 200 and back.json()["away"] is False
+    client.force_login(town.other_admin)
+    assert post(client, f"/api/v1/elections/{e.pk}/voters/{v.pk}/away", {"away": True, "note": "越权登记"}).status_code == 404
