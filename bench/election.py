@@ -127,10 +127,8 @@ def new_election(community: Any, admin: Any) -> tuple[Any, dict[str, float], dic
     from django.utils import timezone
 
     from linli.elections import services, voting
-    from linli.elections.models import Voter
+    from linli.elections.models import Election, Voter
     from linli.regions.models import Resident
-
-    from linli.elections.models import Election
 
     for old in Election.objects.filter(community=community).exclude(status__in=("counted", "cancelled")):
         # an earlier run's election left for a further round: ended, so the community may prepare a new one
