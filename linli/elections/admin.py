@@ -8,7 +8,17 @@ from django.contrib import admin
 from linli.accounts.roles import ADMIN_ROLES, Role
 from linli.core.admin import ReadOnlyAdmin, ScopedAdmin
 
-from .models import Candidate, CommitteeMember, Election, Nomination, Participation, Round, Voter, VoterChange
+from .models import (
+    Candidate,
+    CommitteeMember,
+    Election,
+    Nomination,
+    PaperSheet,
+    Participation,
+    Round,
+    Voter,
+    VoterChange,
+)
 
 SCOPE = (Role.CASEWORKER, *ADMIN_ROLES)
 
@@ -92,3 +102,15 @@ class ParticipationAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_filter = ("channel",)
     list_select_related = ("round__election", "voter", "by")
     raw_id_fields = ("round", "voter", "by")
+
+
+@admin.register(PaperSheet)
+class PaperSheetAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """The paper ballots' double entry: who entered and decided each sheet, never a voter."""
+
+    scope_roles = SCOPE
+    scope_field = "round__election__region_path"
+    list_display = ("round", "no", "channel", "status", "first_by", "second_by", "decided_by")
+    list_filter = ("channel", "status")
+    list_select_related = ("round__election", "first_by", "second_by", "decided_by")
+    raw_id_fields = ("round", "first_by", "second_by", "decided_by", "ballot")

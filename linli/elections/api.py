@@ -23,6 +23,8 @@ from .schemas import (
     CandidatePostOut,
     CandidateProblemOut,
     CandidatesIn,
+    CheckOffIn,
+    CheckOffOut,
     CommitteeMemberIn,
     CommitteeMemberOut,
     ElectionCancelIn,
@@ -36,6 +38,11 @@ from .schemas import (
     NominationIn,
     NominationOut,
     NominationWithdrawIn,
+    PaperChannelOut,
+    PaperDecideIn,
+    PaperSheetIn,
+    PaperSheetOut,
+    PaperStateOut,
     ReceiptCheckOut,
     ResultPostOut,
     RoundOut,
@@ -375,3 +382,42 @@ def check_receipt(request: ApiRequest, election_id: int, receipt: str = ""):  # 
 @router.get("/{election_id}/results", response={200: list[RoundOut], **READ_ERRORS}, summary="选举结果(本社区居民：已计票的各轮)")
 def results(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
     return rounds_out(selectors.counted_rounds(selectors.election_for(request.auth, election_id)))
+
+
+
+# ---------------------------------------------------------------- paper: polling station and mobile ballot box
+
+def _posts(posts: dict[str, Any]) -> dict[str, Any]:
+    return {post: {"marks": m.marks, "write_ins": m.write_ins} for post, m in posts.items()}
+
+
+@router.get("/{election_id}/paper", response={200: PaperStateOut, **READ_ERRORS}, summary="纸质选票：各票箱领票人数与录入进度")
+def paper_state(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    st = voting.paper_state(selectors.staff_election(request.auth, election_id))
+    rnd = st["round"]
+    return PaperStateOut(round=rnd.no if rnd else None, status=rnd.status if rnd else "",
+                         channels=[PaperChannelOut(channel=c["channel"], checked_off=c["checked_off"], sheets=c["sheets"]) for c in st["channels"]],
+                         waiting=[x.no for x in st["waiting"]], mismatched=[x.no for x in st["mismatched"]])
+
+
+@router.post("/{election_id}/paper/check-off", response={201: CheckOffOut, **ERRORS}, summary="领票登记(投票站、流动票箱；每人每轮一票)")
+def check_off(request: ApiRequest, election_id: int, payload: CheckOffIn):  # type: ignore[no-untyped-def]
+    e = selectors.staff_election(request.auth, election_id)
+    taken = voting.check_off(actor=request.auth, election=e, number=payload.number, channel=payload.channel)
+    return Status(201, CheckOffOut(round=taken.round.no, channel=taken.channel, number=payload.number))
+
+
+@router.post("/{election_id}/paper/sheets", response={200: PaperSheetOut, **ERRORS},
+             summary="录入纸质选票(第一次录入编票号；第二次录入由另一人按票号录入，一致即计入)")
+def enter_paper(request: ApiRequest, election_id: int, payload: PaperSheetIn):  # type: ignore[no-untyped-def]
+    e = selectors.staff_election(request.auth, election_id)
+    sheet = voting.enter_paper(actor=request.auth, election=e, channel=payload.channel, marks=_posts(payload.posts), no=payload.no)
+    return PaperSheetOut(no=sheet.no, channel=sheet.channel, status=sheet.status)
+
+
+@router.post("/{election_id}/paper/sheets/{no}/decide", response={200: PaperSheetOut, **ERRORS},
+             summary="裁定两次录入不一致的纸质选票(由未参与录入的第三人)")
+def decide_paper(request: ApiRequest, election_id: int, no: int, payload: PaperDecideIn):  # type: ignore[no-untyped-def]
+    e = selectors.staff_election(request.auth, election_id)
+    sheet = voting.decide_paper(actor=request.auth, election=e, no=no, marks=_posts(payload.posts))
+    return PaperSheetOut(no=sheet.no, channel=sheet.channel, status=sheet.status)

@@ -28,3 +28,6 @@ class Code(StrEnum):
     NOT_ON_LIST = "not_on_list"  # the person does not vote in this election (not listed, or the household's representative votes)
     ALREADY_VOTED = "already_voted"  # one ballot per voter and round, across every channel
     OVERVOTE = "overvote"  # more yes marks and write-ins than the post's seats (online refused; on paper invalid for the post)
+    NOT_CLOSED = "not_closed"  # paper ballots are entered after the close, before the count
+    PAPER_EXCESS = "paper_excess"  # more paper ballots from a box than voters checked off at it: the committee must decide
+    PAPER_PENDING = "paper_pending"  # the count waits for every paper ballot's second entry or decision

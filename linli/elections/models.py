@@ -341,7 +341,7 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="ballots")
     channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
-    receipt_hash = models.CharField(_("回执摘要"), max_length=64, unique=True)
+    receipt_hash = models.CharField(_("回执摘要"), max_length=64, unique=True, null=True, blank=True)  # none on paper
 
     class Meta:
         verbose_name = _("选票")
@@ -350,7 +350,45 @@ class Ballot(models.Model):
         constraints = [models.CheckConstraint(condition=Q(channel__in=Channel.values), name="election_ballot_channel_valid")]
 
     def __str__(self) -> str:
-        return f"{self.round_id}/{self.receipt_hash[:8]}"
+        return f"{self.round_id}/{(self.receipt_hash or str(self.pk))[:8]}"
+
+
+class SheetStatus(models.TextChoices):
+    ENTERED = "entered", _("待第二次录入")
+    MISMATCH = "mismatch", _("两次录入不一致")
+    COUNTED = "counted", _("已计入")
+
+
+class PaperSheet(models.Model):
+    """One paper ballot taken from a box after the close, numbered by the counting team as it is
+    entered: two clerks enter it independently (``first``, then a second entry compared with it);
+    when they agree it becomes a ``Ballot``, when they differ a third person who entered neither
+    decides. No voter: paper ballots are anonymous, the box's check-offs are ``Participation``."""
+
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="sheets")
+    channel = models.CharField(_("方式"), max_length=8, choices=Channel.choices)
+    no = models.PositiveIntegerField(_("票号"))
+    status = models.CharField(_("状态"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.ENTERED)
+    first = models.JSONField(_("第一次录入"), default=list)
+    second = models.JSONField(_("第二次录入"), default=list, blank=True)
+    first_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("第一次录入人"), on_delete=models.PROTECT, related_name="+")
+    second_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("第二次录入人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("裁定人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    ballot = models.OneToOneField(Ballot, verbose_name=_("选票"), null=True, blank=True, on_delete=models.PROTECT, related_name="sheet")
+
+    class Meta:
+        verbose_name = _("纸质选票")
+        verbose_name_plural = _("纸质选票")
+        ordering = ["round_id", "no"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "no"], name="election_sheet_unique"),
+            models.CheckConstraint(condition=Q(channel__in=("station", "mobile")), name="election_sheet_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.no}"
 
 
 class MarkValue(models.TextChoices):

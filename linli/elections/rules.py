@@ -31,4 +31,7 @@ def lives_here(user, election) -> bool:  # type: ignore[no-untyped-def]
 
 rules.add_perm("elections.manage", organise)
 rules.add_perm("elections.follow", follow)
+clerk = holds_over(Role.CASEWORKER, *ORGANISER_ROLES)
+
+rules.add_perm("elections.clerk", clerk)  # polling-station check-off and paper entry
 rules.add_perm("elections.view", lives_here | follow)  # residents first: no role lookup for them

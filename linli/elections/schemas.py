@@ -298,3 +298,44 @@ class VotingOut(Schema):
     status: str
     turnout: TurnoutOut
     rounds: list[RoundOut]
+
+
+class CheckOffIn(Schema):
+    number: int = Field(..., ge=1, le=10**7, description="选民证号")
+    channel: Literal["station", "mobile"] = "station"
+
+
+class CheckOffOut(Schema):
+    round: int
+    channel: str
+    number: int
+
+
+class PaperSheetIn(Schema):
+    channel: Literal["station", "mobile", ""] = Field("", description="第一次录入时：投票站或流动票箱")
+    no: int | None = Field(None, ge=1, le=10**7, description="第二次录入：票号(第一次录入时不填)")
+    posts: dict[str, MarksIn] = Field(default_factory=dict, description="选票上的选择(与网上投票相同的格式；纸票多选时该职位无效)")
+
+
+class PaperDecideIn(Schema):
+    posts: dict[str, MarksIn] = Field(default_factory=dict)
+
+
+class PaperSheetOut(Schema):
+    no: int
+    channel: str
+    status: str
+
+
+class PaperChannelOut(Schema):
+    channel: str
+    checked_off: int
+    sheets: int
+
+
+class PaperStateOut(Schema):
+    round: int | None
+    status: str = ""
+    channels: list[PaperChannelOut]
+    waiting: list[int]
+    mismatched: list[int]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<int:pk>/voting/", views.voting_page, name="voting"),
     path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/paper/", views.paper, name="paper"),
     path("<int:pk>/certificates/<int:voter_id>.pdf", views.certificate, name="certificate"),
     path("verify/<str:token>/", views.verify, name="verify"),
 ]

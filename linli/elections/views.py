@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.selectors import has_role, scope_paths
 from linli.core.errors import DomainError, NotFound
+from linli.core.text import fill
 from linli.regions import selectors as regions
 
 from . import selectors, services
@@ -64,6 +65,13 @@ def _int(value: Any, field: str, default: int) -> int:
         return int(str(value).strip())
     except ValueError as exc:
         raise DomainError("invalid", _("请填写整数"), field=field) from exc
+
+
+def _sheet_no(value: Any) -> int:
+    n = _int(str(value or "").strip()[:10], "no", 0)
+    if not 0 <= n < 2**31:
+        raise DomainError("invalid", _("票号无效"), field="no")
+    return n
 
 
 def _day(value: Any) -> dt.date | None:
@@ -352,6 +360,16 @@ def _marks(post_data: Any, posts: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _keep_marks(posts: list[dict[str, Any]], chosen: dict[str, Any]) -> None:
+    """What was marked stays marked when the form comes back (a code asked for, an error)."""
+    picked = {f"{post}_{k}": v for post, m in chosen.items() for k, v in m.get("marks", {}).items()}
+    written = {post: m.get("write_ins", []) for post, m in chosen.items()}
+    for p in posts:
+        p["written"] = (written.get(p["post"], []) + [""] * p["seats"])[:p["seats"]]
+        for c in p["candidates"]:
+            c["picked"] = picked.get(f"{p['post']}_{c['voter_id']}", "")
+
+
 @login_required
 def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The ballot on the voter's phone: per post each candidate yes / no / abstain and the
@@ -383,12 +401,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
                 return redirect("elections:receipt", election.pk)
         except DomainError as exc:
             error, status = exc, exc.status if exc.status in (400, 403, 409) else 400
-    picked = {f"{post}_{k}": v for post, m in chosen.items() for k, v in m.get("marks", {}).items()}
-    written = {post: m.get("write_ins", []) for post, m in chosen.items()}
-    for p in posts:
-        p["written"] = (written.get(p["post"], []) + [""] * p["seats"])[:p["seats"]]
-        for c in p["candidates"]:
-            c["picked"] = picked.get(f"{p['post']}_{c['voter_id']}", "")
+    _keep_marks(posts, chosen)
     response = render(request, "elections/vote.html", {
         "election": election, "round": rnd, "posts": posts, "open": open_, "voter": voter, "done": done, "error": error,
         "sent": sent, "options": MarkValue.choices}, status=status)
@@ -495,3 +508,52 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                                                      "masked": mask_name(line["name"]) if line else "",
                                                      "number": documents.certificate_number(election, line["voter"]) if line else ""},
                   status=200 if line else 404)
+
+
+@login_required
+def paper(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """纸质选票 for the clerks: during voting, the check-off at the polling station or the mobile
+    ballot box; after the close, each paper ballot entered twice by two clerks (the second with
+    the sheet's number) and a difference decided by a third."""
+    from . import voting
+    from .models import MarkValue, RoundStatus
+
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    clerk = request.user.has_perm("elections.clerk", election)
+    state = voting.paper_state(election)
+    rnd = state["round"]
+    posts = selectors.ballot_posts(election, rnd) if rnd is not None else []
+    error, status = None, 200
+    chosen: dict[str, Any] = {}
+    if request.method == "POST":
+        if not clerk:
+            raise Http404(_("页面不存在"))
+        what = request.POST.get("what", "")
+        chosen = _marks(request.POST, posts)
+        try:
+            if what == "check_off":
+                voting.check_off(actor=request.user, election=election, number=request.POST.get("number", "")[:10],
+                                 channel=request.POST.get("channel", ""))
+                messages.success(request, fill(_("选民证号%(n)s已领票"), {"n": request.POST.get("number", "")[:10]}))
+            elif what == "enter":
+                no = _sheet_no(request.POST.get("no", "")) or None
+                sheet = voting.enter_paper(actor=request.user, election=election, channel=request.POST.get("channel", ""),
+                                           marks=chosen, no=no)
+                messages.success(request, fill(_("票号%(n)s：%(s)s"), {"n": sheet.no, "s": sheet.get_status_display()}))
+            elif what == "decide":
+                sheet = voting.decide_paper(actor=request.user, election=election,
+                                            no=_sheet_no(request.POST.get("no", "")), marks=chosen)
+                messages.success(request, fill(_("票号%(n)s已裁定并计入"), {"n": sheet.no}))
+            else:
+                raise Http404(_("页面不存在"))
+            return redirect("elections:paper", election.pk)
+        except DomainError as exc:
+            error, status = exc, exc.status if exc.status in (400, 403, 404, 409) else 400
+    _keep_marks(posts, chosen)
+    decide = next((x for x in state["mismatched"] if str(x.no) == request.GET.get("decide", "")), None)
+    return render(request, "elections/paper.html", {
+        "election": election, "clerk": clerk, "state": state, "round": rnd, "posts": posts, "options": MarkValue.choices,
+        "error": error, "voting": rnd is not None and rnd.status == RoundStatus.VOTING,
+        "entering": rnd is not None and rnd.status == RoundStatus.CLOSED, "second": request.GET.get("no", "")[:8],
+        "decide": decide}, status=status)

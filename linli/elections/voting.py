@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import services as accounts
 from linli.core import voting
-from linli.core.errors import Conflict, DomainError, PermissionDenied
+from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.services import record_audit
 from linli.core.text import fill
 from linli.messaging import services as messaging
@@ -41,10 +41,12 @@ from .models import (
     Election,
     Mark,
     MarkValue,
+    PaperSheet,
     Participation,
     Round,
     RoundKind,
     RoundStatus,
+    SheetStatus,
     Voter,
 )
 from .services import _lock, post_label, require
@@ -147,7 +149,7 @@ def _voting_voter(actor: Any, election: Election) -> Voter:
     return voter
 
 
-def clean_marks(election: Election, rnd: Round, marks: Any) -> list[tuple[str, int, str, bool]]:
+def clean_marks(election: Election, rnd: Round, marks: Any, *, paper: bool = False) -> list[tuple[str, int, str, bool]]:
     """``{post: {"marks": {candidate voter id: yes|no|abstain}, "write_ins": [voter numbers]}}`` →
     ``[(post, person voter id, mark, written)]``. A post left out is blank; a candidate left
     unmarked abstains. Refused: a post or candidate not on this round's ballot, a write-in who is
@@ -200,7 +202,7 @@ def clean_marks(election: Election, rnd: Round, marks: Any) -> list[tuple[str, i
                 raise DomainError("invalid", _("该人已是本职位候选人，请直接在候选人处投赞成票"), field="write_ins", post=post, number=n)
             out.append((post, v.pk, MarkValue.YES, True))
         seats = int(rnd.seats[post])
-        if yes + len(wanted) > seats:
+        if yes + len(wanted) > seats and not paper:  # on paper the count makes it invalid for the post
             raise DomainError(Code.OVERVOTE, fill(_("%(p)s应选%(s)s名，赞成票和另选他人合计不能多于%(s)s名，否则该职位选票无效"),
                                                   {"p": post_label(post), "s": seats}), field="marks", post=post, seats=seats)
     return out
@@ -247,6 +249,139 @@ def cast(*, actor: Any, election: Election, marks: Any, code: str) -> tuple[Part
     return taken, receipt
 
 
+# ---------------------------------------------------------------- paper: the polling station and the mobile ballot box
+
+PAPER = (Channel.STATION, Channel.MOBILE)
+
+
+def _channel(channel: str) -> str:
+    if channel not in PAPER:
+        raise DomainError("invalid", _("请选择投票站或流动票箱"), field="channel")
+    return channel
+
+
+def check_off(*, actor: Any, election: Election, number: Any, channel: str) -> Participation:
+    """领票登记: at the polling station or the mobile ballot box a clerk checks a voter off the list
+    by his voter number before handing him a paper ballot; refused if he already voted in this
+    round by any channel (the same voter lock and unique row as an online ballot)."""
+    require(actor, "elections.clerk", election)
+    channel = _channel(channel)
+    try:
+        no = int(str(number).strip())
+    except (TypeError, ValueError):
+        raise DomainError("invalid", _("请填写选民证号"), field="number") from None
+    rnd = Round.objects.filter(election=election, status=RoundStatus.VOTING).first()
+    if rnd is None:
+        raise Conflict(Code.NOT_VOTING, _("当前不在投票时间内"))
+    voter = Voter.objects.filter(election=election, number=no, votes=True).first()
+    if voter is None:
+        raise DomainError(Code.NOT_ON_LIST, fill(_("选民证号%(n)s不在选民名单上"), {"n": no}), field="number")
+    with transaction.atomic():
+        row = voting.share_lock(Election, election.pk, ("status",))
+        if row is None or row[0] != Status.VOTING or not Round.objects.filter(pk=rnd.pk, status=RoundStatus.VOTING).exists():
+            raise Conflict(Code.NOT_VOTING, _("投票已结束"))
+        voting.lock_voter(Voter, voter.pk)
+        if Participation.objects.filter(round=rnd, voter=voter).exists():
+            raise Conflict(Code.ALREADY_VOTED, _("该选民本轮已投票"), number=no)
+        try:
+            with transaction.atomic():
+                taken = Participation.objects.create(round=rnd, voter=voter, channel=channel, by=actor, at=timezone.now())
+        except IntegrityError:
+            raise Conflict(Code.ALREADY_VOTED, _("该选民本轮已投票"), number=no) from None
+        record_audit(actor=actor, action="election.check_off", target=election, region_path=election.region_path,
+                     changes={"round": rnd.no, "channel": channel, "voter": voter.pk})
+    return taken
+
+
+def _closed_round(election: Election) -> Round:
+    rnd = Round.objects.select_for_update().filter(election=election, status=RoundStatus.CLOSED).first()
+    if rnd is None:
+        raise Conflict(Code.NOT_CLOSED, _("纸质选票在投票结束后、计票前录入"))
+    return rnd
+
+
+def _rows(clean: list[tuple[str, int, str, bool]]) -> list[list[Any]]:
+    return sorted([list(x) for x in clean])
+
+
+def _make_ballot(sheet: PaperSheet, rows: list[list[Any]]) -> None:
+    ballot = Ballot.objects.create(round=sheet.round, channel=sheet.channel, receipt_hash=None)
+    Mark.objects.bulk_create([Mark(ballot=ballot, post=p, person_id=v, mark=m, written=w) for p, v, m, w in rows])
+    sheet.ballot, sheet.status = ballot, SheetStatus.COUNTED
+
+
+@transaction.atomic
+def enter_paper(*, actor: Any, election: Election, channel: str, marks: Any, no: int | None = None) -> PaperSheet:
+    """录入纸质选票: the first entry numbers a new sheet; the second (by another clerk, with the
+    sheet's number) is compared with it — the same marks make the ballot, different ones wait for
+    a third person. A box gives no more ballots than the voters checked off at it (``paper_excess``)."""
+    election = _lock(election)
+    require(actor, "elections.clerk", election)
+    rnd = _closed_round(election)
+    clean = _rows(clean_marks(election, rnd, marks, paper=True))
+    if no is None:
+        channel = _channel(channel)
+        voters = Participation.objects.filter(round=rnd, channel=channel).count()
+        if PaperSheet.objects.filter(round=rnd, channel=channel).count() >= voters:
+            raise Conflict(Code.PAPER_EXCESS, fill(_("该票箱收回的选票已达领票人数(%(n)s)，多出的选票须由选举委员会处理"), {"n": voters}),
+                           voters=voters)
+        last = PaperSheet.objects.filter(round=rnd).order_by("-no").values_list("no", flat=True).first() or 0
+        sheet = PaperSheet.objects.create(round=rnd, channel=channel, no=last + 1, first=clean, first_by=actor)
+        action = "first"
+    else:
+        found = PaperSheet.objects.select_for_update().filter(round=rnd, no=no).first()
+        if found is None:
+            raise NotFound("not_found", _("没有该票号的选票"), field="no")
+        sheet = found
+        step = voting.paper_step(clerk=actor.pk, clerks=[sheet.first_by_id], first=sheet.first, entered=clean,
+                                 mismatch=sheet.status == SheetStatus.MISMATCH, done=sheet.status == SheetStatus.COUNTED)
+        sheet.second, sheet.second_by = clean, actor
+        if step == voting.PaperStep.COUNT:
+            _make_ballot(sheet, clean)
+        else:
+            sheet.status = SheetStatus.MISMATCH
+        sheet.save()
+        action = str(step)
+    record_audit(actor=actor, action="election.paper_entry", target=election, region_path=election.region_path,
+                 changes={"round": rnd.no, "sheet": sheet.no, "step": action})  # never the marks
+    return sheet
+
+
+@transaction.atomic
+def decide_paper(*, actor: Any, election: Election, no: int, marks: Any) -> PaperSheet:
+    """裁定: a third person who entered neither reads the paper ballot and enters what it says."""
+    election = _lock(election)
+    require(actor, "elections.clerk", election)
+    rnd = _closed_round(election)
+    sheet = PaperSheet.objects.select_for_update().filter(round=rnd, no=no).first()
+    if sheet is None:
+        raise NotFound("not_found", _("没有该票号的选票"), field="no")
+    voting.check_decider(decider=actor.pk, clerks=[sheet.first_by_id, sheet.second_by_id], mismatch=sheet.status == SheetStatus.MISMATCH)
+    _make_ballot(sheet, _rows(clean_marks(election, rnd, marks, paper=True)))
+    sheet.decided_by = actor
+    sheet.save()
+    record_audit(actor=actor, action="election.paper_decide", target=election, region_path=election.region_path,
+                 changes={"round": rnd.no, "sheet": sheet.no})
+    return sheet
+
+
+def paper_state(election: Election) -> dict[str, Any]:
+    """Per paper channel the voters checked off and the ballots entered; the sheets waiting for a
+    second entry or a decision."""
+    from django.db.models import Count
+
+    rnd = current_round(election)
+    if rnd is None:
+        return {"round": None, "channels": [], "waiting": [], "mismatched": []}
+    off = dict(Participation.objects.filter(round=rnd, channel__in=PAPER).values("channel").annotate(n=Count("pk"))
+               .values_list("channel", "n"))
+    sheets = dict(PaperSheet.objects.filter(round=rnd).values("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    return {"round": rnd, "channels": [{"channel": c, "label": Channel(c).label, "checked_off": off.get(c, 0), "sheets": sheets.get(c, 0)}
+                                       for c in PAPER],
+            "waiting": list(PaperSheet.objects.filter(round=rnd, status=SheetStatus.ENTERED).order_by("no")),
+            "mismatched": list(PaperSheet.objects.filter(round=rnd, status=SheetStatus.MISMATCH).order_by("no"))}
+
+
 # ---------------------------------------------------------------- the count
 
 def _round_ballots(rnd: Round) -> list[dict[str, count.PostMarks]]:
@@ -290,6 +425,8 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     if election.status != Status.CLOSED:
         raise Conflict("illegal_transition", _("请先结束投票再计票"), current_status=election.status)
     rnd = Round.objects.select_for_update().get(election=election, status=RoundStatus.CLOSED)
+    if PaperSheet.objects.filter(round=rnd).exclude(status=SheetStatus.COUNTED).exists():
+        raise Conflict(Code.PAPER_PENDING, _("还有纸质选票待第二次录入或裁定，完成后再计票"))
     rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all
     posts = [count.Post(p, int(rnd.seats[p]), tuple(str(v) for v in rnd.candidates.get(p, [])))
              for p in plan.POSTS if p in rnd.seats]

@@ -59,3 +59,15 @@ def test_a_close_among_many_ballots_lets_each_in_or_out_whole(poll: Poll, any_co
     assert Mark.objects.filter(ballot__round__election=poll.election).count() == 3 * taken
     counted = voting.count_round(actor=poll.town.admin, election=poll.election)
     assert counted.result["cast"] == taken
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_paper_check_off_and_an_online_ballot_at_once_take_one(poll: Poll, any_code: None, round_: int) -> None:
+    voter = poll.town.voter(poll.election, poll.town.father)
+    outcomes = race([
+        lambda: voting.cast(actor=poll.father, election=poll.election, marks={}, code="1")[0].channel,
+        lambda: voting.check_off(actor=poll.town.caseworker, election=poll.election, number=voter.number, channel="station").channel,
+    ])
+    assert sorted(outcomes) in (["already_voted", "online"], ["already_voted", "station"]), outcomes
+    assert Participation.objects.filter(round__election=poll.election, voter=voter).count() == 1
+    assert Ballot.objects.filter(round__election=poll.election).count() == (1 if "online" in outcomes else 0)
