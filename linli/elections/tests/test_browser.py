@@ -115,3 +115,42 @@ def test_a_voter_votes_on_his_phone_and_the_organisers_count(page, town, login, 
     expect(page.locator("[data-testid=round-result]")).to_have_count(1)
     expect(page.locator("[data-testid=elected]").first).to_be_visible()
     shot(page, "count")
+
+
+def test_a_clerk_checks_voters_off_and_two_clerks_enter_a_paper_ballot_on_a_phone(page, town, login, shot, make_user, sms):
+    from linli.accounts.roles import Role
+    from linli.elections import voting
+    from linli.elections.models import Ballot
+
+    from .test_voting import Poll
+
+    poll = Poll(town, make_user, sms)
+    poll.open()
+    make_user(Role.CASEWORKER, town.tree.liede_sq, username="clerk2")
+    e, d = poll.election, poll.posts["director"]
+    father = town.voter(e, town.father)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "caseworker")
+    page.goto(f"/elections/{e.pk}/paper/")
+    page.fill("[data-testid=number]", str(father.number))
+    page.click("[data-testid=check-off]")
+    expect(page.locator("[data-testid=box-station]")).to_contain_text("1")
+    page.fill("[data-testid=number]", str(father.number))
+    page.click("[data-testid=check-off]")
+    expect(page.locator("[data-testid=error]")).to_contain_text("本轮已投票")
+    shot(page, "check-off-390")
+    voting.close_voting(actor=town.admin, election=e)
+    page.goto(f"/elections/{e.pk}/paper/")
+    page.check(f"input[name=mark_director_{poll.vid(d[0])}][value=yes]")
+    page.click("[data-testid=enter]")
+    expect(page.locator("[data-testid=waiting]")).to_contain_text("1")
+    shot(page, "entry-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    login(page, "clerk2")
+    page.goto(f"/elections/{e.pk}/paper/?no=1")
+    page.check(f"input[name=mark_director_{poll.vid(d[0])}][value=yes]")
+    page.click("[data-testid=enter]")
+    expect(page.locator("[data-testid=box-station]")).to_contain_text("1")
+    assert Ballot.objects.filter(round__election=e, channel="station").count() == 1
