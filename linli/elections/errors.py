@@ -31,3 +31,4 @@ class Code(StrEnum):
     NOT_CLOSED = "not_closed"  # paper ballots are entered after the close, before the count
     PAPER_EXCESS = "paper_excess"  # more paper ballots from a box than voters checked off at it: the committee must decide
     PAPER_PENDING = "paper_pending"  # the count waits for every paper ballot's second entry or decision
+    CANDIDATE_COUNTS = "candidate_counts"  # a candidate of the round or a member of his household (near relatives) does not count

@@ -300,6 +300,19 @@ def _closed_round(election: Election) -> Round:
     return rnd
 
 
+def _not_a_candidate(actor: Any, rnd: Round) -> None:
+    """Candidates and their near relatives may not count: a clerk whose account is a candidate of
+    the round, or a member of a candidate's household in the registry, enters no ballot."""
+    rid = getattr(actor, "resident_id", None)
+    if not rid:
+        return
+    ids = [int(v) for people in rnd.candidates.values() for v in people]
+    rows = list(Voter.objects.filter(pk__in=ids).values_list("resident_id", "household_id"))
+    mine = getattr(getattr(actor, "resident", None), "household_id", None)
+    if rid in {r for r, _h in rows} or (mine is not None and mine in {h for _r, h in rows if h is not None}):
+        raise PermissionDenied(Code.CANDIDATE_COUNTS, _("候选人及其近亲属不得担任计票工作人员"))
+
+
 def _rows(clean: list[tuple[str, int, str, bool]]) -> list[list[Any]]:
     return sorted([list(x) for x in clean])
 
@@ -318,6 +331,7 @@ def enter_paper(*, actor: Any, election: Election, channel: str, marks: Any, no:
     election = _lock(election)
     require(actor, "elections.clerk", election)
     rnd = _closed_round(election)
+    _not_a_candidate(actor, rnd)
     clean = _rows(clean_marks(election, rnd, marks, paper=True))
     if no is None:
         channel = _channel(channel)
@@ -353,6 +367,7 @@ def decide_paper(*, actor: Any, election: Election, no: int, marks: Any) -> Pape
     election = _lock(election)
     require(actor, "elections.clerk", election)
     rnd = _closed_round(election)
+    _not_a_candidate(actor, rnd)
     sheet = PaperSheet.objects.select_for_update().filter(round=rnd, no=no).first()
     if sheet is None:
         raise NotFound("not_found", _("没有该票号的选票"), field="no")

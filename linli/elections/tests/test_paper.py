@@ -147,3 +147,18 @@ def test_paper_through_the_api(client, poll, town):
     assert more.status_code == 409 and more.json()["error"]["code"] == "paper_excess"
     client.force_login(town.other_admin)
     assert client.get(base).status_code == 404
+
+
+def test_candidates_and_their_households_do_not_count(poll, town, make_user):
+    e = poll.election
+    candidate = poll.posts["member"][0]
+    relative = town.registry.resident(household=candidate.household, name="候选人配偶")
+    voting.close_voting(actor=town.admin, election=e)
+    own = poll.users[candidate.pk]
+    own.resident = None  # the candidate's resident account gives way to his staff account
+    own.save()
+    for resident in (candidate, relative):
+        clerk = make_user(Role.CASEWORKER, town.tree.liede_sq, resident=resident)
+        with pytest.raises(PermissionDenied) as exc:
+            voting.enter_paper(actor=clerk, election=e, channel="station", marks={})
+        assert exc.value.code == "candidate_counts"
