@@ -308,3 +308,13 @@ def elected(election: Election) -> list[dict[str, Any]]:
     out = [{"voter": voters[v], "name": labels.get(voters[v].resident_id, ("",))[0], "post": post, "label": post_label(post),
             "round": r.no, "counted_at": r.counted_at} for post, v, r in picked if v in voters]
     return sorted(out, key=lambda x: (order.get(x["post"], 9), x["round"]))
+
+
+def certificate_line(actor: Any, election: Election, voter_id: int) -> dict[str, Any]:
+    """One person elected, for his certificate: the organisers may print anyone's, the person
+    elected his own; everyone else (and before the election is complete) gets 404."""
+    line = next((x for x in elected(election) if x["voter"].pk == voter_id), None)
+    own = line is not None and line["voter"].resident_id == getattr(actor, "resident_id", None)
+    if line is None or not (own or actor.has_perm("elections.manage", election)):
+        raise NotFound("not_found", _(_NOT_FOUND))
+    return line

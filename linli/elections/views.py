@@ -480,10 +480,10 @@ def certificate(request: HttpRequest, pk: int, voter_id: int) -> HttpResponse:
     from . import documents
 
     election = _get(selectors.election_for, request.user, pk)
-    line = next((x for x in selectors.elected(election) if x["voter"].pk == voter_id), None)
-    own = line is not None and line["voter"].resident_id == getattr(request.user, "resident_id", None)
-    if line is None or not (own or request.user.has_perm("elections.manage", election)):
-        raise Http404(_("页面不存在"))
+    try:
+        line = selectors.certificate_line(request.user, election, voter_id)
+    except NotFound as exc:
+        raise Http404(_("页面不存在")) from exc
     pdf = documents.certificate_pdf(election, line["voter"], name=line["name"], post_label=str(line["label"]),
                                     counted_at=line["counted_at"],
                                     verify_url=request.build_absolute_uri(documents.verify_path(election, line["voter"])))

@@ -115,6 +115,20 @@ def test_a_voter_votes_on_his_phone_and_the_organisers_count(page, town, login, 
     expect(page.locator("[data-testid=round-result]")).to_have_count(1)
     expect(page.locator("[data-testid=elected]").first).to_be_visible()
     shot(page, "count")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/elections/{e.pk}/results/")
+    expect(page.locator("[data-testid=round-result]")).to_have_count(1)
+    shot(page, "results-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.goto(f"/elections/{e.pk}/voting/")
+    shot(page, "voting-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    from linli.elections import documents
+    from linli.elections.models import Voter
+
+    page.goto(documents.verify_path(e, Voter.objects.get(pk=poll.vid(d[0]))))
+    expect(page.locator("[data-testid=valid]")).to_be_visible()
+    shot(page, "verify-390")
 
 
 def test_a_clerk_checks_voters_off_and_two_clerks_enter_a_paper_ballot_on_a_phone(page, town, login, shot, make_user, sms):
