@@ -126,7 +126,7 @@ def new_election(community: Any, admin: Any) -> tuple[Any, dict[str, float], dic
     candidates nominated by the committee, accepted, set and published."""
     from django.utils import timezone
 
-    from linli.elections import services, voting
+    from linli.elections import proxies, services, voting
     from linli.elections.models import Election, Voter
     from linli.regions.models import Resident
 
@@ -158,6 +158,8 @@ def new_election(community: Any, admin: Any) -> tuple[Any, dict[str, float], dic
     t = time.monotonic()
     services.publish_candidates(actor=admin, election=e)
     steps["publish_candidates_s"] = round(time.monotonic() - t, 2)
+    for role in ("monitor", "counter"):
+        proxies.add_staff(actor=admin, election=e, role=role, user=admin, chosen="选民推选")
     e.refresh_from_db()
     voting.open_voting(actor=admin, election=e, now=timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0))))
     e.refresh_from_db()

@@ -22,7 +22,7 @@ from linli.accounts import services as account_services
 from linli.accounts.roles import Role
 from linli.core import calendar, supervision, voting
 from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from linli.core.images import clean_document
+from linli.core.images import named_document
 from linli.core.models import SensitiveAccess
 from linli.core.reasons import meaningful
 from linli.core.services import record_audit, record_sensitive_access
@@ -72,12 +72,6 @@ def _reason(value: Any, *, what: str = "") -> str:
     if len(meaningful(reason)) < 2:
         raise DomainError("reason_required", what or _("请填写理由"), field="reason")
     return reason
-
-
-def _document(name: str, data: bytes, *, field: str) -> tuple[str, bytes]:
-    clean, ext, _ctype = clean_document(data, field=field)
-    stem = clean_text(name or "", collapse=True, limit=60).rsplit(".", 1)[0] or "document"
-    return f"{stem}.{ext}", clean
 
 
 def _roll_of(assembly: Assembly) -> Roll:
@@ -704,7 +698,7 @@ def record_proxy(*, actor: Any, assembly: Assembly, principal: RollEntry, holder
     held = Proxy.objects.filter(assembly=assembly, holder=holder, revoked_at__isnull=True).count()
     if held >= assembly.max_principals:
         raise Conflict(Code.PROXY_LIMIT, fill(_("每名受托人最多代理%(n)s户"), {"n": assembly.max_principals}))
-    name, data = _document(document_name, document, field="document")
+    name, data = named_document(document_name, document, field="document")
     from django.core.files.base import ContentFile
 
     proxy = Proxy(assembly=assembly, principal=principal, holder=holder, recorded_by=actor)
@@ -782,7 +776,7 @@ def enter_paper(*, actor: Any, assembly: Assembly, code: str, choices: Mapping[A
     if scan is not None:
         from django.core.files.base import ContentFile
 
-        name, data = _document(scan[0], scan[1], field="scan")
+        name, data = named_document(scan[0], scan[1], field="scan")
         slip.scan.save(name, ContentFile(data), save=False)
     PaperEntry.objects.create(slip=slip, round=len(entries) + 1, clerk=actor, choices=stored)
     record_audit(actor=actor, action="assembly.paper_entry", target=assembly, region_path=assembly.region_path,

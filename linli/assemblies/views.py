@@ -9,7 +9,6 @@ board, the results, the record and the verifier. Thin: the same selectors and se
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.selectors import has_role, scope_paths
 from linli.core.errors import DomainError, NotFound
 from linli.core.masking import mask_phone
+from linli.core.views import private_file
 from linli.regions import selectors as regions
 
 from . import selectors, services, tally
@@ -383,22 +383,9 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _private_file(request: HttpRequest, a: Assembly, field: Any, *, target: Any, label: str, reason: str) -> FileResponse:
-    """A scan or an authorisation shown to staff: never cached, never sniffed, and each view is
-    written to the sensitive-access log (it carries an owner's name and signature)."""
-    if not field:
-        raise Http404(_("文件不存在"))
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("文件不存在")) from None
-    services.log_document_view(actor=request.user, assembly=a, target=target, field=field.field.name, label=label, reason=reason)
-    name = field.name.rsplit("/", 1)[-1]
-    content_type = "application/pdf" if name.lower().endswith(".pdf") else mimetypes.guess_type(name)[0] or "application/octet-stream"
-    resp = FileResponse(handle, content_type=content_type, filename=name)  # inline, the name encoded by Django
-    resp["Cache-Control"] = "private, no-store"
-    resp["X-Content-Type-Options"] = "nosniff"
-    resp["Content-Security-Policy"] = "sandbox"  # an uploaded PDF runs no script on this site
-    return resp
+    """A scan or an authorisation shown to staff (it carries an owner's name and signature)."""
+    return private_file(field, on_view=lambda: services.log_document_view(actor=request.user, assembly=a, target=target,
+                                                                          field=field.field.name, label=label, reason=reason))
 
 
 @login_required

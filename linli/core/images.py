@@ -103,3 +103,13 @@ def clean_document(data: bytes, *, field: str = "file") -> tuple[bytes, str, str
         if exc.code in ("image_too_large", "too_much_image_work"):
             raise  # an image, only too large: say so
         raise DomainError("bad_file", _("只支持 PDF 或 JPG、PNG、WebP 图片"), field=field) from exc
+
+
+def named_document(name: str, data: bytes, *, field: str = "file") -> tuple[str, bytes]:
+    """An uploaded document to keep under a clean name: (``<stem>.<ext>``, cleaned bytes), the
+    extension the one its content proves (``clean_document``), never the one it was sent with."""
+    from .text import clean_text
+
+    clean, ext, _ctype = clean_document(data, field=field)
+    stem = clean_text(name or "", collapse=True, limit=60).rsplit(".", 1)[0] or "document"
+    return f"{stem}.{ext}", clean

@@ -25,6 +25,9 @@ class ElectionsConfig(AppConfig):
         # objector still shows masked; objections until election day, answered within 2 working days
         disclosure_kinds.register("elections.candidates", _("候选人名单公布"), days=5, public=False, archive_public=True,
                                   personal_data=disclosure_kinds.MASKED_NAMES, answer_days=2)
+        # 委托投票名单: numbers, masked names and the relation, to the community, before voting
+        disclosure_kinds.register("elections.proxies", _("委托投票名单公布"), days=3, public=False, archive_public=True,
+                                  personal_data=disclosure_kinds.MASKED_NAMES, answer_days=1)
         kinds.register("elections.nomination", _("候选人提名"), channels=("inbox",))
         kinds.register("elections.candidates", _("候选人名单公布"), channels=("inbox",))
         kinds.register("elections.voting", _("选举投票"), channels=("inbox",))

@@ -32,3 +32,10 @@ class Code(StrEnum):
     PAPER_EXCESS = "paper_excess"  # more paper ballots from a box than voters checked off at it: the committee must decide
     PAPER_PENDING = "paper_pending"  # the count waits for every paper ballot's second entry or decision
     CANDIDATE_COUNTS = "candidate_counts"  # a candidate of the round or a member of his household (near relatives) does not count
+    PROXY_LOCKED = "proxy_locked"  # proxies are recorded, revoked and published after the voter list, before voting opens
+    PROXY_EXISTS = "proxy_exists"  # one standing proxy per principal: revoke it first
+    PROXY_CHAIN = "proxy_chain"  # a holder does not delegate his own vote, and a principal holds no one's
+    PROXY_LIMIT = "proxy_limit"  # at most ``proxy_max`` principals per holder
+    PROXIES_UNPUBLISHED = "proxies_unpublished"  # voting opens only once the proxy list, as it stands, is published
+    DELEGATED = "delegated"  # a voter whose proxy stands does not vote himself; a revoked proxy is no longer voted
+    NO_COUNTING_STAFF = "no_counting_staff"  # the count needs a monitor and a counter recorded

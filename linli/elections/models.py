@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import TimeStamped
+from linli.core.fields import private_storage
 
 from .states import Status
 
@@ -48,6 +49,9 @@ class Election(TimeStamped):
     voters_total = models.PositiveIntegerField(_("选民人数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+    proxy_max = models.PositiveSmallIntegerField(_("每人最多接受委托(人)"), default=3)
+    proxies_published_at = models.DateTimeField(_("委托投票名单公布时间"), null=True, blank=True)
+    proxy_disclosure_id = models.IntegerField(_("委托投票名单公示"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("居委会选举")
@@ -62,6 +66,7 @@ class Election(TimeStamped):
             models.CheckConstraint(condition=Q(list_days__gte=1) & Q(list_days__lte=90), name="election_list_days_range"),
             models.CheckConstraint(condition=Q(nominators_needed__gte=1) & Q(representatives_needed__gte=1) & Q(min_more__gte=1)
                                    & Q(candidates_days__gte=1), name="election_nomination_settings"),
+            models.CheckConstraint(condition=Q(proxy_max__gte=1) & Q(proxy_max__lte=5), name="election_proxy_max_range"),
         ]
 
     def __str__(self) -> str:
@@ -320,6 +325,7 @@ class Participation(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("投票人/登记人"), null=True, on_delete=models.SET_NULL,
                            related_name="+")
     at = models.DateTimeField(_("投票时间"))
+    proxy = models.ForeignKey("Proxy", verbose_name=_("委托"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("投票登记")
@@ -418,3 +424,82 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}/{self.post}/{self.person_id}"
+
+
+class NearRelation(models.TextChoices):
+    """近亲属 (民法典 article 1045): the only people a voter may ask to vote for him."""
+
+    SPOUSE = "spouse", _("配偶")
+    PARENT = "parent", _("父母")
+    CHILD = "child", _("子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    GRANDPARENT = "grandparent", _("祖父母、外祖父母")
+    GRANDCHILD = "grandchild", _("孙子女、外孙子女")
+
+
+class Proxy(models.Model):
+    """委托投票: a voter who cannot vote in person asks, in writing, a near relative who has a vote
+    of his own to vote for him. Recorded by the committee with the written authorisation; at most
+    ``Election.proxy_max`` principals per holder; no holder passes a vote on; the list published
+    before voting; revoked with a reason until voting opens."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="proxies")
+    principal = models.ForeignKey(Voter, verbose_name=_("委托人"), on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(Voter, verbose_name=_("受委托人"), on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(_("受委托人是委托人的"), max_length=12, choices=NearRelation.choices)
+    document = models.FileField(_("书面委托书"), storage=private_storage, upload_to="elections/proxies/%Y/%m")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("委托投票")
+        verbose_name_plural = _("委托投票")
+        ordering = ["election_id", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "principal"], condition=Q(revoked_at__isnull=True),
+                                    name="election_proxy_one_per_principal"),
+            models.CheckConstraint(condition=~Q(principal=models.F("holder")), name="election_proxy_not_self"),
+            models.CheckConstraint(condition=Q(relation__in=NearRelation.values), name="election_proxy_relation_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal_id} → {self.holder_id}"
+
+
+class CountingRole(models.TextChoices):
+    MONITOR = "monitor", _("监票人")
+    CALLER = "caller", _("唱票人")
+    COUNTER = "counter", _("计票人")
+
+
+class CountingStaff(models.Model):
+    """监票、唱票、计票人员: recorded by the committee before the count (monitors are usually
+    chosen by the voters, 推选); a person of the registry or a staff account. Candidates and their
+    near relatives may not be among them."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="counting_staff")
+    role = models.CharField(_("分工"), max_length=8, choices=CountingRole.choices)
+    resident = models.ForeignKey("regions.Resident", verbose_name=_("居民"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("工作人员账号"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    chosen = models.CharField(_("产生方式"), max_length=100, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("计票工作人员")
+        verbose_name_plural = _("计票工作人员")
+        ordering = ["election_id", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=CountingRole.values), name="election_staff_role_valid"),
+            models.CheckConstraint(condition=Q(resident__isnull=False) | Q(user__isnull=False), name="election_staff_someone"),
+            models.UniqueConstraint(fields=["election", "role", "resident"], condition=Q(resident__isnull=False),
+                                    name="election_staff_resident_once"),
+            models.UniqueConstraint(fields=["election", "role", "user"], condition=Q(user__isnull=False), name="election_staff_user_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.role}"

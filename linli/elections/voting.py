@@ -32,7 +32,7 @@ from linli.core.text import fill
 from linli.messaging import services as messaging
 from linli.regions import selectors as regions
 
-from . import count, plan
+from . import count, plan, proxies
 from .errors import Code
 from .models import (
     Ballot,
@@ -43,6 +43,7 @@ from .models import (
     MarkValue,
     PaperSheet,
     Participation,
+    Proxy,
     Round,
     RoundKind,
     RoundStatus,
@@ -90,6 +91,8 @@ def open_voting(*, actor: Any, election: Election, now: dt.datetime | None = Non
     require(actor, "elections.manage", election)
     now = now or timezone.now()
     today = timezone.localdate(now)
+    if election.status in (Status.CANDIDATES_PUBLISHED, Status.FURTHER) and proxies.proxies_out_of_date(election):
+        raise Conflict(Code.PROXIES_UNPUBLISHED, _("委托投票名单有变动尚未公布，请先公布委托投票名单"))
     if election.status == Status.CANDIDATES_PUBLISHED:
         if today != election.election_day:
             raise Conflict(Code.NOT_ELECTION_DAY, fill(_("投票只能在选举日(%(d)s)进行"), {"d": election.election_day.isoformat()}),
@@ -215,35 +218,60 @@ def send_vote_code(*, actor: Any, election: Election, client_ip: str | None = No
     accounts.send_vote_code(actor, client_ip=client_ip, no_phone=_("您的账号没有登记手机号，请到投票站用纸质选票投票"))
 
 
-def cast(*, actor: Any, election: Election, marks: Any, code: str) -> tuple[Participation, str]:
+def _delegation(actor: Any, election: Election, own: Voter, for_voter: Any) -> tuple[Voter, Proxy | None]:
+    """Whose ballot this is: the actor's own (refused while his proxy stands), or, with
+    ``for_voter``, a principal's whose standing proxy the actor holds (委托投票)."""
+    if for_voter in (None, "", own.pk):
+        if proxies.standing(election).filter(principal=own).exists():
+            raise Conflict(Code.DELEGATED, _("您已委托他人投票，委托有效期间不能自行投票"))
+        return own, None
+    try:
+        pk = int(for_voter)
+    except (TypeError, ValueError):
+        raise DomainError("invalid", _("请选择为谁投票"), field="for_voter") from None
+    proxy = proxies.standing(election).filter(holder=own, principal_id=pk).select_related("principal").first()
+    if proxy is None:
+        raise PermissionDenied(Code.DELEGATED, _("您没有受该选民委托投票"))
+    return proxy.principal, proxy
+
+
+def cast(*, actor: Any, election: Election, marks: Any, code: str, for_voter: Any = None) -> tuple[Participation, str]:
     """网上投票: a voter of the list casts his ballot for the round under way, confirmed by a fresh
     SMS code (used up even if the ballot is then refused); returns his participation and the
-    receipt code (shown once; only its hash is kept, on the ballot)."""
-    voter = _voting_voter(actor, election)
+    receipt code (shown once; only its hash is kept, on the ballot). With ``for_voter`` a proxy
+    holder casts the ballot of a principal he holds, one ballot and one code each; the ballot
+    itself says online, like any other (nothing tells it apart)."""
+    own = _voting_voter(actor, election)
+    voter, proxy = _delegation(actor, election, own, for_voter)
     rnd = Round.objects.filter(election=election, status=RoundStatus.VOTING).first()
     if rnd is None:
         raise Conflict(Code.NOT_VOTING, _("当前不在投票时间内"))
     clean = clean_marks(election, rnd, marks)
     accounts.check_vote_code(actor, code)
+    voted = _("您已投票，每人每轮只能投一票") if proxy is None else _("该委托人本轮已投票")
     with transaction.atomic():
         row = voting.share_lock(Election, election.pk, ("status",))
         if row is None or row[0] != Status.VOTING or not Round.objects.filter(pk=rnd.pk, status=RoundStatus.VOTING).exists():
             raise Conflict(Code.NOT_VOTING, _("投票已结束"))
         voting.lock_voter(Voter, voter.pk)
         if Participation.objects.filter(round=rnd, voter=voter).exists():
-            raise Conflict(Code.ALREADY_VOTED, _("您已投票，每人每轮只能投一票"))
+            raise Conflict(Code.ALREADY_VOTED, voted)
         now = timezone.now()
         try:
             with transaction.atomic():
-                taken = Participation.objects.create(round=rnd, voter=voter, channel=Channel.ONLINE, by=actor, at=now)
+                taken = Participation.objects.create(round=rnd, voter=voter, channel=Channel.PROXY if proxy else Channel.ONLINE,
+                                                     by=actor, at=now, proxy=proxy)
         except IntegrityError:
-            raise Conflict(Code.ALREADY_VOTED, _("您已投票，每人每轮只能投一票")) from None
+            raise Conflict(Code.ALREADY_VOTED, voted) from None
         receipt = voting.new_receipt()
         ballot = Ballot.objects.create(round=rnd, channel=Channel.ONLINE, receipt_hash=voting.receipt_hash(receipt))
         Mark.objects.bulk_create([Mark(ballot=ballot, post=p, person_id=v, mark=m, written=w) for p, v, m, w in clean])
         record_audit(actor=actor, action="election.ballot", target=election, region_path=election.region_path,
-                     changes={"round": rnd.no, "channel": Channel.ONLINE})  # who voted, never how
-        text = fill(_("您已在%(t)s中投票，回执码 %(r)s，计票后可核对您的选票已计入"), {"t": election.title, "r": receipt})
+                     changes={"round": rnd.no, "channel": taken.channel, **({"for": voter.number} if proxy else {})})  # who voted, never how
+        if proxy is None:
+            text = fill(_("您已在%(t)s中投票，回执码 %(r)s，计票后可核对您的选票已计入"), {"t": election.title, "r": receipt})
+        else:
+            text = fill(_("您已在%(t)s中受托为选民证号%(n)s投票，回执码 %(r)s"), {"t": election.title, "n": voter.number, "r": receipt})
         transaction.on_commit(lambda: messaging.send([actor], "elections.voting", text=text, target=election,
                                                      link=vote_url(election)))
     return taken, receipt
@@ -260,10 +288,12 @@ def _channel(channel: str) -> str:
     return channel
 
 
-def check_off(*, actor: Any, election: Election, number: Any, channel: str) -> Participation:
+def check_off(*, actor: Any, election: Election, number: Any, channel: str, by_proxy: bool = False) -> Participation:
     """领票登记: at the polling station or the mobile ballot box a clerk checks a voter off the list
     by his voter number before handing him a paper ballot; refused if he already voted in this
-    round by any channel (the same voter lock and unique row as an online ballot)."""
+    round by any channel (the same voter lock and unique row as an online ballot). ``by_proxy``:
+    the holder of the voter's standing proxy takes the ballot for him (the clerk has seen the
+    written authorisation); a voter whose proxy stands does not take one himself."""
     require(actor, "elections.clerk", election)
     channel = _channel(channel)
     try:
@@ -276,6 +306,11 @@ def check_off(*, actor: Any, election: Election, number: Any, channel: str) -> P
     voter = Voter.objects.filter(election=election, number=no, votes=True).first()
     if voter is None:
         raise DomainError(Code.NOT_ON_LIST, fill(_("选民证号%(n)s不在选民名单上"), {"n": no}), field="number")
+    proxy = proxies.standing(election).filter(principal=voter).first()
+    if by_proxy and proxy is None:
+        raise DomainError(Code.DELEGATED, fill(_("选民证号%(n)s没有登记委托投票"), {"n": no}), field="number")
+    if not by_proxy and proxy is not None:
+        raise Conflict(Code.DELEGATED, fill(_("选民证号%(n)s已委托他人投票，请由受委托人凭委托书领票"), {"n": no}), number=no)
     with transaction.atomic():
         row = voting.share_lock(Election, election.pk, ("status",))
         if row is None or row[0] != Status.VOTING or not Round.objects.filter(pk=rnd.pk, status=RoundStatus.VOTING).exists():
@@ -285,11 +320,12 @@ def check_off(*, actor: Any, election: Election, number: Any, channel: str) -> P
             raise Conflict(Code.ALREADY_VOTED, _("该选民本轮已投票"), number=no)
         try:
             with transaction.atomic():
-                taken = Participation.objects.create(round=rnd, voter=voter, channel=channel, by=actor, at=timezone.now())
+                taken = Participation.objects.create(round=rnd, voter=voter, channel=channel, by=actor, at=timezone.now(),
+                                                     proxy=proxy if by_proxy else None)
         except IntegrityError:
             raise Conflict(Code.ALREADY_VOTED, _("该选民本轮已投票"), number=no) from None
         record_audit(actor=actor, action="election.check_off", target=election, region_path=election.region_path,
-                     changes={"round": rnd.no, "channel": channel, "voter": voter.pk})
+                     changes={"round": rnd.no, "channel": channel, "voter": voter.pk, "by_proxy": by_proxy})
     return taken
 
 
@@ -440,6 +476,7 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     if election.status != Status.CLOSED:
         raise Conflict("illegal_transition", _("请先结束投票再计票"), current_status=election.status)
     rnd = Round.objects.select_for_update().get(election=election, status=RoundStatus.CLOSED)
+    proxies.check_staff(election)
     if PaperSheet.objects.filter(round=rnd).exclude(status=SheetStatus.COUNTED).exists():
         raise Conflict(Code.PAPER_PENDING, _("还有纸质选票待第二次录入或裁定，完成后再计票"))
     rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all

@@ -12,7 +12,7 @@ from django.utils import timezone
 from linli.accounts.roles import Role
 from linli.core.errors import Conflict, DomainError, PermissionDenied
 from linli.core.models import AuditEvent
-from linli.elections import services, voting
+from linli.elections import proxies, services, voting
 from linli.elections.models import Ballot, Mark, Participation, Round
 
 from .test_nominations import full_list
@@ -29,6 +29,8 @@ class Poll:
         e = town.published()
         self.posts = full_list(town, e)
         services.publish_candidates(actor=town.admin, election=e)
+        for role, user in (("monitor", town.admin), ("counter", town.caseworker)):
+            proxies.add_staff(actor=town.admin, election=e, role=role, user=user, chosen="选民推选")
         e.refresh_from_db()
         self.election = e
         self.day = timezone.make_aware(dt.datetime.combine(e.election_day, dt.time(8, 0)))
