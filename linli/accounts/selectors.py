@@ -202,3 +202,10 @@ def users_of_residents(resident_ids: Iterable[int]) -> dict[int, Any]:
     from .models import User
 
     return {int(u.resident_id or 0): u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}
+
+
+def active_user_by_username(username: str) -> Any:
+    """An active account by its user name (a desk names a colleague), or None."""
+    from .models import User
+
+    return User.objects.filter(username=username, is_active=True).first() if username else None

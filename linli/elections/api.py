@@ -6,15 +6,16 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from linli.core.errors import DomainError, PermissionDenied
+from linli.core.errors import DomainError, NotFound, PermissionDenied
 from linli.core.pagination import PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions.selectors import node_by_code
 
-from . import selectors, services, voting
+from . import proxies, selectors, services, voting
 from .models import Election
 from .schemas import (
     BallotOut,
@@ -27,6 +28,8 @@ from .schemas import (
     CheckOffOut,
     CommitteeMemberIn,
     CommitteeMemberOut,
+    CountingStaffIn,
+    CountingStaffOut,
     ElectionCancelIn,
     ElectionIn,
     ElectionOut,
@@ -43,6 +46,10 @@ from .schemas import (
     PaperSheetIn,
     PaperSheetOut,
     PaperStateOut,
+    PrincipalOut,
+    ProxyListOut,
+    ProxyOut,
+    ProxyRevokeIn,
     ReceiptCheckOut,
     ResultPostOut,
     RoundOut,
@@ -348,8 +355,14 @@ def ballot(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-de
     voter = voting.my_voter(request.auth, e)
     open_ = rnd is not None and rnd.status == RoundStatus.VOTING
     posts = selectors.ballot_posts(e, rnd) if open_ else []
+    held = proxies.held_by(request.auth, e) if voter is not None and voter.votes else []
+    took = set(rnd.participations.filter(voter_id__in=[p.principal_id for p in held]).values_list("voter_id", flat=True)) \
+        if open_ and rnd is not None else set()
     return BallotOut(round=rnd.no if rnd else None, kind=rnd.kind if rnd else "", open=open_, on_list=bool(voter and voter.votes),
                      voted=bool(open_ and voter and rnd and rnd.participations.filter(voter=voter).exists()),
+                     delegated=bool(voter and proxies.standing(e).filter(principal=voter).exists()),
+                     principals=[PrincipalOut(voter_id=p.principal_id, number=p.principal.number, relation=p.relation,
+                                              voted=p.principal_id in took) for p in held],
                      posts=[BallotPostOut(post=p["post"], label=str(p["label"]), seats=p["seats"], candidates=p["candidates"]) for p in posts])
 
 
@@ -367,7 +380,7 @@ def vote_code(request: ApiRequest, election_id: int):  # type: ignore[no-untyped
 def vote(request: ApiRequest, election_id: int, payload: VoteIn):  # type: ignore[no-untyped-def]
     e = selectors.election_for(request.auth, election_id)
     marks = {post: {"marks": m.marks, "write_ins": m.write_ins} for post, m in payload.posts.items()}
-    taken, receipt = voting.cast(actor=request.auth, election=e, marks=marks, code=payload.code)
+    taken, receipt = voting.cast(actor=request.auth, election=e, marks=marks, code=payload.code, for_voter=payload.for_voter)
     return Status(201, VoteOut(round=taken.round.no, channel=taken.channel, receipt=receipt))
 
 
@@ -403,7 +416,7 @@ def paper_state(request: ApiRequest, election_id: int):  # type: ignore[no-untyp
 @router.post("/{election_id}/paper/check-off", response={201: CheckOffOut, **ERRORS}, summary="领票登记(投票站、流动票箱；每人每轮一票)")
 def check_off(request: ApiRequest, election_id: int, payload: CheckOffIn):  # type: ignore[no-untyped-def]
     e = selectors.staff_election(request.auth, election_id)
-    taken = voting.check_off(actor=request.auth, election=e, number=payload.number, channel=payload.channel)
+    taken = voting.check_off(actor=request.auth, election=e, number=payload.number, channel=payload.channel, by_proxy=payload.by_proxy)
     return Status(201, CheckOffOut(round=taken.round.no, channel=taken.channel, number=payload.number))
 
 
@@ -421,3 +434,81 @@ def decide_paper(request: ApiRequest, election_id: int, no: int, payload: PaperD
     e = selectors.staff_election(request.auth, election_id)
     sheet = voting.decide_paper(actor=request.auth, election=e, no=no, marks=_posts(payload.posts))
     return PaperSheetOut(no=sheet.no, channel=sheet.channel, status=sheet.status)
+
+
+# ---------------------------------------------------------------- proxies and counting staff
+
+NO_FILE = File(...)
+
+
+def proxy_list(e: Election) -> ProxyListOut:
+    return ProxyListOut(published_at=e.proxies_published_at, out_of_date=proxies.proxies_out_of_date(e),
+                        disclosure_url=reverse("disclosures:detail", args=[e.proxy_disclosure_id]) if e.proxy_disclosure_id else "",
+                        proxies=[ProxyOut(id=x["proxy"].pk, principal_number=x["principal_number"], principal=x["principal"],
+                                          holder_number=x["holder_number"], holder=x["holder"], relation=x["proxy"].relation,
+                                          created_at=x["proxy"].created_at) for x in proxies.proxy_lines(e)])
+
+
+@router.get("/{election_id}/proxies", response={200: ProxyListOut, **READ_ERRORS},
+            summary="委托投票名单(本社区居民：公布后；工作人员：随时)")
+def list_proxies(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    if e.proxies_published_at is None and not request.auth.has_perm("elections.follow", e):
+        raise NotFound("not_found", _("委托投票名单尚未公布"))
+    return proxy_list(e)
+
+
+@router.post("/{election_id}/proxies", response={201: ProxyOut, **ERRORS},
+             summary="登记委托投票(近亲属、书面委托书、每人受托不超过3人)")
+def record_proxy(request: ApiRequest, election_id: int, principal_number: Form[int], holder_number: Form[int],  # type: ignore[no-untyped-def]
+                 relation: Form[str], document: UploadedFile = NO_FILE):
+    e = _managed(request, election_id)
+    p = proxies.record_proxy(actor=request.auth, election=e, principal_number=principal_number, holder_number=holder_number,
+                             relation=relation[:12], document_name=document.name or "", document=document.read(10 * 1024 * 1024 + 1))
+    x = next(x for x in proxies.proxy_lines(e) if x["proxy"].pk == p.pk)
+    return Status(201, ProxyOut(id=p.pk, principal_number=x["principal_number"], principal=x["principal"], holder_number=x["holder_number"],
+                                holder=x["holder"], relation=p.relation, created_at=p.created_at))
+
+
+@router.post("/{election_id}/proxies/{proxy_id}/revoke", response={200: ProxyListOut, **ERRORS}, summary="撤销委托(委托人本人或选举委员会；投票开始前)")
+def revoke_proxy(request: ApiRequest, election_id: int, proxy_id: int, payload: ProxyRevokeIn):  # type: ignore[no-untyped-def]
+    e = selectors.election_for(request.auth, election_id)
+    proxies.revoke_proxy(actor=request.auth, election=e, proxy_id=proxy_id, reason=payload.reason)
+    e.refresh_from_db()
+    return proxy_list(e)
+
+
+@router.post("/{election_id}/proxies/publish", response={200: ProxyListOut, **ERRORS}, summary="公布(或更新公布)委托投票名单")
+def publish_proxies(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    e = proxies.publish_proxies(actor=request.auth, election=_managed(request, election_id))
+    return proxy_list(e)
+
+
+def staff_out(e: Election) -> list[CountingStaffOut]:
+    return [CountingStaffOut(id=x["staff"].pk, role=x["staff"].role, name=x["name"], chosen=x["staff"].chosen) for x in proxies.staff_lines(e)]
+
+
+@router.get("/{election_id}/counting-staff", response={200: list[CountingStaffOut], **READ_ERRORS}, summary="监票、唱票、计票人员")
+def counting_staff(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return staff_out(selectors.staff_election(request.auth, election_id))
+
+
+@router.post("/{election_id}/counting-staff", response={201: list[CountingStaffOut], **ERRORS},
+             summary="登记监票、唱票、计票人员(候选人及其近亲属除外)")
+def add_counting_staff(request: ApiRequest, election_id: int, payload: CountingStaffIn):  # type: ignore[no-untyped-def]
+    from linli.accounts.selectors import active_user_by_username
+
+    e = _managed(request, election_id)
+    user = None
+    if payload.resident_id is None:
+        user = active_user_by_username(payload.username.strip())
+        if user is None:
+            raise DomainError("invalid", _("请选择本社区居民或填写工作人员账号"), field="username")
+    proxies.add_staff(actor=request.auth, election=e, role=payload.role, resident_id=payload.resident_id, user=user, chosen=payload.chosen)
+    return Status(201, staff_out(e))
+
+
+@router.delete("/{election_id}/counting-staff/{staff_id}", response={204: None, **ERRORS}, summary="删除计票工作人员(计票前)")
+def remove_counting_staff(request: ApiRequest, election_id: int, staff_id: int):  # type: ignore[no-untyped-def]
+    proxies.remove_staff(actor=request.auth, election=_managed(request, election_id), staff_id=staff_id)
+    return Status(204, None)

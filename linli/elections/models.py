@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.models import TimeStamped
 from linli.core.fields import private_storage
+from linli.core.models import TimeStamped
 
 from .states import Status
 

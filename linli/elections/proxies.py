@@ -39,7 +39,18 @@ from linli.disclosures import services as disclosures
 from linli.regions import selectors as regions
 
 from .errors import Code
-from .models import Candidate, CountingRole, CountingStaff, Election, NearRelation, Participation, Proxy, Round, RoundStatus, Voter
+from .models import (
+    Candidate,
+    CountingRole,
+    CountingStaff,
+    Election,
+    NearRelation,
+    Participation,
+    Proxy,
+    Round,
+    RoundStatus,
+    Voter,
+)
 from .services import _lock, require
 from .states import Status
 
@@ -285,7 +296,12 @@ def check_staff(election: Election) -> None:
 def staff_lines(election: Election) -> list[dict[str, Any]]:
     rows = list(CountingStaff.objects.filter(election=election).select_related("user"))
     labels = regions.resident_labels(s.resident_id for s in rows if s.resident_id)
-    return [{"staff": s, "role": CountingRole(s.role).label,
-             "name": labels.get(s.resident_id, ("",))[0] if s.resident_id else (s.user.get_full_name() or s.user.username),
-             "masked": mask_name(labels.get(s.resident_id, ("",))[0]) if s.resident_id else (s.user.get_full_name() or s.user.username)}
-            for s in rows]
+    out = []
+    for s in rows:
+        name = labels.get(s.resident_id, ("",))[0] if s.resident_id else _account_name(s.user)
+        out.append({"staff": s, "role": CountingRole(s.role).label, "name": name, "masked": mask_name(name)})
+    return out
+
+
+def _account_name(user: Any) -> str:
+    return str(getattr(user, "display_name", "") or getattr(user, "username", ""))

@@ -220,6 +220,13 @@ class BallotPostOut(Schema):
     candidates: list[BallotCandidateOut]
 
 
+class PrincipalOut(Schema):
+    voter_id: int
+    number: int | None
+    relation: str
+    voted: bool
+
+
 class BallotOut(Schema):
     """The ballot of the round under way, as the voter sees it."""
 
@@ -228,6 +235,8 @@ class BallotOut(Schema):
     open: bool
     on_list: bool
     voted: bool
+    delegated: bool = Field(False, description="本人已委托他人投票(委托有效期间不能自行投票)")
+    principals: list[PrincipalOut] = Field(default_factory=list, description="本人受托代为投票的选民")
     posts: list[BallotPostOut]
 
 
@@ -239,6 +248,7 @@ class MarksIn(Schema):
 class VoteIn(Schema):
     posts: dict[str, MarksIn] = Field(default_factory=dict, description="职位(director|deputy|member) → 选择；未列出的职位为空白")
     code: str = Field(..., max_length=12, description="短信验证码(先调用 /vote/code)")
+    for_voter: int | None = Field(None, ge=1, le=2**62, description="受托投票：委托人的选民记录 id(见 /ballot 的 principals)；本人投票不填")
 
 
 class VoteOut(Schema):
@@ -303,6 +313,7 @@ class VotingOut(Schema):
 class CheckOffIn(Schema):
     number: int = Field(..., ge=1, le=10**7, description="选民证号")
     channel: Literal["station", "mobile"] = "station"
+    by_proxy: bool = Field(False, description="受委托人凭书面委托书代领该选民的选票")
 
 
 class CheckOffOut(Schema):
@@ -339,3 +350,38 @@ class PaperStateOut(Schema):
     channels: list[PaperChannelOut]
     waiting: list[int]
     mismatched: list[int]
+
+
+class ProxyOut(Schema):
+    id: int
+    principal_number: int | None
+    principal: str = Field(..., description="委托人(姓名部分遮挡)")
+    holder_number: int | None
+    holder: str = Field(..., description="受委托人(姓名部分遮挡)")
+    relation: str
+    created_at: dt.datetime
+
+
+class ProxyListOut(Schema):
+    published_at: dt.datetime | None = None
+    out_of_date: bool = Field(..., description="有变动尚未公布(公布前不能开始投票)")
+    disclosure_url: str = ""
+    proxies: list[ProxyOut]
+
+
+class ProxyRevokeIn(Schema):
+    reason: str = Field(..., max_length=300)
+
+
+class CountingStaffIn(Schema):
+    role: Literal["monitor", "caller", "counter"]
+    resident_id: int | None = Field(None, ge=1, le=2**62, description="本社区居民(人口登记 id)")
+    username: str = Field("", max_length=150, description="或工作人员账号")
+    chosen: str = Field("", max_length=100, description="产生方式，如：选民推选")
+
+
+class CountingStaffOut(Schema):
+    id: int
+    role: str
+    name: str
+    chosen: str

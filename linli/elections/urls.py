@@ -22,5 +22,9 @@ urlpatterns = [
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/paper/", views.paper, name="paper"),
     path("<int:pk>/certificates/<int:voter_id>.pdf", views.certificate, name="certificate"),
+    path("<int:pk>/proxies/", views.proxies_page, name="proxies"),
+    path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
+    path("<int:pk>/counting/", views.counting, name="counting"),
+    path("<int:pk>/archive.zip", views.archive, name="archive"),
     path("verify/<str:token>/", views.verify, name="verify"),
 ]

@@ -376,7 +376,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     write-ins by voter number; the SMS code asked for and typed; the receipt shown once after."""
     from linli.core.masking import mask_phone
 
-    from . import voting
+    from . import proxies, voting
     from .models import MarkValue, RoundStatus
 
     election = _get(selectors.election_for, request.user, pk)
@@ -384,7 +384,14 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     voter = voting.my_voter(request.user, election)
     open_ = rnd is not None and rnd.status == RoundStatus.VOTING and election.status == Status.VOTING
     posts = selectors.ballot_posts(election, rnd) if rnd is not None else []
-    done = open_ and voter is not None and rnd is not None and rnd.participations.filter(voter=voter).exists()
+    # a proxy holder chooses whose ballot he fills in: his own or a principal's (委托投票)
+    held = proxies.held_by(request.user, election) if voter is not None and voter.votes else []
+    voted = set(rnd.participations.values_list("voter_id", flat=True).filter(voter_id__in=[voter.pk, *[p.principal_id for p in held]])) \
+        if open_ and voter is not None and rnd is not None else set()
+    wanted = request.POST.get("for_voter") or request.GET.get("for") or ""
+    principal = next((p.principal for p in held if str(p.principal_id) == wanted), None)
+    delegated = voter is not None and proxies.standing(election).filter(principal=voter).exists()
+    done = (principal.pk if principal else getattr(voter, "pk", None)) in voted
     error, sent, status = None, "", 200
     chosen: dict[str, Any] = _marks(request.POST, posts) if request.method == "POST" else {}
     if request.method == "POST":
@@ -396,7 +403,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
                 sent = mask_phone(getattr(request.user, "phone", ""))
             else:
                 taken, receipt = voting.cast(actor=request.user, election=election, marks=chosen,
-                                             code=request.POST.get("code", "")[:12])
+                                             code=request.POST.get("code", "")[:12], for_voter=principal.pk if principal else None)
                 request.session[RECEIPT_KEY] = {"election": election.pk, "receipt": receipt, "round": rnd.no if rnd else 1}
                 return redirect("elections:receipt", election.pk)
         except DomainError as exc:
@@ -404,7 +411,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     _keep_marks(posts, chosen)
     response = render(request, "elections/vote.html", {
         "election": election, "round": rnd, "posts": posts, "open": open_, "voter": voter, "done": done, "error": error,
-        "sent": sent, "options": MarkValue.choices}, status=status)
+        "sent": sent, "options": MarkValue.choices, "principal": principal, "delegated": delegated and principal is None,
+        "ballots": [{"voter": voter, "principal": None, "voted": getattr(voter, "pk", None) in voted}]
+        + [{"voter": p.principal, "principal": p, "voted": p.principal_id in voted} for p in held] if held else []}, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -534,7 +543,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             if what == "check_off":
                 voting.check_off(actor=request.user, election=election, number=request.POST.get("number", "")[:10],
-                                 channel=request.POST.get("channel", ""))
+                                 channel=request.POST.get("channel", ""), by_proxy=request.POST.get("by_proxy") == "1")
                 messages.success(request, fill(_("选民证号%(n)s已领票"), {"n": request.POST.get("number", "")[:10]}))
             elif what == "enter":
                 no = _sheet_no(request.POST.get("no", "")) or None
@@ -557,3 +566,135 @@ def paper(request: HttpRequest, pk: int) -> HttpResponseBase:
         "error": error, "voting": rnd is not None and rnd.status == RoundStatus.VOTING,
         "entering": rnd is not None and rnd.status == RoundStatus.CLOSED, "second": request.GET.get("no", "")[:8],
         "decide": decide}, status=status)
+
+
+# ---------------------------------------------------------------- proxies and counting staff
+
+@login_required
+def proxies_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """委托投票: the committee records a written authorisation (uploaded), revokes one with a reason
+    and publishes the list; the community's residents read the published list (numbers, masked
+    names, the relation)."""
+    from . import proxies
+    from .models import NearRelation
+
+    election = _get(selectors.election_for, request.user, pk)
+    manage = request.user.has_perm("elections.manage", election)
+    if not manage and not (election.proxies_published_at or request.user.has_perm("elections.follow", election)):
+        raise Http404(_("委托投票名单尚未公布"))
+    error, status = None, 200
+    if request.method == "POST":
+        if not manage:
+            raise Http404(_("页面不存在"))
+        what = request.POST.get("what", "")
+        try:
+            if what == "record":
+                upload = request.FILES.get("document")
+                if upload is None:
+                    raise DomainError("invalid", _("请上传委托人签名的书面委托书(PDF或照片)"), field="document")
+                proxies.record_proxy(actor=request.user, election=election, principal_number=request.POST.get("principal_number", "")[:10],
+                                     holder_number=request.POST.get("holder_number", "")[:10], relation=request.POST.get("relation", ""),
+                                     document_name=upload.name or "", document=upload.read(10 * 1024 * 1024 + 1))
+                messages.success(request, _("委托已登记；公布委托投票名单后生效"))
+            elif what == "revoke":
+                proxies.revoke_proxy(actor=request.user, election=election, proxy_id=_int(request.POST.get("proxy"), "proxy", 0),
+                                     reason=request.POST.get("reason", ""))
+                messages.success(request, _("委托已撤销"))
+            elif what == "publish":
+                proxies.publish_proxies(actor=request.user, election=election)
+                messages.success(request, _("委托投票名单已公布"))
+            else:
+                raise Http404(_("页面不存在"))
+            return redirect("elections:proxies", election.pk)
+        except DomainError as exc:
+            error, status = exc, exc.status if exc.status in (400, 403, 404, 409) else 400
+    staff = manage or request.user.has_perm("elections.follow", election)
+    from .models import Proxy
+
+    response = render(request, "elections/proxies.html", {
+        "election": election, "manage": manage, "staff": staff, "lines": proxies.proxy_lines(election), "error": error,
+        "relations": NearRelation.choices, "out_of_date": proxies.proxies_out_of_date(election),
+        "open": election.status in proxies.OPEN_FOR_PROXIES, "post": request.POST if error else {},
+        "revoked": Proxy.objects.filter(election=election, revoked_at__isnull=False).select_related("principal", "holder")
+        if staff else []}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def proxy_document(request: HttpRequest, pk: int, proxy_id: int) -> HttpResponseBase:
+    """The written authorisation behind a proxy, for the organisers (each view logged)."""
+    from linli.core.views import private_file
+
+    from . import proxies
+    from .models import Proxy
+
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    if not request.user.has_perm("elections.manage", election):
+        raise Http404(_("页面不存在"))
+    proxy = Proxy.objects.filter(election=election, pk=proxy_id).select_related("principal").first()
+    if proxy is None:
+        raise Http404(_("委托不存在"))
+    return private_file(proxy.document, on_view=lambda: proxies.log_document_view(actor=request.user, election=election, proxy=proxy))
+
+
+@login_required
+def counting(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """监票、唱票、计票人员: recorded before the count (a resident by ID number, or a staff account
+    by its user name); a candidate or his near relative is refused."""
+    from linli.accounts.selectors import active_user_by_username
+
+    from . import proxies
+    from .models import CountingRole
+
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    manage = request.user.has_perm("elections.manage", election)
+    if request.method == "POST":
+        if not manage:
+            raise Http404(_("页面不存在"))
+        what = request.POST.get("what", "")
+        try:
+            if what == "add":
+                id_number = request.POST.get("id_number", "").strip()[:18]
+                username = request.POST.get("username", "").strip()[:150]
+                if id_number:
+                    resident = regions.resident_by_id_number(id_number)
+                    if resident is None:
+                        raise DomainError("invalid", _("本社区人口登记中没有该身份证号的居民"), field="id_number")
+                    proxies.add_staff(actor=request.user, election=election, role=request.POST.get("role", ""), resident_id=resident.pk,
+                                      chosen=request.POST.get("chosen", ""))
+                else:
+                    user = active_user_by_username(username) if username else None
+                    if user is None:
+                        raise DomainError("invalid", _("请填写居民身份证号或工作人员账号"), field="id_number")
+                    proxies.add_staff(actor=request.user, election=election, role=request.POST.get("role", ""), user=user,
+                                      chosen=request.POST.get("chosen", ""))
+                messages.success(request, _("已登记"))
+            elif what == "remove":
+                proxies.remove_staff(actor=request.user, election=election, staff_id=_int(request.POST.get("staff"), "staff", 0))
+                messages.success(request, _("已删除"))
+            else:
+                raise Http404(_("页面不存在"))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("elections:counting", election.pk)
+    return render(request, "elections/counting.html", {"election": election, "manage": manage, "lines": proxies.staff_lines(election),
+                                                       "roles": CountingRole.choices})
+
+
+@login_required
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """选举档案 (ZIP: the workbook, the chained ballots, the manifest) for the organisers."""
+    from . import archive as archives
+
+    _staff(request)
+    election = _get(selectors.staff_election, request.user, pk)
+    if not request.user.has_perm("elections.manage", election):
+        raise Http404(_("页面不存在"))
+    data = archives.export(actor=request.user, election=election)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-archive.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
