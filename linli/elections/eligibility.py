@@ -12,6 +12,9 @@ committee with a logged reason (the services keep the correction; this module on
   (the committee records it; the registry does not hold it).
 - **Household representatives** (户代表选举): exactly one per household, a member of it who is
   eligible, chosen by the household and recorded.
+- **Group representatives** (居民小组代表选举): each residents' group (居民小组; a grid of the
+  registry by default) sends ``low`` to ``high`` of its eligible voters (2 to 3 by default),
+  chosen at the group's meeting and recorded.
 """
 
 from __future__ import annotations
@@ -138,4 +141,26 @@ def representative_problems(households: Mapping[str, Iterable[str]], chosen: Map
     for household in chosen:
         if household not in households:
             out[household] = "unknown_household"
+    return out
+
+
+def group_problems(groups: Mapping[str, Iterable[str]], chosen: Mapping[str, Iterable[str]], *, low: int = 2,
+                   high: int = 3) -> dict[str, tuple[str, int]]:
+    """For a group-representative election: ``{group: (problem, representatives)}`` where a group
+    with eligible voters (``groups``: group → its eligible voters) has fewer than ``low``
+    representatives (``too_few``) or more than ``high`` (``too_many``), or a representative who
+    is not one of its eligible voters (``not_member``)."""
+    out: dict[str, tuple[str, int]] = {}
+    for group, members in groups.items():
+        reps = set(chosen.get(group, ()))
+        if reps - set(members):
+            out[group] = ("not_member", len(reps))
+        elif len(reps) < low:
+            out[group] = ("too_few", len(reps))
+        elif len(reps) > high:
+            out[group] = ("too_many", len(reps))
+    for group, named in chosen.items():
+        listed = list(named)
+        if group not in groups and listed:
+            out[group] = ("not_member", len(listed))
     return out

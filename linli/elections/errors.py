@@ -39,3 +39,5 @@ class Code(StrEnum):
     PROXIES_UNPUBLISHED = "proxies_unpublished"  # voting opens only once the proxy list, as it stands, is published
     DELEGATED = "delegated"  # a voter whose proxy stands does not vote himself; a revoked proxy is no longer voted
     NO_COUNTING_STAFF = "no_counting_staff"  # the count needs a monitor and a counter recorded
+    GROUP_FULL = "group_full"  # at most ``group_max`` representatives per residents' group
+    GROUPS_INCOMPLETE = "groups_incomplete"  # every group with voters has ``group_min``..``group_max`` representatives: each in ``problems``

@@ -21,6 +21,7 @@ from .states import Status
 class Mode(models.TextChoices):
     ALL = "all", _("全体选民直接选举")
     HOUSEHOLD = "household", _("户代表选举")
+    GROUP = "group", _("居民小组代表选举")
 
 
 class Election(TimeStamped):
@@ -50,6 +51,8 @@ class Election(TimeStamped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
     proxy_max = models.PositiveSmallIntegerField(_("每人最多接受委托(人)"), default=3)
+    group_min = models.PositiveSmallIntegerField(_("每个居民小组代表至少(人)"), default=2)
+    group_max = models.PositiveSmallIntegerField(_("每个居民小组代表至多(人)"), default=3)
     proxies_published_at = models.DateTimeField(_("委托投票名单公布时间"), null=True, blank=True)
     proxy_disclosure_id = models.IntegerField(_("委托投票名单公示"), null=True, blank=True)
 
@@ -67,6 +70,8 @@ class Election(TimeStamped):
             models.CheckConstraint(condition=Q(nominators_needed__gte=1) & Q(representatives_needed__gte=1) & Q(min_more__gte=1)
                                    & Q(candidates_days__gte=1), name="election_nomination_settings"),
             models.CheckConstraint(condition=Q(proxy_max__gte=1) & Q(proxy_max__lte=5), name="election_proxy_max_range"),
+            models.CheckConstraint(condition=Q(group_min__gte=1) & Q(group_max__gte=models.F("group_min")) & Q(group_max__lte=10),
+                                   name="election_group_range"),
         ]
 
     def __str__(self) -> str:

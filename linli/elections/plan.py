@@ -87,7 +87,7 @@ def nomination_problems(*, by_committee: bool, nominators: Iterable[str], voters
     strangers = sorted(names - electorate)
     if strangers:
         out.append(Problem("nominator_not_voter", facts=(("nominators", tuple(strangers)),)))
-    needed = representatives_needed if mode == "household" else voters_needed
+    needed = representatives_needed if mode in ("household", "group") else voters_needed
     valid = len(names & electorate)
     if valid < needed:
         out.append(Problem("too_few_nominators", facts=(("valid", valid), ("needed", needed))))

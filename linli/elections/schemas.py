@@ -11,7 +11,7 @@ class ElectionIn(Schema):
     community: str = Field(..., max_length=15, description="社区代码")
     title: str = Field(..., max_length=120)
     election_day: dt.date
-    mode: Literal["all", "household"] = "all"
+    mode: Literal["all", "household", "group"] = "all"
     seats: dict[str, int] = Field(default_factory=lambda: {"director": 1, "deputy": 1, "member": 3},
                                   description="各职位职数：director 主任(1名)、deputy 副主任、member 委员，合计5至9名")
     min_age: int = Field(18, ge=16, le=30)
@@ -23,12 +23,15 @@ class ElectionIn(Schema):
     representatives_needed: int = Field(5, ge=1, le=50, description="户代表选举：户代表联名推荐至少几人")
     min_more: int = Field(1, ge=1, le=9, description="差额：每个职位候选人至少多于应选几名")
     candidates_days: int = Field(5, ge=1, le=30, description="候选人名单至少在选举日前几天公布")
+    proxy_max: int = Field(3, ge=1, le=5, description="每名选民接受委托投票至多几人")
+    group_min: int = Field(2, ge=1, le=10, description="居民小组代表选举：每个居民小组(网格)代表至少几人")
+    group_max: int = Field(3, ge=1, le=10, description="居民小组代表选举：每个居民小组代表至多几人")
 
 
 class ElectionPlanIn(Schema):
     title: str | None = Field(None, max_length=120)
     election_day: dt.date | None = None
-    mode: Literal["all", "household"] | None = None
+    mode: Literal["all", "household", "group"] | None = None
     seats: dict[str, int] | None = None
     min_age: int | None = Field(None, ge=16, le=30)
     months: int | None = Field(None, ge=0, le=120)
@@ -39,6 +42,9 @@ class ElectionPlanIn(Schema):
     representatives_needed: int | None = Field(None, ge=1, le=50)
     min_more: int | None = Field(None, ge=1, le=9)
     candidates_days: int | None = Field(None, ge=1, le=30)
+    proxy_max: int | None = Field(None, ge=1, le=5)
+    group_min: int | None = Field(None, ge=1, le=10)
+    group_max: int | None = Field(None, ge=1, le=10)
 
 
 class CommitteeMemberIn(Schema):
@@ -86,6 +92,9 @@ class ElectionOut(Schema):
     representatives_needed: int
     min_more: int
     candidates_days: int
+    proxy_max: int = 3
+    group_min: int = 2
+    group_max: int = 3
     status: str
     voters_total: int
     voters_built_at: dt.datetime | None

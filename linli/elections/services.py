@@ -78,7 +78,7 @@ def _seats(value: Any) -> dict[str, int]:
 
 def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_age: Any, months: Any, registered_only: Any,
                  women_at_least: Any, list_days: Any, nominators_needed: Any = 10, representatives_needed: Any = 5,
-                 min_more: Any = 1, candidates_days: Any = 5) -> dict[str, Any]:
+                 min_more: Any = 1, candidates_days: Any = 5, proxy_max: Any = 3, group_min: Any = 2, group_max: Any = 3) -> dict[str, Any]:
     title = clean_text(title, collapse=True)
     if len(title) < 2 or len(title) > TITLE_MAX:
         raise DomainError("invalid", _("请填写选举名称(2至120个字)"), field="title")
@@ -94,12 +94,17 @@ def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_ag
               ("nominators_needed", nominators_needed, 1, 50, _("选民联名推荐人数须在1至50之间")),
               ("representatives_needed", representatives_needed, 1, 50, _("户代表联名推荐人数须在1至50之间")),
               ("min_more", min_more, 1, 9, _("差额人数须在1至9之间")),
-              ("candidates_days", candidates_days, 1, 30, _("候选人名单须提前1至30天公布")))
+              ("candidates_days", candidates_days, 1, 30, _("候选人名单须提前1至30天公布")),
+              ("proxy_max", proxy_max, 1, 5, _("每人接受委托人数须在1至5之间")),
+              ("group_min", group_min, 1, 10, _("每个居民小组代表人数须在1至10之间")),
+              ("group_max", group_max, 1, 10, _("每个居民小组代表人数须在1至10之间")))
     out: dict[str, Any] = {}
     for name, value, low, high, message in checks:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise DomainError("invalid", message, field=name)
         out[name] = value
+    if out["group_max"] < out["group_min"]:
+        raise DomainError("invalid", _("每个居民小组代表的最多人数不能少于最少人数"), field="group_max")
     return {"title": title, "mode": mode, "election_day": election_day, "seats": _seats(seats),
             "registered_only": bool(registered_only), **out}
 
@@ -108,7 +113,7 @@ def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_ag
 def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mode: str = Mode.ALL, seats: Any = None,
            min_age: int = 18, months: int = 12, registered_only: bool = False, women_at_least: int = 1,
            list_days: int = 20, nominators_needed: int = 10, representatives_needed: int = 5, min_more: int = 1,
-           candidates_days: int = 5) -> Election:
+           candidates_days: int = 5, proxy_max: int = 3, group_min: int = 2, group_max: int = 3) -> Election:
     """A new election of a community (筹备), with its plan checked (``plan.seat_problems``)."""
     if community is None or getattr(community, "level", "") != "community":
         raise DomainError(Code.NOT_COMMUNITY, _("居委会选举以社区为单位，请选择社区"), field="community")
@@ -116,7 +121,7 @@ def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mod
                           seats=seats if seats is not None else {plan.DIRECTOR: 1, plan.DEPUTY: 1, plan.MEMBER: 3},
                           registered_only=registered_only, women_at_least=women_at_least, list_days=list_days,
                           nominators_needed=nominators_needed, representatives_needed=representatives_needed, min_more=min_more,
-                          candidates_days=candidates_days)
+                          candidates_days=candidates_days, proxy_max=proxy_max, group_min=group_min, group_max=group_max)
     election = Election(community=community, region_path=community.path, created_by=actor, **fields)
     require(actor, "elections.manage", election)
     if Election.objects.filter(community=community).exclude(status=Status.CANCELLED).exists():
@@ -136,7 +141,8 @@ def update_plan(*, actor: Any, election: Election, **fields: Any) -> Election:
     _preparing(election)
     current = {k: getattr(election, k) for k in ("title", "mode", "election_day", "seats", "min_age", "months",
                                                   "registered_only", "women_at_least", "list_days", "nominators_needed",
-                                                  "representatives_needed", "min_more", "candidates_days")}
+                                                  "representatives_needed", "min_more", "candidates_days", "proxy_max", "group_min",
+                                                  "group_max")}
     new = _plan_fields(**{**current, **fields})
     changed = {k: [str(current[k]), str(v)] for k, v in new.items() if current[k] != v}
     if not changed:
@@ -222,6 +228,7 @@ def build_voters(*, actor: Any, election: Election) -> dict[str, int]:
                             living_since=p["moved_in"], moved_out=p["moved_out"]) for p in people),
         election.election_day, _rule(election))
     household = election.mode == Mode.HOUSEHOLD
+    group = election.mode == Mode.GROUP  # the committee records each group's representatives on the list
     reps = regions.representatives_under(election.region_path) if household else {}
     here = {p["pk"] for p in people}
     kept = {v.resident_id: v for v in Voter.objects.select_for_update().filter(election=election, corrected=True)}
@@ -229,14 +236,15 @@ def build_voters(*, actor: Any, election: Election) -> dict[str, int]:
     for v in kept.values():  # the committee's decisions stand; who votes follows the mode
         if v.resident_id not in here:  # moved away since: refused, its history kept
             v.eligible, v.refusals = False, str(eligibility.Refusal.MOVED_OUT)
-        v.votes = v.eligible and (v.votes if household else True)
+        v.votes = v.eligible and (v.votes if household or group else True)
     picked = {v.household_id for v in kept.values() if v.votes and household}  # the committee chose who votes for these
     Voter.objects.bulk_update(list(kept.values()), ["eligible", "refusals", "votes"], batch_size=2000)
     rows = []
     for p, d in zip(people, decisions, strict=True):
         if p["pk"] in kept:
             continue
-        votes = d.eligible and (not household or (reps.get(p["household_id"]) == p["pk"] and p["household_id"] not in picked))
+        votes = d.eligible and not group and (not household or (reps.get(p["household_id"]) == p["pk"]
+                                                                  and p["household_id"] not in picked))
         rows.append(Voter(election=election, resident_id=p["pk"], household_id=p["household_id"], region_path=p["region_path"],
                           eligible=d.eligible, basis=str(d.basis) if d.eligible else "", age=d.age,
                           refusals=",".join(str(r) for r in d.refusals), votes=votes))
@@ -247,6 +255,22 @@ def build_voters(*, actor: Any, election: Election) -> dict[str, int]:
     counts = voter_counts(election)
     record_audit(actor=actor, action="election.voters_build", target=election, region_path=election.region_path, changes=counts)
     return counts
+
+
+def group_problems(election: Election) -> list[dict[str, Any]]:
+    """In a group election: the residents' groups (the grids) whose recorded representatives are
+    too few, too many or not their voters, with the group's name."""
+    from collections import defaultdict
+
+    members: dict[str, list[str]] = defaultdict(list)
+    chosen: dict[str, list[str]] = defaultdict(list)
+    for pk, path, votes in Voter.objects.filter(election=election, eligible=True).values_list("pk", "region_path", "votes"):
+        members[path].append(str(pk))
+        if votes:
+            chosen[path].append(str(pk))
+    found = eligibility.group_problems(members, chosen, low=election.group_min, high=election.group_max)
+    names = regions.names_of(found)
+    return [{"group": g, "name": names.get(g, g), "problem": p, "representatives": n} for g, (p, n) in sorted(found.items())]
 
 
 def voter_counts(election: Election) -> dict[str, int]:
@@ -288,11 +312,16 @@ def correct_voter(*, actor: Any, election: Election, voter_id: int, eligible: bo
     if objection_id is not None and not (election.voter_disclosure_id
                                          and disclosure_selectors.has_objection(election.voter_disclosure_id, objection_id)):
         raise DomainError("invalid", _("该异议不是对本次选民名单提出的"), field="objection_id")
-    if election.mode != Mode.HOUSEHOLD:
+    if election.mode == Mode.ALL:
         votes = eligible
-    elif votes is None:  # not said: the household's vote stays where it was
+    elif votes is None:  # not said: the household's (the group's) vote stays where it was
         votes = voter.votes
     votes = bool(votes) and eligible
+    if votes and not voter.votes and election.mode == Mode.GROUP:
+        chosen = Voter.objects.filter(election=election, region_path=voter.region_path, votes=True).count()
+        if chosen >= election.group_max:
+            raise Conflict(Code.GROUP_FULL, fill(_("每个居民小组的代表不超过%(n)s人，请先撤下一名代表"), {"n": election.group_max}),
+                           field="votes", limit=election.group_max)
     if votes and election.mode == Mode.HOUSEHOLD and voter.household_id is not None:
         # one representative per household: the one voting before gives way
         for other in Voter.objects.select_for_update().filter(election=election, household_id=voter.household_id, votes=True).exclude(pk=voter.pk):
@@ -371,6 +400,13 @@ def publish_voters(*, actor: Any, election: Election, now: dt.datetime | None = 
     _committee_complete(election)
     if election.voters_built_at is None or not Voter.objects.filter(election=election, votes=True).exists():
         raise Conflict(Code.NO_VOTERS, _("请先按选举日生成选民名单"), field="voters")
+    if election.mode == Mode.GROUP:
+        problems = group_problems(election)
+        if problems:
+            raise Conflict(Code.GROUPS_INCOMPLETE, fill(_("%(n)s个居民小组的代表人数不符合每组%(a)s至%(b)s人：%(g)s"), {
+                "n": len(problems), "a": election.group_min, "b": election.group_max,
+                "g": "、".join(f"{p['name']}({p['representatives']})" for p in problems)}), field="voters",
+                problems=[{k: v for k, v in p.items() if k != "name"} for p in problems])
     LIFECYCLE.apply(election, Action.PUBLISH_VOTERS, actor=actor, lock=False)
     voting = list(Voter.objects.filter(election=election, votes=True).order_by("region_path", "household_id", "pk"))
     for i, v in enumerate(voting, start=1):

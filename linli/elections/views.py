@@ -87,7 +87,8 @@ def _plan(data: Any) -> dict[str, Any]:
                       "member": _int(data.get("member"), "seats", 3)},
             "min_age": _int(data.get("min_age"), "min_age", 18), "months": _int(data.get("months"), "months", 12),
             "registered_only": bool(data.get("registered_only")), "women_at_least": _int(data.get("women_at_least"), "women_at_least", 1),
-            "list_days": _int(data.get("list_days"), "list_days", 20)}
+            "list_days": _int(data.get("list_days"), "list_days", 20), "proxy_max": _int(data.get("proxy_max"), "proxy_max", 3),
+            "group_min": _int(data.get("group_min"), "group_min", 2), "group_max": _int(data.get("group_max"), "group_max", 3)}
 
 
 @login_required
@@ -103,9 +104,11 @@ def form(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
         initial: dict[str, Any] = {"title": election.title, "election_day": election.election_day.isoformat(), "mode": election.mode,
                                    **{k: election.seats.get(k, 0) for k in ("director", "deputy", "member")},
                                    "min_age": election.min_age, "months": election.months, "women_at_least": election.women_at_least,
-                                   "list_days": election.list_days, "registered_only": "1" if election.registered_only else ""}
+                                   "list_days": election.list_days, "registered_only": "1" if election.registered_only else "",
+                                   "proxy_max": election.proxy_max, "group_min": election.group_min, "group_max": election.group_max}
     else:
-        initial = {"director": 1, "deputy": 1, "member": 3, "min_age": 18, "months": 12, "women_at_least": 1, "list_days": 20}
+        initial = {"director": 1, "deputy": 1, "member": 3, "min_age": 18, "months": 12, "women_at_least": 1, "list_days": 20,
+                   "proxy_max": 3, "group_min": 2, "group_max": 3}
     data: Any = request.POST if request.method == "POST" else initial
     error = None
     if request.method == "POST":
@@ -133,6 +136,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "election": election, "actions": selectors.available_actions(request.user, election),
         "committee": selectors.committee(election), "counts": services.voter_counts(election), "roles": CommitteeRole.choices,
         "household_gaps": selectors.household_problems(election), "changes": selectors.changes(election, 20),
+        "group_gaps": services.group_problems(election) if election.mode == Mode.GROUP and election.voters_built_at else [],
         "latest": election.election_day - dt.timedelta(days=election.list_days),
         "manage": request.user.has_perm("elections.manage", election)})  # the reasons of corrections: organisers only
 
@@ -183,7 +187,7 @@ def voters(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "elections/voters.html", {
         "election": election, "page": page, "lines": selectors.lines(list(page.object_list), organiser=request.user.has_perm("elections.manage", election)), "which": which, "q": q,
         "choices": [(k, _(v)) for k, v in WHICH], "can_correct": "correct" in selectors.available_actions(request.user, election),
-        "household": election.mode == Mode.HOUSEHOLD})
+        "household": election.mode in (Mode.HOUSEHOLD, Mode.GROUP)})
 
 
 @login_required
@@ -220,7 +224,8 @@ def voter(request: HttpRequest, pk: int, voter_id: int) -> HttpResponseBase:
     line = selectors.lines([entry], organiser=can_correct or request.user.has_perm("elections.manage", election))[0]
     return render(request, "elections/voter.html", {"election": election, "line": line, "error": error, "can_correct": can_correct,
                                                     "history": list(entry.changes.select_related("actor")),
-                                                    "household": election.mode == Mode.HOUSEHOLD}, status=400 if error else 200)
+                                                    "household": election.mode == Mode.HOUSEHOLD, "group": election.mode == Mode.GROUP},
+                  status=400 if error else 200)
 
 
 @login_required
