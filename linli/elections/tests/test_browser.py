@@ -168,3 +168,63 @@ def test_a_clerk_checks_voters_off_and_two_clerks_enter_a_paper_ballot_on_a_phon
     page.click("[data-testid=enter]")
     expect(page.locator("[data-testid=box-station]")).to_contain_text("1")
     assert Ballot.objects.filter(round__election=e, channel="station").count() == 1
+
+
+def test_proxies_counting_staff_and_the_holders_ballot_on_a_phone(page, town, login, shot, make_user, sms):
+    from linli.elections import proxies
+
+    from .test_voting import Poll
+
+    poll = Poll(town, make_user, sms)
+    e = poll.election
+    mother, father = town.voter(e, town.mother), town.voter(e, town.father)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "admin")
+    page.goto(f"/elections/{e.pk}/")
+    page.click("[data-testid=proxies-link]")
+    page.fill("[data-testid=principal]", str(mother.number))
+    page.fill("[data-testid=holder]", str(father.number))
+    page.select_option("[data-testid=relation]", "spouse")
+    page.set_input_files("[data-testid=document]", files=[{"name": "委托书.pdf", "mimeType": "application/pdf",
+                                                            "buffer": b"%PDF-1.4\n% signed\n"}])
+    page.click("[data-testid=record-proxy]")
+    expect(page.locator("[data-testid=proxy-row]")).to_have_count(1)
+    expect(page.locator("[data-testid=out-of-date]")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=publish-proxies]")
+    expect(page.locator("[data-testid=out-of-date]")).to_have_count(0)
+    expect(page.locator("[data-testid=proxy-disclosure]")).to_be_visible()
+    shot(page, "proxies-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.goto(f"/elections/{e.pk}/counting/")
+    expect(page.locator("[data-testid=staff-row]")).to_have_count(2)
+    page.select_option("[data-testid=role]", "caller")
+    page.fill("[data-testid=id-number]", town.people[10].id_number)  # a candidate
+    page.click("[data-testid=add-staff]")
+    expect(page.locator("main")).to_contain_text("候选人及其近亲属")
+    page.fill("[data-testid=id-number]", town.people[7].id_number)
+    page.click("[data-testid=add-staff]")
+    expect(page.locator("[data-testid=staff-row]")).to_have_count(3)
+    shot(page, "counting-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    e.refresh_from_db()
+    assert not proxies.proxies_out_of_date(e)
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    poll.open()
+    login(page, "father")
+    page.goto(f"/elections/{e.pk}/vote/")
+    page.click(f"[data-testid=ballot-for-{mother.number}]")
+    expect(page.locator("[data-testid=proxy-ballot]")).to_be_visible()
+    page.click("[data-testid=get-code]")
+    page.fill("[data-testid=code]", sms[poll.father.phone])
+    shot(page, "proxy-ballot-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.click("[data-testid=cast]")
+    expect(page.locator("[data-testid=receipt]")).to_be_visible()
+    page.goto(f"/elections/{e.pk}/vote/?for={mother.pk}")
+    expect(page.locator("[data-testid=voted]")).to_be_visible()
+    page.goto(f"/elections/{e.pk}/vote/")
+    expect(page.locator("[data-testid=candidate]")).to_have_count(8)  # his own ballot is still to fill in
+    assert e.rounds.get().participations.get(voter=mother).channel == "proxy"
