@@ -50,6 +50,11 @@ from .schemas import (
     ProxyListOut,
     ProxyOut,
     ProxyRevokeIn,
+    RecallDefenceIn,
+    RecallIn,
+    RecallMemberOut,
+    RecallOut,
+    RecallWithdrawIn,
     ReceiptCheckOut,
     ResultPostOut,
     RoundOut,
@@ -513,3 +518,71 @@ def add_counting_staff(request: ApiRequest, election_id: int, payload: CountingS
 def remove_counting_staff(request: ApiRequest, election_id: int, staff_id: int):  # type: ignore[no-untyped-def]
     proxies.remove_staff(actor=request.auth, election=_managed(request, election_id), staff_id=staff_id)
     return Status(204, None)
+
+
+# ---------------------------------------------------------------- recall (罢免)
+
+def recalls_out(request: ApiRequest, e: Election) -> list[RecallOut]:
+    from . import recall
+
+    rows = recall.recall_lines(request.auth, e)
+    if not request.auth.has_perm("elections.follow", e):
+        rows = [x for x in rows if x["recall"].status != "withdrawn" or x["mine"]]
+    return [RecallOut(id=x["recall"].pk, status=x["recall"].status, reason=x["recall"].reason, lodged_at=x["recall"].lodged_at,
+                      signers=x["signers"], needed=x["recall"].needed, defence=x["recall"].defence, defence_at=x["recall"].defence_at,
+                      defence_on_behalf=x["recall"].defence_on_behalf, round=x["recall"].round.no if x["recall"].round else None,
+                      registered=x["registered"], cast=x["cast"], valid=x["valid"],
+                      members=[RecallMemberOut(voter_id=m["voter_id"], name=m["name"], post=m["post"], yes=m["yes"], no=m["no"],
+                                               abstain=m["abstain"], recalled=m["recalled"]) for m in x["members"]],
+                      disclosure_url=reverse("disclosures:detail", args=[x["recall"].notice_disclosure_id])
+                      if x["recall"].notice_disclosure_id else "") for x in rows]
+
+
+def _one(request: ApiRequest, e: Election, pk: int) -> RecallOut:
+    return next(x for x in recalls_out(request, e) if x.id == pk)
+
+
+@router.get("/{election_id}/recalls", response={200: list[RecallOut], **READ_ERRORS}, summary="罢免要求、申辩意见与表决结果")
+def recalls(request: ApiRequest, election_id: int):  # type: ignore[no-untyped-def]
+    return recalls_out(request, selectors.election_for(request.auth, election_id))
+
+
+@router.post("/{election_id}/recalls", response={201: RecallOut, **ERRORS},
+             summary="登记罢免要求(选民五分之一以上或户代表、小组代表三分之一以上联名，说明理由)")
+def lodge_recall(request: ApiRequest, election_id: int, payload: RecallIn):  # type: ignore[no-untyped-def]
+    from . import recall
+
+    e = _managed(request, election_id)
+    r = recall.lodge_recall(actor=request.auth, election=e, member_ids=payload.members, reason=payload.reason,
+                            signer_numbers=payload.signers)
+    return Status(201, _one(request, e, r.pk))
+
+
+@router.post("/{election_id}/recalls/{recall_id}/defence", response={200: RecallOut, **ERRORS},
+             summary="申辩意见(被提出罢免的成员本人，或选举委员会代为登记)")
+def recall_defence(request: ApiRequest, election_id: int, recall_id: int, payload: RecallDefenceIn):  # type: ignore[no-untyped-def]
+    from . import recall
+
+    e = selectors.election_for(request.auth, election_id)
+    recall.record_defence(actor=request.auth, election=e, recall_id=recall_id, text=payload.defence)
+    return _one(request, e, recall_id)
+
+
+@router.post("/{election_id}/recalls/{recall_id}/open", response={200: VotingOut, **ERRORS},
+             summary="开始罢免表决(公告理由与申辩意见；结束投票与计票同选举)")
+def open_recall(request: ApiRequest, election_id: int, recall_id: int):  # type: ignore[no-untyped-def]
+    from . import recall
+
+    e = _managed(request, election_id)
+    recall.open_recall(actor=request.auth, election=e, recall_id=recall_id)
+    e.refresh_from_db()
+    return voting_out(e)
+
+
+@router.post("/{election_id}/recalls/{recall_id}/withdraw", response={200: RecallOut, **ERRORS}, summary="撤回罢免要求(表决前，说明原因)")
+def withdraw_recall(request: ApiRequest, election_id: int, recall_id: int, payload: RecallWithdrawIn):  # type: ignore[no-untyped-def]
+    from . import recall
+
+    e = _managed(request, election_id)
+    recall.withdraw_recall(actor=request.auth, election=e, recall_id=recall_id, reason=payload.reason)
+    return _one(request, e, recall_id)

@@ -33,5 +33,9 @@ class ElectionsConfig(AppConfig):
         kinds.register("elections.voting", _("选举投票"), channels=("inbox",))
         disclosure_kinds.register("elections.result", _("选举结果公告"), days=5, public=False, archive_public=True,
                                   personal_data=disclosure_kinds.MASKED_NAMES, answer_days=3)
+        # 罢免表决公告: the members named, the reason and their defence, before the vote
+        disclosure_kinds.register("elections.recall", _("罢免表决公告"), days=5, public=False, archive_public=True,
+                                  personal_data=disclosure_kinds.MASKED_NAMES, answer_days=3)
+        kinds.register("elections.recall", _("罢免"), channels=("inbox",))
         registry.register_menu_entry("elections:list", _("居委会选举"), order=139, roles=FOLLOW_ROLES)
         assert rules

@@ -228,3 +228,49 @@ def ballot(**posts: Mapping[str, Mark | str] | tuple[Mapping[str, Mark | str], S
         else:
             out[key] = PostMarks(dict(value))
     return out
+
+
+# ---------------------------------------------------------------- recall (罢免)
+
+@dataclass(frozen=True)
+class RecallLine:
+    member: str
+    yes: int  # 同意罢免
+    no: int
+    abstain: int  # marked abstain, or left unmarked
+    recalled: bool
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    registered: int
+    cast: int
+    valid: bool
+    lines: tuple[RecallLine, ...]
+
+    @property
+    def recalled(self) -> tuple[str, ...]:
+        return tuple(line.member for line in self.lines if line.recalled)
+
+
+def recall(*, registered: int, members: Sequence[str], ballots: Sequence[Mapping[str, Mark | str]]) -> RecallResult:
+    """罢免表决: each ballot marks each member on it yes (同意罢免) / no / abstain (unmarked:
+    abstain). The vote is valid only if more than half of the registered voters voted; a member
+    is recalled with the approval of more than half of the ballots cast (exactly half: not
+    recalled)."""
+    _count_of(registered, "registered")
+    if not members or len(set(members)) != len(members):
+        raise ValueError("a recall names each member once, at least one")
+    known = set(members)
+    tally = {m: Counter[str]() for m in members}
+    for b in ballots:
+        unknown = set(b) - known
+        if unknown:
+            raise ValueError(f"a ballot marks people not on it: {sorted(unknown)}")
+        for m in members:
+            tally[m][Mark(b.get(m, Mark.ABSTAIN))] += 1
+    cast = len(ballots)
+    valid = turnout_valid(registered, cast)
+    lines = tuple(RecallLine(m, tally[m][Mark.YES], tally[m][Mark.NO], tally[m][Mark.ABSTAIN],
+                             valid and tally[m][Mark.YES] * 2 > cast) for m in members)
+    return RecallResult(registered, cast, valid, lines)

@@ -41,3 +41,7 @@ class Code(StrEnum):
     NO_COUNTING_STAFF = "no_counting_staff"  # the count needs a monitor and a counter recorded
     GROUP_FULL = "group_full"  # at most ``group_max`` representatives per residents' group
     GROUPS_INCOMPLETE = "groups_incomplete"  # every group with voters has ``group_min``..``group_max`` representatives: each in ``problems``
+    NOT_IN_OFFICE = "not_in_office"  # a recall names members this election elected who are still in office, once it is counted
+    RECALL_OPEN = "recall_open"  # one recall at a time per election, until it is voted or withdrawn
+    RECALL_TOO_FEW = "recall_too_few"  # signers on the list and still living here: at least one in ``recall_one_in`` (``recall_reps_one_in``)
+    NO_DEFENCE = "no_defence"  # the recall vote opens after the member's defence (or that he makes none) is recorded

@@ -55,6 +55,8 @@ class Election(TimeStamped):
     group_max = models.PositiveSmallIntegerField(_("每个居民小组代表至多(人)"), default=3)
     proxies_published_at = models.DateTimeField(_("委托投票名单公布时间"), null=True, blank=True)
     proxy_disclosure_id = models.IntegerField(_("委托投票名单公示"), null=True, blank=True)
+    recall_one_in = models.PositiveSmallIntegerField(_("罢免须选民联名(分之一以上)"), default=5)  # 五分之一以上有选举权的居民
+    recall_reps_one_in = models.PositiveSmallIntegerField(_("罢免须户代表或小组代表联名(分之一以上)"), default=3)
 
     class Meta:
         verbose_name = _("居委会选举")
@@ -72,6 +74,8 @@ class Election(TimeStamped):
             models.CheckConstraint(condition=Q(proxy_max__gte=1) & Q(proxy_max__lte=5), name="election_proxy_max_range"),
             models.CheckConstraint(condition=Q(group_min__gte=1) & Q(group_max__gte=models.F("group_min")) & Q(group_max__lte=10),
                                    name="election_group_range"),
+            models.CheckConstraint(condition=Q(recall_one_in__gte=2) & Q(recall_one_in__lte=10) & Q(recall_reps_one_in__gte=2)
+                                   & Q(recall_reps_one_in__lte=10), name="election_recall_share_range"),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +273,7 @@ class RoundKind(models.TextChoices):
     FIRST = "first", _("正式选举")
     FURTHER = "further", _("另行选举")
     RUNOFF = "runoff", _("再次投票")
+    RECALL = "recall", _("罢免表决")
 
 
 class RoundStatus(models.TextChoices):
@@ -508,3 +513,65 @@ class CountingStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.role}"
+
+
+class RecallStatus(models.TextChoices):
+    LODGED = "lodged", _("已提出，待表决")
+    VOTING = "voting", _("表决中")
+    DECIDED = "decided", _("已表决")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Recall(models.Model):
+    """罢免: voters jointly (or household or group representatives, by the election's mode) ask to
+    recall one or more members the election elected, with their reason; the members may answer
+    (申辩意见, recorded before the vote); the vote is a round of the election (``RoundKind.RECALL``,
+    the members on the ballot, yes meaning 同意罢免) voted online and on paper like any other."""
+
+    election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="recalls")
+    members = models.JSONField(_("被提出罢免的成员"), default=list)  # [{"voter": id, "post": post}]
+    reason = models.TextField(_("罢免理由"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=10, choices=RecallStatus.choices, default=RecallStatus.LODGED)
+    lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    lodged_at = models.DateTimeField(_("提出时间"))
+    needed = models.PositiveIntegerField(_("须联名(人)"), default=0)
+    defence = models.TextField(_("申辩意见"), max_length=4000, blank=True)
+    defence_at = models.DateTimeField(_("申辩登记时间"), null=True, blank=True)
+    defence_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申辩登记人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    defence_on_behalf = models.BooleanField(_("代为登记申辩"), default=False)
+    round = models.OneToOneField(Round, verbose_name=_("表决轮次"), null=True, blank=True, on_delete=models.PROTECT, related_name="recall")
+    notice_disclosure_id = models.IntegerField(_("罢免公告"), null=True, blank=True)
+    recalled = models.JSONField(_("被罢免"), default=list, blank=True)  # voter ids
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("罢免")
+        verbose_name_plural = _("罢免")
+        ordering = ["election_id", "-lodged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RecallStatus.values), name="election_recall_status_valid"),
+            models.UniqueConstraint(fields=["election"], condition=Q(status__in=("lodged", "voting")), name="election_one_recall_at_a_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id} recall {self.pk}"
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [int(m["voter"]) for m in self.members]
+
+
+class RecallSigner(models.Model):
+    """One voter of the recall petition (联名提出罢免), found by his voter number on the paper."""
+
+    recall = models.ForeignKey(Recall, verbose_name=_("罢免"), on_delete=models.CASCADE, related_name="signers")
+    voter = models.ForeignKey(Voter, verbose_name=_("联名人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("罢免联名人")
+        verbose_name_plural = _("罢免联名人")
+        constraints = [models.UniqueConstraint(fields=["recall", "voter"], name="election_recall_signer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.recall_id}/{self.voter_id}"

@@ -394,3 +394,45 @@ class CountingStaffOut(Schema):
     role: str
     name: str
     chosen: str
+
+
+class RecallIn(Schema):
+    members: list[int] = Field(..., min_length=1, max_length=20, description="被提出罢免的成员(选民 id，本次选举当选且在任)")
+    reason: str = Field(..., max_length=2000, description="罢免理由")
+    signers: list[int] = Field(..., min_length=1, max_length=5000, description="联名人选民证号")
+
+
+class RecallDefenceIn(Schema):
+    defence: str = Field(..., max_length=4000, description="申辩意见(本人不申辩的写明)")
+
+
+class RecallWithdrawIn(Schema):
+    reason: str = Field(..., max_length=300)
+
+
+class RecallMemberOut(Schema):
+    voter_id: int
+    name: str
+    post: str
+    yes: int | None = Field(None, description="同意罢免")
+    no: int | None = None
+    abstain: int | None = None
+    recalled: bool | None = None
+
+
+class RecallOut(Schema):
+    id: int
+    status: str
+    reason: str
+    lodged_at: dt.datetime
+    signers: int
+    needed: int
+    defence: str
+    defence_at: dt.datetime | None
+    defence_on_behalf: bool
+    round: int | None = Field(None, description="表决轮次")
+    registered: int | None = None
+    cast: int | None = None
+    valid: bool | None = Field(None, description="登记选民过半数投票")
+    members: list[RecallMemberOut]
+    disclosure_url: str = Field("", description="罢免表决公告")

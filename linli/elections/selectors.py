@@ -275,7 +275,14 @@ def rounds(election: Election) -> list[dict[str, Any]]:
                       "votes": n, "written": int(k) not in on_ballot, "elected": k in p["elected"]}
                      for k, n in sorted(p["votes"].items(), key=lambda kv: (-kv[1], kv[0]))]
             posts.append({**p, "label": post_label(p["post"]), "lines": lines})
-        out.append({"round": r, "posts": posts})
+        recall = r.result.get("recall", [])
+        if recall:  # 罢免表决: per member the approvals, the rest and whether he is recalled
+            ids = [int(x["member"]) for x in recall]
+            people_ = {v.pk: v.resident_id for v in Voter.objects.filter(pk__in=ids)}
+            named = regions.resident_labels(people_.values())
+            recall = [{**x, "label": post_label(x["post"]), "name": named[people_[int(x["member"])]][0]
+                       if people_.get(int(x["member"])) in named else ""} for x in recall]
+        out.append({"round": r, "posts": posts, "recall": recall})
     return out
 
 
@@ -289,13 +296,13 @@ def counted_rounds(election: Election) -> list[dict[str, Any]]:
 def elected(election: Election) -> list[dict[str, Any]]:
     """Everyone elected once the election is counted and complete, by post (in the plan's order)
     then by votes: ``{"voter", "name", "post", "label", "round", "counted_at"}``. Empty until then."""
-    from .models import Round, RoundStatus, Voter
+    from .models import Recall, RecallStatus, Round, RoundKind, RoundStatus, Voter
     from .services import post_label
     from .states import Status
 
-    if election.status != Status.COUNTED:
+    if election.status != Status.COUNTED and not Recall.objects.filter(election=election, status=RecallStatus.VOTING).exists():
         return []
-    rows = list(Round.objects.filter(election=election, status=RoundStatus.COUNTED).order_by("no"))
+    rows = list(Round.objects.filter(election=election, status=RoundStatus.COUNTED).exclude(kind=RoundKind.RECALL).order_by("no"))
     if not rows or not rows[-1].result.get("complete"):
         return []
     picked: list[tuple[str, int, Any]] = []
@@ -304,9 +311,11 @@ def elected(election: Election) -> list[dict[str, Any]]:
             picked += [(p["post"], int(k), r) for k in p["elected"]]
     voters = {v.pk: v for v in Voter.objects.filter(pk__in=[v for _p, v, _r in picked])}
     labels = regions.resident_labels(v.resident_id for v in voters.values())
+    gone = {int(v) for vs in Recall.objects.filter(election=election, status=RecallStatus.DECIDED).values_list("recalled", flat=True)
+            for v in vs}  # recalled (罢免)
     order = {p: i for i, p in enumerate(("director", "deputy", "member"))}
     out = [{"voter": voters[v], "name": labels.get(voters[v].resident_id, ("",))[0], "post": post, "label": post_label(post),
-            "round": r.no, "counted_at": r.counted_at} for post, v, r in picked if v in voters]
+            "round": r.no, "counted_at": r.counted_at} for post, v, r in picked if v in voters and v not in gone]
     return sorted(out, key=lambda x: (order.get(x["post"], 9), x["round"]))
 
 

@@ -3,7 +3,8 @@ list built and corrected) → 选民榜已公布 (the list disclosed; objections
 logged; nominations taken and answered, the formal candidates decided) → 候选人名单已公布 (the
 candidate list disclosed at least ``candidates_days`` before election day; either may be cancelled with a reason) →
 投票中 (on election day) → 投票结束 → 计票: 选举结束 (every seat filled, or the turnout too low),
-or 待另行选举 (seats left: a further round or a runoff opens, votes, closes and is counted again). Services move it only through
+or 待另行选举 (seats left: a further round or a runoff opens, votes, closes and is counted again).
+Once counted, a recall (罢免) opens a round of its own: 选举结束 → 投票中 → 投票结束 → 选举结束. Services move it only through
 ``LIFECYCLE.apply``."""
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Action(models.TextChoices):
     COUNT = "count", _("计票")
     COUNT_FURTHER = "count_further", _("计票(须另行选举)")
     CANCEL = "cancel", _("取消选举")
+    OPEN_RECALL = "open_recall", _("开始罢免表决")
+    COUNT_RECALL = "count_recall", _("罢免表决计票")
 
 
 S, A = Status, Action
@@ -47,6 +50,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.CLOSED, A.COUNT): S.COUNTED,
     (S.CLOSED, A.COUNT_FURTHER): S.FURTHER,
     (S.FURTHER, A.OPEN_VOTING): S.VOTING,
+    (S.COUNTED, A.OPEN_RECALL): S.VOTING,  # 罢免: the election's list votes again, on the members named
+    (S.CLOSED, A.COUNT_RECALL): S.COUNTED,
 }
 BEFORE_VOTING = (S.PREPARING, S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED)  # the list may still be corrected
 CANDIDATES_PUBLIC = (S.CANDIDATES_PUBLISHED, S.VOTING, S.CLOSED, S.FURTHER, S.COUNTED)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/proxies/", views.proxies_page, name="proxies"),
     path("<int:pk>/proxies/<int:proxy_id>/document/", views.proxy_document, name="proxy_document"),
     path("<int:pk>/counting/", views.counting, name="counting"),
+    path("<int:pk>/recalls/", views.recalls, name="recalls"),
     path("<int:pk>/archive.zip", views.archive, name="archive"),
     path("verify/<str:token>/", views.verify, name="verify"),
 ]

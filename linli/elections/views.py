@@ -249,6 +249,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         for e, v in found]})
 
 
+def _options(rnd: Any) -> list[tuple[str, str]]:
+    """The marks on a ballot: 赞成 / 反对 / 弃权, or on a recall's 同意罢免 / 不同意罢免 / 弃权."""
+    from .models import MarkValue
+
+    if rnd is not None and rnd.kind == "recall":
+        return [(MarkValue.YES.value, _("同意罢免")), (MarkValue.NO.value, _("不同意罢免")), (MarkValue.ABSTAIN.value, _("弃权"))]
+    return [(v, str(label)) for v, label in MarkValue.choices]
+
+
 def _numbers(text: str) -> list[int]:
     """Voter numbers as typed from a paper form: separated by spaces, commas or 、."""
     import re
@@ -382,7 +391,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     from linli.core.masking import mask_phone
 
     from . import proxies, voting
-    from .models import MarkValue, RoundStatus
+    from .models import RoundStatus
 
     election = _get(selectors.election_for, request.user, pk)
     rnd = voting.current_round(election)
@@ -416,7 +425,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
     _keep_marks(posts, chosen)
     response = render(request, "elections/vote.html", {
         "election": election, "round": rnd, "posts": posts, "open": open_, "voter": voter, "done": done, "error": error,
-        "sent": sent, "options": MarkValue.choices, "principal": principal, "delegated": delegated and principal is None,
+        "sent": sent, "options": _options(rnd), "recall": rnd is not None and rnd.kind == "recall", "principal": principal, "delegated": delegated and principal is None,
         "ballots": [{"voter": voter, "principal": None, "voted": getattr(voter, "pk", None) in voted}]
         + [{"voter": p.principal, "principal": p, "voted": p.principal_id in voted} for p in held] if held else []}, status=status)
     response["Cache-Control"] = "private, no-store"
@@ -530,7 +539,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponseBase:
     ballot box; after the close, each paper ballot entered twice by two clerks (the second with
     the sheet's number) and a difference decided by a third."""
     from . import voting
-    from .models import MarkValue, RoundStatus
+    from .models import RoundStatus
 
     _staff(request)
     election = _get(selectors.staff_election, request.user, pk)
@@ -567,7 +576,8 @@ def paper(request: HttpRequest, pk: int) -> HttpResponseBase:
     _keep_marks(posts, chosen)
     decide = next((x for x in state["mismatched"] if str(x.no) == request.GET.get("decide", "")), None)
     return render(request, "elections/paper.html", {
-        "election": election, "clerk": clerk, "state": state, "round": rnd, "posts": posts, "options": MarkValue.choices,
+        "election": election, "clerk": clerk, "state": state, "round": rnd, "posts": posts, "options": _options(rnd),
+        "recall": rnd is not None and rnd.kind == "recall",
         "error": error, "voting": rnd is not None and rnd.status == RoundStatus.VOTING,
         "entering": rnd is not None and rnd.status == RoundStatus.CLOSED, "second": request.GET.get("no", "")[:8],
         "decide": decide}, status=status)
@@ -701,5 +711,57 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
     data = archives.export(actor=request.user, election=election)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-archive.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- recall (罢免)
+
+@login_required
+def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """罢免: the organisers record a petition (the members named, the reason, the signers' voter
+    numbers), the defence, open the vote or withdraw it; a member named answers on his phone; the
+    community's residents read each recall, its defence and its result."""
+    from . import recall as recalls_
+    from .models import Recall
+
+    election = _get(selectors.election_for, request.user, pk)
+    manage = request.user.has_perm("elections.manage", election)
+    error, status = None, 200
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what == "defence":
+                recalls_.record_defence(actor=request.user, election=election, recall_id=request.POST.get("recall"),
+                                        text=request.POST.get("defence", ""))
+                messages.success(request, _("申辩意见已登记"))
+            elif not manage:
+                raise Http404(_("页面不存在"))
+            elif what == "lodge":
+                recalls_.lodge_recall(actor=request.user, election=election, member_ids=request.POST.getlist("member")[:20],
+                                      reason=request.POST.get("reason", ""), signer_numbers=request.POST.get("signers", "")[:60000])
+                messages.success(request, _("罢免要求已登记，已通知被提出罢免的成员提出申辩意见"))
+            elif what == "open":
+                recalls_.open_recall(actor=request.user, election=election, recall_id=request.POST.get("recall"))
+                messages.success(request, _("罢免表决已开始；投票结束后在“投票与计票”页面结束投票并计票"))
+            elif what == "withdraw":
+                recalls_.withdraw_recall(actor=request.user, election=election, recall_id=request.POST.get("recall"),
+                                         reason=request.POST.get("reason", ""))
+                messages.success(request, _("罢免要求已撤回"))
+            else:
+                raise Http404(_("页面不存在"))
+            return redirect("elections:recalls", election.pk)
+        except DomainError as exc:
+            error, status = exc, exc.status if exc.status in (400, 403, 404, 409) else 400
+    lines = recalls_.recall_lines(request.user, election)
+    if not manage and not request.user.has_perm("elections.follow", election):
+        lines = [x for x in lines if x["recall"].status != "withdrawn" or x["mine"]]
+    response = render(request, "elections/recalls.html", {
+        "election": election, "manage": manage, "staff": manage or request.user.has_perm("elections.follow", election),
+        "lines": lines, "error": error, "post": request.POST if error else {},
+        "checked": request.POST.getlist("member") if error else [],
+        "office": recalls_.in_office(election) if manage else [], "needed": recalls_.signatures_needed(election) if manage else 0,
+        "may_lodge": manage and election.status == Status.COUNTED and not Recall.objects.filter(election=election,
+                                                                                                  status__in=recalls_.OPEN).exists()}, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -184,6 +184,8 @@ def clean_marks(election: Election, rnd: Round, marks: Any, *, paper: bool = Fal
             out.append((post, person, str(value), False))
             yes += value == MarkValue.YES
         numbers = given.get("write_ins") or []
+        if numbers and rnd.kind == RoundKind.RECALL:
+            raise DomainError("invalid", _("罢免表决不能另选他人"), field="write_ins", post=post)
         if not isinstance(numbers, list | tuple) or len(numbers) > 20:
             raise DomainError("invalid", _("另选他人格式不正确"), field="write_ins", post=post)
         wanted: list[int] = []
@@ -480,6 +482,10 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     if PaperSheet.objects.filter(round=rnd).exclude(status=SheetStatus.COUNTED).exists():
         raise Conflict(Code.PAPER_PENDING, _("还有纸质选票待第二次录入或裁定，完成后再计票"))
     rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all
+    if rnd.kind == RoundKind.RECALL:
+        from .recall import count_recall
+
+        return count_recall(actor=actor, election=election, rnd=rnd, now=now or timezone.now())
     posts = [count.Post(p, int(rnd.seats[p]), tuple(str(v) for v in rnd.candidates.get(p, [])))
              for p in plan.POSTS if p in rnd.seats]
     before = _elected_before(election, rnd)
