@@ -84,7 +84,8 @@ def out(request: ApiRequest, e: Election) -> ElectionOut:
                        min_age=e.min_age, months=e.months, registered_only=e.registered_only, women_at_least=e.women_at_least,
                        list_days=e.list_days, nominators_needed=e.nominators_needed, representatives_needed=e.representatives_needed,
                        min_more=e.min_more, candidates_days=e.candidates_days, proxy_max=e.proxy_max, group_min=e.group_min,
-                       group_max=e.group_max, status=e.status, voters_total=e.voters_total, voters_built_at=e.voters_built_at,
+                       group_max=e.group_max, recall_one_in=e.recall_one_in, recall_reps_one_in=e.recall_reps_one_in, status=e.status,
+                       voters_total=e.voters_total, voters_built_at=e.voters_built_at,
                        voters_published_at=e.voters_published_at, disclosure_url=disclosure_url(e),
                        candidates_published_at=e.candidates_published_at,
                        candidates_disclosure_url=reverse("disclosures:detail", args=[e.candidate_disclosure_id]) if e.candidate_disclosure_id else "",
@@ -115,7 +116,9 @@ def create(request: ApiRequest, payload: ElectionIn):  # type: ignore[no-untyped
                         mode=payload.mode, seats=payload.seats, min_age=payload.min_age, months=payload.months,
                         registered_only=payload.registered_only, women_at_least=payload.women_at_least, list_days=payload.list_days,
                         nominators_needed=payload.nominators_needed, representatives_needed=payload.representatives_needed,
-                        min_more=payload.min_more, candidates_days=payload.candidates_days)
+                        min_more=payload.min_more, candidates_days=payload.candidates_days, proxy_max=payload.proxy_max,
+                        group_min=payload.group_min, group_max=payload.group_max, recall_one_in=payload.recall_one_in,
+                        recall_reps_one_in=payload.recall_reps_one_in)
     return Status(201, out(request, e))
 
 

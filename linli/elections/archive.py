@@ -27,6 +27,7 @@ from linli.core import hashchain
 from linli.core.exports import xlsx_append
 from linli.core.models import SensitiveAccess
 from linli.core.services import record_audit, record_sensitive_access
+from linli.core.text import fill
 from linli.regions import selectors as regions
 
 from . import proxies, selectors
@@ -38,6 +39,8 @@ from .models import (
     Nomination,
     PaperSheet,
     Participation,
+    Proxy,
+    Recall,
     Round,
     Voter,
     VoterChange,
@@ -79,7 +82,8 @@ def workbook(election: Election, chain: list[dict[str, Any]]) -> bytes:
         [_("职数"), "、".join(f"{post_label(p)}{n}" for p, n in e.seats.items())], [_("选民年龄"), e.min_age],
         [_("居住满(月)"), e.months], [_("仅户籍居民"), _("是") if e.registered_only else _("否")], [_("女性成员至少"), e.women_at_least],
         [_("选民榜提前公布(天)"), e.list_days], [_("候选人名单提前公布(天)"), e.candidates_days],
-        [_("每人最多接受委托(人)"), e.proxy_max], [_("状态"), e.get_status_display()],
+        [_("每人最多接受委托(人)"), e.proxy_max], [_("罢免须选民联名(几分之一以上)"), e.recall_one_in],
+        [_("罢免须户代表或小组代表联名(几分之一以上)"), e.recall_reps_one_in], [_("状态"), e.get_status_display()],
         [_("选民名单公布时间"), _dt(e.voters_published_at)], [_("候选人名单公布时间"), _dt(e.candidates_published_at)],
         [_("委托投票名单公布时间"), _dt(e.proxies_published_at)]])
     _sheet(wb, _("选举委员会"), [_("姓名"), _("职务")], ([m["name"], m["role"]] for m in selectors.committee(e)))
@@ -111,9 +115,9 @@ def workbook(election: Election, chain: list[dict[str, Any]]) -> bytes:
     _sheet(wb, _("正式候选人"), [_("职位"), _("排序"), _("姓名"), _("年龄")],
            ([post_label(c.post), c.position, clabels.get(c.voter.resident_id, ("",))[0], c.voter.age] for c in cands))
     _sheet(wb, _("委托投票"), [_("委托人选民证号"), _("委托人"), _("受委托人选民证号"), _("受委托人"), _("关系"), _("登记时间"), _("撤销时间"), _("撤销原因")],
-           ([x["principal_number"], labels.get(x["proxy"].principal.resident_id, ("",))[0], x["holder_number"],
-             labels.get(x["proxy"].holder.resident_id, ("",))[0], x["relation"], _dt(x["proxy"].created_at), "", ""]
-            for x in proxies.proxy_lines(e)))
+           ([x.principal.number or "", labels.get(x.principal.resident_id, ("",))[0], x.holder.number or "",
+             labels.get(x.holder.resident_id, ("",))[0], x.get_relation_display(), _dt(x.created_at), _dt(x.revoked_at), x.revoke_reason]
+            for x in Proxy.objects.filter(election=e).select_related("principal", "holder").order_by("created_at", "pk")))
     _sheet(wb, _("计票工作人员"), [_("分工"), _("姓名"), _("产生方式")], ([x["role"], x["name"], x["staff"].chosen] for x in proxies.staff_lines(e)))
     _sheet(wb, _("纸质选票录入"), [_("轮次"), _("票号"), _("票箱"), _("状态"), _("第一次录入人"), _("第二次录入人"), _("裁定人")],
            ([s.round.no, s.no, s.get_channel_display(), s.get_status_display(), s.first_by.username,
@@ -128,11 +132,23 @@ def workbook(election: Election, chain: list[dict[str, Any]]) -> bytes:
             for line in p["lines"]:
                 tally.append([rnd.no, rnd.get_kind_display(), rnd.registered, took, p["label"], p.get("seats", ""), line["name"],
                               _("另选") if line["written"] else "", line["votes"], _("当选") if line["elected"] else ""])
+        for x in r["recall"]:  # 罢免表决: the approvals as the votes, recalled or not
+            tally.append([rnd.no, rnd.get_kind_display(), rnd.registered, took, x["label"], "", x["name"], "",
+                          fill(_("同意%(y)s 不同意%(n)s 弃权%(a)s"), {"y": x["yes"], "n": x["no"], "a": x["abstain"]}),
+                          _("罢免") if x["recalled"] else _("继续任职")])
     _sheet(wb, _("计票结果"), [_("轮次"), _("类型"), _("登记选民数"), _("投票人数"), _("职位"), _("应选"), _("姓名"), _("另选他人"), _("得票"), _("结果")],
            tally)
     _sheet(wb, _("选票链"), [_("序号"), _("轮次"), _("选票"), _("方式"), _("前一摘要"), _("摘要")],
            ([x["seq"], x["round"], x["ballot"], x["channel"], x["prev"], x["hash"]] for x in chain))
     _sheet(wb, _("当选名单"), [_("职务"), _("姓名")], ([x["label"], x["name"]] for x in selectors.elected(e)))
+    recalls = Recall.objects.filter(election=e).select_related("round").order_by("lodged_at", "pk")
+    names = regions.resident_labels(Voter.objects.filter(pk__in=[m for r in recalls for m in r.member_ids]).values_list("resident_id", flat=True))
+    person = dict(Voter.objects.filter(pk__in=[m for r in recalls for m in r.member_ids]).values_list("pk", "resident_id"))
+    _sheet(wb, _("罢免"), [_("提出时间"), _("被提出罢免的成员"), _("罢免理由"), _("联名人数"), _("须联名(人)"), _("申辩意见"), _("状态"),
+                         _("表决轮次"), _("被罢免")],
+           ([_dt(r.lodged_at), "、".join(names.get(person.get(m), ("",))[0] for m in r.member_ids), r.reason, r.signers.count(), r.needed,
+             r.defence, r.get_status_display(), r.round.no if r.round else "",
+             "、".join(names.get(person.get(m), ("",))[0] for m in r.recalled)] for r in recalls))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

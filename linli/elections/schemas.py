@@ -26,6 +26,8 @@ class ElectionIn(Schema):
     proxy_max: int = Field(3, ge=1, le=5, description="每名选民接受委托投票至多几人")
     group_min: int = Field(2, ge=1, le=10, description="居民小组代表选举：每个居民小组(网格)代表至少几人")
     group_max: int = Field(3, ge=1, le=10, description="居民小组代表选举：每个居民小组代表至多几人")
+    recall_one_in: int = Field(5, ge=2, le=10, description="罢免：有选举权的居民几分之一以上联名")
+    recall_reps_one_in: int = Field(3, ge=2, le=10, description="罢免(户代表、居民小组代表选举)：代表几分之一以上联名")
 
 
 class ElectionPlanIn(Schema):
@@ -45,6 +47,8 @@ class ElectionPlanIn(Schema):
     proxy_max: int | None = Field(None, ge=1, le=5)
     group_min: int | None = Field(None, ge=1, le=10)
     group_max: int | None = Field(None, ge=1, le=10)
+    recall_one_in: int | None = Field(None, ge=2, le=10)
+    recall_reps_one_in: int | None = Field(None, ge=2, le=10)
 
 
 class CommitteeMemberIn(Schema):
@@ -95,6 +99,8 @@ class ElectionOut(Schema):
     proxy_max: int = 3
     group_min: int = 2
     group_max: int = 3
+    recall_one_in: int = 5
+    recall_reps_one_in: int = 3
     status: str
     voters_total: int
     voters_built_at: dt.datetime | None

@@ -78,7 +78,8 @@ def _seats(value: Any) -> dict[str, int]:
 
 def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_age: Any, months: Any, registered_only: Any,
                  women_at_least: Any, list_days: Any, nominators_needed: Any = 10, representatives_needed: Any = 5,
-                 min_more: Any = 1, candidates_days: Any = 5, proxy_max: Any = 3, group_min: Any = 2, group_max: Any = 3) -> dict[str, Any]:
+                 min_more: Any = 1, candidates_days: Any = 5, proxy_max: Any = 3, group_min: Any = 2, group_max: Any = 3,
+                 recall_one_in: Any = 5, recall_reps_one_in: Any = 3) -> dict[str, Any]:
     title = clean_text(title, collapse=True)
     if len(title) < 2 or len(title) > TITLE_MAX:
         raise DomainError("invalid", _("请填写选举名称(2至120个字)"), field="title")
@@ -97,7 +98,9 @@ def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_ag
               ("candidates_days", candidates_days, 1, 30, _("候选人名单须提前1至30天公布")),
               ("proxy_max", proxy_max, 1, 5, _("每人接受委托人数须在1至5之间")),
               ("group_min", group_min, 1, 10, _("每个居民小组代表人数须在1至10之间")),
-              ("group_max", group_max, 1, 10, _("每个居民小组代表人数须在1至10之间")))
+              ("group_max", group_max, 1, 10, _("每个居民小组代表人数须在1至10之间")),
+              ("recall_one_in", recall_one_in, 2, 10, _("罢免联名比例须在十分之一至二分之一之间")),
+              ("recall_reps_one_in", recall_reps_one_in, 2, 10, _("罢免联名比例须在十分之一至二分之一之间")))
     out: dict[str, Any] = {}
     for name, value, low, high, message in checks:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -113,7 +116,8 @@ def _plan_fields(*, title: Any, mode: Any, election_day: Any, seats: Any, min_ag
 def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mode: str = Mode.ALL, seats: Any = None,
            min_age: int = 18, months: int = 12, registered_only: bool = False, women_at_least: int = 1,
            list_days: int = 20, nominators_needed: int = 10, representatives_needed: int = 5, min_more: int = 1,
-           candidates_days: int = 5, proxy_max: int = 3, group_min: int = 2, group_max: int = 3) -> Election:
+           candidates_days: int = 5, proxy_max: int = 3, group_min: int = 2, group_max: int = 3, recall_one_in: int = 5,
+           recall_reps_one_in: int = 3) -> Election:
     """A new election of a community (筹备), with its plan checked (``plan.seat_problems``)."""
     if community is None or getattr(community, "level", "") != "community":
         raise DomainError(Code.NOT_COMMUNITY, _("居委会选举以社区为单位，请选择社区"), field="community")
@@ -121,7 +125,8 @@ def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mod
                           seats=seats if seats is not None else {plan.DIRECTOR: 1, plan.DEPUTY: 1, plan.MEMBER: 3},
                           registered_only=registered_only, women_at_least=women_at_least, list_days=list_days,
                           nominators_needed=nominators_needed, representatives_needed=representatives_needed, min_more=min_more,
-                          candidates_days=candidates_days, proxy_max=proxy_max, group_min=group_min, group_max=group_max)
+                          candidates_days=candidates_days, proxy_max=proxy_max, group_min=group_min, group_max=group_max,
+                          recall_one_in=recall_one_in, recall_reps_one_in=recall_reps_one_in)
     election = Election(community=community, region_path=community.path, created_by=actor, **fields)
     require(actor, "elections.manage", election)
     if Election.objects.filter(community=community).exclude(status=Status.CANCELLED).exists():
@@ -142,7 +147,7 @@ def update_plan(*, actor: Any, election: Election, **fields: Any) -> Election:
     current = {k: getattr(election, k) for k in ("title", "mode", "election_day", "seats", "min_age", "months",
                                                   "registered_only", "women_at_least", "list_days", "nominators_needed",
                                                   "representatives_needed", "min_more", "candidates_days", "proxy_max", "group_min",
-                                                  "group_max")}
+                                                  "group_max", "recall_one_in", "recall_reps_one_in")}
     new = _plan_fields(**{**current, **fields})
     changed = {k: [str(current[k]), str(v)] for k, v in new.items() if current[k] != v}
     if not changed:

@@ -88,7 +88,9 @@ def _plan(data: Any) -> dict[str, Any]:
             "min_age": _int(data.get("min_age"), "min_age", 18), "months": _int(data.get("months"), "months", 12),
             "registered_only": bool(data.get("registered_only")), "women_at_least": _int(data.get("women_at_least"), "women_at_least", 1),
             "list_days": _int(data.get("list_days"), "list_days", 20), "proxy_max": _int(data.get("proxy_max"), "proxy_max", 3),
-            "group_min": _int(data.get("group_min"), "group_min", 2), "group_max": _int(data.get("group_max"), "group_max", 3)}
+            "group_min": _int(data.get("group_min"), "group_min", 2), "group_max": _int(data.get("group_max"), "group_max", 3),
+            "recall_one_in": _int(data.get("recall_one_in"), "recall_one_in", 5),
+            "recall_reps_one_in": _int(data.get("recall_reps_one_in"), "recall_reps_one_in", 3)}
 
 
 @login_required
@@ -105,10 +107,11 @@ def form(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
                                    **{k: election.seats.get(k, 0) for k in ("director", "deputy", "member")},
                                    "min_age": election.min_age, "months": election.months, "women_at_least": election.women_at_least,
                                    "list_days": election.list_days, "registered_only": "1" if election.registered_only else "",
-                                   "proxy_max": election.proxy_max, "group_min": election.group_min, "group_max": election.group_max}
+                                   "proxy_max": election.proxy_max, "group_min": election.group_min, "group_max": election.group_max,
+                                   "recall_one_in": election.recall_one_in, "recall_reps_one_in": election.recall_reps_one_in}
     else:
         initial = {"director": 1, "deputy": 1, "member": 3, "min_age": 18, "months": 12, "women_at_least": 1, "list_days": 20,
-                   "proxy_max": 3, "group_min": 2, "group_max": 3}
+                   "proxy_max": 3, "group_min": 2, "group_max": 3, "recall_one_in": 5, "recall_reps_one_in": 3}
     data: Any = request.POST if request.method == "POST" else initial
     error = None
     if request.method == "POST":

@@ -18,9 +18,14 @@ def test_the_first_stages_through_the_api(client, town):
                                             "seats": {"director": 1, "member": 1}}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "plan_invalid"
     r = client.post("/api/v1/elections", {"community": town.tree.liede_sq.code, "title": "第十二届居委会换届选举",
-                                          "election_day": str(town.day)}, content_type="application/json")
+                                          "election_day": str(town.day), "proxy_max": 2, "recall_one_in": 4},
+                    content_type="application/json")
     assert r.status_code == 201, r.content
     eid = r.json()["id"]
+    assert r.json()["proxy_max"] == 2 and r.json()["recall_one_in"] == 4 and r.json()["recall_reps_one_in"] == 3  # the plan's settings kept
+    patched = client.patch(f"/api/v1/elections/{eid}", {"recall_reps_one_in": 2}, content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["recall_reps_one_in"] == 2
+    assert client.patch(f"/api/v1/elections/{eid}", {"recall_one_in": 1}, content_type="application/json").status_code in (400, 422)
     assert "build" in r.json()["actions"]
     for resident, role in ((town.father, "chair"), (town.mother, "vice"), (town.old_tenant, "member")):
         assert client.post(f"/api/v1/elections/{eid}/committee", {"resident_id": resident.pk, "role": role},

@@ -159,6 +159,19 @@ def test_a_member_answers_then_the_list_votes_and_more_than_half_recall_him(town
     assert "罢免表决结果" in shown.title and "罢免" in shown.content and member.id_number not in shown.content
     lines = recall.recall_lines(town.admin, e)
     assert lines[0]["members"][0]["recalled"] is True and lines[0]["cast"] == n - 1
+    # the archive keeps the recall: its sheet, its tally, and the proxies it ended
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from linli.elections import archive
+
+    book = load_workbook(io.BytesIO(zipfile.ZipFile(io.BytesIO(archive.export(actor=town.admin, election=e))).read("选举档案.xlsx")))
+    rows = list(book["罢免"].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][2] == "长期不履职，不参加居委会工作" and rows[1][3] == len(signers) and rows[1][8] == member.name
+    tally = [r for r in book["计票结果"].iter_rows(values_only=True) if r[1] == "罢免表决"]
+    assert tally == [(2, "罢免表决", n, n - 1, "委员", None, member.name, None, f"同意{yes} 不同意{n - 1 - yes} 弃权0", "罢免")]
 
 
 @pytest.mark.django_db
