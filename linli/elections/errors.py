@@ -14,7 +14,7 @@ class Code(StrEnum):
     COMMITTEE_INCOMPLETE = "committee_incomplete"  # an election committee of at least 3 with one chair
     NO_VOTERS = "no_voters"  # the list is built before it is published, and holds a voter
     ALREADY_MEMBER = "already_member"
-    ELECTION_OPEN = "election_open"  # one election at a time per community (not cancelled)
+    ELECTION_OPEN = "election_open"  # one election under way per community (not cancelled, not yet counted)
     UNCHANGED = "unchanged"  # a correction that changes nothing
     NOT_NOMINATING = "not_nominating"  # nominations and the candidate list between the voter list's and the candidates' publication
     NOT_ELIGIBLE = "not_eligible"  # a nominee has the right to vote in this election

@@ -65,7 +65,9 @@ class Election(TimeStamped):
         indexes = [models.Index(fields=["region_path"], name="election_region_like", opclasses=["varchar_pattern_ops"])]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="election_status_valid"),
-            models.UniqueConstraint(fields=["community"], condition=~Q(status=Status.CANCELLED), name="election_one_open_per_community"),
+            # one election under way per community; a counted one is the term in office and the next term's election may follow
+            models.UniqueConstraint(fields=["community"], condition=~Q(status__in=(Status.CANCELLED, Status.COUNTED)),
+                                    name="election_one_open_per_community"),
             models.CheckConstraint(condition=Q(mode__in=Mode.values), name="election_mode_valid"),
             models.CheckConstraint(condition=Q(min_age__gte=16) & Q(min_age__lte=30), name="election_min_age_range"),
             models.CheckConstraint(condition=Q(list_days__gte=1) & Q(list_days__lte=90), name="election_list_days_range"),

@@ -108,6 +108,7 @@ def lodge_recall(*, actor: Any, election: Election, member_ids: Any, reason: str
     require(actor, "elections.manage", election)
     if election.status != Status.COUNTED or not in_office(election):
         raise Conflict(Code.NOT_IN_OFFICE, _("选举结束、成员当选后才能提出罢免"), current_status=election.status)
+    _still_the_term(election)
     if Recall.objects.filter(election=election, status__in=OPEN).exists():
         raise Conflict(Code.RECALL_OPEN, _("已有罢免要求尚未表决，表决后再提出新的罢免要求"))
     office = {x["voter"].pk: x for x in in_office(election)}
@@ -144,6 +145,12 @@ def lodge_recall(*, actor: Any, election: Election, member_ids: Any, reason: str
     residents = list(Voter.objects.filter(pk__in=ids).values_list("resident_id", flat=True))
     transaction.on_commit(lambda: _tell(election, residents, "elections.recall", text), robust=True)
     return recall
+
+
+def _still_the_term(election: Election) -> None:
+    """The committee this election elected is in office until the next term's election begins."""
+    if Election.objects.filter(community_id=election.community_id, pk__gt=election.pk).exclude(status=Status.CANCELLED).exists():
+        raise Conflict(Code.NOT_IN_OFFICE, _("本社区已开始新一届选举，不能再罢免本届成员"))
 
 
 def _lodged(recall: Recall) -> None:
@@ -204,6 +211,7 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
         raise Conflict(Code.NO_DEFENCE, _("请先登记被罢免成员的申辩意见(或本人不申辩)"))
     if election.status != Status.COUNTED:
         raise Conflict("illegal_transition", _("当前阶段不能开始罢免表决"), current_status=election.status)
+    _still_the_term(election)
     now = now or timezone.now()
     seats: dict[str, int] = {}
     candidates: dict[str, list[int]] = {}

@@ -129,7 +129,7 @@ def create(*, actor: Any, community: Any, title: str, election_day: dt.date, mod
                           recall_one_in=recall_one_in, recall_reps_one_in=recall_reps_one_in)
     election = Election(community=community, region_path=community.path, created_by=actor, **fields)
     require(actor, "elections.manage", election)
-    if Election.objects.filter(community=community).exclude(status=Status.CANCELLED).exists():
+    if Election.objects.filter(community=community).exclude(status__in=(Status.CANCELLED, Status.COUNTED)).exists():
         raise Conflict(Code.ELECTION_OPEN, _("该社区已有一次进行中的选举；如需重新筹备，请先取消"), field="community")
     election.save()
     record_audit(actor=actor, action="election.create", target=election, region_path=election.region_path,

@@ -288,3 +288,21 @@ def test_the_recall_page_lodges_takes_the_defence_and_shows_the_ballot(client, t
     assert "我一直参加工作" in client.get(url).content.decode()
     client.force_login(town.other_admin)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_next_terms_election_may_follow_a_counted_one_and_ends_recalls(town, make_user, sms):
+    poll = elected_poll(town, make_user, sms)
+    e = poll.election
+    signers = [v.number for v in e.voters.filter(votes=True)][:recall.signatures_needed(e)]
+    r = recall.lodge_recall(actor=town.admin, election=e, member_ids=[poll.vid(poll.posts["director"][0])], reason="账目不清",
+                            signer_numbers=signers)
+    recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")
+    nxt = town.election()  # the next term's election is prepared
+    assert nxt.status == "preparing"
+    with pytest.raises(DomainError) as exc:
+        town.election()  # still one under way at a time
+    assert exc.value.code == "election_open"
+    with pytest.raises(Conflict) as c:
+        recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
+    assert c.value.code == "not_in_office"

@@ -23,6 +23,7 @@ STAFF = [
     ("liede_admin", "猎德街管理员", Role.STREET_ADMIN, "440106001000", "天河区猎德街"),
     ("liede_sq_admin", "猎德社区书记", Role.COMMUNITY_ADMIN, "440106001001", "猎德社区"),
     ("liede_caseworker", "猎德社区全科社工", Role.CASEWORKER, "440106001001", "猎德社区"),
+    ("liyawan_sq_admin", "利雅湾社区书记", Role.COMMUNITY_ADMIN, "440106001002", "利雅湾社区"),
     ("liede_grid1", "猎德社区第1网格员", Role.GRID_WORKER, "440106001001001", "猎德社区第1网格"),
     ("liede_grid2", "猎德社区第2网格员", Role.GRID_WORKER, "440106001001002", "猎德社区第2网格"),
     ("pantang_caseworker", "泮塘社区全科社工", Role.CASEWORKER, "440103001001", "荔湾区昌华街泮塘社区"),
