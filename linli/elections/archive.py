@@ -144,11 +144,16 @@ def workbook(election: Election, chain: list[dict[str, Any]]) -> bytes:
     recalls = Recall.objects.filter(election=e).select_related("round").order_by("lodged_at", "pk")
     names = regions.resident_labels(Voter.objects.filter(pk__in=[m for r in recalls for m in r.member_ids]).values_list("resident_id", flat=True))
     person = dict(Voter.objects.filter(pk__in=[m for r in recalls for m in r.member_ids]).values_list("pk", "resident_id"))
+
+    def name(voter_id: int) -> str:
+        rid = person.get(voter_id)
+        return names[rid][0] if rid in names else ""
+
     _sheet(wb, _("罢免"), [_("提出时间"), _("被提出罢免的成员"), _("罢免理由"), _("联名人数"), _("须联名(人)"), _("申辩意见"), _("状态"),
                          _("表决轮次"), _("被罢免")],
-           ([_dt(r.lodged_at), "、".join(names.get(person.get(m), ("",))[0] for m in r.member_ids), r.reason, r.signers.count(), r.needed,
+           ([_dt(r.lodged_at), "、".join(name(m) for m in r.member_ids), r.reason, r.signers.count(), r.needed,
              r.defence, r.get_status_display(), r.round.no if r.round else "",
-             "、".join(names.get(person.get(m), ("",))[0] for m in r.recalled)] for r in recalls))
+             "、".join(name(m) for m in r.recalled)] for r in recalls))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -28,7 +28,6 @@ from linli.elections import proxies, services, voting
 from linli.elections.models import Election, Voter
 from linli.regions.models import RegionNode, Resident
 
-
 LIEDE = "440106001001"
 
 
