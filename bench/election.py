@@ -253,10 +253,46 @@ async def vote(args: argparse.Namespace, election_id: int, voters: list[dict[str
         conn.close()
         status["last_turnout"] = json.loads(last).get("turnout", {}) if last else {}  # type: ignore[assignment]
 
+    async def arrivals() -> None:
+        """Open loop: voters arrive at ``--rate`` per second (exponential gaps), a fifth of them
+        coming back later; at most ``--concurrency`` in flight (a late arrival waits for a client)."""
+        pool: asyncio.Queue[Conn] = asyncio.Queue()
+        for _ in range(args.concurrency):
+            pool.put_nowait(Conn(args.port))
+        keyed: list[tuple[float, dict[str, Any], bool]] = []
+        for i, v in enumerate(queue):
+            keyed.append((float(i), v, False))
+            if rng.random() < args.twice:
+                keyed.append((rng.uniform(i + 1, len(queue) + 1), v, True))
+        stream = [(v, second) for _k, v, second in sorted(keyed, key=lambda x: x[0])]
+        tasks = []
+
+        async def one(v: dict[str, Any], second: bool) -> None:
+            conn = await pool.get()
+            try:
+                await attempt(conn, v, second)
+            finally:
+                pool.put_nowait(conn)
+
+        start = time.monotonic()
+        due = 0.0
+        for v, second in stream:
+            due += rng.expovariate(args.rate)
+            wait = start + due - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            tasks.append(asyncio.create_task(one(v, second)))
+        await asyncio.gather(*tasks)
+        while not pool.empty():
+            pool.get_nowait().close()
+
     done = asyncio.Event()
     watcher = asyncio.create_task(watch(done))
     t0 = time.monotonic()
-    await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+    if args.rate:
+        await arrivals()
+    else:
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     elapsed = time.monotonic() - t0
     done.set()
     await watcher
@@ -278,7 +314,9 @@ async def warm(port: int, election_id: int, voters: list[dict[str, Any]], staff_
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=32, help="clients at once (closed loop: each votes, then the next)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="open loop: voters arriving per second (3,000 in an hour's peak is 0.83/s); 0: as fast as the clients go")
     parser.add_argument("--voters", type=int, default=3000, help="how many of the 3,000 representatives vote")
     parser.add_argument("--twice", type=float, default=0.2, help="share of voters who try to vote a second time")
     parser.add_argument("--workers", type=int, default=2)
@@ -341,7 +379,8 @@ def main() -> None:
     accepted = st["vote first"].get(201, 0) + st["vote again"].get(201, 0)
     lat = run["ballot_ms"] or [0.0]
     rps = accepted / run["elapsed"]
-    print(f"\nvote: {accepted:,} ballots accepted in {run['elapsed']:.1f} s = {rps:.1f} ballots/s at concurrency {args.concurrency}; "
+    pace = f"voters arriving at {args.rate}/s, at most {args.concurrency} at once" if args.rate else f"concurrency {args.concurrency}"
+    print(f"\nvote: {accepted:,} ballots accepted in {run['elapsed']:.1f} s = {rps:.1f} ballots/s, {pace}; "
           f"participations {taken:,}, ballots {stored:,}, marks {marks:,}, audit rows {audits:,}")
     print(f"ballot (201) ms: p50 {pct(lat, 50):.1f}  p90 {pct(lat, 90):.1f}  p99 {pct(lat, 99):.1f}  max {max(lat):.1f}")
     if run["refused_ms"]:
@@ -373,7 +412,7 @@ def main() -> None:
 
     out = {
         "bench": "election", "machine": machine(), "registered": counted.registered, "voters": len(voters),
-        "concurrency": args.concurrency, "gunicorn": f"gthread -w {args.workers} --threads {args.threads}", "write_limits": limits,
+        "concurrency": args.concurrency, "arrivals_per_s": args.rate or None, "gunicorn": f"gthread -w {args.workers} --threads {args.threads}", "write_limits": limits,
         "seconds": round(run["elapsed"], 1), "accepted": accepted, "participations": taken, "stored": stored,
         "lost": accepted - stored, "doubled": taken - Participation.objects.filter(round=rnd).values("voter").distinct().count(),
         "participations_equal_ballots": taken == stored, "audit_rows": audits,
