@@ -48,6 +48,7 @@ from .models import (
     Participation,
     Proxy,
     Round,
+    RoundKind,
     RoundStatus,
     Voter,
 )
@@ -271,7 +272,8 @@ def remove_staff(*, actor: Any, election: Election, staff_id: Any) -> None:
     staff = CountingStaff.objects.filter(election=election, pk=staff_id).first()
     if staff is None:
         raise NotFound("not_found", _("该人员不存在"))
-    if Round.objects.filter(election=election, status=RoundStatus.COUNTED).exists():
+    recall_open = Round.objects.filter(election=election, kind=RoundKind.RECALL).exclude(status=RoundStatus.COUNTED).exists()
+    if Round.objects.filter(election=election, status=RoundStatus.COUNTED).exists() and not recall_open:  # a recall's count may need others
         raise Conflict("illegal_transition", _("已计票的轮次，其计票工作人员不能删除"))
     staff.delete()
     record_audit(actor=actor, action="election.counting_staff_remove", target=election, region_path=election.region_path,

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.errors import Conflict, DomainError, NotFound
+from linli.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from linli.core.reasons import meaningful
 from linli.core.services import record_audit
 from linli.core.text import clean_text, fill
@@ -90,14 +90,14 @@ def _recall(election: Election, recall_id: Any, *, lock: bool = True) -> Recall:
 def _numbers(value: Any) -> list[int]:
     if isinstance(value, str):
         value = [x for x in value.replace("，", ",").replace("、", ",").replace("\n", ",").replace(" ", ",").split(",") if x.strip()]
-    if not isinstance(value, list | tuple) or len(value) > 5000:
+    if not isinstance(value, list | tuple) or len(value) > 50000:
         raise DomainError("invalid", _("请填写联名人的选民证号"), field="signers")
     out = []
     for n in value:
-        try:
-            out.append(int(str(n).strip()))
-        except ValueError:
-            raise DomainError("invalid", fill(_("选民证号“%(n)s”不正确"), {"n": str(n)[:12]}), field="signers") from None
+        text = str(n).strip()
+        if not text.isdigit() or len(text) > 9:
+            raise DomainError("invalid", fill(_("选民证号“%(n)s”不正确"), {"n": text[:12]}), field="signers")
+        out.append(int(text))
     return out
 
 
@@ -147,10 +147,20 @@ def lodge_recall(*, actor: Any, election: Election, member_ids: Any, reason: str
     return recall
 
 
+def next_term_begun(election: Election) -> bool:
+    return Election.objects.filter(community_id=election.community_id, pk__gt=election.pk).exclude(status=Status.CANCELLED).exists()
+
+
 def _still_the_term(election: Election) -> None:
     """The committee this election elected is in office until the next term's election begins."""
-    if Election.objects.filter(community_id=election.community_id, pk__gt=election.pk).exclude(status=Status.CANCELLED).exists():
+    if next_term_begun(election):
         raise Conflict(Code.NOT_IN_OFFICE, _("本社区已开始新一届选举，不能再罢免本届成员"))
+
+
+def _not_named(actor: Any, recall: Recall) -> None:
+    """A member named does not open or withdraw the vote on himself."""
+    if Voter.objects.filter(pk__in=recall.member_ids, resident_id=getattr(actor, "resident_id", None) or -1).exists():
+        raise PermissionDenied("forbidden", _("被提出罢免的成员不能处理本人的罢免要求"))
 
 
 def _lodged(recall: Recall) -> None:
@@ -167,6 +177,8 @@ def record_defence(*, actor: Any, election: Election, recall_id: Any, text: str)
     if not own:
         require(actor, "elections.manage", election)
     _lodged(recall)
+    if not own and recall.defence_at is not None and not recall.defence_on_behalf:
+        raise Conflict(Code.ALREADY_ANSWERED, _("被罢免成员本人已提出申辩意见，不能代为更改"))
     text = clean_text(text, limit=4000)
     if not text:
         raise DomainError("invalid", _("请填写申辩意见(本人不申辩的，请写明)"), field="defence")
@@ -183,6 +195,7 @@ def withdraw_recall(*, actor: Any, election: Election, recall_id: Any, reason: s
     require(actor, "elections.manage", election)
     recall = _recall(election, recall_id)
     _lodged(recall)
+    _not_named(actor, recall)
     reason = clean_text(reason, collapse=True, limit=300)
     if not meaningful(reason):
         raise DomainError("reason_required", _("请填写撤回原因"), field="reason")
@@ -207,6 +220,7 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
     require(actor, "elections.manage", election)
     recall = _recall(election, recall_id)
     _lodged(recall)
+    _not_named(actor, recall)
     if recall.defence_at is None:
         raise Conflict(Code.NO_DEFENCE, _("请先登记被罢免成员的申辩意见(或本人不申辩)"))
     if election.status != Status.COUNTED:
@@ -220,9 +234,11 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
         seats[m["post"]] = len(candidates[m["post"]])
     no = (Round.objects.filter(election=election).order_by("-no").values_list("no", flat=True).first() or 0) + 1
     rnd = Round.objects.create(election=election, no=no, kind=RoundKind.RECALL, seats=seats, candidates=candidates,
-                               status=RoundStatus.VOTING, opened_at=now, registered=electorate(election).filter(away=False).count())
-    Proxy.objects.filter(election=election, revoked_at__isnull=True).update(revoked_at=now, revoke_reason=_("选举已结束，委托不适用于罢免表决"))
-    LIFECYCLE.apply(election, Action.OPEN_RECALL, actor=actor, lock=False, changes={"round": rnd.no, "recall": recall.pk})
+                               status=RoundStatus.VOTING, opened_at=now, registered=electorate(election).count())
+    ended = list(Proxy.objects.filter(election=election, revoked_at__isnull=True).values_list("pk", flat=True))
+    Proxy.objects.filter(pk__in=ended).update(revoked_at=now, revoke_reason=_("选举已结束，委托不适用于罢免表决"))
+    LIFECYCLE.apply(election, Action.OPEN_RECALL, actor=actor, lock=False,
+                    changes={"round": rnd.no, "recall": recall.pk, "proxies_ended": ended})
     election.save()
     recall.status, recall.round = RecallStatus.VOTING, rnd
     names = _names(recall.member_ids)
@@ -255,7 +271,10 @@ def count_recall(*, actor: Any, election: Election, rnd: Round, now: dt.datetime
     """Called by ``voting.count_round`` under the election's lock for a recall round."""
     recall = Recall.objects.select_for_update().get(round=rnd)
     members = [str(m) for m in recall.member_ids]
-    result = count.recall(registered=rnd.registered, members=members, ballots=ballots_of(rnd))
+    try:
+        result = count.recall(registered=rnd.registered, members=members, ballots=ballots_of(rnd))
+    except ValueError:  # more ballots than registered voters: someone moved away during the vote
+        raise Conflict(Code.PAPER_EXCESS, _("投票人数多于登记选民人数，请选举委员会核实后处理")) from None
     rnd.result = {"registered": result.registered, "cast": result.cast, "valid": result.valid, "round": "recall",
                   "complete": True, "problems": [],
                   "recall": [{"member": int(x.member), "post": next(m["post"] for m in recall.members if str(m["voter"]) == x.member),

@@ -405,7 +405,7 @@ class CountingStaffOut(Schema):
 class RecallIn(Schema):
     members: list[int] = Field(..., min_length=1, max_length=20, description="被提出罢免的成员(选民 id，本次选举当选且在任)")
     reason: str = Field(..., max_length=2000, description="罢免理由")
-    signers: list[int] = Field(..., min_length=1, max_length=5000, description="联名人选民证号")
+    signers: list[int] = Field(..., min_length=1, max_length=50000, description="联名人选民证号")
 
 
 class RecallDefenceIn(Schema):

@@ -720,6 +720,12 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- recall (罢免)
 
+def _signers(text: str) -> str:
+    if len(text) > 600_000:
+        raise DomainError("invalid", _("联名人太多，请通过接口分批核对后登记"), field="signers")
+    return text
+
+
 @login_required
 def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
     """罢免: the organisers record a petition (the members named, the reason, the signers' voter
@@ -742,7 +748,7 @@ def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
                 raise Http404(_("页面不存在"))
             elif what == "lodge":
                 recalls_.lodge_recall(actor=request.user, election=election, member_ids=request.POST.getlist("member")[:20],
-                                      reason=request.POST.get("reason", ""), signer_numbers=request.POST.get("signers", "")[:60000])
+                                      reason=request.POST.get("reason", ""), signer_numbers=_signers(request.POST.get("signers", "")))
                 messages.success(request, _("罢免要求已登记，已通知被提出罢免的成员提出申辩意见"))
             elif what == "open":
                 recalls_.open_recall(actor=request.user, election=election, recall_id=request.POST.get("recall"))
@@ -764,7 +770,7 @@ def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
         "lines": lines, "error": error, "post": request.POST if error else {},
         "checked": request.POST.getlist("member") if error else [],
         "office": recalls_.in_office(election) if manage else [], "needed": recalls_.signatures_needed(election) if manage else 0,
-        "may_lodge": manage and election.status == Status.COUNTED and not Recall.objects.filter(election=election,
-                                                                                                  status__in=recalls_.OPEN).exists()}, status=status)
+        "may_lodge": manage and election.status == Status.COUNTED and bool(recalls_.in_office(election))
+        and not recalls_.next_term_begun(election) and not Recall.objects.filter(election=election, status__in=recalls_.OPEN).exists()}, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

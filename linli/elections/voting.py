@@ -306,6 +306,8 @@ def check_off(*, actor: Any, election: Election, number: Any, channel: str, by_p
     if rnd is None:
         raise Conflict(Code.NOT_VOTING, _("当前不在投票时间内"))
     voter = Voter.objects.filter(election=election, number=no, votes=True).first()
+    if voter is not None and rnd.kind == RoundKind.RECALL and not regions.lives(voter.resident_id):
+        voter = None  # a recall is voted by those who still live here
     if voter is None:
         raise DomainError(Code.NOT_ON_LIST, fill(_("选民证号%(n)s不在选民名单上"), {"n": no}), field="number")
     proxy = proxies.standing(election).filter(principal=voter).first()
@@ -481,11 +483,11 @@ def count_round(*, actor: Any, election: Election, now: dt.datetime | None = Non
     proxies.check_staff(election)
     if PaperSheet.objects.filter(round=rnd).exclude(status=SheetStatus.COUNTED).exists():
         raise Conflict(Code.PAPER_PENDING, _("还有纸质选票待第二次录入或裁定，完成后再计票"))
-    rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all
-    if rnd.kind == RoundKind.RECALL:
+    if rnd.kind == RoundKind.RECALL:  # every voter still living here counts, away or not
         from .recall import count_recall
 
         return count_recall(actor=actor, election=election, rnd=rnd, now=now or timezone.now())
+    rnd.registered += Participation.objects.filter(round=rnd, voter__away=True).count()  # away, but voted after all
     posts = [count.Post(p, int(rnd.seats[p]), tuple(str(v) for v in rnd.candidates.get(p, [])))
              for p in plan.POSTS if p in rnd.seats]
     before = _elected_before(election, rnd)

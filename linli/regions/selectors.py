@@ -209,6 +209,11 @@ def resident_by_pk(pk: Any) -> Resident | None:
     return Resident.objects.filter(pk=pk).first()
 
 
+def lives(resident_id: Any) -> bool:
+    """Whether the registry still has this resident living here (not moved out)."""
+    return Resident.objects.filter(pk=resident_id, moved_out__isnull=True).exists()
+
+
 def resident_for(actor: Any, pk: int) -> Resident:
     obj = (
         Resident.objects.filter(scope_q(registry_paths(actor)))

@@ -306,3 +306,49 @@ def test_the_next_terms_election_may_follow_a_counted_one_and_ends_recalls(town,
     with pytest.raises(Conflict) as c:
         recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
     assert c.value.code == "not_in_office"
+
+
+@pytest.mark.django_db
+def test_the_recall_is_voted_by_those_still_living_here_and_the_named_do_not_run_it(town, make_user, sms):
+    from linli.accounts.roles import Role
+    from linli.core.errors import PermissionDenied
+    from linli.regions.models import Resident
+
+    poll = elected_poll(town, make_user, sms)
+    e, member = poll.election, poll.posts["member"][0]
+    voters = list(e.voters.filter(votes=True).exclude(pk=poll.vid(member)).select_related("resident"))
+    needed = recall.signatures_needed(e)
+    with pytest.raises(DomainError) as exc:  # a number no voter card has: a clear refusal, not a crash
+        recall.lodge_recall(actor=town.admin, election=e, member_ids=[poll.vid(member)], reason="长期不履职",
+                            signer_numbers=["1" * 20])
+    assert exc.value.details["field"] == "signers"
+    r = recall.lodge_recall(actor=town.admin, election=e, member_ids=[poll.vid(member)], reason="长期不履职",
+                            signer_numbers=[v.number for v in voters[:needed]])
+    recall.record_defence(actor=poll.users[member.pk], election=e, recall_id=r.pk, text="我一直参加工作")
+    with pytest.raises(Conflict):  # the committee does not rewrite what he wrote himself
+        recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")
+    from linli.accounts.models import RoleAssignment
+
+    named_admin = poll.users[member.pk]  # the member also holds the community's admin role
+    RoleAssignment.objects.create(user=named_admin, role=Role.COMMUNITY_ADMIN, region=town.tree.liede_sq,
+                                  region_path=town.tree.liede_sq.path)
+    for act in (lambda: recall.open_recall(actor=named_admin, election=e, recall_id=r.pk),
+                lambda: recall.withdraw_recall(actor=named_admin, election=e, recall_id=r.pk, reason="不同意")):
+        with pytest.raises(PermissionDenied):
+            act()
+    gone, away = voters[-1], voters[-2]
+    Resident.objects.filter(pk=gone.resident_id).update(moved_out=timezone_now().date())
+    away.away = True
+    away.save()
+    rnd = recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
+    assert rnd.registered == len(voters)  # everyone still living here, the away among them; the one gone not
+    with pytest.raises(DomainError) as exc:
+        voting.check_off(actor=town.caseworker, election=e, number=gone.number, channel="station")
+    assert exc.value.code == "not_on_list"
+    voting.check_off(actor=town.caseworker, election=e, number=away.number, channel="station")
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
