@@ -532,11 +532,11 @@ def recalls_out(request: ApiRequest, e: Election) -> list[RecallOut]:
     if not request.auth.has_perm("elections.follow", e):
         rows = [x for x in rows if x["recall"].status != "withdrawn" or x["mine"]]
     return [RecallOut(id=x["recall"].pk, status=x["recall"].status, reason=x["recall"].reason, lodged_at=x["recall"].lodged_at,
-                      signers=x["signers"], needed=x["recall"].needed, defence=x["recall"].defence, defence_at=x["recall"].defence_at,
-                      defence_on_behalf=x["recall"].defence_on_behalf, round=x["recall"].round.no if x["recall"].round else None,
+                      signers=x["signers"], needed=x["recall"].needed, round=x["recall"].round.no if x["recall"].round else None,
                       registered=x["registered"], cast=x["cast"], valid=x["valid"],
                       members=[RecallMemberOut(voter_id=m["voter_id"], name=m["name"], post=m["post"], yes=m["yes"], no=m["no"],
-                                               abstain=m["abstain"], recalled=m["recalled"]) for m in x["members"]],
+                                               abstain=m["abstain"], recalled=m["recalled"], defence=m["defence"],
+                                               defence_at=m["defence_at"], defence_on_behalf=m["on_behalf"]) for m in x["members"]],
                       disclosure_url=reverse("disclosures:detail", args=[x["recall"].notice_disclosure_id])
                       if x["recall"].notice_disclosure_id else "") for x in rows]
 
@@ -567,7 +567,7 @@ def recall_defence(request: ApiRequest, election_id: int, recall_id: int, payloa
     from . import recall
 
     e = selectors.election_for(request.auth, election_id)
-    recall.record_defence(actor=request.auth, election=e, recall_id=recall_id, text=payload.defence)
+    recall.record_defence(actor=request.auth, election=e, recall_id=recall_id, text=payload.defence, member_id=payload.member_id)
     return _one(request, e, recall_id)
 
 

@@ -152,7 +152,7 @@ def workbook(election: Election, chain: list[dict[str, Any]]) -> bytes:
     _sheet(wb, _("罢免"), [_("提出时间"), _("被提出罢免的成员"), _("罢免理由"), _("联名人数"), _("须联名(人)"), _("申辩意见"), _("状态"),
                          _("表决轮次"), _("被罢免")],
            ([_dt(r.lodged_at), "、".join(name(m) for m in r.member_ids), r.reason, r.signers.count(), r.needed,
-             r.defence, r.get_status_display(), r.round.no if r.round else "",
+             "\n".join(f"{name(int(m['voter']))}：{m.get('defence', '')}" for m in r.members), r.get_status_display(), r.round.no if r.round else "",
              "、".join(name(m) for m in r.recalled)] for r in recalls))
     out = io.BytesIO()
     wb.save(out)

@@ -531,17 +531,13 @@ class Recall(models.Model):
     the members on the ballot, yes meaning 同意罢免) voted online and on paper like any other."""
 
     election = models.ForeignKey(Election, verbose_name=_("选举"), on_delete=models.CASCADE, related_name="recalls")
-    members = models.JSONField(_("被提出罢免的成员"), default=list)  # [{"voter": id, "post": post}]
+    # [{"voter": id, "post": post, and once he answers: "defence", "defence_at" (ISO), "by" (user id), "on_behalf"}]
+    members = models.JSONField(_("被提出罢免的成员"), default=list)
     reason = models.TextField(_("罢免理由"), max_length=2000)
     status = models.CharField(_("状态"), max_length=10, choices=RecallStatus.choices, default=RecallStatus.LODGED)
     lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     lodged_at = models.DateTimeField(_("提出时间"))
     needed = models.PositiveIntegerField(_("须联名(人)"), default=0)
-    defence = models.TextField(_("申辩意见"), max_length=4000, blank=True)
-    defence_at = models.DateTimeField(_("申辩登记时间"), null=True, blank=True)
-    defence_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申辩登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    defence_on_behalf = models.BooleanField(_("代为登记申辩"), default=False)
     round = models.OneToOneField(Round, verbose_name=_("表决轮次"), null=True, blank=True, on_delete=models.PROTECT, related_name="recall")
     notice_disclosure_id = models.IntegerField(_("罢免公告"), null=True, blank=True)
     recalled = models.JSONField(_("被罢免"), default=list, blank=True)  # voter ids

@@ -169,23 +169,38 @@ def _lodged(recall: Recall) -> None:
 
 
 @transaction.atomic
-def record_defence(*, actor: Any, election: Election, recall_id: Any, text: str) -> Recall:
-    """申辩意见: by a member named (himself), or by the committee on his behalf."""
+def record_defence(*, actor: Any, election: Election, recall_id: Any, text: str, member_id: Any = None) -> Recall:
+    """申辩意见, one per member named: by the member himself, or by the committee on his behalf
+    (``member_id``; with one member named it may be left out). What a member wrote himself the
+    committee does not rewrite; he may revise it until the vote opens."""
     election = _lock(election)
     recall = _recall(election, recall_id)
-    own = Voter.objects.filter(pk__in=recall.member_ids, resident_id=getattr(actor, "resident_id", None) or -1).exists()
-    if not own:
+    mine = list(Voter.objects.filter(pk__in=recall.member_ids, resident_id=getattr(actor, "resident_id", None) or -1)
+                .values_list("pk", flat=True))
+    if mine:
+        target = mine[0]
+    else:
         require(actor, "elections.manage", election)
+        if member_id in (None, "") and len(recall.member_ids) == 1:
+            target = recall.member_ids[0]
+        else:
+            try:
+                target = int(member_id)
+            except (TypeError, ValueError):
+                raise DomainError("invalid", _("请选择为哪名成员登记申辩意见"), field="member") from None
+            if target not in recall.member_ids:
+                raise DomainError("invalid", _("请选择为哪名成员登记申辩意见"), field="member")
     _lodged(recall)
-    if not own and recall.defence_at is not None and not recall.defence_on_behalf:
+    entry = next(m for m in recall.members if int(m["voter"]) == target)
+    if not mine and entry.get("defence_at") and not entry.get("on_behalf"):
         raise Conflict(Code.ALREADY_ANSWERED, _("被罢免成员本人已提出申辩意见，不能代为更改"))
     text = clean_text(text, limit=4000)
     if not text:
         raise DomainError("invalid", _("请填写申辩意见(本人不申辩的，请写明)"), field="defence")
-    recall.defence, recall.defence_at, recall.defence_by, recall.defence_on_behalf = text, timezone.now(), actor, not own
-    recall.save()
+    entry.update({"defence": text, "defence_at": timezone.now().isoformat(), "by": actor.pk, "on_behalf": not mine})
+    recall.save(update_fields=["members"])
     record_audit(actor=actor, action="election.recall_defence", target=election, region_path=election.region_path,
-                 changes={"recall": recall.pk, "on_behalf": not own})
+                 changes={"recall": recall.pk, "member": target, "on_behalf": not mine})
     return recall
 
 
@@ -221,8 +236,9 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
     recall = _recall(election, recall_id)
     _lodged(recall)
     _not_named(actor, recall)
-    if recall.defence_at is None:
-        raise Conflict(Code.NO_DEFENCE, _("请先登记被罢免成员的申辩意见(或本人不申辩)"))
+    missing = [int(m["voter"]) for m in recall.members if not m.get("defence_at")]
+    if missing:
+        raise Conflict(Code.NO_DEFENCE, _("请先登记每名被罢免成员的申辩意见(或本人不申辩)"), members=missing)
     if election.status != Status.COUNTED:
         raise Conflict("illegal_transition", _("当前阶段不能开始罢免表决"), current_status=election.status)
     _still_the_term(election)
@@ -244,7 +260,8 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
     names = _names(recall.member_ids)
     who = "、".join(fill(_("%(p)s%(n)s"), {"p": post_label(m["post"]), "n": names.get(int(m["voter"]), "")}) for m in recall.members)
     content = "\n".join([fill(_("%(s)s名选民联名提出罢免%(w)s，现进行罢免表决。"), {"s": recall.signers.count(), "w": who}),
-                         _("罢免理由：") + recall.reason, _("申辩意见：") + recall.defence,
+                         _("罢免理由：") + recall.reason,
+                         *(fill(_("%(n)s的申辩意见：%(d)s"), {"n": names.get(int(m["voter"]), ""), "d": m["defence"]}) for m in recall.members),
                          _("须有登记选民过半数投票，并经投票的选民过半数同意，方可罢免。")])
     d = disclosures.publish(actor=actor, kind="elections.recall", region=election.community,
                             title=fill(_("%(t)s罢免表决公告"), {"t": election.title})[:120], content=content, source=election,
@@ -323,15 +340,8 @@ def recall_lines(actor: Any, election: Election) -> list[dict[str, Any]]:
                     "cast": r.round.result.get("cast") if r.round and r.round.result else None,
                     "registered": r.round.result.get("registered") if r.round and r.round.result else None,
                     "members": [{"voter_id": m["voter"], "name": names.get(int(m["voter"]), ""), "post": m["post"],
+                                 "defence": m.get("defence", ""), "defence_at": m.get("defence_at"), "on_behalf": m.get("on_behalf", False),
+                                 "mine": int(m["voter"]) in mine,
                                  "label": post_label(m["post"]), **{k: result.get(int(m["voter"]), {}).get(k) for k in
                                                                     ("yes", "no", "abstain", "recalled")}} for m in r.members]})
     return out
-
-
-def may_defend(actor: Any, election: Election, recall: Recall) -> bool:
-    if recall.status != RecallStatus.LODGED:
-        return False
-    if actor.has_perm("elections.manage", election):
-        return True
-    return Voter.objects.filter(pk__in=recall.member_ids, resident_id=getattr(actor, "resident_id", None) or -1).exists()
-

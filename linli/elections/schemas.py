@@ -410,6 +410,7 @@ class RecallIn(Schema):
 
 class RecallDefenceIn(Schema):
     defence: str = Field(..., max_length=4000, description="申辩意见(本人不申辩的写明)")
+    member_id: int | None = Field(None, ge=1, le=2**62, description="选举委员会代为登记时：哪名成员(选民 id)；成员本人不填")
 
 
 class RecallWithdrawIn(Schema):
@@ -424,6 +425,9 @@ class RecallMemberOut(Schema):
     no: int | None = None
     abstain: int | None = None
     recalled: bool | None = None
+    defence: str = Field("", description="申辩意见")
+    defence_at: dt.datetime | None = None
+    defence_on_behalf: bool = Field(False, description="选举委员会代为登记")
 
 
 class RecallOut(Schema):
@@ -433,9 +437,6 @@ class RecallOut(Schema):
     lodged_at: dt.datetime
     signers: int
     needed: int
-    defence: str
-    defence_at: dt.datetime | None
-    defence_on_behalf: bool
     round: int | None = Field(None, description="表决轮次")
     registered: int | None = None
     cast: int | None = None

@@ -742,7 +742,7 @@ def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             if what == "defence":
                 recalls_.record_defence(actor=request.user, election=election, recall_id=request.POST.get("recall"),
-                                        text=request.POST.get("defence", ""))
+                                        text=request.POST.get("defence", ""), member_id=request.POST.get("member") or None)
                 messages.success(request, _("申辩意见已登记"))
             elif not manage:
                 raise Http404(_("页面不存在"))

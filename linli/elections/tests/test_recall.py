@@ -127,7 +127,7 @@ def test_a_member_answers_then_the_list_votes_and_more_than_half_recall_him(town
     with pytest.raises(Exception):  # another resident cannot answer for him
         recall.record_defence(actor=poll.father, election=e, recall_id=r.pk, text="我不同意")
     r = recall.record_defence(actor=member_user, election=e, recall_id=r.pk, text="我因住院三个月未能参加工作，已经康复。")
-    assert r.defence_on_behalf is False
+    assert r.members[0]["on_behalf"] is False and "已经康复" in r.members[0]["defence"]
     rnd = recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
     e.refresh_from_db()
     assert e.status == "voting" and rnd.kind == "recall" and rnd.candidates == {"member": [poll.vid(member)]}
@@ -188,9 +188,17 @@ def test_too_few_voting_leaves_the_member_in_office_and_a_recall_may_be_withdraw
         recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")
     r = recall.lodge_recall(actor=town.admin, election=e, member_ids=[poll.vid(director), poll.vid(member)], reason="账目不清",
                             signer_numbers=signers)
-    recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")  # recorded on his behalf
+    with pytest.raises(DomainError):  # two named: the committee says for whom
+        recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")
+    recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩", member_id=poll.vid(director))
+    with pytest.raises(Conflict) as c:  # each named member's defence before the vote
+        recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
+    assert c.value.code == "no_defence" and c.value.details["members"] == [poll.vid(member)]
+    recall.record_defence(actor=poll.users[member.pk], election=e, recall_id=r.pk, text="我会改进工作")
     rnd = recall.open_recall(actor=town.admin, election=e, recall_id=r.pk)
     assert rnd.seats == {"director": 1, "member": 1}
+    notice = Disclosure.objects.get(kind="elections.recall")
+    assert "本人不申辩" in notice.content and "我会改进工作" in notice.content
     users = poll.voter_users()
     for u in users[:len(users) // 2]:  # exactly half of the registered voters
         poll.cast(u, {"director": {"marks": {str(poll.vid(director)): "yes"}}, "member": {"marks": {str(poll.vid(member)): "yes"}}})
@@ -234,7 +242,8 @@ def test_a_recall_through_the_api_and_other_communities_see_nothing(client, town
     assert client.post(f"{base}/recalls/{rid}/open").json()["error"]["code"] == "no_defence"
     client.force_login(poll.users[member.pk])  # the member answers on his phone
     d = client.post(f"{base}/recalls/{rid}/defence", {"defence": "我一直参加工作，有会议记录为证"}, content_type="application/json")
-    assert d.status_code == 200 and d.json()["defence_on_behalf"] is False
+    assert d.status_code == 200 and d.json()["members"][0]["defence_on_behalf"] is False
+    assert d.json()["members"][0]["defence"] == "我一直参加工作，有会议记录为证"
     assert client.post(f"{base}/recalls/{rid}/open").status_code == 404  # a resident: no staff endpoint
     client.force_login(poll.father)  # a resident reads the recall, answers for no one
     assert [x["id"] for x in client.get(f"{base}/recalls").json()] == [rid]
