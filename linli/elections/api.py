@@ -529,8 +529,6 @@ def recalls_out(request: ApiRequest, e: Election) -> list[RecallOut]:
     from . import recall
 
     rows = recall.recall_lines(request.auth, e)
-    if not request.auth.has_perm("elections.follow", e):
-        rows = [x for x in rows if x["recall"].status != "withdrawn" or x["mine"]]
     return [RecallOut(id=x["recall"].pk, status=x["recall"].status, reason=x["recall"].reason, lodged_at=x["recall"].lodged_at,
                       signers=x["signers"], needed=x["recall"].needed, round=x["recall"].round.no if x["recall"].round else None,
                       registered=x["registered"], cast=x["cast"], valid=x["valid"],

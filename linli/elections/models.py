@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.fields import private_storage
 from linli.core.models import TimeStamped
 
-from .states import Status
+from .states import RecallStatus, Status
 
 
 class Mode(models.TextChoices):
@@ -515,13 +515,6 @@ class CountingStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.role}"
-
-
-class RecallStatus(models.TextChoices):
-    LODGED = "lodged", _("已提出，待表决")
-    VOTING = "voting", _("表决中")
-    DECIDED = "decided", _("已表决")
-    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Recall(models.Model):

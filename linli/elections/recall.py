@@ -51,7 +51,7 @@ from .models import (
     Voter,
 )
 from .services import _lock, _tell, post_label, require
-from .states import LIFECYCLE, Action, Status
+from .states import LIFECYCLE, RECALL_LIFECYCLE, Action, RecallAction, Status
 
 OPEN = (RecallStatus.LODGED, RecallStatus.VOTING)
 
@@ -214,7 +214,8 @@ def withdraw_recall(*, actor: Any, election: Election, recall_id: Any, reason: s
     reason = clean_text(reason, collapse=True, limit=300)
     if not meaningful(reason):
         raise DomainError("reason_required", _("请填写撤回原因"), field="reason")
-    recall.status, recall.withdraw_reason = RecallStatus.WITHDRAWN, reason
+    RECALL_LIFECYCLE.apply(recall, RecallAction.WITHDRAW, actor=actor, lock=False, audit=False)
+    recall.withdraw_reason = reason
     recall.save()
     record_audit(actor=actor, action="election.recall_withdraw", target=election, region_path=election.region_path,
                  changes={"recall": recall.pk, "reason": reason})
@@ -256,7 +257,8 @@ def open_recall(*, actor: Any, election: Election, recall_id: Any, now: dt.datet
     LIFECYCLE.apply(election, Action.OPEN_RECALL, actor=actor, lock=False,
                     changes={"round": rnd.no, "recall": recall.pk, "proxies_ended": ended})
     election.save()
-    recall.status, recall.round = RecallStatus.VOTING, rnd
+    RECALL_LIFECYCLE.apply(recall, RecallAction.OPEN, actor=actor, lock=False, audit=False)
+    recall.round = rnd
     names = _names(recall.member_ids)
     who = "、".join(fill(_("%(p)s%(n)s"), {"p": post_label(m["post"]), "n": names.get(int(m["voter"]), "")}) for m in recall.members)
     content = "\n".join([fill(_("%(s)s名选民联名提出罢免%(w)s，现进行罢免表决。"), {"s": recall.signers.count(), "w": who}),
@@ -298,7 +300,8 @@ def count_recall(*, actor: Any, election: Election, rnd: Round, now: dt.datetime
                               "yes": x.yes, "no": x.no, "abstain": x.abstain, "recalled": x.recalled} for x in result.lines]}
     rnd.status, rnd.counted_at = RoundStatus.COUNTED, now
     rnd.save()
-    recall.status, recall.recalled = RecallStatus.DECIDED, [int(m) for m in result.recalled]
+    RECALL_LIFECYCLE.apply(recall, RecallAction.DECIDE, actor=actor, lock=False, audit=False)
+    recall.recalled = [int(m) for m in result.recalled]
     recall.save()
     names = _names(recall.member_ids)
     head = fill(_("%(t)s罢免表决结果：登记选民%(r)s人，参加投票%(c)s人。"), {"t": election.title, "r": result.registered, "c": result.cast})
@@ -332,8 +335,11 @@ def recall_lines(actor: Any, election: Election) -> list[dict[str, Any]]:
     rows = list(Recall.objects.filter(election=election).select_related("round").order_by("-lodged_at", "-pk"))
     names = _names([m for r in rows for m in r.member_ids])
     mine = set(Voter.objects.filter(election=election, resident_id=getattr(actor, "resident_id", None) or -1).values_list("pk", flat=True))
+    staff = actor.has_perm("elections.follow", election)
     out = []
     for r in rows:
+        if r.status == RecallStatus.WITHDRAWN and not staff and not mine & set(r.member_ids):
+            continue  # a withdrawn petition: the staff and the members named see it, not the community
         result = {x["member"]: x for x in (r.round.result.get("recall", []) if r.round and r.round.status == RoundStatus.COUNTED else [])}
         out.append({"recall": r, "signers": r.signers.count(), "mine": bool(mine & set(r.member_ids)),
                     "valid": r.round.result.get("valid") if r.round and r.round.result else None,
@@ -345,3 +351,10 @@ def recall_lines(actor: Any, election: Election) -> list[dict[str, Any]]:
                                  "label": post_label(m["post"]), **{k: result.get(int(m["voter"]), {}).get(k) for k in
                                                                     ("yes", "no", "abstain", "recalled")}} for m in r.members]})
     return out
+
+
+def may_lodge(actor: Any, election: Election) -> bool:
+    """Whether the petition form is offered: an organiser, the election counted with members in
+    office, the next term not begun, no recall open."""
+    return (actor.has_perm("elections.manage", election) and election.status == Status.COUNTED and bool(in_office(election))
+            and not next_term_begun(election) and not Recall.objects.filter(election=election, status__in=OPEN).exists())

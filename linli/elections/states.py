@@ -59,3 +59,25 @@ LIST_PUBLIC = (S.VOTERS_PUBLISHED, S.CANDIDATES_PUBLISHED, S.VOTING, S.CLOSED, S
 
 # audited as election.publish_voters / election.cancel
 LIFECYCLE = Lifecycle(TRANSITIONS, Status, Action, audit="election")
+
+
+class RecallStatus(models.TextChoices):
+    LODGED = "lodged", _("已提出，待表决")
+    VOTING = "voting", _("表决中")
+    DECIDED = "decided", _("已表决")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class RecallAction(models.TextChoices):
+    OPEN = "open", _("开始罢免表决")
+    DECIDE = "decide", _("罢免表决计票")
+    WITHDRAW = "withdraw", _("撤回罢免要求")
+
+
+RECALL_TRANSITIONS: dict[tuple[str, str], str] = {
+    (RecallStatus.LODGED, RecallAction.OPEN): RecallStatus.VOTING,
+    (RecallStatus.LODGED, RecallAction.WITHDRAW): RecallStatus.WITHDRAWN,
+    (RecallStatus.VOTING, RecallAction.DECIDE): RecallStatus.DECIDED,
+}
+# a recall's steps are audited on its election (election.recall_lodge / _withdraw / _count, election.open_recall)
+RECALL_LIFECYCLE = Lifecycle(RECALL_TRANSITIONS, RecallStatus, RecallAction)

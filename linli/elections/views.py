@@ -732,7 +732,6 @@ def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
     numbers), the defence, open the vote or withdraw it; a member named answers on his phone; the
     community's residents read each recall, its defence and its result."""
     from . import recall as recalls_
-    from .models import Recall
 
     election = _get(selectors.election_for, request.user, pk)
     manage = request.user.has_perm("elections.manage", election)
@@ -763,14 +762,11 @@ def recalls(request: HttpRequest, pk: int) -> HttpResponseBase:
         except DomainError as exc:
             error, status = exc, exc.status if exc.status in (400, 403, 404, 409) else 400
     lines = recalls_.recall_lines(request.user, election)
-    if not manage and not request.user.has_perm("elections.follow", election):
-        lines = [x for x in lines if x["recall"].status != "withdrawn" or x["mine"]]
     response = render(request, "elections/recalls.html", {
         "election": election, "manage": manage, "staff": manage or request.user.has_perm("elections.follow", election),
         "lines": lines, "error": error, "post": request.POST if error else {},
         "checked": request.POST.getlist("member") if error else [],
         "office": recalls_.in_office(election) if manage else [], "needed": recalls_.signatures_needed(election) if manage else 0,
-        "may_lodge": manage and election.status == Status.COUNTED and bool(recalls_.in_office(election))
-        and not recalls_.next_term_begun(election) and not Recall.objects.filter(election=election, status__in=recalls_.OPEN).exists()}, status=status)
+        "may_lodge": recalls_.may_lodge(request.user, election)}, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

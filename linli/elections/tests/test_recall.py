@@ -184,6 +184,8 @@ def test_too_few_voting_leaves_the_member_in_office_and_a_recall_may_be_withdraw
     with pytest.raises(DomainError):
         recall.withdraw_recall(actor=town.admin, election=e, recall_id=r.pk, reason="")
     recall.withdraw_recall(actor=town.admin, election=e, recall_id=r.pk, reason="联名人书面撤回")
+    assert [x["recall"].pk for x in recall.recall_lines(town.admin, e)] == [r.pk]
+    assert recall.recall_lines(poll.father, e) == []  # a withdrawn petition is not shown to the community
     with pytest.raises(Conflict):
         recall.record_defence(actor=town.admin, election=e, recall_id=r.pk, text="本人不申辩")
     r = recall.lodge_recall(actor=town.admin, election=e, member_ids=[poll.vid(director), poll.vid(member)], reason="账目不清",
