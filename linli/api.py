@@ -229,6 +229,9 @@ def _register() -> None:
     from linli.elections.api import router as elections_router
 
     api.add_router("/elections", elections_router)
+    from linli.consultation.api import router as consultation_router
+
+    api.add_router("/consultation", consultation_router)
 
 
 def _document_refusals() -> None:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "linli.portal",
     "linli.assemblies",
     "linli.elections",
+    "linli.consultation",
 ]
 
 MIDDLEWARE = [

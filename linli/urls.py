@@ -29,6 +29,7 @@ urlpatterns = [
     path("spaces/", include("linli.spaces.urls")),
     path("notices/", include("linli.notices.urls")),
     path("elections/", include("linli.elections.urls")),
+    path("consultation/", include("linli.consultation.urls")),
     path("disclosures/", include("linli.disclosures.urls")),
     path("assemblies/", include("linli.assemblies.urls")),
     path("portal/", include("linli.portal.urls")),

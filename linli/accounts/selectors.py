@@ -204,6 +204,13 @@ def users_of_residents(resident_ids: Iterable[int]) -> dict[int, Any]:
     return {int(u.resident_id or 0): u for u in User.objects.filter(is_active=True, resident_id__in=list(set(resident_ids)))}
 
 
+def users_by_ids(ids: Iterable[int]) -> QuerySet[Any]:
+    """The active accounts among ``ids`` (people a capability keeps by id: a topic's followers)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, pk__in=list(ids))
+
+
 def active_user_by_username(username: str) -> Any:
     """An active account by its user name (a desk names a colleague), or None."""
     from .models import User

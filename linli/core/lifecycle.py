@@ -44,8 +44,19 @@ class Lifecycle:
         self.field = field
         self.audit = audit  # audit code prefix: "<audit>.<action>"; "" = the caller audits itself
         self.timeline = timeline
+        self.listeners: list[Callable[..., Any]] = []
         if audit:
             DECLARED.append(self)
+
+    def subscribe(self, listener: Callable[..., Any]) -> None:
+        """Call ``listener(obj, action=, before=, after=, actor=)`` after every step, inside the
+        mover's transaction (a listener that writes elsewhere does it in ``transaction.on_commit``).
+        A capability above follows another's objects this way (a consultation's resolution its work
+        orders) without the lower one knowing it; subscribing the same function again is a no-op."""
+        key = (getattr(listener, "__module__", ""), getattr(listener, "__qualname__", repr(listener)))
+        self.listeners[:] = [fn for fn in self.listeners
+                             if (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn))) != key]
+        self.listeners.append(listener)
 
     def audit_codes(self) -> list[str]:
         """Every audit action ``apply`` can write: ``<audit>.<action>`` for each action of the map."""
@@ -97,6 +108,8 @@ class Lifecycle:
             record_audit(actor=actor, action=f"{self.audit}.{action}", target=obj,
                          region_path=region_path if region_path is not None else getattr(obj, "region_path", ""),
                          changes={self.field: [before, target]} | ({"note": note[:200]} if note else {}) | (changes or {}))
+        for listener in self.listeners:
+            listener(obj, action=action, before=before, after=target, actor=actor)
         return before
 
 

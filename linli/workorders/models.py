@@ -107,6 +107,7 @@ class WorkOrder(TimeStamped):
         HOTLINE = "hotline", _("热线")
         API = "api", _("接口")
         OPEN311 = "open311", _("Open311")
+        CONSULT = "consult", _("协商转办")  # a consultation's resolution created it (consultation follows it)
 
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("一般")

@@ -82,6 +82,18 @@ def order_for(actor: Any, pk: int) -> WorkOrder:
     return order
 
 
+def visible_by_numbers(actor: Any, numbers: list[str]) -> list[WorkOrder]:
+    """The orders of ``numbers`` the actor may see (a topic promoted from a pattern of orders)."""
+    found = WorkOrder.objects.select_related("category", "region").filter(number__in=numbers[:50])
+    return [o for o in found if actor.has_perm("workorders.view", o)]
+
+
+def states_of(ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Each order's (number, status, status label), for a page that follows orders it created."""
+    return {o.pk: (o.number, o.status, o.get_status_display())
+            for o in WorkOrder.objects.filter(pk__in=ids).only("number", "status")}
+
+
 def followable(actor: Any, pk: int) -> WorkOrder:
     """An open order the actor may follow (one of their community's), though not yet theirs to view."""
     order = WorkOrder.objects.select_related("category", "unit", "region").filter(pk=pk).first()
