@@ -39,6 +39,7 @@ from .schemas import (
     MemberIn,
     MemberOut,
     OrderOut,
+    PaperSupportIn,
     ProgressIn,
     RateIn,
     RatingOut,
@@ -242,6 +243,13 @@ def get_topic(request: Any, topic_id: int):  # type: ignore[no-untyped-def]
 @router.post("/topics/{topic_id}/support", response={200: TopicDetail, **ERRORS}, summary="附议(每户一次)")
 def support(request: ApiRequest, topic_id: int):  # type: ignore[no-untyped-def]
     return _detail(request.auth, services.support(actor=request.auth, topic=_topic(topic_id)))
+
+
+@router.post("/topics/{topic_id}/supports/paper", response={200: TopicDetail, **ERRORS}, summary="登记纸质联名表上的附议(按户号)")
+def paper_support(request: ApiRequest, topic_id: int, payload: PaperSupportIn):  # type: ignore[no-untyped-def]
+    t = services.record_support(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id),
+                                household_number=payload.household_number)
+    return _detail(request.auth, t)
 
 
 @router.post("/topics/{topic_id}/follow", response={200: TopicDetail, **ERRORS}, summary="关注：每一步进展都通知我")

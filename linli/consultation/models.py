@@ -229,7 +229,10 @@ class Support(models.Model):
 
     topic = models.ForeignKey(Topic, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="support_rows")
     household_id = models.PositiveBigIntegerField(_("户"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("附议人"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("附议人"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代为登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", help_text=_("居民在纸质联名表上附议，由工作人员登记"))
     created_at = models.DateTimeField(_("附议时间"), auto_now_add=True)
 
     class Meta:
@@ -257,7 +260,7 @@ class Follower(models.Model):
 
 
 EVENT_LABELS = {
-    "propose": _("提出议题"), "submit": _("附议达到门槛，提交答复"), "take_up": _("受理"), "merge": _("合并"), "refer": _("转交"),
+    "propose": _("提出议题"), "submit": _("提交社区答复"), "take_up": _("受理"), "merge": _("合并"), "refer": _("转交"),
     "decline": _("不予受理"), "withdraw": _("撤回"), "decide": _("形成协商意见"), "complete": _("办结"), "reopen": _("重新落实"),
     "merged_in": _("并入议题"), "meeting": _("安排协商会议"), "meeting_cancel": _("取消会议"), "minutes": _("确认协商纪要"),
     "resolution_add": _("增加落实事项"), "progress": _("更新进度"), "finish": _("完成"), "infeasible": _("无法落实"),

@@ -172,6 +172,10 @@ class TopicDetail(TopicRow):
     following: bool = False
 
 
+class PaperSupportIn(Schema):
+    household_number: str = Field(..., max_length=32, description="纸质联名表上住户的户号")
+
+
 class AnswerIn(Schema):
     action: Literal["take_up", "merge", "refer", "decline"]
     answer: str = Field("", max_length=1000)

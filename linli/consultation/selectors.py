@@ -47,7 +47,7 @@ from .states import (
 _NOT_FOUND = "议题不存在或不在您的范围内"
 
 TOPIC_ACTIONS = Actions(
-    {"support": "consultation.support", "follow": "consultation.follow_topic", "withdraw": "consultation.withdraw",
+    {"support": "consultation.support", "support_paper": "consultation.desk", "follow": "consultation.follow_topic", "withdraw": "consultation.withdraw",
      "take_up": "consultation.manage", "merge": "consultation.manage", "refer": "consultation.manage",
      "decline": "consultation.manage", "schedule": "consultation.manage", "decide": "consultation.manage",
      "disclose": "consultation.manage", "add_resolution": "consultation.manage", "rate": "consultation.rate",
@@ -55,6 +55,7 @@ TOPIC_ACTIONS = Actions(
     lifecycle=LIFECYCLE,
     when={
         "support": lambda t: t.status == Status.PROPOSED,
+        "support_paper": lambda t: t.status == Status.PROPOSED,
         "follow": lambda t: t.status not in CLOSED,
         "schedule": lambda t: t.status == Status.TAKEN_UP and not t.meetings.filter(status=MeetingStatus.SCHEDULED).exists(),
         "decide": lambda t: t.meetings.filter(status=MeetingStatus.CLOSED).exists(),

@@ -28,6 +28,7 @@ from linli.core.text import clean_text, fill
 from linli.disclosures import services as disclosures
 from linli.messaging.services import send, send_many
 from linli.notices import services as notices
+from linli.regions import selectors as regions
 from linli.workorders import selectors as workorders
 from linli.workorders import services as workorder_services
 
@@ -117,7 +118,7 @@ LIFECYCLE.timeline = _timeline
 
 def audience(topic: Topic) -> list[int]:
     """Who hears of every step: the proposer, each supporter and each follower (user ids, once)."""
-    ids = set(Support.objects.filter(topic=topic).values_list("user_id", flat=True))
+    ids = set(Support.objects.filter(topic=topic, user__isnull=False).values_list("user_id", flat=True))
     ids |= set(Follower.objects.filter(topic=topic).values_list("user_id", flat=True))
     if topic.proposer_id:
         ids.add(topic.proposer_id)
@@ -361,7 +362,8 @@ def _public_name(user: Any) -> str:
 
 
 def _submit(topic: Topic, actor: Any, cfg: Settings) -> None:
-    LIFECYCLE.apply(topic, Action.SUBMIT, actor=actor, lock=False, audit=False)
+    note = fill(_("附议 %(n)d 户，达到门槛"), {"n": topic.supports}) if topic.source in (Source.RESIDENT, Source.OFFLINE) else ""
+    LIFECYCLE.apply(topic, Action.SUBMIT, actor=actor, lock=False, audit=False, note=note)
     topic.submitted_at = timezone.now()
     topic.answer_due = calendar.add_working_days(timezone.localdate(), cfg.answer_days)
     topic.due_on = topic.answer_due
@@ -369,19 +371,19 @@ def _submit(topic: Topic, actor: Any, cfg: Settings) -> None:
     _tell_staff(topic, fill(_("议题“%(t)s”待答复，期限 %(d)s"), {"t": topic.title, "d": topic.answer_due.isoformat()}))
 
 
-def _add_support(topic: Topic, user: Any, household_id: int, cfg: Settings | None = None) -> bool:
+def _add_support(topic: Topic, user: Any, household_id: int, cfg: Settings | None = None, *, entered_by: Any = None) -> bool:
     """One household's support; the topic row is locked by the caller. True when the topic
     reached its threshold now."""
     try:
         with transaction.atomic():
-            Support.objects.create(topic=topic, household_id=household_id, user=user)
+            Support.objects.create(topic=topic, household_id=household_id, user=user, entered_by=entered_by)
     except IntegrityError:
         raise Conflict(Code.ALREADY_SUPPORTED, _("您家已附议过该议题")) from None
     topic.supports = F("supports") + 1
     topic.save(update_fields=["supports", "updated_at"])
     topic.refresh_from_db(fields=["supports"])
     if topic.status == Status.PROPOSED and topic.supports >= topic.threshold:
-        _submit(topic, user, cfg or settings_for(topic.community_id))
+        _submit(topic, user or entered_by, cfg or settings_for(topic.community_id))
         topic.save()
         tell(topic, fill(_("议题“%(t)s”附议已达 %(n)d 户，已提交社区，%(d)s 前答复"), {
             "t": topic.title, "n": topic.supports, "d": topic.answer_due.isoformat() if topic.answer_due else ""}))
@@ -399,6 +401,22 @@ def support(*, actor: Any, topic: Topic) -> Topic:
         raise Conflict(Code.NOT_SUPPORTING, _("该议题已不再征集附议"))
     _add_support(topic, actor, actor.resident.household_id)
     Follower.objects.get_or_create(topic=topic, user=actor)
+    return topic
+
+
+@transaction.atomic
+def record_support(*, actor: Any, topic: Topic, household_number: str) -> Topic:
+    """A household's support signed on the paper form (联名表), entered by the desk by its 户号."""
+    topic = _lock(topic)
+    require(actor, "consultation.desk", topic)
+    if topic.status != Status.PROPOSED:
+        raise Conflict(Code.NOT_SUPPORTING, _("该议题已不再征集附议"))
+    household = regions.household_by_number(household_number)
+    if household is None or not household.region_path.startswith(topic.region_path):
+        raise DomainError("invalid", _("请填写本社区住户的户号"), field="household_number")
+    _add_support(topic, None, household.pk, entered_by=actor)
+    record_audit(actor=actor, action="consultation.support_entered", target=topic, region_path=topic.region_path,
+                 changes={"household": household.number})
     return topic
 
 

@@ -264,6 +264,9 @@ def _staff_act(request: HttpRequest, topic: Any, what: str) -> None:
             raise DomainError("merge_target", _("请填写本社区另一个议题的编号"), field="into")
         services.merge(actor=user, topic=topic, into=into, answer=p.get("answer", ""))
         messages.success(request, _("议题已合并"))
+    elif what == "support_paper":
+        services.record_support(actor=user, topic=topic, household_number=p.get("household_number", ""))
+        messages.success(request, _("已登记附议"))
     elif what == "disclose":
         services.disclose(actor=user, topic=topic)
         messages.success(request, _("协商结果已公示"))

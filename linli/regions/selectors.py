@@ -501,6 +501,12 @@ def building_labels(ids: Iterable[int]) -> dict[int, str]:
     return {pk: f"{c} {n}" for pk, c, n in Building.objects.filter(pk__in=wanted).values_list("pk", "compound__name", "name")}
 
 
+def household_by_number(number: str) -> Household | None:
+    """A household by its 户号 (a paper form names it), or None."""
+    number = (number or "").strip()[:32]
+    return Household.objects.filter(number=number).first() if number else None
+
+
 def household_labels(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """``{household id: (number, short address)}`` in one query (no personal data)."""
     wanted = list(set(ids))

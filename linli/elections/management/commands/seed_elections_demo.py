@@ -12,11 +12,8 @@ two clerks, the count on election day), so its result, certificates and archive 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
-from collections.abc import Iterator
-from unittest import mock
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,6 +21,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.core.crypto import lookup_hash
+from linli.core.demo import replayed
 from linli.elections import proxies, services, voting
 from linli.elections.models import Election, Voter
 from linli.regions.models import RegionNode, Resident
@@ -33,17 +31,6 @@ LIEDE = "440106001001"
 
 def past_path(user: User) -> str:
     return user.roles.values_list("region_path", flat=True).first() or ""
-
-
-@contextlib.contextmanager
-def replayed(day: dt.date, hour: int = 9) -> Iterator[None]:
-    """Replays the services at ``hour`` o'clock of a past ``day``: the clock they read
-    (``timezone.now``) starts there and runs on. For demo data of what happened before the
-    platform was installed, nothing else."""
-    real = timezone.now
-    delta = timezone.make_aware(dt.datetime.combine(day, dt.time(hour))) - real()
-    with mock.patch("django.utils.timezone.now", lambda: real() + delta):
-        yield
 
 
 class Command(BaseCommand):
