@@ -9,7 +9,7 @@ from enum import StrEnum
 class Code(StrEnum):
     NOT_COMMUNITY = "not_community"  # topics, bodies and settings belong to a community
     ALREADY_SUPPORTED = "already_supported"  # one support per household and topic
-    NOT_SUPPORTING = "not_supporting"  # supports are gathered while the topic is proposed
+    NOT_SUPPORTING = "not_supporting"  # supports are taken until the topic is answered (taken up, merged, referred, declined)
     OFF_LIST = "off_list"  # a topic outside the list of matters is taken up only with a recorded reason
     NO_BODY = "no_body"  # the body chosen is an active body of the topic's community
     TOO_SOON = "too_soon"  # participants are invited at least ``notice_days`` before the meeting

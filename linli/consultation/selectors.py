@@ -38,6 +38,7 @@ from .states import (
     CLOSED,
     DECIDED,
     LIFECYCLE,
+    OPEN_FOR_ANSWER,
     RESOLUTION_LIFECYCLE,
     RUNNING,
     MeetingStatus,
@@ -54,8 +55,8 @@ TOPIC_ACTIONS = Actions(
      "urge": "consultation.supervise"},
     lifecycle=LIFECYCLE,
     when={
-        "support": lambda t: t.status == Status.PROPOSED,
-        "support_paper": lambda t: t.status == Status.PROPOSED,
+        "support": lambda t: t.status in OPEN_FOR_ANSWER,
+        "support_paper": lambda t: t.status in OPEN_FOR_ANSWER,
         "follow": lambda t: t.status not in CLOSED,
         "schedule": lambda t: t.status == Status.TAKEN_UP and not t.meetings.filter(status=MeetingStatus.SCHEDULED).exists(),
         "decide": lambda t: t.meetings.filter(status=MeetingStatus.CLOSED).exists(),

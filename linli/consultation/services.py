@@ -55,6 +55,7 @@ from .models import (
 from .states import (
     LIFECYCLE,
     MEETING_LIFECYCLE,
+    OPEN_FOR_ANSWER,
     RESOLUTION_LIFECYCLE,
     RUNNING,
     Action,
@@ -397,8 +398,8 @@ def support(*, actor: Any, topic: Topic) -> Topic:
     is exact under any number of concurrent supports)."""
     topic = _lock(topic)
     require(actor, "consultation.support", topic)
-    if topic.status != Status.PROPOSED:
-        raise Conflict(Code.NOT_SUPPORTING, _("该议题已不再征集附议"))
+    if topic.status not in OPEN_FOR_ANSWER:
+        raise Conflict(Code.NOT_SUPPORTING, _("该议题已答复，不再征集附议"))
     _add_support(topic, actor, actor.resident.household_id)
     Follower.objects.get_or_create(topic=topic, user=actor)
     return topic
@@ -409,8 +410,8 @@ def record_support(*, actor: Any, topic: Topic, household_number: str) -> Topic:
     """A household's support signed on the paper form (联名表), entered by the desk by its 户号."""
     topic = _lock(topic)
     require(actor, "consultation.desk", topic)
-    if topic.status != Status.PROPOSED:
-        raise Conflict(Code.NOT_SUPPORTING, _("该议题已不再征集附议"))
+    if topic.status not in OPEN_FOR_ANSWER:
+        raise Conflict(Code.NOT_SUPPORTING, _("该议题已答复，不再征集附议"))
     household = regions.household_by_number(household_number)
     if household is None or not household.region_path.startswith(topic.region_path):
         raise DomainError("invalid", _("请填写本社区住户的户号"), field="household_number")

@@ -37,8 +37,13 @@ def test_supports_reach_the_threshold_once_per_household(world, django_capture_o
     t.refresh_from_db()
     assert t.status == Status.SUBMITTED and t.supports == 3 and Support.objects.filter(topic=t).count() == 3
     assert t.answer_due and t.due_on == t.answer_due and t.clock_round == 1
-    with pytest.raises(Conflict):
-        services.support(actor=world.r3, topic=t)  # no longer gathering
+    services.support(actor=world.r3, topic=t)  # supports go on until the answer
+    t.refresh_from_db()
+    assert t.supports == 4 and t.status == Status.SUBMITTED
+    services.decline(actor=world.admin, topic=t, answer="已列入明年改造计划")
+    with pytest.raises(Conflict) as exc:
+        services.support(actor=world.spouse, topic=t)
+    assert exc.value.code == "not_supporting"
     for user in (world.proposer, world.r1, world.r2):
         assert any("附议已达 3 户" in x for x in texts(user))
     assert any("待答复" in x for x in texts(world.admin))
