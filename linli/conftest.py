@@ -41,7 +41,7 @@ def _write_limits(request: Any, settings: Any) -> None:
     if "real_write_limits" in request.fixturenames:
         settings.LINLI_WRITE_LIMITS = ""
     else:
-        settings.LINLI_WRITE_LIMITS = "report=100000/m,booking=100000/m,application=100000/m,proposal=100000/m"
+        settings.LINLI_WRITE_LIMITS = "report=100000/m,booking=100000/m,application=100000/m,proposal=100000/m,comment=100000/m"
 
 
 @pytest.fixture

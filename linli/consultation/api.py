@@ -28,6 +28,8 @@ from .schemas import (
     BodyIn,
     BodyOut,
     CheckInIn,
+    CommentIn,
+    CommentOut,
     DecideIn,
     DisclosureOut,
     EventOut,
@@ -38,6 +40,7 @@ from .schemas import (
     MeetingOut,
     MemberIn,
     MemberOut,
+    ModerateIn,
     OrderOut,
     PaperSupportIn,
     ProgressIn,
@@ -294,6 +297,31 @@ def urge_topic(request: ApiRequest, topic_id: int, payload: UrgeIn):  # type: ig
     t = selectors.staff_topic(request.auth, topic_id)
     services.urge(actor=request.auth, obj=t, note=payload.note)
     return _detail(request.auth, t)
+
+
+# ---------------------------------------------------------------- opinions online
+
+def _comment(c: Any) -> CommentOut:
+    return CommentOut(id=c.pk, name=c.name, text=c.text, status=c.status, reason=c.reason, at=c.at)
+
+
+@router.get("/topics/{topic_id}/comments", response={200: list[CommentOut], **PUBLIC_ERRORS}, auth=None,
+            summary="网上意见(公开已发布的；工作人员全部)")
+def list_comments(request: Any, topic_id: int):  # type: ignore[no-untyped-def]
+    who, t = _who(request), _topic(topic_id)
+    return [_comment(c) for c in selectors.comments_of(t, who, staff=who.has_perm("consultation.desk", t))]
+
+
+@router.post("/topics/{topic_id}/comments", response={201: CommentOut, **ERRORS}, summary="发表网上意见(审核后公开)")
+def add_comment(request: ApiRequest, topic_id: int, payload: CommentIn):  # type: ignore[no-untyped-def]
+    return Status(201, _comment(services.comment(actor=request.auth, topic=_topic(topic_id), text=payload.text)))
+
+
+@router.post("/comments/{comment_id}/moderate", response={200: CommentOut, **ERRORS}, summary="审核网上意见：发布或不予发布(写明原因)")
+def moderate(request: ApiRequest, comment_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
+    c = services.moderate(actor=request.auth, comment=selectors.comment_for(request.auth, comment_id), publish=payload.publish,
+                          reason=payload.reason)
+    return _comment(c)
 
 
 # ---------------------------------------------------------------- meetings

@@ -27,3 +27,5 @@ class Code(StrEnum):
     NOT_COMPLETED = "not_completed"  # residents rate the result once it is done
     ALREADY_RATED = "already_rated"  # one rating per person and round
     MERGE_TARGET = "merge_target"  # a topic merges into another open topic of the same community
+    NOT_COMMENTING = "not_commenting"  # opinions online while the topic is consulted (taken up, before the outcome)
+    ALREADY_MODERATED = "already_moderated"  # each opinion is published or rejected once

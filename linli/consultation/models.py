@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .states import MeetingStatus, ResolutionStatus, Status
+from .states import CommentStatus, MeetingStatus, ResolutionStatus, Status
 
 PATTERN = ["varchar_pattern_ops"]
 
@@ -445,3 +445,35 @@ class Rating(models.Model):
         from linli.core.ratings import RATING_LABELS
 
         return str(RATING_LABELS.get(self.rating, self.rating))
+
+
+class Comment(models.Model):
+    """An opinion given online on a topic being consulted (for those who cannot attend, and the
+    网上协商 form): shown once the desk publishes it; a rejected one keeps its reason."""
+
+    Status = CommentStatus
+
+    topic = models.ForeignKey(Topic, verbose_name=_("议题"), on_delete=models.CASCADE, related_name="comments")
+    region_path = models.CharField(_("区划路径"), max_length=15)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发表人"), on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("发表人(公开显示)"), max_length=50)
+    text = models.TextField(_("意见"), max_length=1000)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.CharField(_("未发布原因"), max_length=300, blank=True)
+    at = models.DateTimeField(_("发表时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("网上意见")
+        verbose_name_plural = _("网上意见")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["topic", "status"], name="consult_comment_topic")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["pending", "published", "rejected"]), name="consult_comment_status"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="consult_comment_reject_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.name}"

@@ -267,3 +267,21 @@ class UrgeIn(Schema):
 
 class DisclosureOut(Schema):
     disclosure_id: int
+
+
+class CommentIn(Schema):
+    text: str = Field(..., max_length=1000)
+
+
+class CommentOut(Schema):
+    id: int
+    name: str
+    text: str
+    status: str
+    reason: str
+    at: dt.datetime
+
+
+class ModerateIn(Schema):
+    publish: bool
+    reason: str = Field("", max_length=300, description="不予发布时必填")

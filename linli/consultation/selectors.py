@@ -52,7 +52,7 @@ TOPIC_ACTIONS = Actions(
      "take_up": "consultation.manage", "merge": "consultation.manage", "refer": "consultation.manage",
      "decline": "consultation.manage", "schedule": "consultation.manage", "decide": "consultation.manage",
      "disclose": "consultation.manage", "add_resolution": "consultation.manage", "rate": "consultation.rate",
-     "urge": "consultation.supervise"},
+     "urge": "consultation.supervise", "comment": "consultation.follow_topic"},
     lifecycle=LIFECYCLE,
     when={
         "support": lambda t: t.status in OPEN_FOR_ANSWER,
@@ -63,6 +63,7 @@ TOPIC_ACTIONS = Actions(
         "disclose": lambda t: t.status in DECIDED and not t.disclosure_id,
         "add_resolution": lambda t: t.status == Status.IMPLEMENTING,
         "rate": lambda t: t.status == Status.COMPLETED,
+        "comment": lambda t: t.status == Status.TAKEN_UP,
         "urge": lambda t: t.status == Status.SUBMITTED or (t.status in DECIDED and not t.disclosure_id),
     },
 )
@@ -152,6 +153,7 @@ class TopicView:
     meetings: list[Meeting]
     rating: Any = None
     follow_up: Any = None
+    comments: list[Any] = field(default_factory=list)
     mine: dict[str, Any] = field(default_factory=dict)
 
 
@@ -189,8 +191,28 @@ def topic_view(actor: Any, t: Topic, *, staff: bool = False) -> TopicView:
         timeline=timeline(t, staff=staff), resolutions=resolutions_of(t, actor),
         meetings=list(t.meetings.select_related("body").order_by("starts_at")),
         rating=Rating.objects.filter(topic=t, user_id=uid, round=t.rating_round).first() if uid else None,
-        follow_up=followups.task_of(t) if staff else None,
+        follow_up=followups.task_of(t) if staff else None, comments=comments_of(t, actor, staff=staff),
     )
+
+
+def comments_of(t: Topic, actor: Any, *, staff: bool) -> list[Any]:
+    """Published opinions; the staff see every one (the pending to moderate), a resident his own too."""
+    from .models import Comment
+
+    qs = Comment.objects.filter(topic=t)
+    if not staff:
+        uid = getattr(actor, "pk", None) or 0
+        qs = qs.filter(Q(status=Comment.Status.PUBLISHED) | Q(user_id=uid))
+    return list(qs.order_by("at", "id")[:500])
+
+
+def comment_for(actor: Any, pk: int) -> Any:
+    from .models import Comment
+
+    found = Comment.objects.select_related("topic").filter(pk=pk).first()
+    if found is None or not actor.has_perm("consultation.desk", found.topic):
+        raise NotFound("not_found", _("意见不存在或不在您的范围内"))
+    return found
 
 
 def ratings_summary(t: Topic) -> dict[str, Any]:

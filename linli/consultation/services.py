@@ -38,6 +38,7 @@ from .models import (
     Attendance,
     Body,
     BodyMember,
+    Comment,
     Event,
     Follower,
     Form,
@@ -53,12 +54,14 @@ from .models import (
     Topic,
 )
 from .states import (
+    COMMENT_LIFECYCLE,
     LIFECYCLE,
     MEETING_LIFECYCLE,
     OPEN_FOR_ANSWER,
     RESOLUTION_LIFECYCLE,
     RUNNING,
     Action,
+    CommentAction,
     MeetingAction,
     MeetingStatus,
     ResolutionAction,
@@ -696,6 +699,46 @@ def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     _event(meeting.topic, "meeting_cancel", actor, reason)
     tell(meeting.topic, fill(_("议题“%(t)s”的协商会议已取消：%(r)s"), {"t": meeting.topic.title, "r": reason}))
     return meeting
+
+
+# ---------------------------------------------------------------- online opinions
+
+COMMENTING = (Status.TAKEN_UP,)  # while the topic is consulted, before its outcome
+
+
+@transaction.atomic
+def comment(*, actor: Any, topic: Topic, text: str) -> Comment:
+    """A resident's opinion online (网上协商, or for a meeting he cannot attend): waits for the
+    desk to publish it."""
+    topic = _lock(topic)
+    require(actor, "consultation.follow_topic", topic)
+    if topic.status not in COMMENTING:
+        raise Conflict(Code.NOT_COMMENTING, _("议题受理后、形成协商意见前可以发表意见"))
+    body = _text(text, "text", _("意见"), low=4, high=1000, multiline=True)
+    ratelimit.hit("comment", actor)
+    c = Comment.objects.create(topic=topic, region_path=topic.region_path, user=actor, name=_public_name(actor) or _("居民"),
+                               text=body)
+    Follower.objects.get_or_create(topic=topic, user=actor)
+    _tell_staff(topic, fill(_("议题“%(t)s”有新的网上意见待审核"), {"t": topic.title}))
+    return c
+
+
+@transaction.atomic
+def moderate(*, actor: Any, comment: Comment, publish: bool, reason: str = "") -> Comment:
+    c = Comment.objects.select_for_update().select_related("topic").get(pk=comment.pk)
+    require(actor, "consultation.desk", c.topic)
+    if c.status != Comment.Status.PENDING:
+        raise Conflict(Code.ALREADY_MODERATED, _("该意见已审核"))
+    if not publish:
+        c.reason = _text(reason, "reason", _("未发布原因"), low=2, high=300)
+    COMMENT_LIFECYCLE.apply(c, CommentAction.PUBLISH if publish else CommentAction.REJECT, actor=actor, lock=False,
+                            region_path=c.region_path, changes={"topic": c.topic_id} | ({"reason": c.reason} if c.reason else {}))
+    c.moderated_by, c.moderated_at = actor, timezone.now()
+    c.save()
+    if not publish:
+        transaction.on_commit(lambda: send([c.user], "consultation.progress", text=fill(
+            _("您对议题“%(t)s”的意见未发布：%(r)s"), {"t": c.topic.title, "r": c.reason}), target=c.topic, link=topic_url(c.topic)))
+    return c
 
 
 # ---------------------------------------------------------------- outcome and resolutions

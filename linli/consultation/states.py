@@ -108,3 +108,21 @@ RESOLUTION_LIFECYCLE = Lifecycle({
     (R.IN_PROGRESS, RA.INFEASIBLE): R.INFEASIBLE,
     (R.DONE, RA.REOPEN): R.IN_PROGRESS,
 }, ResolutionStatus, ResolutionAction, audit="resolution")
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    PUBLISHED = "published", _("已发布")
+    REJECTED = "rejected", _("未发布")
+
+
+class CommentAction(models.TextChoices):
+    PUBLISH = "publish", _("发布")
+    REJECT = "reject", _("不予发布")
+
+
+# audited as comment.publish / comment.reject
+COMMENT_LIFECYCLE = Lifecycle({
+    (CommentStatus.PENDING, CommentAction.PUBLISH): CommentStatus.PUBLISHED,
+    (CommentStatus.PENDING, CommentAction.REJECT): CommentStatus.REJECTED,
+}, CommentStatus, CommentAction, audit="comment")

@@ -135,6 +135,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif what == "withdraw":
             services.withdraw(actor=request.user, topic=topic)
             messages.success(request, _("议题已撤回"))
+        elif what == "comment":
+            services.comment(actor=request.user, topic=topic, text=request.POST.get("text", ""))
+            messages.success(request, _("意见已提交，审核后公开"))
         elif what == "rate":
             services.rate(actor=request.user, topic=topic, rating=form_int(request.POST.get("rating"), 0),
                           comment=request.POST.get("comment", ""))
@@ -280,6 +283,10 @@ def _staff_act(request: HttpRequest, topic: Any, what: str) -> None:
     elif what == "urge":
         services.urge(actor=user, obj=topic, note=p.get("note", ""))
         messages.success(request, _("已督办"))
+    elif what == "moderate":
+        c = selectors.comment_for(user, form_int(p.get("comment"), 0))
+        services.moderate(actor=user, comment=c, publish=p.get("publish") == "1", reason=p.get("reason", ""))
+        messages.success(request, _("已审核"))
     else:
         raise DomainError("invalid", _("操作无效"), field="what")
 

@@ -208,6 +208,8 @@ ACTIONS: dict[str, Any] = {
     "consultation.member_remove": _("议事机构成员卸任"),
     "consultation.propose": _("提出议题"),
     "consultation.support_entered": _("代为登记附议"),
+    "comment.publish": _("发布网上意见"),
+    "comment.reject": _("不予发布网上意见"),
     "consultation.meeting_schedule": _("安排协商会议"),
     "consultation.resolution_add": _("增加落实事项"),
     "consultation.disclose": _("公示协商结果"),

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
-DEFAULT_LIMITS = "report=5/m,booking=10/m,application=5/m,objection=5/h,sms_phone=5/h,sms_address=20/h,identity=5/h,portal_search=30/m,proposal=5/h"
+DEFAULT_LIMITS = "report=5/m,booking=10/m,application=5/m,objection=5/h,sms_phone=5/h,sms_address=20/h,identity=5/h,portal_search=30/m,proposal=5/h,comment=10/h"
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

@@ -208,3 +208,30 @@ def test_decide_needs_confirmed_minutes_and_valid_resolutions(world):
             {"title": "清理", "kind": "community", "owner": "社区", "due_on": timezone.localdate() - dt.timedelta(days=1)}])
     t.refresh_from_db()
     assert t.status == Status.TAKEN_UP and not Resolution.objects.filter(topic=t).exists()  # nothing half-written
+
+
+def test_opinions_online_wait_for_the_desk(world, django_capture_on_commit_callbacks):
+    from linli.consultation import selectors
+    from linli.consultation.models import Comment
+
+    t = world.propose()
+    with pytest.raises(Conflict) as exc:
+        services.comment(actor=world.r3, topic=t, text="我支持改建休闲区")  # not taken up yet
+    assert exc.value.code == "not_commenting"
+    t = services.take_up(actor=world.admin, topic=t, body_id=world.body.pk, form="online", off_list_reason="")
+    with pytest.raises(PermissionDenied):
+        services.comment(actor=world.outsider, topic=t, text="别的社区的意见")
+    c = services.comment(actor=world.r3, topic=t, text="建议保留一块空地给孩子踢球")
+    bad = services.comment(actor=world.r2, topic=t, text="广告：低价装修请联系")
+    assert [x.pk for x in selectors.comments_of(t, world.r1, staff=False)] == []  # nothing public before moderation
+    assert c.pk in [x.pk for x in selectors.comments_of(t, world.r3, staff=False)]  # his own, pending
+    services.moderate(actor=world.clerk, comment=c, publish=True)
+    with pytest.raises(DomainError):
+        services.moderate(actor=world.clerk, comment=bad, publish=False)  # a reason is required
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate(actor=world.clerk, comment=bad, publish=False, reason="与议题无关的广告")
+    with pytest.raises(Conflict):
+        services.moderate(actor=world.clerk, comment=c, publish=False, reason="改主意")
+    assert [x.pk for x in selectors.comments_of(t, world.r1, staff=False)] == [c.pk]
+    assert Comment.objects.get(pk=bad.pk).status == "rejected"
+    assert any("未发布：与议题无关的广告" in x for x in texts(world.r2))
