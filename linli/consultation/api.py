@@ -21,42 +21,42 @@ from . import selectors, services
 from .models import Body, Meeting, Resolution, Topic
 from .rules import FOLLOW_ROLES
 from .schemas import (
-    ActiveIn,
-    AnswerIn,
-    AttendanceIn,
-    AttendanceOut,
-    BodyIn,
-    BodyOut,
-    CheckInIn,
-    CommentIn,
-    CommentOut,
-    DecideIn,
-    DisclosureOut,
-    EventOut,
-    FollowUpIn,
-    MatterIn,
-    MatterOut,
-    MeetingIn,
-    MeetingOut,
-    MemberIn,
-    MemberOut,
-    ModerateIn,
-    OrderOut,
-    PaperSupportIn,
-    ProgressIn,
-    RateIn,
-    RatingOut,
-    ReasonIn,
-    ResolutionIn,
-    ResolutionOut,
-    SettingsIn,
-    SettingsOut,
+    ConsultActiveIn,
+    ConsultAnswerIn,
+    ConsultAttendanceIn,
+    ConsultAttendanceOut,
+    ConsultBodyIn,
+    ConsultBodyOut,
+    ConsultCheckInIn,
+    ConsultCommentIn,
+    ConsultCommentOut,
+    ConsultDecideIn,
+    ConsultDisclosureOut,
+    ConsultEventOut,
+    ConsultFollowUpIn,
+    ConsultMatterIn,
+    ConsultMatterOut,
+    ConsultMeetingIn,
+    ConsultMeetingOut,
+    ConsultMemberIn,
+    ConsultMemberOut,
+    ConsultModerateIn,
+    ConsultOrderOut,
+    ConsultPaperSupportIn,
+    ConsultProgressIn,
+    ConsultRateIn,
+    ConsultRatingOut,
+    ConsultReasonIn,
+    ConsultResolutionIn,
+    ConsultResolutionOut,
+    ConsultSettingsIn,
+    ConsultSettingsOut,
+    ConsultTopicIn,
+    ConsultTopicRow,
+    ConsultUrgeIn,
+    ConsultWorkOrderIn,
+    ConsultWorkOrderOut,
     TopicDetail,
-    TopicIn,
-    TopicRow,
-    UrgeIn,
-    WorkOrderIn,
-    WorkOrderOut,
 )
 from .states import Status as TopicStatus
 
@@ -84,22 +84,22 @@ def _community(code: str | None) -> Any:
     return node
 
 
-def _row(t: Topic) -> TopicRow:
-    return TopicRow(id=t.pk, number=t.number, title=t.title, status=t.status, status_label=t.get_status_display(),
+def _row(t: Topic) -> ConsultTopicRow:
+    return ConsultTopicRow(id=t.pk, number=t.number, title=t.title, status=t.status, status_label=t.get_status_display(),
                     community_code=t.community.code, source=t.source, supports=t.supports, threshold=t.threshold,
                     due_on=t.due_on, created_at=t.created_at)
 
 
 def _resolution(r: Resolution, actor: Any, orders: list[dict[str, Any]] | None = None,
-                actions: list[str] | None = None) -> ResolutionOut:
-    return ResolutionOut(id=r.pk, position=r.position, title=r.title, kind=r.kind, owner=r.owner, due_on=r.due_on, status=r.status,
+                actions: list[str] | None = None) -> ConsultResolutionOut:
+    return ConsultResolutionOut(id=r.pk, position=r.position, title=r.title, kind=r.kind, owner=r.owner, due_on=r.due_on, status=r.status,
                          progress=r.progress, infeasible_reason=r.infeasible_reason,
-                         orders=[OrderOut(**o) for o in (orders or [])],
+                         orders=[ConsultOrderOut(**o) for o in (orders or [])],
                          actions=actions if actions is not None else selectors.resolution_actions(actor, r))
 
 
-def _meeting(m: Meeting) -> MeetingOut:
-    return MeetingOut(id=m.pk, body_id=m.body_id, form=m.form, starts_at=m.starts_at, ends_at=m.ends_at, place=m.place,
+def _meeting(m: Meeting) -> ConsultMeetingOut:
+    return ConsultMeetingOut(id=m.pk, body_id=m.body_id, form=m.form, starts_at=m.starts_at, ends_at=m.ends_at, place=m.place,
                       agenda=m.agenda, status=m.status, members_total=m.members_total, members_present=m.members_present,
                       others_present=m.others_present, minutes=m.minutes, dissent=m.dissent, notice_id=m.notice_id)
 
@@ -115,7 +115,7 @@ def _detail(actor: Any, t: Topic) -> TopicDetail:
         completed_at=t.completed_at,
         resolutions=[_resolution(x["r"], actor, x["orders"], x["actions"]) for x in v.resolutions],
         meetings=[_meeting(m) for m in v.meetings],
-        timeline=[EventOut(action=e.action, note=e.note, progress=e.progress, resolution_id=e.resolution_id, at=e.at) for e in v.timeline],
+        timeline=[ConsultEventOut(action=e.action, note=e.note, progress=e.progress, resolution_id=e.resolution_id, at=e.at) for e in v.timeline],
         actions=v.actions, supported=v.supported, following=v.following)
 
 
@@ -125,71 +125,71 @@ def _topic(topic_id: int) -> Topic:
 
 # ---------------------------------------------------------------- matters, settings, bodies
 
-@router.get("/matters", response={200: list[MatterOut], **PUBLIC_ERRORS}, auth=None, summary="社区的协商事项清单(公开)")
+@router.get("/matters", response={200: list[ConsultMatterOut], **PUBLIC_ERRORS}, auth=None, summary="社区的协商事项清单(公开)")
 def list_matters(request: Any, community_code: str):  # type: ignore[no-untyped-def]
-    return [MatterOut.from_orm(m) for m in selectors.community_matters(_community(community_code))]
+    return [ConsultMatterOut.from_orm(m) for m in selectors.community_matters(_community(community_code))]
 
 
-@router.post("/matters", response={201: MatterOut, **ERRORS}, summary="在本级增加协商事项")
-def add_matter(request: ApiRequest, payload: MatterIn):  # type: ignore[no-untyped-def]
+@router.post("/matters", response={201: ConsultMatterOut, **ERRORS}, summary="在本级增加协商事项")
+def add_matter(request: ApiRequest, payload: ConsultMatterIn):  # type: ignore[no-untyped-def]
     node = regions.node_by_code_or_path(payload.region_code[:15])
     m = services.add_matter(actor=request.auth, region=node, name=payload.name, category=payload.category,
                             description=payload.description)
-    return Status(201, MatterOut.from_orm(m))
+    return Status(201, ConsultMatterOut.from_orm(m))
 
 
-@router.post("/matters/{matter_id}/active", response={200: MatterOut, **ERRORS}, summary="启用或停用本级的协商事项")
-def matter_active(request: ApiRequest, matter_id: int, payload: ActiveIn):  # type: ignore[no-untyped-def]
+@router.post("/matters/{matter_id}/active", response={200: ConsultMatterOut, **ERRORS}, summary="启用或停用本级的协商事项")
+def matter_active(request: ApiRequest, matter_id: int, payload: ConsultActiveIn):  # type: ignore[no-untyped-def]
     m = services.set_matter_active(actor=request.auth, matter=selectors.matter_for(request.auth, matter_id), active=payload.active)
-    return MatterOut.from_orm(m)
+    return ConsultMatterOut.from_orm(m)
 
 
-@router.get("/settings", response={200: SettingsOut, **PUBLIC_ERRORS}, auth=None, summary="社区的议题规则(附议门槛、答复时限…)")
+@router.get("/settings", response={200: ConsultSettingsOut, **PUBLIC_ERRORS}, auth=None, summary="社区的议题规则(附议门槛、答复时限…)")
 def get_settings(request: Any, community_code: str):  # type: ignore[no-untyped-def]
     s = selectors.community_settings(_community(community_code))
-    return SettingsOut(support_threshold=s.support_threshold, answer_days=s.answer_days, notice_days=s.notice_days,
+    return ConsultSettingsOut(support_threshold=s.support_threshold, answer_days=s.answer_days, notice_days=s.notice_days,
                        disclosure_days=s.disclosure_days)
 
 
-@router.put("/settings", response={200: SettingsOut, **ERRORS}, summary="设置社区的议题规则")
-def put_settings(request: ApiRequest, payload: SettingsIn):  # type: ignore[no-untyped-def]
+@router.put("/settings", response={200: ConsultSettingsOut, **ERRORS}, summary="设置社区的议题规则")
+def put_settings(request: ApiRequest, payload: ConsultSettingsIn):  # type: ignore[no-untyped-def]
     s = services.save_settings(actor=request.auth, community=_community(payload.community_code),
                                support_threshold=payload.support_threshold, answer_days=payload.answer_days,
                                notice_days=payload.notice_days, disclosure_days=payload.disclosure_days)
-    return SettingsOut(support_threshold=s.support_threshold, answer_days=s.answer_days, notice_days=s.notice_days,
+    return ConsultSettingsOut(support_threshold=s.support_threshold, answer_days=s.answer_days, notice_days=s.notice_days,
                        disclosure_days=s.disclosure_days)
 
 
-def _body(b: Body) -> BodyOut:
-    return BodyOut(id=b.pk, community_code=b.community.code, kind=b.kind, name=b.name, quorum_percent=b.quorum_percent,
+def _body(b: Body) -> ConsultBodyOut:
+    return ConsultBodyOut(id=b.pk, community_code=b.community.code, kind=b.kind, name=b.name, quorum_percent=b.quorum_percent,
                    term_starts=b.term_starts, term_ends=b.term_ends,
-                   members=[MemberOut(id=m.pk, name=m.name, sector=m.sector, organisation=m.organisation,
+                   members=[ConsultMemberOut(id=m.pk, name=m.name, sector=m.sector, organisation=m.organisation,
                                       has_account=m.user_id is not None) for m in selectors.members_of(b)])
 
 
-@router.get("/bodies", response={200: list[BodyOut], **READ_ERRORS}, summary="协商议事机构(管辖范围)")
+@router.get("/bodies", response={200: list[ConsultBodyOut], **READ_ERRORS}, summary="协商议事机构(管辖范围)")
 @paginate(PageNumberPagination)
 def list_bodies(request: ApiRequest):  # type: ignore[no-untyped-def]
     return [_body(b) for b in selectors.bodies_for(request.auth)[:500]]
 
 
-@router.post("/bodies", response={201: BodyOut, **ERRORS}, summary="建立协商议事机构")
-def create_body(request: ApiRequest, payload: BodyIn):  # type: ignore[no-untyped-def]
+@router.post("/bodies", response={201: ConsultBodyOut, **ERRORS}, summary="建立协商议事机构")
+def create_body(request: ApiRequest, payload: ConsultBodyIn):  # type: ignore[no-untyped-def]
     b = services.create_body(actor=request.auth, community=_community(payload.community_code), kind=payload.kind, name=payload.name,
                              quorum_percent=payload.quorum_percent, term_starts=payload.term_starts, term_ends=payload.term_ends)
     return Status(201, _body(b))
 
 
-@router.get("/bodies/{body_id}", response={200: BodyOut, **READ_ERRORS}, summary="机构及其成员")
+@router.get("/bodies/{body_id}", response={200: ConsultBodyOut, **READ_ERRORS}, summary="机构及其成员")
 def get_body(request: ApiRequest, body_id: int):  # type: ignore[no-untyped-def]
     return _body(selectors.body_for(request.auth, body_id))
 
 
-@router.post("/bodies/{body_id}/members", response={201: MemberOut, **ERRORS}, summary="登记机构成员")
-def add_member(request: ApiRequest, body_id: int, payload: MemberIn):  # type: ignore[no-untyped-def]
+@router.post("/bodies/{body_id}/members", response={201: ConsultMemberOut, **ERRORS}, summary="登记机构成员")
+def add_member(request: ApiRequest, body_id: int, payload: ConsultMemberIn):  # type: ignore[no-untyped-def]
     m = services.add_member(actor=request.auth, body=selectors.body_for(request.auth, body_id), name=payload.name,
                             sector=payload.sector, organisation=payload.organisation, username=payload.username)
-    return Status(201, MemberOut(id=m.pk, name=m.name, sector=m.sector, organisation=m.organisation, has_account=m.user_id is not None))
+    return Status(201, ConsultMemberOut(id=m.pk, name=m.name, sector=m.sector, organisation=m.organisation, has_account=m.user_id is not None))
 
 
 @router.delete("/bodies/{body_id}/members/{member_id}", response={204: None, **ERRORS}, summary="成员卸任")
@@ -203,7 +203,7 @@ def remove_member(request: ApiRequest, body_id: int, member_id: int):  # type: i
 
 # ---------------------------------------------------------------- topics
 
-@router.get("/topics", response={200: list[TopicRow], **READ_ERRORS}, summary="议题：工作人员为管辖范围，居民为本社区")
+@router.get("/topics", response={200: list[ConsultTopicRow], **READ_ERRORS}, summary="议题：工作人员为管辖范围，居民为本社区")
 @paginate(PageNumberPagination)
 def list_topics(request: ApiRequest, status: str = "", overdue: bool = False, q: str = ""):  # type: ignore[no-untyped-def]
     status = status[:12] if status[:12] in TopicStatus.values else ""
@@ -215,14 +215,14 @@ def list_topics(request: ApiRequest, status: str = "", overdue: bool = False, q:
     return [_row(t) for t in selectors.public_topics(resident.region_path[:12], status=status)[:10000]]
 
 
-@router.get("/topics/mine", response={200: list[TopicRow], **READ_ERRORS}, summary="我提出、附议或关注的议题")
+@router.get("/topics/mine", response={200: list[ConsultTopicRow], **READ_ERRORS}, summary="我提出、附议或关注的议题")
 @paginate(PageNumberPagination)
 def my_topics(request: ApiRequest):  # type: ignore[no-untyped-def]
     return [_row(t) for t in selectors.my_topics(request.auth)[:1000]]
 
 
 @router.post("/topics", response={201: TopicDetail, **ERRORS}, summary="提出议题(居民本人，或工作人员代录、社区提出、由工单转入)")
-def create_topic(request: ApiRequest, payload: TopicIn):  # type: ignore[no-untyped-def]
+def create_topic(request: ApiRequest, payload: ConsultTopicIn):  # type: ignore[no-untyped-def]
     actor = request.auth
     if payload.source == "resident":
         resident = getattr(actor, "resident", None)
@@ -249,7 +249,7 @@ def support(request: ApiRequest, topic_id: int):  # type: ignore[no-untyped-def]
 
 
 @router.post("/topics/{topic_id}/supports/paper", response={200: TopicDetail, **ERRORS}, summary="登记纸质联名表上的附议(按户号)")
-def paper_support(request: ApiRequest, topic_id: int, payload: PaperSupportIn):  # type: ignore[no-untyped-def]
+def paper_support(request: ApiRequest, topic_id: int, payload: ConsultPaperSupportIn):  # type: ignore[no-untyped-def]
     t = services.record_support(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id),
                                 household_number=payload.household_number)
     return _detail(request.auth, t)
@@ -275,7 +275,7 @@ def withdraw(request: ApiRequest, topic_id: int):  # type: ignore[no-untyped-def
 
 
 @router.post("/topics/{topic_id}/answer", response={200: TopicDetail, **ERRORS}, summary="答复议题：受理、合并、转交或不予受理")
-def answer(request: ApiRequest, topic_id: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
+def answer(request: ApiRequest, topic_id: int, payload: ConsultAnswerIn):  # type: ignore[no-untyped-def]
     actor, t = request.auth, selectors.staff_topic(request.auth, topic_id)
     if payload.action == "take_up":
         t = services.take_up(actor=actor, topic=t, body_id=payload.body_id or 0, form=payload.form, answer=payload.answer,
@@ -293,7 +293,7 @@ def answer(request: ApiRequest, topic_id: int, payload: AnswerIn):  # type: igno
 
 
 @router.post("/topics/{topic_id}/urge", response={200: TopicDetail, **ERRORS}, summary="督办议题的答复或结果公示")
-def urge_topic(request: ApiRequest, topic_id: int, payload: UrgeIn):  # type: ignore[no-untyped-def]
+def urge_topic(request: ApiRequest, topic_id: int, payload: ConsultUrgeIn):  # type: ignore[no-untyped-def]
     t = selectors.staff_topic(request.auth, topic_id)
     services.urge(actor=request.auth, obj=t, note=payload.note)
     return _detail(request.auth, t)
@@ -301,24 +301,24 @@ def urge_topic(request: ApiRequest, topic_id: int, payload: UrgeIn):  # type: ig
 
 # ---------------------------------------------------------------- opinions online
 
-def _comment(c: Any) -> CommentOut:
-    return CommentOut(id=c.pk, name=c.name, text=c.text, status=c.status, reason=c.reason, at=c.at)
+def _comment(c: Any) -> ConsultCommentOut:
+    return ConsultCommentOut(id=c.pk, name=c.name, text=c.text, status=c.status, reason=c.reason, at=c.at)
 
 
-@router.get("/topics/{topic_id}/comments", response={200: list[CommentOut], **PUBLIC_ERRORS}, auth=None,
+@router.get("/topics/{topic_id}/comments", response={200: list[ConsultCommentOut], **PUBLIC_ERRORS}, auth=None,
             summary="网上意见(公开已发布的；工作人员全部)")
 def list_comments(request: Any, topic_id: int):  # type: ignore[no-untyped-def]
     who, t = _who(request), _topic(topic_id)
     return [_comment(c) for c in selectors.comments_of(t, who, staff=who.has_perm("consultation.desk", t))]
 
 
-@router.post("/topics/{topic_id}/comments", response={201: CommentOut, **ERRORS}, summary="发表网上意见(审核后公开)")
-def add_comment(request: ApiRequest, topic_id: int, payload: CommentIn):  # type: ignore[no-untyped-def]
+@router.post("/topics/{topic_id}/comments", response={201: ConsultCommentOut, **ERRORS}, summary="发表网上意见(审核后公开)")
+def add_comment(request: ApiRequest, topic_id: int, payload: ConsultCommentIn):  # type: ignore[no-untyped-def]
     return Status(201, _comment(services.comment(actor=request.auth, topic=_topic(topic_id), text=payload.text)))
 
 
-@router.post("/comments/{comment_id}/moderate", response={200: CommentOut, **ERRORS}, summary="审核网上意见：发布或不予发布(写明原因)")
-def moderate(request: ApiRequest, comment_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
+@router.post("/comments/{comment_id}/moderate", response={200: ConsultCommentOut, **ERRORS}, summary="审核网上意见：发布或不予发布(写明原因)")
+def moderate(request: ApiRequest, comment_id: int, payload: ConsultModerateIn):  # type: ignore[no-untyped-def]
     c = services.moderate(actor=request.auth, comment=selectors.comment_for(request.auth, comment_id), publish=payload.publish,
                           reason=payload.reason)
     return _comment(c)
@@ -326,39 +326,39 @@ def moderate(request: ApiRequest, comment_id: int, payload: ModerateIn):  # type
 
 # ---------------------------------------------------------------- meetings
 
-@router.post("/topics/{topic_id}/meetings", response={201: MeetingOut, **ERRORS}, summary="安排协商会议并发布通知")
-def schedule(request: ApiRequest, topic_id: int, payload: MeetingIn):  # type: ignore[no-untyped-def]
+@router.post("/topics/{topic_id}/meetings", response={201: ConsultMeetingOut, **ERRORS}, summary="安排协商会议并发布通知")
+def schedule(request: ApiRequest, topic_id: int, payload: ConsultMeetingIn):  # type: ignore[no-untyped-def]
     m = services.schedule_meeting(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id),
                                   starts_at=payload.starts_at, ends_at=payload.ends_at, place=payload.place,
                                   agenda=payload.agenda, body_id=payload.body_id)
     return Status(201, _meeting(m))
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **PUBLIC_ERRORS}, auth=None, summary="会议(公开：时间、地点、议程、纪要)")
+@router.get("/meetings/{meeting_id}", response={200: ConsultMeetingOut, **PUBLIC_ERRORS}, auth=None, summary="会议(公开：时间、地点、议程、纪要)")
 def get_meeting(request: Any, meeting_id: int):  # type: ignore[no-untyped-def]
     return _meeting(selectors.meeting(meeting_id))
 
 
-@router.get("/meetings/{meeting_id}/attendance", response={200: list[AttendanceOut], **READ_ERRORS}, summary="签到名单")
+@router.get("/meetings/{meeting_id}/attendance", response={200: list[ConsultAttendanceOut], **READ_ERRORS}, summary="签到名单")
 def attendance(request: ApiRequest, meeting_id: int):  # type: ignore[no-untyped-def]
     m = selectors.staff_meeting(request.auth, meeting_id)
-    return [AttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at) for a in m.attendance.all()]
+    return [ConsultAttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at) for a in m.attendance.all()]
 
 
-@router.post("/meetings/{meeting_id}/attendance", response={201: AttendanceOut, **ERRORS}, summary="工作人员登记签到")
-def record_attendance(request: ApiRequest, meeting_id: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{meeting_id}/attendance", response={201: ConsultAttendanceOut, **ERRORS}, summary="工作人员登记签到")
+def record_attendance(request: ApiRequest, meeting_id: int, payload: ConsultAttendanceIn):  # type: ignore[no-untyped-def]
     a = services.record_attendance(actor=request.auth, meeting=selectors.staff_meeting(request.auth, meeting_id),
                                    member_id=payload.member_id, name=payload.name)
-    return Status(201, AttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at))
+    return Status(201, ConsultAttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at))
 
 
-@router.post("/meetings/{meeting_id}/check-in", response={201: AttendanceOut, **ERRORS}, summary="扫码签到(机构成员或本社区居民)")
-def check_in(request: ApiRequest, meeting_id: int, payload: CheckInIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{meeting_id}/check-in", response={201: ConsultAttendanceOut, **ERRORS}, summary="扫码签到(机构成员或本社区居民)")
+def check_in(request: ApiRequest, meeting_id: int, payload: ConsultCheckInIn):  # type: ignore[no-untyped-def]
     a = services.check_in(actor=request.auth, meeting=selectors.meeting(meeting_id), token=payload.token)
-    return Status(201, AttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at))
+    return Status(201, ConsultAttendanceOut(id=a.pk, name=a.name, member_id=a.member_id, how=a.how, at=a.at))
 
 
-@router.post("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **ERRORS}, summary="确认协商纪要(会议须上传签字扫描件)")
+@router.post("/meetings/{meeting_id}/minutes", response={200: ConsultMeetingOut, **ERRORS}, summary="确认协商纪要(会议须上传签字扫描件)")
 def close_meeting(request: ApiRequest, meeting_id: int, minutes: Form[str], dissent: Form[str] = "",  # type: ignore[no-untyped-def]
                   scan: UploadedFile | None = NO_FILE):
     m = services.close_meeting(actor=request.auth, meeting=selectors.staff_meeting(request.auth, meeting_id), minutes=minutes[:8000],
@@ -367,8 +367,8 @@ def close_meeting(request: ApiRequest, meeting_id: int, minutes: Form[str], diss
     return _meeting(m)
 
 
-@router.post("/meetings/{meeting_id}/cancel", response={200: MeetingOut, **ERRORS}, summary="取消会议")
-def cancel_meeting(request: ApiRequest, meeting_id: int, payload: ReasonIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{meeting_id}/cancel", response={200: ConsultMeetingOut, **ERRORS}, summary="取消会议")
+def cancel_meeting(request: ApiRequest, meeting_id: int, payload: ConsultReasonIn):  # type: ignore[no-untyped-def]
     return _meeting(services.cancel_meeting(actor=request.auth, meeting=selectors.staff_meeting(request.auth, meeting_id),
                                             reason=payload.reason))
 
@@ -376,28 +376,28 @@ def cancel_meeting(request: ApiRequest, meeting_id: int, payload: ReasonIn):  # 
 # ---------------------------------------------------------------- outcome, resolutions, result
 
 @router.post("/topics/{topic_id}/outcome", response={200: TopicDetail, **ERRORS}, summary="形成协商意见及其落实事项")
-def decide(request: ApiRequest, topic_id: int, payload: DecideIn):  # type: ignore[no-untyped-def]
+def decide(request: ApiRequest, topic_id: int, payload: ConsultDecideIn):  # type: ignore[no-untyped-def]
     t = services.decide(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id), outcome=payload.outcome,
                         resolutions=[r.dict() for r in payload.resolutions])
     return _detail(request.auth, t)
 
 
-@router.post("/topics/{topic_id}/resolutions", response={201: ResolutionOut, **ERRORS}, summary="增加落实事项(落实中)")
-def add_resolution(request: ApiRequest, topic_id: int, payload: ResolutionIn):  # type: ignore[no-untyped-def]
+@router.post("/topics/{topic_id}/resolutions", response={201: ConsultResolutionOut, **ERRORS}, summary="增加落实事项(落实中)")
+def add_resolution(request: ApiRequest, topic_id: int, payload: ConsultResolutionIn):  # type: ignore[no-untyped-def]
     r = services.add_resolution(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id), title=payload.title,
                                 kind=payload.kind, owner=payload.owner, due_on=payload.due_on)
     return Status(201, _resolution(r, request.auth))
 
 
-@router.get("/resolutions", response={200: list[ResolutionOut], **READ_ERRORS}, summary="落实事项跟踪(管辖范围；overdue=超期)")
+@router.get("/resolutions", response={200: list[ConsultResolutionOut], **READ_ERRORS}, summary="落实事项跟踪(管辖范围；overdue=超期)")
 @paginate(PageNumberPagination)
 def list_resolutions(request: ApiRequest, overdue: bool = False, status: str = ""):  # type: ignore[no-untyped-def]
     return [_resolution(r, request.auth, actions=[]) for r in selectors.resolutions_for(request.auth, overdue=overdue, status=status[:12])[:10000]]
 
 
-@router.post("/resolutions/{resolution_id}/progress", response={200: ResolutionOut, **ERRORS},
+@router.post("/resolutions/{resolution_id}/progress", response={200: ConsultResolutionOut, **ERRORS},
              summary="落实进度：更新进度、完成、无法落实(原因公开)、重新落实")
-def resolution_progress(request: ApiRequest, resolution_id: int, payload: ProgressIn):  # type: ignore[no-untyped-def]
+def resolution_progress(request: ApiRequest, resolution_id: int, payload: ConsultProgressIn):  # type: ignore[no-untyped-def]
     actor, r = request.auth, selectors.resolution_for(request.auth, resolution_id)
     if payload.action == "progress":
         r = services.progress(actor=actor, resolution=r, percent=payload.percent if payload.percent is not None else -1, note=payload.note)
@@ -410,34 +410,34 @@ def resolution_progress(request: ApiRequest, resolution_id: int, payload: Progre
     return _resolution(r, actor)
 
 
-@router.post("/resolutions/{resolution_id}/work-orders", response={201: WorkOrderOut, **ERRORS}, summary="落实事项转诉求工单(自动跟踪办结)")
-def create_work_order(request: ApiRequest, resolution_id: int, payload: WorkOrderIn):  # type: ignore[no-untyped-def]
+@router.post("/resolutions/{resolution_id}/work-orders", response={201: ConsultWorkOrderOut, **ERRORS}, summary="落实事项转诉求工单(自动跟踪办结)")
+def create_work_order(request: ApiRequest, resolution_id: int, payload: ConsultWorkOrderIn):  # type: ignore[no-untyped-def]
     o = services.create_work_order(actor=request.auth, resolution=selectors.resolution_for(request.auth, resolution_id),
                                    category_code=payload.category, description=payload.description, address=payload.address)
-    return Status(201, WorkOrderOut(id=o.pk, number=o.number, status=o.status))
+    return Status(201, ConsultWorkOrderOut(id=o.pk, number=o.number, status=o.status))
 
 
-@router.post("/resolutions/{resolution_id}/urge", response={200: ResolutionOut, **ERRORS}, summary="督办落实事项")
-def urge_resolution(request: ApiRequest, resolution_id: int, payload: UrgeIn):  # type: ignore[no-untyped-def]
+@router.post("/resolutions/{resolution_id}/urge", response={200: ConsultResolutionOut, **ERRORS}, summary="督办落实事项")
+def urge_resolution(request: ApiRequest, resolution_id: int, payload: ConsultUrgeIn):  # type: ignore[no-untyped-def]
     r = selectors.resolution_for(request.auth, resolution_id)
     services.urge(actor=request.auth, obj=r, note=payload.note)
     return _resolution(r, request.auth)
 
 
-@router.post("/topics/{topic_id}/disclose", response={201: DisclosureOut, **ERRORS}, summary="公示协商结果")
+@router.post("/topics/{topic_id}/disclose", response={201: ConsultDisclosureOut, **ERRORS}, summary="公示协商结果")
 def disclose(request: ApiRequest, topic_id: int):  # type: ignore[no-untyped-def]
     d = services.disclose(actor=request.auth, topic=selectors.staff_topic(request.auth, topic_id))
-    return Status(201, DisclosureOut(disclosure_id=d.pk))
+    return Status(201, ConsultDisclosureOut(disclosure_id=d.pk))
 
 
-@router.post("/topics/{topic_id}/ratings", response={201: RatingOut, **ERRORS}, summary="成效评价(办结后，本社区居民每人每轮一次)")
-def rate(request: ApiRequest, topic_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
+@router.post("/topics/{topic_id}/ratings", response={201: ConsultRatingOut, **ERRORS}, summary="成效评价(办结后，本社区居民每人每轮一次)")
+def rate(request: ApiRequest, topic_id: int, payload: ConsultRateIn):  # type: ignore[no-untyped-def]
     r = services.rate(actor=request.auth, topic=_topic(topic_id), rating=payload.rating, comment=payload.comment)
-    return Status(201, RatingOut(rating=r.rating, round=r.round))
+    return Status(201, ConsultRatingOut(rating=r.rating, round=r.round))
 
 
 @router.post("/topics/{topic_id}/follow-up", response={200: TopicDetail, **ERRORS}, summary="差评回访(可重新落实)")
-def follow_up(request: ApiRequest, topic_id: int, payload: FollowUpIn):  # type: ignore[no-untyped-def]
+def follow_up(request: ApiRequest, topic_id: int, payload: ConsultFollowUpIn):  # type: ignore[no-untyped-def]
     t = selectors.staff_topic(request.auth, topic_id)
     services.answer_follow_up(actor=request.auth, topic=t, answer=payload.answer, reopen=payload.reopen)
     return _detail(request.auth, selectors.topic(topic_id))

@@ -9,14 +9,14 @@ from pydantic import Field
 from linli.core.schemas import ScheduleDay, ScheduleMoment
 
 
-class MatterIn(Schema):
+class ConsultMatterIn(Schema):
     region_code: str = Field(..., max_length=15, description="适用范围(市、区、街道或社区的区划代码)")
     name: str = Field(..., max_length=80)
     category: Literal["development", "public", "livelihood", "dispute", "policy", "other"]
     description: str = Field("", max_length=300)
 
 
-class MatterOut(Schema):
+class ConsultMatterOut(Schema):
     id: int
     region_path: str
     region_name: str
@@ -26,11 +26,11 @@ class MatterOut(Schema):
     active: bool
 
 
-class ActiveIn(Schema):
+class ConsultActiveIn(Schema):
     active: bool
 
 
-class SettingsIn(Schema):
+class ConsultSettingsIn(Schema):
     community_code: str = Field(..., max_length=15)
     support_threshold: int = Field(10, ge=1, le=500, description="附议户数门槛")
     answer_days: int = Field(5, ge=1, le=30, description="答复时限(工作日)")
@@ -38,14 +38,14 @@ class SettingsIn(Schema):
     disclosure_days: int = Field(15, ge=1, le=60, description="形成意见后结果公示时限(天)")
 
 
-class SettingsOut(Schema):
+class ConsultSettingsOut(Schema):
     support_threshold: int
     answer_days: int
     notice_days: int
     disclosure_days: int
 
 
-class BodyIn(Schema):
+class ConsultBodyIn(Schema):
     community_code: str = Field(..., max_length=15)
     kind: Literal["representatives", "affairs", "council", "supervision", "talk", "hearing", "evaluation"]
     name: str = Field(..., max_length=80)
@@ -54,14 +54,14 @@ class BodyIn(Schema):
     term_ends: ScheduleDay | None = None
 
 
-class MemberIn(Schema):
+class ConsultMemberIn(Schema):
     name: str = Field(..., max_length=50)
     sector: Literal["representative", "owners", "property", "unit", "social", "resident", "community", "expert"]
     organisation: str = Field("", max_length=100)
     username: str = Field("", max_length=150, description="成员的平台账号(可签到、收通知)")
 
 
-class MemberOut(Schema):
+class ConsultMemberOut(Schema):
     id: int
     name: str
     sector: str
@@ -69,7 +69,7 @@ class MemberOut(Schema):
     has_account: bool
 
 
-class BodyOut(Schema):
+class ConsultBodyOut(Schema):
     id: int
     community_code: str
     kind: str
@@ -77,10 +77,10 @@ class BodyOut(Schema):
     quorum_percent: int
     term_starts: dt.date | None
     term_ends: dt.date | None
-    members: list[MemberOut] = []
+    members: list[ConsultMemberOut] = []
 
 
-class TopicIn(Schema):
+class ConsultTopicIn(Schema):
     community_code: str | None = Field(None, max_length=15, description="工作人员代录或社区提出时必填；居民为本人所在社区")
     title: str = Field(..., max_length=100)
     content: str = Field(..., max_length=4000)
@@ -90,7 +90,7 @@ class TopicIn(Schema):
     work_orders: list[str] = Field([], max_length=50, description="由工单转入时：工单号")
 
 
-class TopicRow(Schema):
+class ConsultTopicRow(Schema):
     id: int
     number: str
     title: str
@@ -104,7 +104,7 @@ class TopicRow(Schema):
     created_at: dt.datetime
 
 
-class EventOut(Schema):
+class ConsultEventOut(Schema):
     action: str
     note: str
     progress: int | None
@@ -112,13 +112,13 @@ class EventOut(Schema):
     at: dt.datetime
 
 
-class OrderOut(Schema):
+class ConsultOrderOut(Schema):
     number: str
     closed: bool
     status: str
 
 
-class ResolutionOut(Schema):
+class ConsultResolutionOut(Schema):
     id: int
     position: int
     title: str
@@ -128,11 +128,11 @@ class ResolutionOut(Schema):
     status: str
     progress: int
     infeasible_reason: str
-    orders: list[OrderOut] = []
+    orders: list[ConsultOrderOut] = []
     actions: list[str] = []
 
 
-class MeetingOut(Schema):
+class ConsultMeetingOut(Schema):
     id: int
     body_id: int
     form: str
@@ -149,7 +149,7 @@ class MeetingOut(Schema):
     notice_id: int | None
 
 
-class TopicDetail(TopicRow):
+class TopicDetail(ConsultTopicRow):
     content: str
     matter_id: int | None
     off_list_reason: str
@@ -164,19 +164,19 @@ class TopicDetail(TopicRow):
     disclosure_due: dt.date | None
     disclosure_id: int | None
     completed_at: dt.datetime | None
-    resolutions: list[ResolutionOut] = []
-    meetings: list[MeetingOut] = []
-    timeline: list[EventOut] = []
+    resolutions: list[ConsultResolutionOut] = []
+    meetings: list[ConsultMeetingOut] = []
+    timeline: list[ConsultEventOut] = []
     actions: list[str] = []
     supported: bool = False
     following: bool = False
 
 
-class PaperSupportIn(Schema):
+class ConsultPaperSupportIn(Schema):
     household_number: str = Field(..., max_length=32, description="纸质联名表上住户的户号")
 
 
-class AnswerIn(Schema):
+class ConsultAnswerIn(Schema):
     action: Literal["take_up", "merge", "refer", "decline"]
     answer: str = Field("", max_length=1000)
     body_id: int | None = Field(None, ge=1, description="受理：协商议事机构")
@@ -187,7 +187,7 @@ class AnswerIn(Schema):
     to: str = Field("", max_length=100, description="转交：单位")
 
 
-class MeetingIn(Schema):
+class ConsultMeetingIn(Schema):
     starts_at: ScheduleMoment
     ends_at: ScheduleMoment
     place: str = Field("", max_length=120)
@@ -195,16 +195,16 @@ class MeetingIn(Schema):
     body_id: int | None = Field(None, ge=1)
 
 
-class AttendanceIn(Schema):
+class ConsultAttendanceIn(Schema):
     member_id: int | None = Field(None, ge=1)
     name: str = Field("", max_length=50, description="列席居民的姓名(无成员编号时)")
 
 
-class CheckInIn(Schema):
+class ConsultCheckInIn(Schema):
     token: str = Field(..., max_length=64)
 
 
-class AttendanceOut(Schema):
+class ConsultAttendanceOut(Schema):
     id: int
     name: str
     member_id: int | None
@@ -212,68 +212,68 @@ class AttendanceOut(Schema):
     at: dt.datetime
 
 
-class ReasonIn(Schema):
+class ConsultReasonIn(Schema):
     reason: str = Field(..., max_length=1000)
 
 
-class ResolutionIn(Schema):
+class ConsultResolutionIn(Schema):
     title: str = Field(..., max_length=200)
     kind: Literal["work_order", "assembly", "project", "department", "community"]
     owner: str = Field(..., max_length=100)
     due_on: ScheduleDay
 
 
-class DecideIn(Schema):
+class ConsultDecideIn(Schema):
     outcome: str = Field(..., max_length=4000)
-    resolutions: list[ResolutionIn] = Field(..., min_length=1, max_length=20)
+    resolutions: list[ConsultResolutionIn] = Field(..., min_length=1, max_length=20)
 
 
-class ProgressIn(Schema):
+class ConsultProgressIn(Schema):
     action: Literal["progress", "finish", "infeasible", "reopen"]
     percent: int | None = Field(None, ge=0, le=99)
     note: str = Field(..., max_length=1000, description="进展、完成情况、无法落实的原因或重新落实的说明")
 
 
-class WorkOrderIn(Schema):
+class ConsultWorkOrderIn(Schema):
     category: str = Field(..., max_length=40, description="诉求分类代码(末级)")
     description: str = Field(..., max_length=3800)
     address: str = Field("", max_length=200)
 
 
-class WorkOrderOut(Schema):
+class ConsultWorkOrderOut(Schema):
     id: int
     number: str
     status: str
 
 
-class RateIn(Schema):
+class ConsultRateIn(Schema):
     rating: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     comment: str = Field("", max_length=500)
 
 
-class RatingOut(Schema):
+class ConsultRatingOut(Schema):
     rating: int
     round: int
 
 
-class FollowUpIn(Schema):
+class ConsultFollowUpIn(Schema):
     answer: str = Field(..., max_length=2000)
     reopen: bool = False
 
 
-class UrgeIn(Schema):
+class ConsultUrgeIn(Schema):
     note: str = Field(..., max_length=300)
 
 
-class DisclosureOut(Schema):
+class ConsultDisclosureOut(Schema):
     disclosure_id: int
 
 
-class CommentIn(Schema):
+class ConsultCommentIn(Schema):
     text: str = Field(..., max_length=1000)
 
 
-class CommentOut(Schema):
+class ConsultCommentOut(Schema):
     id: int
     name: str
     text: str
@@ -282,6 +282,6 @@ class CommentOut(Schema):
     at: dt.datetime
 
 
-class ModerateIn(Schema):
+class ConsultModerateIn(Schema):
     publish: bool
     reason: str = Field("", max_length=300, description="不予发布时必填")

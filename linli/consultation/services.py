@@ -558,7 +558,7 @@ def schedule_meeting(*, actor: Any, topic: Topic, starts_at: dt.datetime, ends_a
                                      checkin_token=secrets.token_urlsafe(16), members_total=len(members),
                                      created_by=actor)
     when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
-    title = fill(_("协商%(f)s通知：%(t)s"), {"f": str(Form(topic.form).label), "t": topic.title})[:100]
+    title = fill(_("%(f)s通知：%(t)s"), {"f": str(Form(topic.form).label), "t": topic.title})[:100]
     body_text = fill(_("议题：%(t)s\n时间：%(w)s\n地点：%(p)s\n协商机构：%(b)s\n\n%(a)s\n\n欢迎居民列席或在网上发表意见。"), {
         "t": topic.title, "w": when, "p": place or _("网上"), "b": body.name, "a": agenda})
     notice = notices.create_draft(actor=actor, title=title, body=body_text[:4000], node=topic.community,
@@ -879,7 +879,7 @@ def create_work_order(*, actor: Any, resolution: Resolution, category_code: str,
         raise DomainError(Code.NOT_WORK_ORDER, _("该事项不是转工单办理"), field="kind")
     if resolution.status not in RUNNING:
         raise Conflict("illegal_transition", _("该事项已完成或无法落实"))
-    category = workorders.leaf_category(str(category_code or "")[:40])
+    category = workorders.leaf_categories().filter(code=str(category_code or "")[:40]).first()  # not the intake cache: rarely used
     if category is None:
         raise DomainError("invalid", _("请选择具体的诉求分类"), field="category")
     topic = resolution.topic

@@ -28,6 +28,8 @@ ISO_TEXT = {
     "regions/audit.html": {"{{ flt.since }}", "{{ flt.until }}"},  # the filter's own query text, echoed  # the typed value echoed back (the form keeps text, ISO from the browser)
     "elections/form.html": {"{{ data.election_day|default:'' }}"},  # an ISO string: echoed back, or the plan's isoformat()
     "assemblies/create.html": {"{{ data.opens_at|default:'' }}", "{{ data.closes_at|default:'' }}"},  # the browser's value echoed back
+    "consultation/decide.html": {"{{ row.due_on }}"},  # the browser's value echoed back after an error
+    "consultation/schedule.html": {"{{ post.starts_at|default:'' }}", "{{ post.ends_at|default:'' }}"},  # echoed back
     "spaces/manage.html": {"{{ data.opens|default:'09:00' }}", "{{ data.closes|default:'21:00' }}", "{{ data.term1_start }}",
                            "{{ data.term1_end }}", "{{ data.term2_start }}", "{{ data.term2_end }}"},
 }

@@ -235,6 +235,7 @@ def test_the_demo_seeds_disclosures_once():
     # the demo assembly's roll disclosure and the demo election's voter list
     Disclosure.objects.filter(kind__startswith="assemblies.").delete()
     Disclosure.objects.filter(kind__startswith="elections.").delete()
+    Disclosure.objects.filter(kind__startswith="consultation.").delete()  # the demo topics' results
     assert Disclosure.objects.count() == 4  # three series, one corrected
     answered = Objection.objects.get()
     assert answered.status == "answered" and answered.disclosure.title.startswith("翠苑小区")

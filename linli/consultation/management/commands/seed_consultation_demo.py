@@ -55,13 +55,15 @@ class Command(BaseCommand):
 
     def _build(self, community: RegionNode, admin: User, clerk: User, me: User) -> None:
         today = timezone.localdate()
+        resident = me.resident
+        assert resident is not None
         matters = {m.name: m for m in services.matters_for(community.path)}
         with replayed(today - dt.timedelta(days=60)):
             services.save_settings(actor=admin, community=community, support_threshold=5, answer_days=5, notice_days=3,
                                    disclosure_days=15)
             body = services.create_body(actor=admin, community=community, kind="council", name="猎德社区议事会",
                                         term_starts=today - dt.timedelta(days=400), term_ends=today + dt.timedelta(days=1400))
-            services.add_member(actor=admin, body=body, name=me.resident.name, sector="resident", username=me.username)
+            services.add_member(actor=admin, body=body, name=resident.name, sector="resident", username=me.username)
             members = [services.add_member(actor=admin, body=body, name=name, sector=sector, organisation=org)
                        for name, sector, org in MEMBERS]
         self._completed(community, admin, clerk, me, body, members, matters, today)
@@ -84,7 +86,7 @@ class Command(BaseCommand):
         lamp = services.propose(actor=clerk, community=community, title="楼道声控灯改为感应常亮灯", on_behalf_of="王阿婆",
                                 content="老人晚上上下楼，声控灯常常不亮，容易摔倒；建议改为人体感应灯并在夜间保持低亮度常亮。",
                                 matter_id=matters["社区公共设施建设和管理"].pk)
-        for number in Household.objects.filter(region_path__startswith=community.path).exclude(pk=me.resident.household_id).order_by(
+        for number in Household.objects.filter(region_path__startswith=community.path).exclude(pk=resident.household_id or 0).order_by(
                 "-pk").values_list("number", flat=True)[:2]:
             services.record_support(actor=clerk, topic=lamp, household_number=number)
         self.stdout.write(f"演示议事协商：{community.name}，议题 {Topic.objects.filter(region_path=community.path).count()} 个")
