@@ -363,5 +363,6 @@ def portal_search(region_path: str, q: str, limit: int) -> list[PortalItem]:
 
 
 def portal_more(region_path: str) -> str:
-    return reverse("consultation:public", args=[region_path.ljust(12, "0")[:12]])
+    """A community's portal links its topic list; a street's or district's has none of its own."""
+    return reverse("consultation:public", args=[region_path[:12]]) if len(region_path) >= 12 else ""
 

@@ -539,6 +539,7 @@ def schedule_meeting(*, actor: Any, topic: Topic, starts_at: dt.datetime, ends_a
     if body is None:
         raise DomainError(Code.NO_BODY, _("请选择本社区的协商议事机构"), field="body_id")
     now = now or timezone.now()
+    starts_at, ends_at = (timezone.make_aware(x) if x is not None and timezone.is_naive(x) else x for x in (starts_at, ends_at))
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise DomainError("invalid", _("结束时间须晚于开始时间"), field="ends_at")
     if ends_at - starts_at > dt.timedelta(days=31):
@@ -888,7 +889,7 @@ def create_work_order(*, actor: Any, resolution: Resolution, category_code: str,
     order = workorder_services.submit_order(actor=actor, channel="consult", category=category, description=text,
                                             region=topic.community, address=address, anonymous=True, reporter=None)
     if actor.has_perm("workorders.dispatch", order):
-        workorder_services.register(actor=actor, order=order)
+        order = workorder_services.register(actor=actor, order=order)
     ResolutionOrder.objects.create(resolution=resolution, order_id=order.pk, number=order.number)
     if resolution.status == ResolutionStatus.PLANNED:
         RESOLUTION_LIFECYCLE.apply(resolution, ResolutionAction.PROGRESS, actor=actor, lock=False, note=order.number)

@@ -147,7 +147,7 @@ def test_a_topic_from_proposal_to_a_rated_result(client: Any, world: Any, django
     # the first resolution becomes a work order, dispatched at once
     o = _ok(client.post(f"{API}/resolutions/{r1['id']}/work-orders", {"category": "0201", "description": "清理3号楼前空地杂物"}, **J), 201)
     order = WorkOrder.objects.get(pk=o["id"])
-    assert o["number"] == order.number and order.status == "dispatched"  # the response's status: see the xfail below
+    assert o["number"] == order.number and order.status == "dispatched"
     assert order.channel == "consult" and t["number"] in order.description
     # the desk records a step of the second
     client.force_login(w.clerk)
@@ -187,8 +187,6 @@ def test_a_topic_from_proposal_to_a_rated_result(client: Any, world: Any, django
     assert list(Rating.objects.filter(topic_id=tid).values_list("user_id", "rating")) == [(w.proposer.pk, 5)]
 
 
-@pytest.mark.xfail(strict=True, reason="services.create_work_order drops the order workorders.services.register returns "
-                   "(a locked copy), so the API answers the stale status 'submitted' for an order already dispatched")
 def test_the_work_order_response_says_it_is_dispatched(client: Any, world: Any) -> None:
     r = world.decided(kinds=("work_order",)).resolutions.get()
     client.force_login(world.admin)
@@ -321,8 +319,6 @@ def test_the_meeting_and_minutes_refusals(client: Any, world: Any) -> None:
     _error(client.post(f"{API}/meetings/{m['id']}/cancel", {"reason": "再取消一次"}, **J), 409, "illegal_transition")
 
 
-@pytest.mark.xfail(strict=True, reason="services.schedule_meeting calls timezone.localtime(starts_at) on a datetime sent "
-                   "without an offset (MeetingIn's ScheduleMoment accepts naive ones): ValueError, a 500")
 def test_a_meeting_time_without_an_offset_is_no_server_error(client: Any, world: Any) -> None:
     t = world.taken_up()
     client.force_login(world.admin)

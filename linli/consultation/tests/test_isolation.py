@@ -245,8 +245,6 @@ def test_the_portal_of_a_community_links_to_its_topics(client: Any, here: Here) 
         assert r.status_code == 200 and here.decided.title in r.content.decode(), (node.name, url, r.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason="selectors.portal_more pads a street's or district's path to its code and links "
-                   "/consultation/community/<street code>/, which views.public answers 404 (community only)")
 def test_the_portal_of_a_street_or_district_links_to_a_page_that_opens(client: Any, here: Here) -> None:
     from linli.consultation import selectors
 
