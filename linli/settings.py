@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "linli.assemblies",
     "linli.elections",
     "linli.consultation",
+    "linli.projects",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("notices/", include("linli.notices.urls")),
     path("elections/", include("linli.elections.urls")),
     path("consultation/", include("linli.consultation.urls")),
+    path("projects/", include("linli.projects.urls")),
     path("disclosures/", include("linli.disclosures.urls")),
     path("assemblies/", include("linli.assemblies.urls")),
     path("portal/", include("linli.portal.urls")),

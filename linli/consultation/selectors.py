@@ -366,3 +366,24 @@ def portal_more(region_path: str) -> str:
     """A community's portal links its topic list; a street's or district's has none of its own."""
     return reverse("consultation:public", args=[region_path[:12]]) if len(region_path) >= 12 else ""
 
+
+
+# ---------------------------------------------------------------- for small public projects
+
+def active_body(pk: Any, under_path: str) -> Body | None:
+    """An active consultation body inside ``under_path`` (a call's street or community), or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Body.objects.filter(pk=pk, active=True, region_path__startswith=under_path or "~").first()
+
+
+def project_resolution(pk: Any) -> Resolution | None:
+    """A resolution to be carried out as a micro-project (落实方式“列入微实事项目”), still running."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (Resolution.objects.select_related("topic__community")
+            .filter(pk=pk, kind=ResolutionKind.PROJECT, status__in=RUNNING).first())

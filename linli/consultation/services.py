@@ -1091,3 +1091,33 @@ def resolution_handlers(resolution: Resolution) -> list[Any]:
 
 def urge(*, actor: Any, obj: Any, note: str) -> Any:
     return supervision.urge(actor=actor, obj=obj, note=note)
+
+
+# ---------------------------------------------------------------- a resolution carried out as a micro-project
+
+@transaction.atomic
+def project_moved(*, resolution_id: int, actor: Any, step: str, note: str, percent: int = 0, project_number: str = "") -> None:
+    """A resolution of kind “列入微实事项目” follows its project (``linli.projects`` calls this in
+    its own transaction): ``step`` is ``"progress"`` (listed, chosen, a step of the works), ``"finish"``
+    or ``"infeasible"``. The topic's audience hears of each step as of any other resolution's."""
+    resolution = Resolution.objects.select_for_update(of=("self",)).select_related("topic").filter(pk=resolution_id).first()
+    if resolution is None or resolution.kind != ResolutionKind.PROJECT or resolution.status not in RUNNING:
+        return
+    note = fill(_("微实事项目 %(n)s：%(t)s"), {"n": project_number, "t": clean_text(note, multiline=True, limit=900)})
+    if step == "finish":
+        _finish(resolution, actor, note)
+    elif step == "infeasible":
+        RESOLUTION_LIFECYCLE.apply(resolution, ResolutionAction.INFEASIBLE, actor=actor, lock=False, note=note)
+        resolution.infeasible_reason = note
+        resolution.save()
+        _event(resolution.topic, "infeasible", actor, note, resolution=resolution)
+        tell(resolution.topic, fill(_("“%(r)s”无法落实，原因：%(n)s"), {"r": resolution.title, "n": note}))
+        _complete_if_done(resolution.topic, actor)
+    else:
+        percent = max(0, min(int(percent), 99))
+        RESOLUTION_LIFECYCLE.apply(resolution, ResolutionAction.PROGRESS, actor=actor, lock=False, note=note,
+                                   changes={"progress": [resolution.progress, percent]})
+        resolution.progress = percent
+        resolution.save()
+        _event(resolution.topic, "progress", actor, note, resolution=resolution, progress=percent)
+        tell(resolution.topic, fill(_("“%(r)s”进度 %(p)d%%：%(n)s"), {"r": resolution.title, "p": percent, "n": note}))
