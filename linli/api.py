@@ -232,6 +232,10 @@ def _register() -> None:
     from linli.consultation.api import router as consultation_router
 
     api.add_router("/consultation", consultation_router)
+    from linli.projects.api import router as projects_router
+
+    # 微实事 lives beside consultation's topics: /api/v1/consultation/calls, /projects, /designers
+    api.add_router("/consultation", projects_router)
 
 
 def _document_refusals() -> None:

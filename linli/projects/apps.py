@@ -24,7 +24,7 @@ class ProjectsConfig(AppConfig):
         # 微实事选定项目公示: anyone may read it; objections answered within 5 working days
         disclosure_kinds.register("projects.chosen", _("微实事选定项目公示"), days=7, public=True, archive_public=True,
                                   personal_data=disclosure_kinds.NONE, answer_days=5)
-        registry.register_menu_entry("projects:desk", _("微实事"), order=140, roles=READ_ROLES)
+        registry.register_menu_entry("projects:desk", _("微实事"), order=139, roles=READ_ROLES)
         registry.register_portal_section("projects.calls", _("微实事"), order=26, items=selectors.portal_items,
                                          more_url=selectors.portal_more)
         supervision.register(

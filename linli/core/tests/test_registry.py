@@ -10,7 +10,7 @@ def test_the_staff_menu_keeps_its_order():
         "regions:workbench", "regions:residents", "regions:rooms", "regions:visits", "regions:four_none",
         "workorders:queue", "workorders:patrol", "workorders:hotline", "affairs:desk", "station:console",
         "booking:staff", "station:follow_ups", "station:vetting", "spaces:manage", "notices:list", "notices:leader",
-        "disclosures:staff", "assemblies:index", "consultation:desk", "elections:list", "messaging:inbox", "regions:import",
+        "disclosures:staff", "assemblies:index", "consultation:desk", "elections:list", "projects:desk", "messaging:inbox", "regions:import",
         "regions:export", "regions:audit", "accounts:staff",
     ]
 
