@@ -236,6 +236,7 @@ def test_the_demo_seeds_disclosures_once():
     Disclosure.objects.filter(kind__startswith="assemblies.").delete()
     Disclosure.objects.filter(kind__startswith="elections.").delete()
     Disclosure.objects.filter(kind__startswith="consultation.").delete()  # the demo topics' results
+    Disclosure.objects.filter(kind__startswith="projects.").delete()  # the demo 微实事 chosen list
     assert Disclosure.objects.count() == 4  # three series, one corrected
     answered = Objection.objects.get()
     assert answered.status == "answered" and answered.disclosure.title.startswith("翠苑小区")

@@ -72,6 +72,8 @@ class Command(BaseCommand):
             call_command("seed_elections_demo", stdout=self.stdout)
         if apps.is_installed("linli.consultation"):
             call_command("seed_consultation_demo", stdout=self.stdout)
+        if apps.is_installed("linli.projects"):
+            call_command("seed_projects_demo", stdout=self.stdout)
         if not opts["quiet"]:
             out(self._banner(accounts))
         out(f"演示数据就绪，用时 {time.monotonic() - t0:.1f} 秒")
