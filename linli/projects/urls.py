@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/propose/", views.propose, name="propose"),
     path("calls/<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("<int:pk>/drawings/", views.drawings, name="drawings"),
     path("<int:pk>/design/", views.design, name="design"),

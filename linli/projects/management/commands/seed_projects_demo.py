@@ -73,7 +73,7 @@ class Command(BaseCommand):
 
         body = next((b for b in consultation.bodies_of(community.pk)), None)
         voters = list(Resident.objects.filter(region_path__startswith=STREET, moved_out__isnull=True)
-                      .exclude(pk=me.resident_id).order_by("id")[:60])
+                      .exclude(pk=me.resident_id or 0).order_by("id")[:60])
         with replayed(today - dt.timedelta(days=160)):
             designer_user = User.objects.filter(username="designer_lin").first()
             if designer_user is None:
