@@ -87,7 +87,7 @@ def _call(c: Call, actor: Any) -> CallOut:
                    description=c.description, status=c.status, status_label=c.get_status_display(), budget=c.budget,
                    cap_services=c.cap_services, cap_works=c.cap_works, ideas_until=c.ideas_until, vote_mode=c.vote_mode,
                    max_choices=c.max_choices, vote_opens=c.vote_opens, vote_closes=c.vote_closes, body_name=c.body_name,
-                   ballots=c.ballots if _tally_shown(c, actor) else 0, chosen_total=c.chosen_total, disclosure_id=c.disclosure_id,
+                   ballots=selectors.ballot_count(c) if _tally_shown(c, actor) else 0, chosen_total=c.chosen_total, disclosure_id=c.disclosure_id,
                    created_at=c.created_at, actions=selectors.call_actions(actor, c))
 
 

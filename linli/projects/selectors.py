@@ -77,6 +77,11 @@ def project_actions(actor: Any, p: Project) -> list[str]:
     return found
 
 
+def ballot_count(c: Call) -> int:
+    """Ballots cast: stored on the call once its list is published, counted while the vote runs."""
+    return c.ballots if c.status in (CallStatus.CHOSEN, CallStatus.CLOSED) else Ballot.objects.filter(call=c).count()
+
+
 def voting_open(call: Call, now: Any = None) -> bool:
     now = now or timezone.now()
     return call.status == CallStatus.VOTING and call.vote_opens is not None and call.vote_opens <= now < call.vote_closes

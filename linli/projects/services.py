@@ -627,8 +627,10 @@ def _cast(call_pk: int, *, resident: Any, project_ids: Iterable[Any], user: Any,
             raise Conflict(Code.ALREADY_VOTED, _("该编号的纸质选票已登记")) from None
         raise Conflict(Code.ALREADY_VOTED, _("该居民已投票(每人一票，网上和纸质选票合并计算)")) from None
     ballot.projects.set(chosen)
+    # the projects' counts (rows the call's share lock does not cover, updated in id order); the
+    # call's own count is taken when the list is published — an update of the call row here would
+    # deadlock two ballots that both hold its share lock
     Project.objects.filter(pk__in=[p.pk for p in chosen]).update(votes=F("votes") + 1)
-    Call.objects.filter(pk=call_pk).update(ballots=F("ballots") + 1)
     return ballot
 
 
@@ -716,6 +718,7 @@ def choose(*, actor: Any, call: Call, now: dt.datetime | None = None) -> Any:
     if call.status == CallStatus.VOTING and call.vote_closes and now < call.vote_closes:
         raise Conflict(Code.NOT_VOTING, _("投票尚未截止"))
     _shortlist_ready(call)
+    call.ballots = Ballot.objects.filter(call=call).count()  # final: every ballot under way has committed
     shortlist = list(call.projects.filter(status=Status.SHORTLISTED).prefetch_related("reviews").select_related("community"))
     chosen = select(call, shortlist)
     chosen_ids = {p.pk for p in chosen}

@@ -20,7 +20,7 @@ def test_the_demo_has_a_call_at_every_stage_once() -> None:
     assert Project.objects.filter(status="in_progress", progress=60).exists() and Project.objects.filter(status="not_chosen").exists()
     voting = Call.objects.get(status="voting")
     assert voting.projects.filter(status="shortlisted").count() == 4
-    assert Ballot.objects.filter(call=voting).count() == voting.ballots
+    assert Ballot.objects.filter(call=voting).count() > 0 and Call.objects.get(status="chosen").ballots == Ballot.objects.filter(call__status="chosen").count()
     counts = (Call.objects.count(), Project.objects.count(), Designer.objects.count(), Ballot.objects.count())
     call_command("seed_projects_demo", stdout=io.StringIO())
     assert (Call.objects.count(), Project.objects.count(), Designer.objects.count(), Ballot.objects.count()) == counts
