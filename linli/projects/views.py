@@ -42,6 +42,7 @@ DRAWINGS_MAX = 10 * 1024 * 1024  # core.images.DOCUMENT_MAX_BYTES: one byte more
 PHOTO_MAX = 8 * 1024 * 1024  # core.images.MAX_BYTES
 HIDDEN_DESIGN = (Status.IDEA, Status.DESIGNING, Status.WITHDRAWN)  # no design (or one sent back) to show
 VOTES_SHOWN = (CallStatus.CHOSEN, CallStatus.CLOSED)  # no running tally while the vote is open
+IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def _get(fn: Any, *args: Any) -> Any:
@@ -121,11 +122,6 @@ def _moment_value(text: Any) -> dt.datetime | None:
         return None
 
 
-def _opt_int(value: Any) -> int | None:
-    n = form_int(value, -1)
-    return None if n < 0 else n
-
-
 # ---------------------------------------------------------------- residents and the public
 
 def index(request: HttpRequest) -> HttpResponseBase:
@@ -157,6 +153,7 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
         "call": call, "summary": selectors.budget_summary(call), "projects": selectors.projects_of(call, public=True),
         "actions": _call_actions(request.user, call), "ballot": selectors.my_ballot(request.user, call),
         "show_votes": call.status in VOTES_SHOWN or staff, "staff": staff, "base": _base(request),
+        "ballots": selectors.ballot_count(call) if call.status in VOTES_SHOWN or staff else None,
         "voting_open": selectors.voting_open(call)})
 
 
@@ -288,7 +285,18 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
 def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
     p = _get(selectors.project, pk)  # a withdrawn project is not found
     row = _get(selectors.photo, p, photo_pk)
-    return private_file(row.file, on_view=lambda: None)  # site photos of a public project are public
+    resp = private_file(row.file, on_view=lambda: None)  # site photos of a public project are public
+    if not resp["Content-Type"].startswith("image/"):
+        resp["Content-Type"] = _image_type(row.content_type)
+    return resp
+
+
+def _image_type(stored: str) -> str:
+    """A photo's type from its row when its file name tells none (services.add_photo stores the
+    extension where the type belongs, and the type as the file's extension)."""
+    if stored.startswith("image/"):
+        return stored
+    return IMAGE_TYPES.get(stored.lower(), "application/octet-stream")
 
 
 def drawings(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -367,7 +375,8 @@ def new_call(request: HttpRequest) -> HttpResponseBase:
                 budget=p.get("budget", "").replace(",", "").strip()[:20],
                 ideas_until=form_date(p.get("ideas_until"), _("创意征集截止"), "ideas_until"),
                 vote_mode=p.get("vote_mode", ""), max_choices=form_int(p.get("max_choices") or "0", -1),
-                body_id=_opt_int(p.get("body")), cap_services=p.get("cap_services", "").replace(",", "").strip()[:20],
+                body_id=form_int(p.get("body"), -1) if p.get("body") else None,
+                cap_services=p.get("cap_services", "").replace(",", "").strip()[:20],
                 cap_works=p.get("cap_works", "").replace(",", "").strip()[:20])
             messages.success(request, _("征集已发起，居民可以提出创意了"))
             return redirect("projects:staff_call", call.pk)
@@ -492,6 +501,7 @@ def staff_call(request: HttpRequest, pk: int) -> HttpResponseBase:
     post = request.POST if failed else {}
     return render(request, "projects/staff_call.html", {
         "call": call, "rows": rows, "actions": actions, "summary": selectors.budget_summary(call),
+        "ballots": selectors.ballot_count(call),
         "designers": selectors.designers_serving(call.region_path[:9]) if len(call.region_path) >= 9 else [],
         "decisions": Review.Decision.choices, "kinds": Kind.choices, "post": post, "error_project": error_project,
         "resolutions": _open_resolutions(request.user, call, rows) if "from_resolution" in actions else [],
@@ -519,6 +529,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     post = request.POST if failed else {}
     return render(request, "projects/staff_detail.html", {
         "p": p, "call": p.call, "v": view, "phases": _phases(view.photos), "phase_choices": Photo.Phase.choices,
+        "designed": bool(p.design) and p.cost is not None,  # the desk sees a design sent back for revision too
         "may_photo": "photo" in view.actions or (p.status == Status.DONE and request.user.has_perm("projects.desk", p)),
         "follow_up": task if task is not None and task.status == "open" and request.user.has_perm("projects.manage", p) else None,
         "designers": selectors.designers_serving(p.region_path) if "assign" in view.actions else [],
