@@ -98,7 +98,7 @@ def build(topics: int) -> dict[str, Any]:
             rows.append(Topic(number=f"CB{i:010d}", community=c, region_path=c.path, title=f"议题{i}：小区公共空间改造",
                               content="现状、问题和建议。" * 5, source=rng.choice(("resident", "staff", "offline")), status=status,
                               threshold=10, supports=rng.randint(0, 30), due_on=today + dt.timedelta(days=rng.randint(-20, 20)),
-                              answer="社区已受理" if status not in ("proposed", "submitted") else "",
+                              answer="社区已受理" if status not in ("proposed", "submitted") else "", off_list_reason="居民反映集中",
                               outcome="同意改造，由物业维护。" if decided else "", decided_at=now if decided else None,
                               disclosure_id=1 if decided and rng.random() < 0.8 else None))
         Topic.objects.bulk_create(rows, batch_size=10000)

@@ -114,8 +114,10 @@ def _detail(actor: Any, p: Project) -> ProjectDetail:
         topic_number=p.topic_number, designer_name=p.designer.name if p.designer else "",
         designer_organisation=p.designer.organisation if p.designer else "", design=p.design, schedule_days=p.schedule_days,
         drawings_url=drawings, owner=p.owner, infeasible_reason=p.infeasible_reason, done_at=p.done_at,
-        reviews=[ProjectReviewOut(body_name=r.body_name, decision=r.decision, votes_for=r.votes_for, votes_against=r.votes_against,
-                                  votes_abstain=r.votes_abstain, opinion=r.opinion, meeting_on=r.meeting_on) for r in v.reviews],
+        reviews=[ProjectReviewOut(body_name=r.body_name, decision=r.decision, votes_for=r.votes_for if staff else None,
+                                  votes_against=r.votes_against if staff else None,
+                                  votes_abstain=r.votes_abstain if staff else None, opinion=r.opinion, meeting_on=r.meeting_on)
+                 for r in v.reviews],
         photos=photos,
         timeline=[ProjectEventOut(action=e.action, label=e.get_action_label(), note=e.note, progress=e.progress, at=e.at)
                   for e in v.timeline],

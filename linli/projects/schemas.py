@@ -118,9 +118,9 @@ class ProjectReviewIn(Schema):
 class ProjectReviewOut(Schema):
     body_name: str
     decision: str
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
+    votes_for: int | None = Field(description="机构表决人数，仅管辖范围的工作人员可见")
+    votes_against: int | None
+    votes_abstain: int | None
     opinion: str
     meeting_on: dt.date
 

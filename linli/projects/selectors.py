@@ -30,21 +30,40 @@ def call_actions(actor: Any, call: Call) -> list[str]:
     found = []
     if actor.has_perm("projects.manage", call):
         found += [a for a in ("design", "review", "vote", "choose", "cancel") if CALL_LIFECYCLE.can(call.status, a)]
-        if call.status == CallStatus.REVIEW and call.vote_mode != VoteMode.NONE:
-            found.remove("choose")
-        if call.status in (CallStatus.IDEAS, CallStatus.DESIGN):
+        if call.status == CallStatus.REVIEW:  # a residents' vote, or the body's shortlist published at once
+            found.remove("choose" if call.vote_mode != VoteMode.NONE else "vote")
+        if call.status == CallStatus.VOTING and call.vote_closes is not None and timezone.now() < call.vote_closes:
+            found.remove("choose")  # the list is published once the vote has closed
+        if call.status == CallStatus.IDEAS and timezone.localdate() <= call.ideas_until:
             found.append("from_resolution")
     if call.status == CallStatus.IDEAS and timezone.localdate() <= call.ideas_until:
-        if actor.has_perm("projects.desk", call):
+        if desk_communities(actor, call):
             found.append("propose_desk")
         elif actor.has_perm("projects.propose", call):
             found.append("propose")
     if call.status == CallStatus.VOTING and voting_open(call):
-        if actor.has_perm("projects.desk", call):
+        if desk_communities(actor, call):
             found.append("paper")
         if actor.has_perm("projects.vote", call):
             found.append("ballot")
     return found
+
+
+def desk_communities(user: Any, call: Call) -> list[Any]:
+    """The communities of the call where the user keeps the desk: the call's own desk keeps all of
+    them; a community's caseworker keeps his own in his street's call (ideas entered for its
+    residents, their paper ballots — as ``services.propose`` and ``record_paper`` accept)."""
+    from linli.accounts.selectors import has_role
+    from linli.regions import selectors as regions
+
+    from .rules import DESK_ROLES
+
+    if not getattr(user, "is_authenticated", False) or not has_role(user, DESK_ROLES):
+        return []
+    found = list(regions.communities_under(call.region_path)[:300])
+    if user.has_perm("projects.desk", call):
+        return found
+    return [c for c in found if user.has_perm("projects.desk", c)]
 
 
 def project_actions(actor: Any, p: Project) -> list[str]:
@@ -63,6 +82,8 @@ def project_actions(actor: Any, p: Project) -> list[str]:
     if actor.has_perm("projects.desk", p):
         if LIFECYCLE.can(p.status, "progress"):
             found += ["progress", "photo"]
+        elif p.status == Status.DONE:
+            found.append("photo")  # the site after the works, a reopened defect's repair
         if LIFECYCLE.can(p.status, "finish"):
             found.append("finish")
     if actor.has_perm("projects.withdraw", p) and LIFECYCLE.can(p.status, "withdraw"):

@@ -780,15 +780,16 @@ def add_photo(*, actor: Any, project: Project, phase: str, data: bytes, caption:
         raise DomainError("invalid", _("请选择照片阶段"), field="phase")
     if project.photos.count() >= MAX_PHOTOS:
         raise DomainError("invalid", _("每个项目最多%(n)d张照片") % {"n": MAX_PHOTOS}, field="photo")
-    clean, content_type, ext = clean_image(data, field="photo")
+    clean, ext, content_type = clean_image(data, field="photo")
     from django.core.files.base import ContentFile
 
     row = Photo(project=project, phase=phase, content_type=content_type, by=actor,
                 caption=clean_text(caption, collapse=True, limit=200))
     row.file.save(f"photo.{ext}", ContentFile(clean), save=False)
     row.save()
-    _event(project.call, "photo", actor, fill(_("%(p)s照片%(c)s"), {"p": str(row.get_phase_display()),
-                                                                  "c": f"：{row.caption}" if row.caption else ""}), project=project)
+    phase = str(row.get_phase_display())
+    note = fill(_("%(p)s照片：%(c)s"), {"p": phase, "c": row.caption}) if row.caption else fill(_("%(p)s照片"), {"p": phase})
+    _event(project.call, "photo", actor, note, project=project)
     return row
 
 
@@ -906,7 +907,7 @@ def clock_notify(pairs: list[tuple[Project, list[Any]]], *, kind: str, level: in
 def clock_timeline(items: list[Project], *, kind: str, level: int, actor: Any = None, note: str = "") -> None:
     label = {"warn": _("临近期限提醒"), "urge": _("督办")}.get(kind) or supervision.level_name(level)
     Event.objects.bulk_create([Event(call_id=p.call_id, project=p, action=f"clock_{kind}", actor=actor if getattr(actor, "pk", None) else None,
-                                     note=fill(_("%(l)s%(n)s"), {"l": str(label), "n": note and f"：{note}" or ""}), public=False)
+                                     note=fill(_("%(l)s：%(n)s"), {"l": str(label), "n": note}) if note else str(label), public=False)
                                for p in items])
 
 

@@ -35,7 +35,7 @@ from linli.regions import selectors as regions
 
 from . import selectors, services
 from .models import Call, Kind, Photo, Project, Review, VoteMode
-from .rules import DESK_ROLES, MANAGER_ROLES, READ_ROLES, REGISTRY_ROLES
+from .rules import MANAGER_ROLES, READ_ROLES, REGISTRY_ROLES
 from .states import CallStatus, Status
 
 DRAWINGS_MAX = 10 * 1024 * 1024  # core.images.DOCUMENT_MAX_BYTES: one byte more is refused by the service
@@ -86,25 +86,11 @@ def _reads_project(user: Any, p: Project) -> bool:
 
 
 def _desk_communities(user: Any, call: Call) -> list[Any]:
-    """The communities of the call where the user keeps the desk: the call's own desk keeps all of
-    them; a community's caseworker keeps his own in his street's call (services.propose and
-    record_paper accept both; selectors.call_actions offers only the first)."""
-    if not getattr(user, "is_authenticated", False) or not has_role(user, DESK_ROLES):
-        return []
-    found = list(regions.communities_under(call.region_path)[:300])
-    if user.has_perm("projects.desk", call):
-        return found
-    return [c for c in found if user.has_perm("projects.desk", c)]
+    return selectors.desk_communities(user, call)
 
 
 def _call_actions(user: Any, call: Call) -> list[str]:
-    actions = selectors.call_actions(user, call)
-    if "propose_desk" not in actions and "propose" not in actions and call.status == CallStatus.IDEAS \
-            and timezone.localdate() <= call.ideas_until and _desk_communities(user, call):
-        actions.append("propose_desk")
-    if "paper" not in actions and selectors.voting_open(call) and _desk_communities(user, call):
-        actions.append("paper")
-    return actions
+    return selectors.call_actions(user, call)
 
 
 def _date_value(text: Any) -> dt.date | None:

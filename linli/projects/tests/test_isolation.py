@@ -277,10 +277,6 @@ def test_public_reads_answer_everyone(client: Any, here: Here) -> None:
         assert client.get(f"/projects/{here.done.pk}/photos/{here.photo.pk}/").status_code == 200, who
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "api._detail returns every review's votes_for / votes_against / votes_abstain to anyone (public, anonymous, "
-    "another street), while selectors says 'reviews' counts ... are for the staff of the area' and the project "
-    "page shows them only to staff (_design.html: {% if staff %})"))
 def test_the_bodys_counts_are_not_public(client: Any, here: Here) -> None:
     for user in [*here.outsiders, None]:
         client.logout()

@@ -13,8 +13,8 @@ to review, a shortlist to vote on, photos before and after) is in place, so a re
 and when. The data rules themselves (finishing without photos, a review with ideas not designed)
 are shown apart: the button is there, the service names what is missing.
 
-Where the buttons and the services disagree today the cell is listed in ``CALL_GAPS`` /
-``PROJECT_GAPS`` (skipped by the grid) and a strict ``xfail`` test shows the disagreement."""
+Where the buttons and the services would disagree the cell goes to ``CALL_GAPS`` /
+``PROJECT_GAPS`` (skipped by the grid) with a test that shows the disagreement; there are none."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ VOTE_WITHOUT_VOTE = {("street", STREET_ABOVE, "review_no_vote", "vote")} | {
     ("community", role, "review_no_vote", "vote") for role in (STREET_ABOVE, ADMIN_HERE)}
 COMMUNITY_DESK_IN_STREET_CALL = {("street", role, state, action) for role in (ADMIN_HERE, CASEWORKER)
                                  for state, action in (("ideas", "propose_desk"), ("voting", "paper"))}
-CALL_GAPS = FROM_RESOLUTION_LATE | CHOOSE_WHILE_VOTING | VOTE_WITHOUT_VOTE | COMMUNITY_DESK_IN_STREET_CALL
+CALL_GAPS: set[tuple[str, str, str, str]] = set()  # none left: the cells above are tested as the table says
 
 
 class CallState:
@@ -335,18 +335,12 @@ def _gap_cells(gaps: set[tuple[str, str, str, str]], world: Any, tree: Any, peop
     assert not failures, failures
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "call_actions offers 'from_resolution' while the call is in DESIGN (and in IDEAS after ideas_until), but "
-    "services.from_resolution goes through _idea_open and refuses with ideas_closed: the button always fails"))
 def test_a_resolution_joins_the_call_only_while_it_is_offered(world: Any, tree: Any, people: dict[str, Any]) -> None:
     for scope, role, state, _a in FROM_RESOLUTION_LATE:  # the table: not offered once ideas close (the service's rule)
         c = CallState(world, tree, scope, state, 0)
         assert "from_resolution" not in selectors.call_actions(people[role], c.call), (scope, role, state)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "call_actions offers 'choose' as soon as the call is VOTING, but services.choose refuses with not_voting "
-    "until vote_closes: the selector checks the clock for ballots and ideas, not for publishing the list"))
 def test_the_list_is_offered_once_the_vote_closes(world: Any, tree: Any, people: dict[str, Any]) -> None:
     for scope, role, state, _a in CHOOSE_WHILE_VOTING:
         c = CallState(world, tree, scope, state, 0)
@@ -354,9 +348,6 @@ def test_the_list_is_offered_once_the_vote_closes(world: Any, tree: Any, people:
         assert refusal(lambda c=c, role=role: services.choose(actor=people[role], call=c.fresh())) == "not_voting"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "call_actions offers 'vote' in REVIEW whatever the call's vote_mode (it drops 'choose' when there is a vote, "
-    "not 'vote' when there is none), but services.start_vote refuses a call without a residents' vote (not_voting)"))
 def test_a_call_without_a_vote_is_not_offered_one(world: Any, tree: Any, people: dict[str, Any]) -> None:
     for scope, role, state, _a in VOTE_WITHOUT_VOTE:
         c = CallState(world, tree, scope, state, 0)
@@ -364,10 +355,6 @@ def test_a_call_without_a_vote_is_not_offered_one(world: Any, tree: Any, people:
         assert "vote" not in selectors.call_actions(people[role], c.call), (scope, role)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services.propose and services.record_paper accept a community's desk (caseworker, admin) for its own "
-    "residents in its street's call, but selectors.call_actions does not list propose_desk / paper for them "
-    "(views._call_actions patches it for the pages; the API's 'actions' of the call lack both)"))
 def test_a_communitys_desk_is_offered_its_streets_call(world: Any, tree: Any, people: dict[str, Any]) -> None:
     _gap_cells(COMMUNITY_DESK_IN_STREET_CALL, world, tree, people)
 
@@ -443,7 +430,7 @@ PROJECT_TABLE: dict[str, dict[str, str]] = {
 }
 # where ``project_actions`` and the services disagree today: (role, state, action)
 PHOTO_WHEN_DONE = {(role, "done", "photo") for role in (STREET_ABOVE, ADMIN_HERE, CASEWORKER)}
-PROJECT_GAPS = PHOTO_WHEN_DONE
+PROJECT_GAPS: set[tuple[str, str, str]] = set()
 # the step each action tries (``unfollow`` only removes one's own row: it refuses no one)
 ACCEPTED_WHEN = {"follow": {"follow", "unfollow"}}  # following again is accepted (and changes nothing)
 
@@ -557,10 +544,6 @@ def test_project_grid(state: str, world: Any, people: dict[str, Any]) -> None:
                 assert code in WHO_OR_WHEN, (role, state, action, code)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services.add_photo accepts a photo of a DONE project (and views.staff_detail offers the form then), but "
-    "selectors.project_actions lists 'photo' only where the lifecycle allows 'progress' (chosen, in progress): "
-    "the API's 'actions' of a done project lack it"))
 def test_a_done_project_offers_its_photos(world: Any, people: dict[str, Any]) -> None:
     ps = ProjectState(world, "done")
     for role, _state, _action in sorted(PHOTO_WHEN_DONE):
