@@ -111,6 +111,11 @@ def matters(assembly: Assembly) -> list[Matter]:
     return list(assembly.matters.order_by("no"))
 
 
+def matters_of(assembly_id: int) -> list[Matter]:
+    """An assembly's matters with their results, by its id (for a capability that follows it)."""
+    return list(Matter.objects.filter(assembly_id=assembly_id).order_by("no"))
+
+
 def public_units(assembly: Assembly) -> QuerySet[RollUnit]:
     """The public roll: unit number and area only (never names or phones)."""
     if assembly.roll_id is None:

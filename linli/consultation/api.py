@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from linli.accounts.selectors import has_role
 from linli.accounts.services import user_for_token
 from linli.core.errors import DomainError, NotFound
-from linli.core.pagination import PageNumberPagination
+from linli.core.pagination import Mapped, PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions import selectors as regions
 
@@ -23,6 +23,8 @@ from .rules import FOLLOW_ROLES
 from .schemas import (
     ConsultActiveIn,
     ConsultAnswerIn,
+    ConsultAssemblyIn,
+    ConsultAssemblyOut,
     ConsultAttendanceIn,
     ConsultAttendanceOut,
     ConsultBodyIn,
@@ -208,11 +210,11 @@ def remove_member(request: ApiRequest, body_id: int, member_id: int):  # type: i
 def list_topics(request: ApiRequest, status: str = "", overdue: bool = False, q: str = ""):  # type: ignore[no-untyped-def]
     status = status[:12] if status[:12] in TopicStatus.values else ""
     if has_role(request.auth, FOLLOW_ROLES):
-        return [_row(t) for t in selectors.topics_for(request.auth, status=status, overdue=overdue, q=q[:40])[:10000]]
+        return Mapped(selectors.topics_for(request.auth, status=status, overdue=overdue, q=q[:40]), _row, limit=10000)
     resident = getattr(request.auth, "resident", None)
     if resident is None or not resident.region_path:
         return []
-    return [_row(t) for t in selectors.public_topics(resident.region_path[:12], status=status)[:10000]]
+    return Mapped(selectors.public_topics(resident.region_path[:12], status=status), _row, limit=10000)
 
 
 @router.get("/topics/mine", response={200: list[ConsultTopicRow], **READ_ERRORS}, summary="我提出、附议或关注的议题")
@@ -392,7 +394,8 @@ def add_resolution(request: ApiRequest, topic_id: int, payload: ConsultResolutio
 @router.get("/resolutions", response={200: list[ConsultResolutionOut], **READ_ERRORS}, summary="落实事项跟踪(管辖范围；overdue=超期)")
 @paginate(PageNumberPagination)
 def list_resolutions(request: ApiRequest, overdue: bool = False, status: str = ""):  # type: ignore[no-untyped-def]
-    return [_resolution(r, request.auth, actions=[]) for r in selectors.resolutions_for(request.auth, overdue=overdue, status=status[:12])[:10000]]
+    return Mapped(selectors.resolutions_for(request.auth, overdue=overdue, status=status[:12]),
+                  lambda r: _resolution(r, request.auth, actions=[]), limit=10000)
 
 
 @router.post("/resolutions/{resolution_id}/progress", response={200: ConsultResolutionOut, **ERRORS},
@@ -415,6 +418,16 @@ def create_work_order(request: ApiRequest, resolution_id: int, payload: ConsultW
     o = services.create_work_order(actor=request.auth, resolution=selectors.resolution_for(request.auth, resolution_id),
                                    category_code=payload.category, description=payload.description, address=payload.address)
     return Status(201, ConsultWorkOrderOut(id=o.pk, number=o.number, status=o.status))
+
+
+@router.post("/resolutions/{resolution_id}/assembly", response={201: ConsultAssemblyOut, **ERRORS},
+             summary="落实事项提交业主大会表决(召集小区业主大会草案，决定公告后自动完成或无法落实)")
+def submit_to_assembly(request: ApiRequest, resolution_id: int, payload: ConsultAssemblyIn):  # type: ignore[no-untyped-def]
+    a = services.submit_to_assembly(actor=request.auth, resolution=selectors.resolution_for(request.auth, resolution_id),
+                                    compound_id=payload.compound_id, item=payload.item, convener=payload.convener,
+                                    convener_name=payload.convener_name, opens_at=payload.opens_at, closes_at=payload.closes_at,
+                                    body=payload.body)
+    return Status(201, ConsultAssemblyOut(assembly_id=a.pk, title=a.title, status=a.status))
 
 
 @router.post("/resolutions/{resolution_id}/urge", response={200: ConsultResolutionOut, **ERRORS}, summary="督办落实事项")

@@ -47,4 +47,7 @@ class ConsultationConfig(AppConfig):
             supervise="consultation.supervise", handlers=services.resolution_handlers, audit="resolution",
             closed=("not_running", _("该事项已完成或无法落实，无需督办")))
         workorder_states.LIFECYCLE.subscribe(services.order_moved)
+        from linli.assemblies import states as assembly_states
+
+        assembly_states.LIFECYCLE.subscribe(services.assembly_moved)
         assert rules

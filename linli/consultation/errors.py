@@ -29,3 +29,4 @@ class Code(StrEnum):
     MERGE_TARGET = "merge_target"  # a topic merges into another open topic of the same community
     NOT_COMMENTING = "not_commenting"  # opinions online while the topic is consulted (taken up, before the outcome)
     ALREADY_MODERATED = "already_moderated"  # each opinion is published or rejected once
+    ALREADY_SUBMITTED = "already_submitted"  # a resolution is put to one owners' assembly at a time

@@ -267,6 +267,7 @@ EVENT_LABELS = {
     "work_order": _("转诉求工单"), "work_order_closed": _("工单办结"), "work_order_reopened": _("工单重新办理"),
     "disclose": _("公示协商结果"), "rate": _("成效评价"), "resolution_reopen": _("重新落实事项"),
     "clock_warn": _("临近期限提醒"), "clock_escalate": _("超期督办"), "clock_urge": _("督办"),
+    "assembly": _("业主大会"),
 }
 
 
@@ -383,6 +384,8 @@ class Resolution(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
     escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
     infeasible_reason = models.CharField(_("不能落实的原因"), max_length=1000, blank=True)
+    assembly_id = models.PositiveBigIntegerField(_("提交的业主大会"), null=True, blank=True, unique=True,
+                                                 help_text=_("落实方式为提交业主大会表决时：所召集的业主大会"))
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

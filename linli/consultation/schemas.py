@@ -240,6 +240,22 @@ class ConsultWorkOrderIn(Schema):
     address: str = Field("", max_length=200)
 
 
+class ConsultAssemblyIn(Schema):
+    compound_id: int = Field(..., ge=1, description="召开业主大会的小区")
+    item: int = Field(..., ge=1, le=9, description="民法典第二百七十八条第一款所列事项(1至9)")
+    convener: Literal["owners_committee", "preparatory_group", "street_office"]
+    convener_name: str = Field(..., max_length=120)
+    opens_at: ScheduleMoment
+    closes_at: ScheduleMoment
+    body: str = Field("", max_length=4000)
+
+
+class ConsultAssemblyOut(Schema):
+    assembly_id: int
+    title: str
+    status: str
+
+
 class ConsultWorkOrderOut(Schema):
     id: int
     number: str

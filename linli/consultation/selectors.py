@@ -69,11 +69,14 @@ TOPIC_ACTIONS = Actions(
 )
 RESOLUTION_ACTIONS = Actions(
     {"progress": "consultation.desk", "finish": "consultation.desk", "infeasible": "consultation.manage",
-     "work_order": "consultation.manage", "reopen": "consultation.manage", "urge": "consultation.supervise"},
+     "work_order": "consultation.manage", "assembly": "consultation.manage", "reopen": "consultation.manage",
+     "urge": "consultation.supervise"},
     lifecycle=RESOLUTION_LIFECYCLE,
     when={
         "work_order": lambda r: r.kind == ResolutionKind.WORK_ORDER and r.status in RUNNING,
-        "finish": lambda r: r.kind != ResolutionKind.WORK_ORDER,
+        "assembly": lambda r: r.kind == ResolutionKind.ASSEMBLY and r.status in RUNNING and not r.assembly_id,
+        # a resolution that follows a work order or an assembly finishes with it
+        "finish": lambda r: r.kind != ResolutionKind.WORK_ORDER and not (r.kind == ResolutionKind.ASSEMBLY and r.assembly_id),
         "reopen": lambda r: r.topic.status == Status.IMPLEMENTING,
         "urge": lambda r: r.status in RUNNING,
     },

@@ -1121,3 +1121,85 @@ def project_moved(*, resolution_id: int, actor: Any, step: str, note: str, perce
         resolution.save()
         _event(resolution.topic, "progress", actor, note, resolution=resolution, progress=percent)
         tell(resolution.topic, fill(_("“%(r)s”进度 %(p)d%%：%(n)s"), {"r": resolution.title, "p": percent, "n": note}))
+
+
+# ---------------------------------------------------------------- a resolution put to the owners' assembly
+
+@transaction.atomic
+def submit_to_assembly(*, actor: Any, resolution: Resolution, compound_id: int, item: int, convener: str, convener_name: str,
+                       opens_at: dt.datetime, closes_at: dt.datetime, body: str = "") -> Any:
+    """提交业主大会表决: the resolution becomes the matter of a draft owners' assembly of the
+    compound (``linli.assemblies``: the roll, the notice, the vote and the decision follow there,
+    under that app's rules); the resolution follows the assembly — done when the decision
+    announces the matter passed, not feasible (with the result) when it did not pass."""
+    from linli.assemblies import services as assemblies
+
+    resolution = _lock_resolution(resolution)
+    require(actor, "consultation.manage", resolution)
+    if resolution.kind != ResolutionKind.ASSEMBLY:
+        raise DomainError("invalid", _("该事项不是提交业主大会表决"), field="kind")
+    if resolution.status not in RUNNING:
+        raise Conflict("illegal_transition", _("该事项已完成或无法落实"))
+    if resolution.assembly_id:
+        raise Conflict(Code.ALREADY_SUBMITTED, _("该事项已提交业主大会"))
+    compound = regions.compound_by_pk(compound_id) if isinstance(compound_id, int) else None
+    if compound is None or not compound.region_path.startswith(resolution.region_path):
+        raise DomainError("invalid", _("请选择本社区的小区"), field="compound_id")
+    topic = resolution.topic
+    text = clean_text(body, multiline=True, limit=4000) or fill(_("议题“%(t)s”(%(n)s)协商意见：%(o)s"), {
+        "t": topic.title, "n": topic.number, "o": topic.outcome})
+    assembly = assemblies.create_assembly(
+        actor=actor, compound_id=compound.pk, title=fill(_("%(c)s业主大会：%(t)s"), {"c": compound.name, "t": resolution.title})[:120],
+        convener=convener, convener_name=convener_name, opens_at=opens_at, closes_at=closes_at,
+        matters=[{"item": item, "title": resolution.title[:200], "body": text}])
+    resolution.assembly_id = assembly.pk
+    note = fill(_("已提交%(a)s"), {"a": assembly.title})
+    if resolution.status == ResolutionStatus.PLANNED:
+        RESOLUTION_LIFECYCLE.apply(resolution, ResolutionAction.PROGRESS, actor=actor, lock=False, note=note)
+    resolution.save()
+    _event(topic, "assembly", actor, note, resolution=resolution, progress=resolution.progress)
+    record_audit(actor=actor, action="consultation.assembly", target=resolution, region_path=resolution.region_path,
+                 changes={"assembly": assembly.pk})
+    tell(topic, fill(_("“%(r)s”已提交业主大会表决"), {"r": resolution.title}))
+    return assembly
+
+
+def assembly_moved(assembly: Any, *, action: str, before: str, after: str, actor: Any) -> None:
+    """The owners' assembly lifecycle's listener: an assembly a resolution was put to is called,
+    votes, announces its decision or is cancelled; the resolution's timeline says so, and the
+    decision finishes it (the matter passed) or makes it not feasible (it did not)."""
+    if after not in ("called", "voting", "announced", "cancelled"):
+        return
+    assembly_id, title = assembly.pk, assembly.title
+
+    def go() -> None:
+        from linli.assemblies import selectors as assemblies
+
+        with transaction.atomic():
+            r = Resolution.objects.select_for_update(of=("self",)).select_related("topic").filter(assembly_id=assembly_id).first()
+            if r is None or r.status not in RUNNING:
+                return
+            topic = r.topic
+            if after == "announced":
+                found = assemblies.matters_of(assembly_id)
+                passed = bool(found) and all((m.result or {}).get("passed") for m in found)
+                if passed:
+                    _finish(r, actor, fill(_("%(a)s决定公告：表决通过"), {"a": title}))
+                else:
+                    reason = fill(_("%(a)s决定公告：表决未通过"), {"a": title})
+                    RESOLUTION_LIFECYCLE.apply(r, ResolutionAction.INFEASIBLE, actor=actor, lock=False, note=reason)
+                    r.infeasible_reason = reason
+                    r.save()
+                    _event(topic, "infeasible", actor, reason, resolution=r)
+                    tell(topic, fill(_("“%(r)s”无法落实，原因：%(n)s"), {"r": r.title, "n": reason}))
+                    _complete_if_done(topic, actor)
+                return
+            if after == "cancelled":  # the community may put it to a new assembly
+                r.assembly_id = None
+                r.save(update_fields=["assembly_id"])
+            label = {"called": _("已发布召开公告"), "voting": _("开始投票"), "cancelled": _("已取消")}[after]
+            note = fill(_("%(a)s%(s)s"), {"a": title, "s": str(label)})
+            _event(topic, "assembly", actor, note, resolution=r, progress=r.progress)
+            tell(topic, fill(_("“%(r)s”：%(n)s"), {"r": r.title, "n": note}))
+
+    transaction.on_commit(go)

@@ -245,6 +245,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "bodies": selectors.bodies_of(topic.community_id), "forms": Form.choices,
         "matters": selectors.community_matters(topic.community), "kinds": ResolutionKind.choices,
         "categories": list(workorders.leaf_categories()[:300]), "may_urge": selectors.may_urge(request.user, topic),
+        "compounds": regions.compounds_under([topic.region_path], limit=200) if any(
+            "assembly" in x["actions"] for x in view.resolutions) else [],
         "summary": selectors.ratings_summary(topic)}, status=400 if error else 200)
 
 
@@ -409,13 +411,21 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponseBase:
             order = services.create_work_order(actor=user, resolution=r, category_code=p.get("category", ""),
                                                description=p.get("description", ""), address=p.get("address", ""))
             messages.success(request, _("已转诉求工单 %(n)s") % {"n": order.number})
+        elif what == "assembly":
+            a = services.submit_to_assembly(actor=user, resolution=r, compound_id=form_int(p.get("compound"), 0),
+                                            item=form_int(p.get("item"), 0), convener=p.get("convener", "")[:20],
+                                            convener_name=p.get("convener_name", ""),
+                                            opens_at=form_moment(p.get("opens_at"), _("投票开始"), "opens_at"),
+                                            closes_at=form_moment(p.get("closes_at"), _("投票截止"), "closes_at"),
+                                            body=p.get("body", ""))
+            messages.success(request, _("已召集业主大会草案“%(t)s”，请在业主大会中完成名册、公告和表决") % {"t": a.title})
         elif what == "reopen":
             services.reopen_resolution(actor=user, resolution=r, note=p.get("note", ""))
         elif what == "urge":
             services.urge(actor=user, obj=r, note=p.get("note", ""))
         else:
             raise DomainError("invalid", _("操作无效"), field="what")
-        if what != "work_order":
+        if what not in ("work_order", "assembly"):
             messages.success(request, _("已保存"))
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -231,6 +231,7 @@ ACTIONS: dict[str, Any] = {
     "resolution.infeasible": _("落实事项无法落实"),
     "resolution.reopen": _("重新落实事项"),
     "resolution.urge": _("督办落实事项"),
+    "consultation.assembly": _("协商事项提交业主大会"),
     "call.design": _("微实事截止征集"),
     "call.review": _("微实事进入评审"),
     "call.vote": _("微实事开始投票"),

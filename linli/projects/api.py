@@ -16,7 +16,7 @@ from linli.accounts.selectors import has_role
 from linli.accounts.services import user_for_token
 from linli.core.errors import DomainError
 from linli.core.masking import mask_phone
-from linli.core.pagination import PageNumberPagination
+from linli.core.pagination import Mapped, PageNumberPagination
 from linli.core.schemas import ApiRequest, ErrorOut
 from linli.regions import selectors as regions
 
@@ -264,7 +264,7 @@ def paper_ballot(request: ApiRequest, call_id: int, payload: ProjectPaperBallotI
 @paginate(PageNumberPagination)
 def list_projects(request: ApiRequest, status: str = "", overdue: bool = False):  # type: ignore[no-untyped-def]
     status = status[:12] if status[:12] in ProjectStatus.values else ""
-    return [_row(p, request.auth) for p in selectors.projects_for(request.auth, status=status, overdue=overdue)[:10000]]
+    return Mapped(selectors.projects_for(request.auth, status=status, overdue=overdue), lambda p: _row(p, request.auth), limit=10000)
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetail, **PUBLIC_ERRORS}, auth=None,

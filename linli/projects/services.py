@@ -543,15 +543,7 @@ def record_review(*, actor: Any, project: Project, decision: str, opinion: str, 
               str(Review.Decision.REVISE): Action.REVISE}.get(str(decision))
     if action is None:
         raise DomainError("invalid", _("请选择评审结论"), field="decision")
-    if action == Action.REJECT and project.status in (Status.IDEA, Status.DESIGNING):
-        before = project.status  # the body sets an idea aside before it is designed
-        project.status = Status.DESIGNED
-        try:
-            LIFECYCLE.require(project.status, action)
-        finally:
-            project.status = before
-    else:
-        LIFECYCLE.require(project.status, action)
+    LIFECYCLE.require(project.status, action)
     opinion = _text(opinion, "opinion", _("评审意见"), low=4, high=1000, multiline=True)
     today = timezone.localdate()
     if not isinstance(meeting_on, dt.date) or meeting_on > today or meeting_on < today - dt.timedelta(days=90):
@@ -565,15 +557,7 @@ def record_review(*, actor: Any, project: Project, decision: str, opinion: str, 
                                 body_name=call.body_name or str(_("协商议事会")), decision=decision, votes_for=votes_for,
                                 votes_against=votes_against, votes_abstain=votes_abstain, opinion=opinion,
                                 meeting_on=meeting_on, recorded_by=actor)
-    if action == Action.REJECT and project.status in (Status.IDEA, Status.DESIGNING):
-        # recorded as the lifecycle's own step (idea → set aside), audited as project.reject
-        record_audit(actor=actor, action="project.reject", target=project, region_path=project.region_path,
-                     changes={"status": [project.status, Status.REJECTED], "note": opinion})
-        _event(call, Action.REJECT, actor, opinion, project=project)
-        project.status = Status.REJECTED
-    else:
-        LIFECYCLE.apply(project, action, actor=actor, lock=False, note=opinion,
-                        changes={"votes": counts})
+    LIFECYCLE.apply(project, action, actor=actor, lock=False, note=opinion, changes={"votes": counts})
     project.save()
     label = Review.Decision(decision).label
     tell(project, fill(_("“%(t)s”评审结论：%(d)s。%(o)s"), {"t": project.title, "d": str(label), "o": opinion}))

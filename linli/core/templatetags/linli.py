@@ -79,3 +79,16 @@ def reveal_purposes() -> list[tuple[str, Any]]:
     from linli.core.reasons import PURPOSES
 
     return PURPOSES
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount of yuan with thousands grouped and the cents only when there are any:
+    "300,000", "1,250.50"; empty when there is none."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (ArithmeticError, ValueError, TypeError):
+        return ""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("affairs", "consultation", "disclosures", "station", "workorders")
+APPS = ("affairs", "consultation", "disclosures", "projects", "station", "workorders")
 FIELDS = {"status", "state"}
 # not a lifecycle field: an Open311 error carries the HTTP status it is answered with
 ALLOWED = {("workorders/open311.py", "self.status")}

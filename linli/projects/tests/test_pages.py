@@ -91,7 +91,7 @@ def test_a_call_page_shows_budget_caps_and_buttons(client, world):
     resp = client.get(f"/projects/calls/{call.pk}/")
     page = text(resp)
     assert resp.status_code == 200
-    assert "300000" in page and "500000" in page and "1000000" in page and "征集创意" in page
+    assert "300,000" in page and "500,000" in page and "1,000,000" in page and "征集创意" in page
     assert "登录后提出创意" in page and 'data-testid="propose"' not in page
     client.force_login(world.proposer)
     assert 'data-testid="propose"' in text(client.get(f"/projects/calls/{call.pk}/"))
@@ -161,7 +161,7 @@ def test_a_project_page_and_its_files(client, world):
     assert "林设计" in page and "华南理工大学建筑设计研究院" in page and "13700001111" not in page and "1111" not in page
     world.designed(call, p)
     page = text(client.get(f"/projects/{p.pk}/"))
-    assert "木质座椅六组" in page and "80000" in page and 'data-testid="drawings-link"' in page
+    assert "木质座椅六组" in page and "80,000" in page and 'data-testid="drawings-link"' in page
     resp = client.get(f"/projects/{p.pk}/drawings/")
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf" and resp["Cache-Control"] == "private, no-store"
     # sent back for revision: the drawings are the designer's and the staff's again
@@ -224,7 +224,7 @@ def test_a_resident_votes_once(client, world):
     a, b, c = world.voting(call)
     client.force_login(world.r1)
     page = text(client.get(f"/projects/calls/{call.pk}/vote/"))
-    assert a.title in page and "每人最多选 2 项" in page and "80000" in page
+    assert a.title in page and "每人最多选 2 项" in page and "80,000" in page
     resp = client.post(f"/projects/calls/{call.pk}/vote/", {"what": "ballot"})
     assert resp.status_code == 400 and "请至少选择一个项目" in error_of(resp)
     resp = client.post(f"/projects/calls/{call.pk}/vote/", {"what": "ballot", "projects": [a.pk, b.pk, c.pk]})
@@ -248,7 +248,7 @@ def test_a_knapsack_ballot_shows_its_total_and_stays_within_the_budget(client, w
     a, b, c = world.voting(call)
     client.force_login(world.r1)
     resp = client.post(f"/projects/calls/{call.pk}/vote/", {"what": "preview", "projects": [a.pk, b.pk, c.pk]})
-    assert resp.status_code == 200 and "已选合计 350000 元" in text(resp) and 'data-testid="over-budget"' in text(resp)
+    assert resp.status_code == 200 and "已选合计 350,000 元" in text(resp) and 'data-testid="over-budget"' in text(resp)
     assert not Ballot.objects.exists()
     resp = client.post(f"/projects/calls/{call.pk}/vote/", {"what": "ballot", "projects": [a.pk, b.pk, c.pk]})
     assert resp.status_code == 400 and "超过预算" in error_of(resp)
@@ -438,7 +438,7 @@ def test_a_project_desk_carries_it_out(client, world, chosen):
     url = f"/projects/desk/projects/{c.pk}/"
     page = text(client.get(url))
     assert 'data-testid="progress-form"' in page and 'data-testid="photo-form"' in page
-    assert "木质座椅六组" in page and "120000" in page and "赞成 5 · 反对 1 · 弃权 0" in page  # the design and the body's counts
+    assert "木质座椅六组" in page and "120,000" in page and "赞成 5 · 反对 1 · 弃权 0" in page  # the design and the body's counts
     client.logout()
     assert "赞成 5" not in text(client.get(f"/projects/{c.pk}/"))  # the counts are the staff's
     client.force_login(world.clerk)
@@ -535,5 +535,5 @@ def test_a_resolution_of_the_consultation_joins_a_call(client, world, django_cap
 def test_the_chosen_list_shows_votes_and_the_disclosure(client, world, chosen):
     call, a, b, c = chosen
     page = text(client.get(f"/projects/calls/{call.pk}/"))
-    assert 'data-testid="disclosure-link"' in page and 'data-testid="votes"' in page and "270000" in page
+    assert 'data-testid="disclosure-link"' in page and 'data-testid="votes"' in page and "270,000" in page
     assert "已公布" in page and "未选定" in page
