@@ -20,8 +20,8 @@ class Code(StrEnum):
     NO_SCAN = "no_scan"  # minutes of a meeting in person close with the signed scan
     NO_MINUTES = "no_minutes"  # an outcome comes from a meeting whose minutes are confirmed
     NO_RESOLUTIONS = "no_resolutions"  # an outcome has at least one resolution (at most 20)
-    ORDERS_OPEN = "orders_open"  # a resolution carried out by work orders is done when they are closed
-    NOT_WORK_ORDER = "not_work_order"  # only a resolution carried out by work orders creates them
+    ORDERS_OPEN = "orders_open"  # a resolution carried out by work orders (or a department's) is done when they are closed
+    NOT_WORK_ORDER = "not_work_order"  # only a resolution carried out by work orders, or a request to a department, creates them
     ALREADY_DISCLOSED = "already_disclosed"  # the result is disclosed once (corrections go through the disclosure)
     NOT_DECIDED = "not_decided"  # the result is disclosed after the outcome is recorded
     NOT_COMPLETED = "not_completed"  # residents rate the result once it is done

@@ -73,7 +73,7 @@ RESOLUTION_ACTIONS = Actions(
      "urge": "consultation.supervise"},
     lifecycle=RESOLUTION_LIFECYCLE,
     when={
-        "work_order": lambda r: r.kind == ResolutionKind.WORK_ORDER and r.status in RUNNING,
+        "work_order": lambda r: r.kind in (ResolutionKind.WORK_ORDER, ResolutionKind.DEPARTMENT) and r.status in RUNNING,
         "assembly": lambda r: r.kind == ResolutionKind.ASSEMBLY and r.status in RUNNING and not r.assembly_id,
         # a resolution that follows a work order or an assembly finishes with it
         "finish": lambda r: r.kind != ResolutionKind.WORK_ORDER and not (r.kind == ResolutionKind.ASSEMBLY and r.assembly_id),

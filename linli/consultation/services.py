@@ -840,6 +840,8 @@ def finish(*, actor: Any, resolution: Resolution, note: str) -> Resolution:
     if resolution.kind == ResolutionKind.WORK_ORDER and (
             not resolution.orders.exists() or resolution.orders.filter(closed=False).exists()):
         raise Conflict(Code.ORDERS_OPEN, _("该事项转工单办理，工单办结后自动完成"))
+    if resolution.kind == ResolutionKind.DEPARTMENT and resolution.orders.filter(closed=False).exists():
+        raise Conflict(Code.ORDERS_OPEN, _("已提请部门办理，部门办结后自动完成"))
     _finish(resolution, actor, _text(note, "note", _("完成情况"), low=2, high=1000, multiline=True))
     return resolution
 
@@ -873,18 +875,21 @@ def _complete_if_done(topic: Topic, actor: Any) -> None:
 def create_work_order(*, actor: Any, resolution: Resolution, category_code: str, description: str, address: str = "") -> Any:
     """A resolution carried out by the work-order system: the order is submitted (channel 协商转办)
     and registered and dispatched at once when the actor may; the resolution follows it and is
-    done when every order it created is closed."""
+    done when every order it created is closed. A request to a department (提请部门办理) goes the
+    same way: the order's category routes it to the department that handles such matters, which
+    answers on the order's own clock."""
     resolution = _lock_resolution(resolution)
     require(actor, "consultation.manage", resolution)
-    if resolution.kind != ResolutionKind.WORK_ORDER:
-        raise DomainError(Code.NOT_WORK_ORDER, _("该事项不是转工单办理"), field="kind")
+    if resolution.kind not in (ResolutionKind.WORK_ORDER, ResolutionKind.DEPARTMENT):
+        raise DomainError(Code.NOT_WORK_ORDER, _("该事项不是转工单或提请部门办理"), field="kind")
     if resolution.status not in RUNNING:
         raise Conflict("illegal_transition", _("该事项已完成或无法落实"))
     category = workorders.leaf_categories().filter(code=str(category_code or "")[:40]).first()  # not the intake cache: rarely used
     if category is None:
         raise DomainError("invalid", _("请选择具体的诉求分类"), field="category")
     topic = resolution.topic
-    text = fill(_("【协商转办 %(n)s】%(r)s：%(d)s"), {"n": topic.number, "r": resolution.title,
+    head = _("【提请部门办理 %(n)s】%(r)s：%(d)s") if resolution.kind == ResolutionKind.DEPARTMENT else _("【协商转办 %(n)s】%(r)s：%(d)s")
+    text = fill(head, {"n": topic.number, "r": resolution.title,
                                                  "d": clean_text(description, multiline=True, limit=3800)})
     order = workorder_services.submit_order(actor=actor, channel="consult", category=category, description=text,
                                             region=topic.community, address=address, anonymous=True, reporter=None)

@@ -97,16 +97,17 @@ R_STATES: dict[str, tuple[str, str, str]] = {
     "in_progress_wo": (ResolutionStatus.IN_PROGRESS, "work_order", Status.IMPLEMENTING),
     "done_wo": (ResolutionStatus.DONE, "work_order", Status.IMPLEMENTING),
     "planned_as": (ResolutionStatus.PLANNED, "assembly", Status.IMPLEMENTING),  # to be put to the owners' assembly
+    "planned_dept": (ResolutionStatus.PLANNED, "department", Status.IMPLEMENTING),  # a request to a department
 }
 R_NOTHING = dict.fromkeys(R_STATES, "")
 R_DESK = R_NOTHING | {"planned": "progress finish", "in_progress": "progress finish", "planned_wo": "progress",
-                      "in_progress_wo": "progress", "planned_as": "progress finish"}
+                      "in_progress_wo": "progress", "planned_as": "progress finish", "planned_dept": "progress finish"}
 R_MANAGER = R_NOTHING | {
     "planned": "progress finish infeasible", "in_progress": "progress finish infeasible", "done": "reopen",
     "planned_wo": "progress infeasible work_order", "in_progress_wo": "progress infeasible work_order", "done_wo": "reopen",
-    "planned_as": "progress finish infeasible assembly",
+    "planned_as": "progress finish infeasible assembly", "planned_dept": "progress finish infeasible work_order",
 }
-RUNNING = ("planned", "in_progress", "planned_wo", "in_progress_wo", "planned_as")
+RUNNING = ("planned", "in_progress", "planned_wo", "in_progress_wo", "planned_as", "planned_dept")
 R_SUPERVISOR = R_NOTHING | dict.fromkeys(RUNNING, "urge")
 R_STREET = {s: " ".join(filter(None, (R_MANAGER[s], R_SUPERVISOR[s]))) for s in R_STATES}
 R_TABLE = {

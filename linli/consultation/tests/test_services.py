@@ -151,6 +151,29 @@ def test_resolution_by_work_order_closes_the_topic(world, django_capture_on_comm
     assert any("请您对协商成效作出评价" in x for x in texts(world.r2))  # a supporter
 
 
+def test_a_request_to_a_department_goes_by_work_order_to_the_handling_department(world, django_capture_on_commit_callbacks):
+    t = world.decided(kinds=("department",))
+    r = t.resolutions.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.create_work_order(actor=world.admin, resolution=r, category_code="0201", description="请城管科清理空地")
+    order = WorkOrder.objects.get(pk=order.pk)
+    assert order.status == "dispatched" and "提请部门办理" in order.description and t.number in order.description
+    with pytest.raises(Conflict) as exc:  # the department's answer finishes it, not the desk
+        services.finish(actor=world.admin, resolution=r, note="已完成")
+    assert exc.value.code == "orders_open"
+    handler = world.loop.handler
+    with django_capture_on_commit_callbacks(execute=True):
+        wo.accept(actor=handler, order=order)
+        wo.report_done(actor=handler, order=order, result="城管科已清理")
+        wo.verify(actor=world.admin, order=order, passed=True, note="现场核实")
+    r.refresh_from_db()
+    assert r.status == ResolutionStatus.DONE
+    with pytest.raises(DomainError) as exc2:  # a resolution the community carries out itself creates no order
+        services.create_work_order(actor=world.admin, resolution=world.decided(kinds=("community",)).resolutions.get(),
+                                   category_code="0201", description="清理")
+    assert exc2.value.code == "not_work_order"
+
+
 def test_progress_infeasible_and_disclosure(world, django_capture_on_commit_callbacks):
     t = world.decided(kinds=("community", "department"))
     a, b = t.resolutions.order_by("position")
