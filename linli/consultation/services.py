@@ -986,7 +986,7 @@ def rate(*, actor: Any, topic: Topic, rating: int, comment: str = "") -> Rating:
     except IntegrityError:
         raise Conflict(Code.ALREADY_RATED, _("您已评价过")) from None
     _event(topic, "rate", actor, str(RATING_LABELS[rating]), public=False)
-    task, opened = followups.open_for(topic, rating=rating, region_path=topic.region_path)
+    task, opened = followups.open_for(topic, rating=rating, region_path=topic.region_path, round=topic.rating_round)
     if opened and task is not None:
         _tell_staff(topic, fill(_("议题“%(t)s”收到差评，请于 %(d)s 前回访整改"), {"t": topic.title, "d": task.due_date.isoformat()}))
     return row

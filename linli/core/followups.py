@@ -3,7 +3,7 @@
 ``open_for`` is called after a rating is stored: a bad rating (``ratings.is_bad``) opens one
 ``FollowUp`` task for the rated object's area, due ``WORKING_DAYS`` working days later
 (``core.calendar``, so holidays and make-up working days count as the official calendar says);
-a second call for the same object opens nothing new. ``answer`` closes the task through the
+a second call for the same object and round opens nothing new. ``answer`` closes the task through the
 follow-up lifecycle; who may answer is the rated app's rule (``may_answer``, over the task's
 area), and whether the answer may reopen the rated thing is the app's too (``can_reopen``): the app
 reopens it, this module only records the answer."""
@@ -31,14 +31,15 @@ LIFECYCLE = Lifecycle({(FollowUp.Status.OPEN, FollowUp.Action.ANSWER): FollowUp.
                       FollowUp.Status, FollowUp.Action)  # the rated app audits the answer with its own code
 
 
-def open_for(target: models.Model, *, rating: int, region_path: str) -> tuple[FollowUp | None, bool]:
+def open_for(target: models.Model, *, rating: int, region_path: str, round: int = 1) -> tuple[FollowUp | None, bool]:  # noqa: A002
     """The task a rating of ``target`` opens, and whether it was opened now (None, False when the
-    rating is not bad). Idempotent per rated object."""
+    rating is not bad). Idempotent per rated object and ``round``: a thing reopened by an answer and
+    rated again (its next round) opens a new task when that rating is bad too."""
     if not is_bad(rating):
         return None, False
     due = calendar.add_working_days(timezone.localdate(), WORKING_DAYS)
     return FollowUp.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk,
+        content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk, round=max(1, int(round)),
         defaults={"region_path": region_path, "rating": rating, "due_date": due})
 
 

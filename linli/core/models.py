@@ -114,7 +114,8 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         return self.filter(content_type=ContentType.objects.get_for_model(model))
 
     def for_target(self, obj: models.Model) -> FollowUpQuerySet:
-        return self.of_model(type(obj)).filter(object_id=obj.pk)
+        """The object's tasks, the latest round first."""
+        return self.of_model(type(obj)).filter(object_id=obj.pk).order_by("-round", "-id")
 
 
 class FollowUp(TimeStamped):
@@ -133,6 +134,8 @@ class FollowUp(TimeStamped):
 
     content_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("评价对象类型"), on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField(_("评价对象"))
+    round = models.PositiveSmallIntegerField(_("评价轮次"), default=1, db_default=1,
+                                             help_text=_("重新办理后再次评价为新的一轮，差评再开一项整改"))
     target = GenericForeignKey("content_type", "object_id")
     region_path = models.CharField(_("区划路径"), max_length=15)
     rating = models.PositiveSmallIntegerField(_("评价"))
@@ -148,7 +151,7 @@ class FollowUp(TimeStamped):
         verbose_name = _("差评整改")
         verbose_name_plural = _("差评整改")
         ordering = ["due_date", "id"]
-        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="followup_once_per_object")]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "round"], name="followup_once_per_round")]
         indexes = [models.Index(fields=["region_path", "status"], name="followup_region_status", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"])]
 
     def __str__(self) -> str:

@@ -838,7 +838,7 @@ def rate(*, actor: Any, project: Project, rating: int, comment: str = "") -> Rat
     except IntegrityError:
         raise Conflict(Code.ALREADY_RATED, _("您已评价过")) from None
     _event(project.call, "rate", actor, str(RATING_LABELS[rating]), project=project, public=False)
-    task, opened = followups.open_for(project, rating=rating, region_path=project.region_path)
+    task, opened = followups.open_for(project, rating=rating, region_path=project.region_path, round=project.rating_round)
     if opened and task is not None:
         _tell_staff(project.call, fill(_("微实事“%(t)s”收到差评，请于 %(d)s 前回访整改"), {
             "t": project.title, "d": task.due_date.isoformat()}), project)

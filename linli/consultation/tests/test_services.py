@@ -214,6 +214,14 @@ def test_bad_rating_follow_up_reopens(world):
     t.refresh_from_db()
     assert t.status == Status.COMPLETED
     services.rate(actor=world.proposer, topic=t, rating=5)  # a new round
+    # a bad rating in the second round opens a second follow-up, answered on its own
+    services.rate(actor=world.r1, topic=t, rating=2, comment="还是有问题")
+    from linli.core.models import FollowUp
+
+    tasks = list(FollowUp.objects.for_target(t).values_list("round", "status"))
+    assert tasks == [(2, "open"), (1, "done")]
+    services.answer_follow_up(actor=world.admin, topic=t, answer="已再次上门查看并修复", reopen=False)
+    assert list(FollowUp.objects.for_target(t).values_list("status", flat=True)) == ["done", "done"]
 
 
 def test_decide_needs_confirmed_minutes_and_valid_resolutions(world):
