@@ -74,6 +74,8 @@ class Command(BaseCommand):
             call_command("seed_consultation_demo", stdout=self.stdout)
         if apps.is_installed("linli.projects"):
             call_command("seed_projects_demo", stdout=self.stdout)
+        if User.objects.filter(username="designer_lin").exists():  # the demo 微实事's community designer
+            accounts.append(("designer_lin", "社区设计师", "天河区名册，服务猎德街"))
         if not opts["quiet"]:
             out(self._banner(accounts))
         out(f"演示数据就绪，用时 {time.monotonic() - t0:.1f} 秒")
