@@ -93,7 +93,7 @@ def _call(c: Call, actor: Any) -> CallOut:
 
 def _tally_shown(c: Call, actor: Any) -> bool:
     """The running tally is the staff's until the list is published (no bandwagon while residents vote)."""
-    return c.status in (CallStatus.CHOSEN, CallStatus.CLOSED) or actor.has_perm("projects.read", c)
+    return selectors.tally_public(c) or actor.has_perm("projects.read", c)
 
 
 def _row(p: Project, actor: Any) -> ProjectRow:

@@ -98,6 +98,12 @@ def project_actions(actor: Any, p: Project) -> list[str]:
     return found
 
 
+def tally_public(c: Call) -> bool:
+    """The votes are public once the list is published (no running tally while residents vote);
+    the staff of the area see them throughout."""
+    return c.status in (CallStatus.CHOSEN, CallStatus.CLOSED)
+
+
 def ballot_count(c: Call) -> int:
     """Ballots cast: stored on the call once its list is published, counted while the vote runs."""
     return c.ballots if c.status in (CallStatus.CHOSEN, CallStatus.CLOSED) else Ballot.objects.filter(call=c).count()

@@ -41,7 +41,6 @@ from .states import CallStatus, Status
 DRAWINGS_MAX = 10 * 1024 * 1024  # core.images.DOCUMENT_MAX_BYTES: one byte more is refused by the service
 PHOTO_MAX = 8 * 1024 * 1024  # core.images.MAX_BYTES
 HIDDEN_DESIGN = (Status.IDEA, Status.DESIGNING, Status.WITHDRAWN)  # no design (or one sent back) to show
-VOTES_SHOWN = (CallStatus.CHOSEN, CallStatus.CLOSED)  # no running tally while the vote is open
 IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -138,8 +137,8 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/call.html", {
         "call": call, "summary": selectors.budget_summary(call), "projects": selectors.projects_of(call, public=True),
         "actions": _call_actions(request.user, call), "ballot": selectors.my_ballot(request.user, call),
-        "show_votes": call.status in VOTES_SHOWN or staff, "staff": staff, "base": _base(request),
-        "ballots": selectors.ballot_count(call) if call.status in VOTES_SHOWN or staff else None,
+        "show_votes": selectors.tally_public(call) or staff, "staff": staff, "base": _base(request),
+        "ballots": selectors.ballot_count(call) if selectors.tally_public(call) or staff else None,
         "voting_open": selectors.voting_open(call)})
 
 
@@ -237,7 +236,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
              and request.user.has_perm("projects.rate", p))
     return render(request, "projects/detail.html", {
         "p": p, "call": p.call, "v": view, "phases": _phases(view.photos), "staff": staff,
-        "show_votes": p.call.status in VOTES_SHOWN or staff, "designed": p.status not in HIDDEN_DESIGN and p.cost is not None,
+        "show_votes": selectors.tally_public(p.call) or staff, "designed": p.status not in HIDDEN_DESIGN and p.cost is not None,
         "ratings": RATING_LABELS.items(), "rated": rated, "base": _base(request)})
 
 
